@@ -1,0 +1,39 @@
+"""Muscle Spasm Lab: the motor-neuron-to-muscle chain as ODEs, for teaching.
+
+Public API (see DESIGN.md §2)::
+
+    import simlib
+    sc = simlib.Scenario().replace(ca_mM=0.75, rate_hz=0)
+    res = simlib.simulate(sc)
+    res.metrics().classification          # 'tetany'
+
+Importing simlib does not import matplotlib and needs no network.
+"""
+
+from simlib.errors import ParameterError, SimulationError
+from simlib.experiments import Twitch, force_frequency, sweep, twitch
+from simlib.metrics import Metrics
+from simlib.presets import PRESET_INFO, PRESETS
+from simlib.result import Result
+from simlib.scenario import Scenario
+from simlib.scenario_io import load_scenario, save_scenario
+from simlib.simulate import simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PRESETS",
+    "PRESET_INFO",
+    "Metrics",
+    "ParameterError",
+    "Result",
+    "Scenario",
+    "SimulationError",
+    "Twitch",
+    "force_frequency",
+    "load_scenario",
+    "save_scenario",
+    "simulate",
+    "sweep",
+    "twitch",
+]

@@ -1,0 +1,310 @@
+"""The chain: wires the stages into one state vector and one right-hand side.
+
+``kernel_params(scenario)`` turns a validated Scenario plus the constants in
+:mod:`simlib.constants` into the flat, immutable :class:`KernelParams` used by the
+compiled integrator (all temperature scaling, Nernst/GHK potentials, divalent
+shifts and drug effects are applied here, once). ``rest_state`` gives the
+initial state, and ``rates`` evaluates every stage in production-loss form.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from scipy.optimize import brentq
+
+from simlib.constants import constant as c
+from simlib.scenario import Scenario
+from simlib.stages._jit import jit
+from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
+from simlib.stages.crossbridges import atp_saturation, crossbridge_rates, series_rates
+from simlib.stages.ec_coupling import calcium_rates, serca_flux, sr_rates, troponin_rates
+from simlib.stages.membrane import (
+    boltzmann,
+    ghk_potential_mV,
+    membrane_rates,
+    nernst_mV,
+    potassium_gate,
+    sodium_gates,
+)
+from simlib.stages.nmj import cleft_rates, quantal_content, receptor_rates
+
+__all__ = ["STATE_NAMES", "STATE_UNITS", "KernelParams", "kernel_params", "rest_state", "rates", "HEALTHY_ATP_MM"]
+
+STATE_NAMES = (
+    "v_axon", "w_axon", "vesicle_pool", "ach", "receptors_open", "v_muscle", "na_m", "na_h", "k_n",
+    "epp", "sensor", "ca_i", "ca_sr", "troponin", "attached", "force",
+)
+STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM", "", "", "")
+(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CAI, CASR, TROP, XB, FORCE) = range(16)
+N_STATES = len(STATE_NAMES)
+
+#: ATP of a healthy resting fibre (mM); the run starts from a fibre at rest with this ATP.
+HEALTHY_ATP_MM = 5.0
+
+
+class KernelParams(NamedTuple):
+    """Flat numeric parameters of one run (units as in :mod:`simlib.constants`; times in ms)."""
+
+    ax_el: float
+    ax_vt: float
+    ax_delta_t: float
+    ax_tau: float
+    ax_tau_w: float
+    ax_spike_v: float
+    ax_reset: float
+    ax_jump: float
+    p_release: float
+    pool_quanta: float
+    pool_rate: float
+    ach_per_quantum: float
+    ach_clear: float
+    achr_open: float
+    achr_close: float
+    g_ep: float
+    e_ach: float
+    g_na: float
+    e_na: float
+    g_k: float
+    e_k: float
+    g_cl: float
+    e_cl: float
+    g_rest: float
+    e_rest: float
+    g_pass: float
+    v_rest: float
+    m_half: float
+    m_slope: float
+    m_tau: float
+    h_half: float
+    h_slope: float
+    h_tau: float
+    n_half: float
+    n_slope: float
+    n_tau: float
+    phi_gate: float
+    s_half: float
+    s_slope: float
+    s_tau: float
+    release_rate: float
+    leak_rate: float
+    serca_vmax: float
+    serca_k: float
+    trop_total: float
+    trop_kon: float
+    trop_koff: float
+    trop_xb_coop: float
+    buffer_ratio: float
+    xb_coop: float
+    xb_attach: float
+    xb_detach: float
+    series_rate: float
+    spike_detect: float
+
+
+def q10_factor(q10: float, temperature_c: float) -> float:
+    """Rate multiplier ``q10 ** ((T - T_ref) / 10)`` (dimensionless)."""
+    return q10 ** ((temperature_c - c("t_ref_c")) / 10.0)
+
+
+def force_unit() -> float:
+    """Attached fraction of a fully activated healthy muscle at 37 °C: the force unit (dimensionless)."""
+    detach = c("xb_detach_per_ms") * atp_saturation(HEALTHY_ATP_MM, c("xb_katp_mM"))
+    return c("xb_attach_per_ms") / (c("xb_attach_per_ms") + detach)
+
+
+def _resting_conductance(k_mM: float) -> float:
+    """Inward-rectifier-like resting K⁺ conductance, growing with √[K⁺]o (mS/cm²)."""
+    return c("g_k_rest_mS_cm2") * math.sqrt(k_mM / 4.0)
+
+
+def kernel_params(sc: Scenario) -> KernelParams:
+    """Assemble the numeric parameters of one run.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Validated scenario.
+
+    Returns
+    -------
+    KernelParams
+        Temperature-scaled rates (1/ms), potentials (mV), conductances (mS/cm²).
+    """
+    temp = sc.temperature_c
+    phi_gate = q10_factor(c("q10_gating"), temp)
+    phi_ca = q10_factor(c("q10_calcium"), temp)
+    phi_xb = q10_factor(c("q10_crossbridge"), temp)
+    phi_enz = q10_factor(c("q10_enzyme"), temp)
+    shift = divalent_shift_mV(sc.ca_mM, sc.mg_mM, c("ca_ref_mM"), c("mg_ref_mM"),
+                              c("screen_slope_mV"), c("screen_mg_weight"))
+    m = quantal_content(sc.ca_mM, sc.mg_mM, m_ref=c("quantal_content_ref"), ca_ref_mM=c("ca_ref_mM"),
+                        mg_ref_mM=c("mg_ref_mM"), kca_mM=c("release_kca_mM"), kmg_mM=c("release_kmg_mM"),
+                        coop=c("release_coop"))
+    pool = c("pool_quanta")
+    e_rest = ghk_potential_mV(sc.k_mM, sc.na_mM, c("k_in_mM"), c("na_in_mM"), c("pna_pk"), temp)
+    g_rest = _resting_conductance(sc.k_mM)
+    serca_vmax_healthy = c("serca_vmax_uM_ms") * phi_ca * atp_saturation(HEALTHY_ATP_MM, c("serca_katp_mM"))
+    leak_rate = serca_flux(c("ca_rest_uM"), serca_vmax_healthy, c("serca_k_uM")) / c("sr_ca_uM")
+    kp = KernelParams(
+        ax_el=c("ax_el_mV"),
+        ax_vt=c("ax_vt_mV") + shift,
+        ax_delta_t=c("ax_delta_t_mV"),
+        ax_tau=c("ax_tau_ms") / phi_gate,
+        ax_tau_w=c("ax_adapt_tau_ms") / phi_gate,
+        ax_spike_v=c("ax_vt_mV") + shift + c("ax_spike_dv_mV"),
+        ax_reset=c("ax_reset_mV"),
+        ax_jump=c("ax_adapt_jump_mV"),
+        p_release=min(m / pool, 1.0) * (1.0 - sc.release_block),
+        pool_quanta=pool,
+        pool_rate=phi_enz / c("pool_recovery_ms"),
+        ach_per_quantum=c("ach_per_quantum"),
+        ach_clear=phi_enz * (c("ache_rate_per_ms") * sc.ache_activity + c("ach_escape_per_ms")),
+        achr_open=c("achr_open_per_ms") * phi_gate,
+        achr_close=c("achr_close_per_ms") * phi_gate,
+        g_ep=c("g_endplate_mS_cm2") * (1.0 - sc.receptor_block),
+        e_ach=c("e_ach_mV"),
+        g_na=c("g_na_mS_cm2"),
+        e_na=nernst_mV(sc.na_mM, c("na_in_mM"), temp),
+        g_k=c("g_kdr_mS_cm2"),
+        e_k=nernst_mV(sc.k_mM, c("k_in_mM"), temp),
+        g_cl=c("g_cl_mS_cm2"),
+        e_cl=e_rest,
+        g_rest=g_rest,
+        e_rest=e_rest,
+        g_pass=0.0,
+        v_rest=e_rest,
+        m_half=c("na_m_half_mV") + shift,
+        m_slope=c("na_m_slope_mV"),
+        m_tau=c("na_m_tau_ms"),
+        h_half=c("na_h_half_mV") + shift,
+        h_slope=c("na_h_slope_mV"),
+        h_tau=c("na_h_tau_ms"),
+        n_half=c("k_n_half_mV") + shift,
+        n_slope=c("k_n_slope_mV"),
+        n_tau=c("k_n_tau_ms"),
+        phi_gate=phi_gate,
+        s_half=c("sensor_half_mV") + shift,
+        s_slope=c("sensor_slope_mV"),
+        s_tau=c("sensor_tau_ms") / phi_gate,
+        release_rate=c("ryr_rate_per_ms") * (1.0 - sc.ryr_block),
+        leak_rate=leak_rate,
+        serca_vmax=c("serca_vmax_uM_ms") * phi_ca * atp_saturation(sc.atp_mM, c("serca_katp_mM")),
+        serca_k=c("serca_k_uM"),
+        trop_total=c("trop_total_uM"),
+        trop_kon=c("trop_kon_per_uM_ms") * phi_ca,
+        trop_koff=c("trop_koff_per_ms") * phi_ca,
+        trop_xb_coop=c("trop_xb_coop"),
+        buffer_ratio=c("fast_buffer_ratio"),
+        xb_coop=c("xb_coop"),
+        xb_attach=c("xb_attach_per_ms") * phi_xb,
+        xb_detach=c("xb_detach_per_ms") * phi_xb * atp_saturation(sc.atp_mM, c("xb_katp_mM")),
+        series_rate=c("series_rate_per_ms") * phi_xb,
+        spike_detect=c("spike_detect_mV"),
+    )
+    v_rest = _muscle_rest_potential(kp)
+    return kp._replace(v_rest=v_rest, g_pass=_slope_conductance(kp, v_rest))
+
+
+def _ionic_current(kp: KernelParams, v: float) -> float:
+    """Steady-state membrane current (µA/cm²) at potential ``v`` with gates at steady state."""
+    m_inf, h_inf, _ = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
+    n_inf, _ = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)
+    a, b = membrane_rates(v, m_inf, h_inf, n_inf, kp.g_na, kp.e_na, kp.g_k, kp.e_k, kp.g_cl, kp.e_cl,
+                          kp.g_rest, kp.e_rest, 0.0, kp.e_ach)
+    return b * v - a
+
+
+def _muscle_rest_potential(kp: KernelParams) -> float:
+    """Resting potential (mV): zero of the steady-state current near the GHK potential."""
+    return brentq(lambda v: _ionic_current(kp, v), kp.e_rest - 20.0, kp.e_rest + 15.0, xtol=1e-9)
+
+
+def _slope_conductance(kp: KernelParams, v_rest: float) -> float:
+    """Resting slope conductance (mS/cm²), for the passive endplate-potential readout."""
+    dv = 0.01
+    return (_ionic_current(kp, v_rest + dv) - _ionic_current(kp, v_rest - dv)) / (2.0 * dv)
+
+
+def rest_state(kp: KernelParams) -> np.ndarray:
+    """Initial state: a fibre at rest with healthy ATP, under the run's other conditions.
+
+    Parameters
+    ----------
+    kp : KernelParams
+        Parameters of the run.
+
+    Returns
+    -------
+    numpy.ndarray
+        State vector in the order of :data:`STATE_NAMES`. The muscle membrane, gates,
+        vesicle pool and axon are at their steady state for the run; the Ca²⁺ and
+        cross-bridge states are those of a resting fibre with normal ATP, so a run with
+        low ATP starts relaxed and shows what happens once ATP is gone. If the axon has
+        no resting state (hyperexcitable) it starts at its leak potential and fires.
+    """
+    y = np.zeros(N_STATES)
+    ax_rest = axon_rest_potential(kp.ax_el, kp.ax_vt, kp.ax_delta_t)
+    y[VAX] = kp.ax_el if ax_rest is None else ax_rest
+    y[POOL] = 1.0
+    v = kp.v_rest
+    y[VM] = v
+    m_inf, h_inf, _ = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
+    y[NA_M], y[NA_H] = m_inf, h_inf
+    y[K_N] = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)[0]
+    y[SENSOR] = boltzmann(v, kp.s_half, kp.s_slope)
+    ca_rest = c("ca_rest_uM")
+    y[CAI] = ca_rest
+    y[CASR] = c("sr_ca_uM")
+    phi_xb = kp.xb_attach / c("xb_attach_per_ms")
+    healthy_detach = phi_xb * c("xb_detach_per_ms") * atp_saturation(HEALTHY_ATP_MM, c("xb_katp_mM"))
+    for _ in range(50):  # troponin and cross-bridges are coupled; fixed-point iteration converges fast at rest
+        koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
+        y[TROP] = kp.trop_kon * ca_rest / (kp.trop_kon * ca_rest + koff)
+        on = kp.xb_attach * y[TROP] ** kp.xb_coop
+        y[XB] = on / (on + healthy_detach)
+    y[FORCE] = y[XB]
+    return y
+
+
+@jit
+def rates(y, kp, a, b):
+    """Evaluate every stage: fill ``a`` and ``b`` so that ``dy/dt = a - b*y`` (per ms).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State vector (order of :data:`STATE_NAMES`).
+    kp : KernelParams
+        Parameters of the run.
+    a, b : numpy.ndarray
+        Output arrays, same length as ``y``.
+    """
+    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], kp.ax_el, kp.ax_vt, kp.ax_delta_t,
+                                                kp.ax_tau, kp.ax_tau_w)
+    a[POOL], b[POOL] = kp.pool_rate, kp.pool_rate
+    a[ACH], b[ACH] = cleft_rates(kp.ach_clear)
+    a[OPEN], b[OPEN] = receptor_rates(y[ACH], kp.achr_open, kp.achr_close)
+    g_ep_open = kp.g_ep * y[OPEN]
+    v = y[VM]
+    a[VM], b[VM] = membrane_rates(v, y[NA_M], y[NA_H], y[K_N], kp.g_na, kp.e_na, kp.g_k, kp.e_k, kp.g_cl,
+                                  kp.e_cl, kp.g_rest, kp.e_rest, g_ep_open, kp.e_ach)
+    m_inf, h_inf, h_tau = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
+    n_inf, n_tau = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)
+    phi = kp.phi_gate
+    a[NA_M], b[NA_M] = phi * m_inf / kp.m_tau, phi / kp.m_tau
+    a[NA_H], b[NA_H] = phi * h_inf / h_tau, phi / h_tau
+    a[K_N], b[K_N] = phi * n_inf / n_tau, phi / n_tau
+    a[EPP], b[EPP] = g_ep_open * (kp.e_ach - kp.v_rest), g_ep_open + kp.g_pass
+    a[SENSOR], b[SENSOR] = boltzmann(v, kp.s_half, kp.s_slope) / kp.s_tau, 1.0 / kp.s_tau
+    s2 = y[SENSOR] * y[SENSOR]
+    release = kp.release_rate * s2 * s2
+    koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
+    a[CAI], b[CAI] = calcium_rates(y[CAI], y[CASR], y[TROP], release, kp.leak_rate, kp.serca_vmax, kp.serca_k,
+                                   kp.trop_total, kp.trop_kon, koff, kp.buffer_ratio)
+    a[CASR], b[CASR] = sr_rates(y[CAI], release, kp.leak_rate, kp.serca_vmax, kp.serca_k)
+    a[TROP], b[TROP] = troponin_rates(y[CAI], kp.trop_kon, koff)
+    a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
+    a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)

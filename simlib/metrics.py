@@ -1,0 +1,186 @@
+"""Summary numbers and classification of a Result.
+
+Metrics are computed from the Result alone. "After drive" is the window from 0.5 s
+after the drive ends to the end of the run (if the run ends sooner, the last sample).
+The classification follows the precedence contracture > cramp > tetany > weakness >
+normal (DESIGN.md §2):
+
+- contracture: force stays ≥ 0.2 after the drive with no muscle action potentials;
+- cramp: force stays ≥ 0.1 after the drive while the spinal motoneuron keeps firing by itself;
+- tetany: the peripheral axon fires by itself (≥ 2 ectopic spikes outside the drive) with
+  force ≥ 0.05 outside the drive, also when there is no drive at all;
+- weakness: the peak force during the drive (and 0.5 s after it) is less than half of the
+  healthy default's at the same drive;
+- normal otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from simlib.result import Result
+from simlib.scenario import Scenario
+
+__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S"]
+
+CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture")
+AFTER_DRIVE_DELAY_S = 0.5
+CONTRACTURE_FORCE = 0.2
+CRAMP_FORCE = 0.1
+TETANY_FORCE = 0.05
+WEAKNESS_RATIO = 0.5
+RELAXED_FRACTION = 0.1
+_DRIVE_FIELDS = ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Summary of one run.
+
+    Attributes
+    ----------
+    peak_force : float
+        Maximum force during the run (force unit: healthy maximal tetanus).
+    plateau_force : float
+        Mean force over the last quarter of the drive (0 without a drive).
+    force_after_drive : float
+        Mean force over the after-drive window.
+    relaxation_time_s : float
+        Time from the end of the drive until force falls below 10 % of its peak (s);
+        ``math.inf`` if it never does, 0 if there was nothing to relax.
+    nerve_spikes_after_drive, muscle_spikes_after_drive : int
+        Spike counts in the after-drive window.
+    resting_potential_mV : float
+        Muscle membrane potential before the drive starts (mV).
+    quantal_content : float
+        Mean ACh quanta released per nerve impulse; without impulses, the quanta one
+        impulse would release from the resting junction.
+    peak_force_during_drive : float
+        Maximum force from drive start to 0.5 s after drive end (the response used for
+        "weakness").
+    classification : str
+        One of ``"normal"``, ``"weakness"``, ``"tetany"``, ``"cramp"``, ``"contracture"``.
+    """
+
+    peak_force: float
+    plateau_force: float
+    force_after_drive: float
+    relaxation_time_s: float
+    nerve_spikes_after_drive: int
+    muscle_spikes_after_drive: int
+    resting_potential_mV: float
+    quantal_content: float
+    peak_force_during_drive: float
+    classification: str
+
+
+def _window(t: np.ndarray, start: float, stop: float) -> np.ndarray:
+    """Boolean mask of samples with start <= t <= stop; the last sample if that is empty."""
+    mask = (t >= start - 1e-12) & (t <= stop + 1e-12)
+    if not mask.any():
+        mask = np.zeros_like(t, dtype=bool)
+        mask[-1] = True
+    return mask
+
+
+def _count(times: np.ndarray, start: float, stop: float) -> int:
+    return int(np.count_nonzero((times >= start) & (times <= stop)))
+
+
+def drive_end_s(sc: Scenario) -> float:
+    """End of the drive, clipped to the run (s)."""
+    return min(sc.drive_start_s + sc.drive_s, sc.duration_s)
+
+
+def _response_window(sc: Scenario) -> tuple[float, float]:
+    return sc.drive_start_s, min(drive_end_s(sc) + AFTER_DRIVE_DELAY_S, sc.duration_s)
+
+
+@lru_cache(maxsize=256)
+def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: float, duration_s: float) -> float:
+    """Peak force of the healthy default muscle for the same drive (cached).
+
+    Parameters
+    ----------
+    drive, rate_hz, drive_start_s, drive_s, duration_s
+        The drive settings of the Scenario being judged.
+
+    Returns
+    -------
+    float
+        Peak force in the response window (force unit).
+    """
+    from simlib.simulate import simulate
+
+    sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s,
+                  duration_s=duration_s)
+    res = simulate(sc)
+    return float(res.force[_window(res.t, *_response_window(sc))].max())
+
+
+def _relaxation_time(res: Result, end: float, peak: float) -> float:
+    if peak < 0.01:
+        return 0.0
+    after = res.t >= end
+    below = np.nonzero(after & (res.force < RELAXED_FRACTION * peak))[0]
+    return float(res.t[below[0]] - end) if below.size else math.inf
+
+
+def compute_metrics(res: Result) -> Metrics:
+    """Compute :class:`Metrics` from a Result.
+
+    Parameters
+    ----------
+    res : Result
+        Output of :func:`simlib.simulate`.
+
+    Returns
+    -------
+    Metrics
+        Summary numbers and classification.
+    """
+    sc = res.scenario
+    t, force = res.t, res.force
+    t_end = float(t[-1])
+    start, end = sc.drive_start_s, drive_end_s(sc)
+    after_start = min(end + AFTER_DRIVE_DELAY_S, t_end)
+    after = _window(t, after_start, t_end)
+    has_drive = sc.rate_hz > 0 and sc.drive_s > 0
+    peak = float(force.max())
+    plateau = float(force[_window(t, end - sc.drive_s / 4.0, end)].mean()) if has_drive else 0.0
+    force_after = float(force[after].mean())
+    response = float(force[_window(t, *_response_window(sc))].max())
+    before = t < start
+    rest_v = float(np.median(res.v_muscle[before])) if before.any() else float(res.v_muscle[0])
+    quantal = float(res.quanta.mean()) if res.quanta.size else float(res.resting_quantal_content)
+    nerve_after = _count(res.nerve_spikes, after_start, t_end)
+    muscle_after = _count(res.muscle_spikes, after_start, t_end)
+    motoneuron_after = _count(res.motoneuron_spikes, after_start, t_end)
+    outside = before | after
+    ectopic_outside = _count(res.ectopic_spikes, 0.0, start - 1e-9) + _count(res.ectopic_spikes, after_start, t_end)
+    if force_after >= CONTRACTURE_FORCE and muscle_after == 0:
+        label = "contracture"
+    elif force_after >= CRAMP_FORCE and motoneuron_after > 0:
+        label = "cramp"
+    elif ectopic_outside >= 2 and float(force[outside].max()) >= TETANY_FORCE:
+        label = "tetany"
+    elif has_drive and response < WEAKNESS_RATIO * healthy_response(*(getattr(sc, f) for f in _DRIVE_FIELDS)):
+        label = "weakness"
+    else:
+        label = "normal"
+    return Metrics(
+        peak_force=peak,
+        plateau_force=plateau,
+        force_after_drive=force_after,
+        relaxation_time_s=_relaxation_time(res, end, peak),
+        nerve_spikes_after_drive=nerve_after,
+        muscle_spikes_after_drive=muscle_after,
+        resting_potential_mV=rest_v,
+        quantal_content=quantal,
+        peak_force_during_drive=response,
+        classification=label,
+    )

@@ -1,0 +1,109 @@
+"""The :class:`Result` of one simulation: uniform time series plus spike times."""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simlib.chain import STATE_NAMES, STATE_UNITS
+from simlib.errors import ParameterError
+from simlib.scenario import Scenario
+from simlib.validation import unknown_name_message
+
+if TYPE_CHECKING:
+    from simlib.metrics import Metrics
+
+__all__ = ["Result"]
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Time series and spike trains produced by :func:`simlib.simulate`.
+
+    Attributes
+    ----------
+    t : numpy.ndarray
+        Time (s), uniform with the requested output interval.
+    force : numpy.ndarray
+        Force; 1.0 is the maximal fused tetanus of the healthy default muscle.
+    v_muscle : numpy.ndarray
+        Muscle membrane potential at the endplate region (mV).
+    ca_i : numpy.ndarray
+        Free myoplasmic Ca²⁺ (µM).
+    epp : numpy.ndarray
+        Endplate depolarisation (mV): the depolarisation the endplate current produces
+        on the passive membrane, i.e. the endplate potential as recorded with the muscle
+        action potential blocked.
+    nerve_spikes : numpy.ndarray
+        Times (s) of every motor-axon action potential (commanded, reflex and ectopic).
+    ectopic_spikes : numpy.ndarray
+        Times (s) of the subset that started in the peripheral axon.
+    muscle_spikes : numpy.ndarray
+        Times (s) of muscle action potentials.
+    quanta : numpy.ndarray
+        ACh quanta released by each nerve spike (same order as ``nerve_spikes``).
+    resting_quantal_content : float
+        Quanta that one impulse would release from the full vesicle pool (quanta).
+    scenario : Scenario
+        The Scenario that produced this result.
+    states : numpy.ndarray
+        Every model state on the time grid, shape (len(t), number of states); see
+        :meth:`state` and :data:`simlib.chain.STATE_NAMES`.
+    """
+
+    t: np.ndarray
+    force: np.ndarray
+    v_muscle: np.ndarray
+    ca_i: np.ndarray
+    epp: np.ndarray
+    nerve_spikes: np.ndarray
+    ectopic_spikes: np.ndarray
+    muscle_spikes: np.ndarray
+    quanta: np.ndarray
+    resting_quantal_content: float
+    scenario: Scenario
+    states: np.ndarray = field(repr=False)
+
+    def state(self, name: str) -> np.ndarray:
+        """Return one model state on the time grid.
+
+        Parameters
+        ----------
+        name : str
+            One of :data:`simlib.chain.STATE_NAMES`, e.g. ``"ca_sr"`` or ``"attached"``.
+        """
+        if name not in STATE_NAMES:
+            raise ParameterError(unknown_name_message(name, STATE_NAMES, kind="model state"))
+        return self.states[:, STATE_NAMES.index(name)]
+
+    @property
+    def motoneuron_spikes(self) -> np.ndarray:
+        """Times (s) of nerve spikes that came from the spinal motoneuron or the stimulator."""
+        return np.setdiff1d(self.nerve_spikes, self.ectopic_spikes, assume_unique=True)
+
+    def metrics(self) -> Metrics:
+        """Summary numbers and the classification of this run (see :class:`simlib.Metrics`)."""
+        from simlib.metrics import compute_metrics
+
+        return compute_metrics(self)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the time series to CSV with units in the column headers.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Output file; overwritten if present.
+        """
+        columns = {"t (s)": self.t, "force (normalised)": self.force}
+        for name, unit in zip(STATE_NAMES, STATE_UNITS, strict=True):
+            if name != "force":
+                columns[f"{name} ({unit})" if unit else f"{name} (fraction)"] = self.state(name)
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(zip(*(np.round(col, 9) for col in columns.values()), strict=True))

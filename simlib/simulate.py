@@ -1,0 +1,105 @@
+"""One entry point: :func:`simulate` turns a Scenario into a Result."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simlib.chain import CAI, EPP, FORCE, N_STATES, VM, force_unit, kernel_params, rest_state
+from simlib.errors import ParameterError, SimulationError
+from simlib.scenario import Scenario
+from simlib.solver import STATUS_NOT_FINITE, STATUS_OK, STATUS_STEP_UNDERFLOW, integrate
+from simlib.stages.drive import command_times_s
+
+__all__ = ["simulate"]
+
+#: absolute tolerance per state, in state units (mV for potentials, µM for Ca²⁺, fractions otherwise)
+_ATOL = np.array([0.05, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1.0, 1e-4, 1e-4, 1e-4])
+_RTOL = 1e-3
+_H_MAX_MS = 0.5
+assert _ATOL.shape == (N_STATES,)
+
+
+def _check_output_dt(output_dt_s: float) -> float:
+    if isinstance(output_dt_s, bool) or not isinstance(output_dt_s, (int, float)) or not (
+        math.isfinite(output_dt_s) and 1e-5 <= output_dt_s <= 0.01
+    ):
+        raise ParameterError(
+            f"'output_dt_s' must be between 1e-05 and 0.01 s (output sampling interval); got {output_dt_s!r}. "
+            "Use 0.001 (1 ms) for lessons and 0.0001 to resolve action potentials."
+        )
+    return float(output_dt_s)
+
+
+def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float = 1.0) -> "Result":
+    """Simulate the nerve-to-muscle chain for one Scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What the learner set (validated on construction).
+    output_dt_s : float, optional
+        Sampling interval of the returned time series (s); 1e-5 to 0.01.
+    accuracy : float, keyword-only
+        Tolerance divisor: 1 is the default accuracy, 100 makes every tolerance 100
+        times tighter (used by the accuracy tests; slower).
+
+    Returns
+    -------
+    Result
+        Time series, spike times and the scenario.
+
+    Raises
+    ------
+    ParameterError
+        If ``scenario`` is not a Scenario or ``output_dt_s`` is out of range.
+    SimulationError
+        If the integrator cannot continue (the message gives the time reached).
+    """
+    from simlib.result import Result
+
+    if not isinstance(scenario, Scenario):
+        raise ParameterError(
+            f"simulate() needs a simlib.Scenario; got {type(scenario).__name__}. "
+            "Build one with simlib.Scenario(...) or take one from simlib.PRESETS."
+        )
+    dt_s = _check_output_dt(output_dt_s)
+    if not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
+        raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
+    kp = kernel_params(scenario)
+    y0 = rest_state(kp)
+    impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
+                                           scenario.duration_s)
+    t_end_ms = 1000.0 * scenario.duration_s
+    h_max = min(_H_MAX_MS, 1000.0 * dt_s)
+    max_steps = int(200 * t_end_ms / min(1.0, h_max)) + 100_000
+    samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = integrate(
+        y0, kp, impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy, _RTOL / accuracy, h_max, max_steps
+    )
+    if status != STATUS_OK:
+        reason = {
+            STATUS_STEP_UNDERFLOW: "step size fell below 1e-7 ms",
+            STATUS_NOT_FINITE: "the state became non-finite",
+        }.get(status, "the step budget was exhausted")
+        raise SimulationError(f"simulation failed: {reason}", t_reached / 1000.0, scenario)
+    if n_nerve > nerve.shape[0] or n_muscle > muscle.shape[0]:
+        raise SimulationError("simulation failed: more spikes than the spike log can hold",
+                              t_reached / 1000.0, scenario)
+    nerve = nerve[:n_nerve]
+    nerve_s = nerve[:, 0] / 1000.0
+    t = np.arange(samples.shape[0]) * dt_s
+    return Result(
+        t=t,
+        force=samples[:, FORCE] / force_unit(),
+        v_muscle=samples[:, VM],
+        ca_i=samples[:, CAI],
+        epp=samples[:, EPP],
+        nerve_spikes=nerve_s,
+        ectopic_spikes=nerve_s[nerve[:, 1] > 0.5],
+        muscle_spikes=muscle[:n_muscle] / 1000.0,
+        quanta=nerve[:, 2].copy(),
+        resting_quantal_content=kp.pool_quanta * kp.p_release,
+        scenario=scenario,
+        states=samples,
+    )

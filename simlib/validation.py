@@ -1,0 +1,229 @@
+"""Metadata-driven validation and the one error-message format of simlib.
+
+Every rejected value produces a message of the same shape, generated from the
+parameter's :class:`~simlib.parameters.Param`::
+
+    'ca_mM' must be between 0.3 and 4 mM (extracellular ionised calcium); got 12.0. Plasma values
+    are about 1.1-1.3 mM — did you enter total calcium in mg/dL?
+
+i.e. ``'{name}' must be {param.range_text()} ({param.meaning}); got {value}. {param.hint}``, where
+``{value}`` is the ``repr`` of a number (``nan`` and ``inf`` included) and ``'abc' (str)`` for a value
+of the wrong type. Unknown names are answered with a "did you mean" suggestion.
+
+This module depends only on :mod:`simlib.parameters`, :mod:`simlib.errors` and the standard library,
+so it can be reused for any :class:`~simlib.parameters.Param` (e.g. the internal model constants).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Iterable
+
+from simlib.errors import ParameterError
+from simlib.parameters import Param
+
+__all__ = [
+    "check_value",
+    "describe_value",
+    "invalid_value_message",
+    "suggest_names",
+    "unknown_name_message",
+]
+
+
+def _safe_repr(value: object) -> str:
+    """``repr`` that never raises (huge ints and odd objects included)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a message must always be producible
+        text = f"<{type(value).__name__} object>"
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return text
+
+
+def describe_value(value: object, *, numeric: bool) -> str:
+    """Show a received value the way error messages print it.
+
+    Parameters
+    ----------
+    value : object
+        The value that was received.
+    numeric : bool
+        True if the parameter expects a number, False if it expects a word.
+
+    Returns
+    -------
+    str
+        ``repr`` of a value of the expected kind (a number shown as a Python ``float`` or ``int``,
+        so ``numpy.float64(12.0)`` prints as ``12.0``), ``None`` as ``None``, and
+        ``'abc' (str)`` -- the value followed by its type name -- for anything else.
+    """
+    if value is None:
+        return "None"
+    if numeric and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if isinstance(value, numbers.Integral):
+            try:
+                return _safe_repr(int(value))
+            except Exception:  # noqa: BLE001
+                return _safe_repr(value)
+        try:
+            return repr(float(value))
+        except (OverflowError, ValueError, TypeError):
+            return _safe_repr(value)
+    if not numeric and isinstance(value, str):
+        return _safe_repr(value)
+    return f"{_safe_repr(value)} ({type(value).__name__})"
+
+
+def invalid_value_message(param: Param, value: object, *, suggestion: str = "") -> str:
+    """Build the standard message for a rejected value.
+
+    Parameters
+    ----------
+    param : Param
+        Metadata of the parameter.
+    value : object
+        The rejected value.
+    suggestion : str, optional
+        Extra sentence placed before the parameter's hint (e.g. ``"Did you mean 'voluntary'?"``).
+
+    Returns
+    -------
+    str
+        ``'{name}' must be {range} ({meaning}); got {value}. {suggestion} {hint}``.
+    """
+    got = describe_value(value, numeric=not param.is_text)
+    message = f"'{param.name}' must be {param.range_text()} ({param.meaning}); got {got}."
+    for extra in (suggestion, param.hint):
+        if extra:
+            message += " " + extra
+    return message
+
+
+def _closest_choice(word: str, choices: tuple[str, ...]) -> str | None:
+    """Closest allowed word to ``word``: same letters in another case, a prefix, or a near spelling."""
+    lowered = word.strip().lower()
+    if not lowered:
+        return None
+    for choice in choices:
+        if choice.lower() == lowered:
+            return choice
+    prefixed = [c for c in choices if c.lower().startswith(lowered)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    close = difflib.get_close_matches(lowered, [c.lower() for c in choices], n=1, cutoff=0.5)
+    if close:
+        return next(c for c in choices if c.lower() == close[0])
+    return None
+
+
+def check_value(param: Param, value: object) -> float | str | None:
+    """Validate one value against its metadata and return it normalised.
+
+    Parameters
+    ----------
+    param : Param
+        Metadata of the parameter (range, choices, optional).
+    value : object
+        Candidate value.
+
+    Returns
+    -------
+    float, str or None
+        A number as a Python ``float`` (ints and numpy scalars are converted), a text value
+        unchanged, or ``None`` for an optional parameter that is not set.
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is ``None`` for a non-optional parameter; a ``bool``, string or other non-number
+        for a numeric parameter; NaN, ±inf or outside ``[param.low, param.high]``; or, for a text
+        parameter, not exactly one of ``param.choices`` (the message suggests the closest choice).
+    """
+    if value is None:
+        if param.optional:
+            return None
+        raise ParameterError(invalid_value_message(param, value))
+
+    if param.is_text:
+        if isinstance(value, str) and value in param.choices:
+            return value
+        suggestion = ""
+        if isinstance(value, str):
+            closest = _closest_choice(value, param.choices)
+            if closest is not None:
+                suggestion = f"Did you mean {closest!r}?"
+        raise ParameterError(invalid_value_message(param, value, suggestion=suggestion))
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(invalid_value_message(param, value))
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        raise ParameterError(invalid_value_message(param, value)) from None
+    if (
+        not math.isfinite(number)
+        or (param.low is not None and number < param.low)
+        or (param.high is not None and number > param.high)
+    ):
+        raise ParameterError(invalid_value_message(param, value))
+    return number
+
+
+def suggest_names(name: object, valid: Iterable[str], *, n: int = 3) -> list[str]:
+    """Valid names that look like ``name``, best first.
+
+    A name that differs only in case is the only suggestion; otherwise close spellings (``difflib``, case-insensitive);
+    then names that start with ``name`` followed by ``_`` (``"ca"`` → ``"ca_mM"``).
+
+    Parameters
+    ----------
+    name : object
+        The unknown name (non-strings get no suggestion).
+    valid : iterable of str
+        The allowed names.
+    n : int, optional
+        At most this many suggestions.
+    """
+    if not isinstance(name, str):
+        return []
+    valid = list(valid)
+    by_lower = {v.lower(): v for v in valid}
+    lowered = name.strip().lower()
+    if lowered in by_lower:  # only the case differs: that is the answer
+        return [by_lower[lowered]]
+    found = [by_lower[m] for m in difflib.get_close_matches(lowered, list(by_lower), n=n, cutoff=0.6)]
+    found += [v for v in valid if lowered and v.lower().startswith(lowered + "_")]
+    unique = list(dict.fromkeys(found))
+    return unique[:n]
+
+
+def unknown_name_message(name: object, valid: Iterable[str], *, kind: str = "Scenario field") -> str:
+    """Message for an unknown parameter name, with a "did you mean" suggestion.
+
+    Parameters
+    ----------
+    name : object
+        The unknown name.
+    valid : iterable of str
+        The allowed names.
+    kind : str, optional
+        What the names are, e.g. ``"Scenario field"``.
+
+    Returns
+    -------
+    str
+        ``'rate' is not a Scenario field; did you mean 'rate_hz'?`` or, with no close match,
+        ``'xyz' is not a Scenario field; valid names are: drive, rate_hz, ...``.
+    """
+    valid = list(valid)
+    shown = repr(name) if isinstance(name, str) else describe_value(name, numeric=False)
+    matches = suggest_names(name, valid)
+    if matches:
+        quoted = [repr(m) for m in matches]
+        alternatives = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        return f"{shown} is not a {kind}; did you mean {alternatives}?"
+    return f"{shown} is not a {kind}; valid names are: {', '.join(valid)}."
