@@ -115,6 +115,15 @@ def force_unit() -> float:
     return c("xb_attach_per_ms") / (c("xb_attach_per_ms") + detach)
 
 
+def slow_inactivation_available(v_mV: float) -> float:
+    """Fraction of Na⁺ channels not slow-inactivated at a sustained potential (dimensionless).
+
+    Slow inactivation develops over seconds to minutes, so within a run it is set by the
+    resting potential and held constant.
+    """
+    return 1.0 - boltzmann(v_mV, c("na_slow_half_mV"), c("na_slow_slope_mV"))
+
+
 def _resting_conductance(k_mM: float) -> float:
     """Inward-rectifier-like resting K⁺ conductance, growing with √[K⁺]o (mS/cm²)."""
     return c("g_k_rest_mS_cm2") * math.sqrt(k_mM / 4.0)
@@ -166,7 +175,7 @@ def kernel_params(sc: Scenario) -> KernelParams:
         achr_close=c("achr_close_per_ms") * phi_gate,
         g_ep=c("g_endplate_mS_cm2") * (1.0 - sc.receptor_block),
         e_ach=c("e_ach_mV"),
-        g_na=c("g_na_mS_cm2"),
+        g_na=c("g_na_mS_cm2") * slow_inactivation_available(e_rest - shift),
         e_na=nernst_mV(sc.na_mM, c("na_in_mM"), temp),
         g_k=c("g_kdr_mS_cm2"),
         e_k=nernst_mV(sc.k_mM, c("k_in_mM"), temp),

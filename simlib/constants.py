@@ -91,7 +91,7 @@ CONSTANTS: tuple[Param, ...] = (
           "scaled to 37 °C with Q10 ≈ 2.5-3 gives 0.2-0.5 ms", 1.0, 5.0),
     Param("achr_open_per_ms", 20.0, "1/ms", "AChR opening rate at unit (half-activation) ACh level; two ACh bind",
           _CHOSEN + "receptors open within ~0.2 ms of release (EPC rise time, Magleby & Stevens 1972)", 5.0, 50.0),
-    Param("g_endplate_mS_cm2", 23.0, "mS/cm²", "endplate (nicotinic) conductance with all receptors open",
+    Param("g_endplate_mS_cm2", 8.5, "mS/cm²", "endplate (nicotinic) conductance with all receptors open",
           _CHOSEN + "transmission fails when ≈80 % of receptors are blocked, the threshold occupancy "
           "76 ± 5 % of Paton & Waud 1967, J Physiol 191:59 (safety factor ≈4)", 5.0, 60.0),
     Param("e_ach_mV", -5.0, "mV", "reversal potential of the endplate current",
@@ -124,6 +124,11 @@ CONSTANTS: tuple[Param, ...] = (
     Param("k_n_half_mV", -40.0, "mV", "K⁺ activation (n) half-voltage", "Cannon et al. 1993", -50.0, -30.0),
     Param("k_n_slope_mV", 10.0, "mV", "K⁺ activation slope factor", "Cannon et al. 1993", 7.0, 15.0),
     Param("k_n_tau_ms", 1.5, "ms", "K⁺ activation time constant", "Cannon et al. 1993 (≈1-3 ms at 37 °C)", 0.5, 4.0),
+    Param("na_slow_half_mV", -72.0, "mV", "half-voltage of Na⁺ slow inactivation (set by the resting potential)",
+          _CHOSEN + "fibres stop following 20 Hz when [K⁺]o reaches ≈10 mM (depolarisation to ≈ -70 mV); "
+          "slow inactivation of Nav1.4 is substantial at -70 to -60 mV (Ruff 1999, Am J Physiol 277:C937)",
+          -80.0, -60.0),
+    Param("na_slow_slope_mV", 5.0, "mV", "slope factor of Na⁺ slow inactivation", "Ruff 1999 (5-10 mV)", 4.0, 10.0),
     Param("spike_detect_mV", -20.0, "mV", "muscle potential whose upward crossing counts as an action potential",
           "convention: overshooting APs peak near +30 mV", -30.0, 0.0),
     # ------------------------------------------------------------ EC coupling / Ca2+

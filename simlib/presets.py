@@ -67,7 +67,7 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
                    "Krause et al. 2004, Anaesthesia 59:364"),
     "cold": ({"temperature_c": 27.0}, "Muscle cooled to 27 °C: every rate slows (Q10 2-3), so twitches are "
              "slower to rise and to relax.", "Bennett 1984, Am J Physiol 247:R217"),
-    "warm": ({"temperature_c": 40.0}, "Muscle warmed to 40 °C: faster twitches that fuse less at the same rate.",
+    "warm": ({"temperature_c": 39.0}, "Muscle warmed to 39 °C (working muscle in the heat): faster twitches that fuse less at the same rate.",
              "Bennett 1984, Am J Physiol 247:R217"),
 }
 

@@ -46,7 +46,7 @@ def _fmt(value: object, unit: str = "") -> str:
     return repr(value)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+@dataclass(frozen=True, repr=False)
 class Scenario:
     """Settings of one simulation: drive, electrolytes, temperature, energy, drugs and stretch.
 
@@ -231,9 +231,8 @@ class Scenario:
         lines = ["Scenario (differs from healthy defaults in):"]
         for param, value in changed:
             meaning = param.meaning.split(":")[0] if param.is_text else param.meaning
-            lines.append(
-                f"  {param.name} = {_fmt(value, param.unit)}  ({meaning}; default {_fmt(param.default, param.unit)})"
-            )
+            shown, default = _fmt(value, param.unit), _fmt(param.default, param.unit)
+            lines.append(f"  {param.name} = {shown}  ({meaning}; default {default})")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -26,10 +26,10 @@ invalid fields -- raises :class:`~simlib.errors.ParameterError` naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,15 @@ from simlib.errors import ParameterError
 from simlib.parameters import SCENARIO_PARAMS
 from simlib.scenario import Scenario
 
-__all__ = ["load_scenario", "save_scenario", "SUFFIXES"]
+__all__ = ["SUFFIXES", "load_scenario", "save_scenario"]
+
+try:  # Python >= 3.11
+    import tomllib as _tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, published as 'tomli'
+    try:
+        import tomli as _tomllib
+    except ModuleNotFoundError:
+        _tomllib = None
 
 #: Supported file extensions (compared case-insensitively).
 SUFFIXES: tuple[str, ...] = (".toml", ".json")
@@ -85,9 +93,14 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _parse(text: str, fmt: str, path: Path) -> Any:
     """Parse file text as TOML or JSON; syntax errors become ParameterError with the line number."""
     if fmt == "toml":
+        if _tomllib is None:
+            raise ParameterError(
+                f"{path}: reading TOML needs Python 3.11 or newer, or the 'tomli' package "
+                "(pip install tomli); JSON scenario files work everywhere"
+            )
         try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+            return _tomllib.loads(text)
+        except _tomllib.TOMLDecodeError as exc:
             # tomllib's message ends in "(at line N, column M)" or "(at end of document)".
             raise ParameterError(f"{path}: malformed TOML: {exc}") from exc
     try:
@@ -101,7 +114,7 @@ def _parse(text: str, fmt: str, path: Path) -> Any:
 
 
 def _fields_of(data: Any, fmt: str, path: Path) -> dict[str, Any]:
-    """The table of Scenario fields: the whole document or its ``[scenario]`` table."""
+    """Return the table of Scenario fields: the whole document or its ``[scenario]`` table."""
     table = "a [scenario] table" if fmt == "toml" else 'a "scenario" object'
     if not isinstance(data, dict):
         raise ParameterError(
@@ -149,8 +162,7 @@ def _toml_value(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        text = repr(value)  # 'inf'/'nan' and '1e-05' are valid TOML floats too
-        return text
+        return repr(value)  # round-trips exactly; 'inf', 'nan' and '1e-05' are valid TOML floats too
     if isinstance(value, str):
         return _toml_string(value)
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
@@ -288,7 +300,5 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], *, overwrite
     except OSError as exc:
         raise ParameterError(f"{file}: cannot write scenario file ({exc.strerror or exc})") from exc
     finally:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass

@@ -37,7 +37,7 @@ def _safe_repr(value: object) -> str:
     """``repr`` that never raises (huge ints and odd objects included)."""
     try:
         text = repr(value)
-    except Exception:  # noqa: BLE001 - a message must always be producible
+    except Exception:  # a message must always be producible
         text = f"<{type(value).__name__} object>"
     if len(text) > 80:
         text = text[:77] + "..."
@@ -67,7 +67,7 @@ def describe_value(value: object, *, numeric: bool) -> str:
         if isinstance(value, numbers.Integral):
             try:
                 return _safe_repr(int(value))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 return _safe_repr(value)
         try:
             return repr(float(value))
@@ -174,10 +174,10 @@ def check_value(param: Param, value: object) -> float | str | None:
 
 
 def suggest_names(name: object, valid: Iterable[str], *, n: int = 3) -> list[str]:
-    """Valid names that look like ``name``, best first.
+    """Return the valid names that look like ``name``, best first.
 
-    A name that differs only in case is the only suggestion; otherwise close spellings (``difflib``, case-insensitive);
-    then names that start with ``name`` followed by ``_`` (``"ca"`` → ``"ca_mM"``).
+    A name that differs only in case is the only suggestion; otherwise close spellings (``difflib``,
+    case-insensitive), then names that start with ``name`` followed by ``_`` (``"ca"`` → ``"ca_mM"``).
 
     Parameters
     ----------
