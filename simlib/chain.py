@@ -238,7 +238,7 @@ def _slope_conductance(kp: KernelParams, v_rest: float) -> float:
 
 
 def rest_state(kp: KernelParams) -> np.ndarray:
-    """Initial state: a fibre at rest with healthy ATP, under the run's other conditions.
+    """Return the initial state: a fibre at rest with healthy ATP, under the run's other conditions.
 
     Parameters
     ----------

@@ -8,6 +8,7 @@ import numpy as np
 
 from simlib.chain import CAI, EPP, FORCE, N_STATES, VM, force_unit, kernel_params, rest_state
 from simlib.errors import ParameterError, SimulationError
+from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.solver import STATUS_NOT_FINITE, STATUS_OK, STATUS_STEP_UNDERFLOW, integrate
 from simlib.stages.drive import command_times_s
@@ -32,7 +33,7 @@ def _check_output_dt(output_dt_s: float) -> float:
     return float(output_dt_s)
 
 
-def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float = 1.0) -> "Result":
+def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float = 1.0) -> Result:
     """Simulate the nerve-to-muscle chain for one Scenario.
 
     Parameters
@@ -57,8 +58,6 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
     SimulationError
         If the integrator cannot continue (the message gives the time reached).
     """
-    from simlib.result import Result
-
     if not isinstance(scenario, Scenario):
         raise ParameterError(
             f"simulate() needs a simlib.Scenario; got {type(scenario).__name__}. "

@@ -1,5 +1,7 @@
-r"""Cross-bridges and force: Ca²⁺-regulated attachment, ATP-dependent detachment,
-force transmitted through a series elastic element.
+r"""Cross-bridges and force.
+
+Ca²⁺-regulated attachment, ATP-dependent detachment, force transmitted through a
+series elastic element.
 
 Notes
 -----

@@ -13,7 +13,7 @@ __all__ = ["command_times_s"]
 
 
 def command_times_s(rate_hz: float, start_s: float, duration_s: float, end_of_run_s: float) -> np.ndarray:
-    """Times of commanded impulses.
+    """Return the times of commanded impulses.
 
     Parameters
     ----------

@@ -1,5 +1,7 @@
-r"""Excitation-contraction coupling: voltage-sensor-gated SR Ca²⁺ release, SERCA
-uptake that needs ATP, fast buffers and troponin.
+r"""Excitation-contraction coupling.
+
+Voltage-sensor-gated SR Ca²⁺ release, SERCA uptake that needs ATP, fast buffers and
+troponin.
 
 Notes
 -----

@@ -1,5 +1,7 @@
-r"""Neuromuscular junction: Ca²⁺/Mg²⁺-dependent quantal release, vesicle depletion,
-ACh clearance by acetylcholinesterase, and nicotinic receptor gating.
+r"""Neuromuscular junction.
+
+Ca²⁺/Mg²⁺-dependent quantal release, vesicle depletion, ACh clearance by
+acetylcholinesterase, and nicotinic receptor gating.
 
 Notes
 -----

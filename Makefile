@@ -1,0 +1,58 @@
+# Muscle Spasm Lab: developer and learner entry points. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Exact pins for a reproducible install; `make CONSTRAINTS= ...` resolves within pyproject's ranges instead.
+CONSTRAINTS ?= requirements/constraints.txt
+STAMP := $(VENV)/.installed
+# JupyterLab refuses to start as root unless told to (CI and these machines run as root).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: help install lab test lint bench docs clean
+
+help:
+	@echo "make lab      install (first time ~1-2 min) and open the notebooks in JupyterLab"
+	@echo "make test     lint, unit and science tests, then re-run the notebooks (nbval)"
+	@echo "make lint     ruff check"
+	@echo "make bench    speed and accuracy benchmarks (not tests)"
+	@echo "make docs     generate the reference documentation (simlib.docgen)"
+	@echo "make clean    remove the virtual environment, caches and build output"
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) pip
+	$(PY) -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e '.[lab,test]'
+	touch $@
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest tests
+	if compgen -G 'notebooks/*.ipynb' > /dev/null; then \
+	    MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax --nbval-current-env notebooks; \
+	else \
+	    echo "no notebooks in notebooks/: skipping nbval"; \
+	fi
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+docs: $(STAMP)
+	$(PY) -m simlib.docgen
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results/*.tmp
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -not -path './.git/*' -exec rm -rf {} +
