@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import secrets
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,6 @@ from simlib.parameters import SCENARIO_PARAMS
 from simlib.scenario import Scenario
 
 __all__ = ["SUFFIXES", "load_scenario", "save_scenario"]
-
-try:  # Python >= 3.11
-    import tomllib as _tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser, published as 'tomli'
-    try:
-        import tomli as _tomllib
-    except ModuleNotFoundError:
-        _tomllib = None
 
 #: Supported file extensions (compared case-insensitively).
 SUFFIXES: tuple[str, ...] = (".toml", ".json")
@@ -93,14 +86,9 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _parse(text: str, fmt: str, path: Path) -> Any:
     """Parse file text as TOML or JSON; syntax errors become ParameterError with the line number."""
     if fmt == "toml":
-        if _tomllib is None:
-            raise ParameterError(
-                f"{path}: reading TOML needs Python 3.11 or newer, or the 'tomli' package "
-                "(pip install tomli); JSON scenario files work everywhere"
-            )
         try:
-            return _tomllib.loads(text)
-        except _tomllib.TOMLDecodeError as exc:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             # tomllib's message ends in "(at line N, column M)" or "(at end of document)".
             raise ParameterError(f"{path}: malformed TOML: {exc}") from exc
     try:
