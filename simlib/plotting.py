@@ -41,6 +41,7 @@ __all__ = [
     "BLACK",
     "BLUE",
     "BLUISH_GREEN",
+    "DRIVE_ALPHA",
     "DRIVE_SHADE",
     "OKABE_ITO",
     "ORANGE",
@@ -73,6 +74,7 @@ REDDISH_PURPLE = "#CC79A7"
 OKABE_ITO: tuple[str, ...] = (BLACK, ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE)
 #: Neutral grey for the drive window (drawn with :data:`DRIVE_ALPHA`).
 DRIVE_SHADE = "#999999"
+#: Opacity of the drive window.
 DRIVE_ALPHA = 0.2
 
 # What each trace shows; the key is the Result attribute and the artist's gid.
@@ -97,7 +99,7 @@ _SPIKE_ROWS = (  # (gid, row label, legend label), top to bottom in the order th
     ("muscle_spikes", "Muscle", "muscle fibre"),
 )
 _FORCE_YLABEL = "Force (normalised;\n1 = max. tetanus)"
-TIME_LABEL = "Time (s)"
+_TIME_LABEL = "Time (s)"
 
 #: rcParams used by every helper: fonts ≥ 11 pt, Okabe-Ito colour cycle, light grid.
 STYLE: dict[str, object] = {
@@ -148,7 +150,7 @@ def _finish_axes(ax: Axes, res: Result, ylabel: str, xlabel: bool = True) -> Non
     """Set labels, time limits and tick sizes that persist after the style context exits."""
     ax.set_ylabel(ylabel)
     if xlabel:
-        ax.set_xlabel(TIME_LABEL)
+        ax.set_xlabel(_TIME_LABEL)
     ax.set_xlim(float(res.t[0]), float(res.t[-1]))
     # Ticks are created lazily at draw time, outside the style context: fix their size here.
     ax.tick_params(labelsize=STYLE["xtick.labelsize"])
@@ -404,7 +406,7 @@ def plot_chain(res: Result, axes: Iterable[Axes] | None = None) -> np.ndarray:
             ax.set_title(title, loc="left", fontsize=STYLE["axes.titlesize"], pad=pad)
         for ax in axes_arr[:-1]:
             ax.set_xlabel("")
-        axes_arr[-1].set_xlabel(TIME_LABEL)
+        axes_arr[-1].set_xlabel(_TIME_LABEL)
         if fig is not None:
             fig.align_ylabels(list(axes_arr))
     return axes_arr
@@ -414,7 +416,7 @@ def _iter_axes(axes: Axes | Iterable[Axes]) -> list[Axes]:
     """Flatten one Axes or any nesting of them into a list."""
     if isinstance(axes, Axes):
         return [axes]
-    return [ax for ax in np.asarray(list(axes), dtype=object).ravel()]
+    return list(np.asarray(list(axes), dtype=object).ravel())
 
 
 def update_plot(axes: Axes | Iterable[Axes], res: Result) -> None:

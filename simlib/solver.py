@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from simlib.chain import ACH, CAI, N_STATES, POOL, VAX, VM, WAX, rates
+from simlib.chain import ACH, CAI, POOL, VAX, VM, WAX, rates
 from simlib.stages._jit import jit
 from simlib.stages.nmj import release_quanta
 
@@ -41,6 +41,7 @@ STATUS_TOO_MANY_STEPS = 2
 STATUS_NOT_FINITE = 3
 
 _H_MIN_MS = 1e-7
+_SPIKE_LOCATE_MS = 0.005
 _REARM_BELOW_MV = 20.0
 
 
@@ -86,8 +87,8 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
         End time and output sampling interval (ms).
     atol : numpy.ndarray
         Absolute tolerance per state (state units).
-    rtol : float
-        Relative tolerance.
+    rtol : numpy.ndarray
+        Relative tolerance per state (0 for potentials, whose zero is arbitrary).
     h_max_ms : float
         Largest step (ms).
     max_steps : int
@@ -100,20 +101,21 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
         (n_out, n_states) on the uniform output grid; ``nerve`` rows are (time ms,
         ectopic flag, quanta released); ``muscle`` holds muscle spike times (ms).
     """
+    n_states = y0.shape[0]
     n_out = int(math.floor(t_end_ms / out_dt_ms + 1e-9)) + 1
-    samples = np.empty((n_out, N_STATES))
+    samples = np.empty((n_out, n_states))
     spike_cap = int(t_end_ms) + 16
     nerve = np.zeros((spike_cap, 3))
     muscle = np.zeros(spike_cap)
     n_nerve = 0
     n_muscle = 0
     y = y0.copy()
-    y_pred = np.empty(N_STATES)
-    y_new = np.empty(N_STATES)
-    a0 = np.empty(N_STATES)
-    b0 = np.empty(N_STATES)
-    a1 = np.empty(N_STATES)
-    b1 = np.empty(N_STATES)
+    y_pred = np.empty(n_states)
+    y_new = np.empty(n_states)
+    a0 = np.empty(n_states)
+    b0 = np.empty(n_states)
+    a1 = np.empty(n_states)
+    b1 = np.empty(n_states)
     samples[0, :] = y
     next_out = 1
     next_imp = 0
@@ -139,17 +141,17 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
             rates(y, kp, a0, b0)
             _exp_step(y, a0, b0, h_try, y_pred)
             rates(y_pred, kp, a1, b1)
-            for i in range(N_STATES):
+            for i in range(n_states):
                 a1[i] = 0.5 * (a0[i] + a1[i])
                 b1[i] = 0.5 * (b0[i] + b1[i])
             _exp_step(y, a1, b1, h_try, y_new)
             err = 0.0
             finite = True
-            for i in range(N_STATES):
+            for i in range(n_states):
                 if not math.isfinite(y_new[i]):
                     finite = False
                     break
-                e = abs(y_new[i] - y_pred[i]) / (atol[i] + rtol * abs(y_new[i]))
+                e = abs(y_new[i] - y_pred[i]) / (atol[i] + rtol[i] * abs(y_new[i]))
                 if e > err:
                     err = e
             if not finite or err > 1.0:
@@ -158,11 +160,16 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
                     return samples, nerve, n_nerve, muscle, n_muscle, status, t
                 h = max(h_try * max(0.2, 0.9 / math.sqrt(err if finite else 100.0)), _H_MIN_MS)
                 continue
+            if y_new[VAX] >= kp.ax_spike_v and h_try > _SPIKE_LOCATE_MS:
+                # an ectopic spike happened inside the step: shorten the step to land just past it
+                frac = (kp.ax_spike_v - y[VAX]) / max(y_new[VAX] - y[VAX], 1e-12)
+                h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
+                continue
             t_new = t_stop if (hits_impulse and h_try == t_stop - t) else t + h_try
             # uniform output by linear interpolation inside the accepted step
             while next_out < n_out and next_out * out_dt_ms <= t_new + 1e-12:
                 frac = (next_out * out_dt_ms - t) / (t_new - t)
-                for i in range(N_STATES):
+                for i in range(n_states):
                     samples[next_out, i] = y[i] + frac * (y_new[i] - y[i])
                 next_out += 1
             v_old = y[VM]
@@ -174,7 +181,7 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
                 armed = False
             elif not armed and v_cur < kp.spike_detect - _REARM_BELOW_MV:
                 armed = True
-            for i in range(N_STATES):
+            for i in range(n_states):
                 y[i] = max(y_new[i], 0.0) if i == CAI else y_new[i]
             t = t_new
             if y[VAX] >= kp.ax_spike_v:

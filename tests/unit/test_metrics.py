@@ -1,0 +1,288 @@
+"""Metrics and classification on hand-made Results (DESIGN.md §2 "Metrics and classification").
+
+The Results here are built directly from synthetic arrays, so each test pins one rule: the "after
+drive" window (0.5 s after the drive ends to the end of the run), the classification precedence
+contracture > cramp > tetany > weakness > normal, and the summary numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+import simlib
+from simlib.chain import STATE_NAMES
+from simlib.metrics import AFTER_DRIVE_DELAY_S, CLASSIFICATIONS
+
+DT = 0.001
+# Force during the drive in tests that must not be judged "weakness": 1.0 is the maximal fused tetanus of
+# the healthy muscle, so no healthy response at the same drive can be more than twice as large.
+# default drive: 0.2 s to 1.2 s, run 3 s -> after-drive window 1.7 s to 3.0 s
+DRIVE = simlib.Scenario()
+REST = simlib.Scenario(rate_hz=0.0)
+
+
+def make_result(
+    sc: simlib.Scenario,
+    force,
+    *,
+    nerve=(),
+    ectopic=(),
+    muscle=(),
+    v_muscle=None,
+    quanta=None,
+    resting_quantal_content: float = 25.0,
+) -> simlib.Result:
+    t = np.arange(int(round(sc.duration_s / DT)) + 1) * DT
+    force = np.broadcast_to(np.asarray(force(t) if callable(force) else force, dtype=float), t.shape).copy()
+    nerve_s = np.sort(np.asarray(list(nerve) + list(ectopic), dtype=float))
+    v = np.full(t.shape, -85.0) if v_muscle is None else np.asarray(v_muscle, dtype=float)
+    q = np.full(nerve_s.shape, 20.0) if quanta is None else np.asarray(quanta, dtype=float)
+    return simlib.Result(
+        t=t, force=force, v_muscle=v, ca_i=np.full(t.shape, 0.05), epp=np.zeros(t.shape),
+        nerve_spikes=nerve_s, ectopic_spikes=np.asarray(sorted(ectopic), dtype=float),
+        muscle_spikes=np.asarray(sorted(muscle), dtype=float), quanta=q,
+        resting_quantal_content=resting_quantal_content, scenario=sc,
+        states=np.zeros((t.size, len(STATE_NAMES))),
+    )
+
+
+def train(start: float, stop: float, rate: float = 10.0) -> list[float]:
+    return list(np.arange(start, stop, 1.0 / rate))
+
+
+def step_force(level_during: float, level_after: float, sc: simlib.Scenario = DRIVE):
+    """Force ``level_during`` from drive start to drive end, then ``level_after`` (0 before the drive)."""
+    def f(t):
+        return np.where(t < sc.drive_start_s, 0.0, np.where(t < sc.drive_end_s, level_during, level_after))
+    return f
+
+
+AFTER = DRIVE.drive_end_s + AFTER_DRIVE_DELAY_S  # 1.7 s
+
+
+# ------------------------------------------------------------------------------------------ classification
+
+
+def test_contracture_force_stays_without_muscle_spikes():
+    res = make_result(DRIVE, step_force(0.8, 0.3), nerve=train(0.2, 1.2, 20), muscle=train(0.2, 1.2, 20))
+    m = res.metrics()
+    assert m.classification == "contracture"
+    assert m.force_after_drive == pytest.approx(0.3)
+    assert m.muscle_spikes_after_drive == 0
+    assert m.relaxation_time_s == math.inf
+
+
+def test_contracture_takes_precedence_over_cramp_and_tetany():
+    # motoneuron and ectopic firing after the drive, but the muscle is electrically silent
+    res = make_result(DRIVE, step_force(0.8, 0.3), nerve=train(0.2, 3.0, 20), ectopic=train(1.75, 2.9, 7))
+    assert res.metrics().classification == "contracture"
+
+
+def test_contracture_needs_electrical_silence():
+    # same force, but the muscle keeps firing after the drive (and so does the motoneuron): cramp
+    res = make_result(DRIVE, step_force(0.8, 0.3), nerve=train(0.2, 3.0, 20), muscle=train(0.2, 3.0, 20))
+    assert res.metrics().classification == "cramp"
+
+
+def test_contracture_threshold():
+    res = make_result(DRIVE, step_force(0.8, 0.19))
+    assert res.metrics().classification != "contracture"
+
+
+def test_cramp_motoneuron_keeps_firing_after_drive():
+    spikes = train(0.2, 3.0, 12)
+    res = make_result(DRIVE, step_force(0.5, 0.15), nerve=spikes, muscle=spikes)
+    m = res.metrics()
+    assert m.classification == "cramp"
+    assert m.nerve_spikes_after_drive == sum(AFTER <= s <= 3.0 for s in spikes)
+    assert m.muscle_spikes_after_drive == m.nerve_spikes_after_drive
+
+
+def test_cramp_takes_precedence_over_tetany():
+    res = make_result(DRIVE, step_force(0.5, 0.15), nerve=train(0.2, 3.0, 12), ectopic=train(0.05, 0.2, 20),
+                      muscle=train(0.2, 3.0, 12))
+    assert res.metrics().classification == "cramp"
+
+
+def test_ectopic_spikes_alone_are_not_cramp():
+    # nerve firing after the drive that started in the peripheral axon is tetany, not cramp
+    ectopic = train(1.75, 3.0, 8)
+    res = make_result(DRIVE, step_force(0.5, 0.15), ectopic=ectopic, muscle=ectopic)
+    m = res.metrics()
+    assert m.classification == "tetany"
+    assert res.motoneuron_spikes.size == 0
+    assert m.nerve_spikes_after_drive == len(ectopic)
+
+
+def test_cramp_threshold():
+    spikes = train(0.2, 3.0, 12)
+    res = make_result(DRIVE, step_force(1.0, 0.09), nerve=spikes, muscle=spikes)
+    assert res.metrics().classification == "normal"
+
+
+def test_cramp_ignores_motoneuron_spikes_before_after_window():
+    # firing continues only until 0.4 s after the drive: outside the after-drive window
+    spikes = train(0.2, DRIVE.drive_end_s + 0.4, 12)
+    res = make_result(DRIVE, step_force(1.0, 0.15), nerve=spikes, muscle=spikes)
+    m = res.metrics()
+    assert m.nerve_spikes_after_drive == 0
+    assert m.classification == "normal"
+
+
+def test_tetany_without_drive():
+    ectopic = train(0.3, 3.0, 10)
+    res = make_result(REST, 0.1, ectopic=ectopic, muscle=ectopic)
+    m = res.metrics()
+    assert m.classification == "tetany"
+    assert m.plateau_force == 0.0
+
+
+def test_tetany_needs_force():
+    ectopic = train(0.3, 3.0, 10)
+    res = make_result(REST, 0.04, ectopic=ectopic, muscle=ectopic)
+    assert res.metrics().classification == "normal"
+
+
+def test_tetany_before_the_drive():
+    # ectopic firing before a normal voluntary contraction (force during the drive as in health)
+    ectopic = train(0.0, 0.2, 20)
+    res = make_result(DRIVE, lambda t: np.where(t < 0.2, 0.08, np.where(t < 1.2, 1.0, 0.0)), ectopic=ectopic,
+                      nerve=train(0.2, 1.2, 20))
+    assert res.metrics().classification == "tetany"
+
+
+def test_tetany_takes_precedence_over_weakness():
+    ectopic = train(1.75, 3.0, 10)
+    res = make_result(DRIVE, step_force(0.0, 0.1), ectopic=ectopic, nerve=train(0.2, 1.2, 20))
+    assert res.metrics().classification == "tetany"
+
+
+def test_weakness_when_response_is_small():
+    # the healthy default reaches a clearly larger peak at this drive (compared via a real simulation)
+    res = make_result(DRIVE, step_force(0.001, 0.0), nerve=train(0.2, 1.2, 20))
+    assert res.metrics().classification == "weakness"
+
+
+def test_normal_when_response_is_large():
+    res = make_result(DRIVE, step_force(1.0, 0.0), nerve=train(0.2, 1.2, 20), muscle=train(0.2, 1.2, 20))
+    m = res.metrics()
+    assert m.classification == "normal"
+    assert m.peak_force_during_drive == pytest.approx(1.0)
+
+
+def test_no_drive_is_never_weakness():
+    res = make_result(REST, 0.0)
+    assert res.metrics().classification == "normal"
+
+
+def test_classification_is_one_of_the_documented_labels():
+    assert set(CLASSIFICATIONS) == {"normal", "weakness", "tetany", "cramp", "contracture"}
+
+
+# ------------------------------------------------------------------------------------------ summary numbers
+
+
+def test_windows_and_summary_numbers():
+    sc = DRIVE
+    # force rises linearly during the drive (0 -> 1), then decays with τ = 0.1 s
+    def f(t):
+        during = (t - sc.drive_start_s) / sc.drive_s
+        return np.where(t < sc.drive_start_s, 0.0,
+                        np.where(t < sc.drive_end_s, during, np.exp(-(t - sc.drive_end_s) / 0.1)))
+    res = make_result(sc, f)
+    m = res.metrics()
+    t = res.t
+    assert m.peak_force == pytest.approx(res.force.max())
+    # plateau: mean over the last quarter of the drive, 0.95-1.2 s
+    plateau_mask = (t >= sc.drive_end_s - sc.drive_s / 4 - 1e-12) & (t <= sc.drive_end_s + 1e-12)
+    assert m.plateau_force == pytest.approx(res.force[plateau_mask].mean())
+    after_mask = t >= AFTER - 1e-12
+    assert m.force_after_drive == pytest.approx(res.force[after_mask].mean())
+    # below 10 % of peak after ln(10)·τ = 0.230 s (sampled every ms)
+    assert m.relaxation_time_s == pytest.approx(0.1 * math.log(10.0), abs=2 * DT)
+    assert m.classification == "normal"
+
+
+def test_relaxation_time_inf_when_force_never_drops():
+    res = make_result(DRIVE, step_force(0.5, 0.5))
+    assert res.metrics().relaxation_time_s == math.inf
+
+
+def test_relaxation_time_zero_without_force():
+    res = make_result(REST, 0.0)
+    assert res.metrics().relaxation_time_s == 0.0
+
+
+def test_spike_counts_use_after_drive_window():
+    nerve = [0.5, 1.3, AFTER - 0.01, AFTER + 0.01, 2.0, 2.99]
+    muscle = [0.5, AFTER + 0.02]
+    res = make_result(DRIVE, 0.0, nerve=nerve, muscle=muscle)
+    m = res.metrics()
+    assert m.nerve_spikes_after_drive == 3
+    assert m.muscle_spikes_after_drive == 1
+
+
+def test_after_window_when_run_ends_before_it():
+    # drive outlasts the run: the after-drive window is the last sample
+    sc = simlib.Scenario(duration_s=1.0, drive_start_s=0.2, drive_s=5.0)
+    res = make_result(sc, lambda t: t)
+    m = res.metrics()
+    assert m.force_after_drive == pytest.approx(res.force[-1])
+
+
+def test_resting_potential_is_muscle_potential_before_drive():
+    sc = DRIVE
+    t = np.arange(3001) * DT
+    v = np.where(t < sc.drive_start_s, -87.0, 20.0)
+    v[5] = 30.0  # a single outlier before the drive does not move the resting value
+    res = make_result(sc, 0.0, v_muscle=v)
+    assert res.metrics().resting_potential_mV == pytest.approx(-87.0)
+
+
+def test_resting_potential_when_drive_starts_at_zero():
+    sc = simlib.Scenario(drive_start_s=0.0)
+    t = np.arange(3001) * DT
+    res = make_result(sc, 0.0, v_muscle=-80.0 + t)
+    assert res.metrics().resting_potential_mV == pytest.approx(-80.0)
+
+
+def test_quantal_content_is_mean_of_released_quanta():
+    res = make_result(DRIVE, 0.0, nerve=[0.3, 0.4, 0.5], quanta=[30.0, 20.0, 10.0])
+    assert res.metrics().quantal_content == pytest.approx(20.0)
+
+
+def test_quantal_content_falls_back_without_impulses():
+    res = make_result(REST, 0.0, resting_quantal_content=27.5)
+    assert res.metrics().quantal_content == 27.5
+
+
+def test_metrics_are_frozen():
+    m = make_result(REST, 0.0).metrics()
+    assert isinstance(m, simlib.Metrics)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.classification = "cramp"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.peak_force = 2.0
+
+
+def test_metrics_types():
+    m = make_result(DRIVE, step_force(0.5, 0.0), nerve=train(0.2, 1.2, 20)).metrics()
+    for name in ("peak_force", "plateau_force", "force_after_drive", "relaxation_time_s",
+                 "resting_potential_mV", "quantal_content"):
+        assert isinstance(getattr(m, name), float), name
+    assert isinstance(m.nerve_spikes_after_drive, int)
+    assert isinstance(m.muscle_spikes_after_drive, int)
+    assert m.classification in CLASSIFICATIONS
+
+
+def test_metrics_of_real_run_are_consistent():
+    res = simlib.simulate(simlib.Scenario())
+    m = res.metrics()
+    assert m == res.metrics()  # computed from the Result alone, deterministic
+    assert m.peak_force == pytest.approx(res.force.max())
+    assert m.resting_potential_mV == pytest.approx(res.v_muscle[0], abs=0.01)
+    assert m.quantal_content > 0.0
