@@ -34,11 +34,11 @@ from simlib.stages.nmj import cleft_rates, quantal_content, receptor_rates
 __all__ = ["STATE_NAMES", "STATE_UNITS", "KernelParams", "kernel_params", "rest_state", "rates", "HEALTHY_ATP_MM"]
 
 STATE_NAMES = (
-    "v_axon", "w_axon", "vesicle_pool", "ach", "receptors_open", "v_muscle", "na_m", "na_h", "k_n",
-    "epp", "sensor", "ca_i", "ca_sr", "troponin", "attached", "force",
+    "v_axon", "w_axon", "vesicle_pool", "ach", "receptors_open", "v_fibre", "na_m", "na_h", "k_n",
+    "epp", "sensor", "ca_i", "ca_sr", "troponin", "attached", "force", "v_endplate",
 )
-STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM", "", "", "")
-(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CAI, CASR, TROP, XB, FORCE) = range(16)
+STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM", "", "", "", "mV")
+(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CAI, CASR, TROP, XB, FORCE, VEP) = range(17)
 N_STATES = len(STATE_NAMES)
 
 #: ATP of a healthy resting fibre (mM); the run starts from a fibre at rest with this ATP.
@@ -74,6 +74,8 @@ class KernelParams(NamedTuple):
     g_rest: float
     e_rest: float
     g_pass: float
+    g_endplate_to_fibre: float
+    g_fibre_to_endplate: float
     v_rest: float
     m_half: float
     m_slope: float
@@ -184,6 +186,8 @@ def kernel_params(sc: Scenario) -> KernelParams:
         g_rest=g_rest,
         e_rest=e_rest,
         g_pass=0.0,
+        g_endplate_to_fibre=c("g_endplate_to_fibre_mS_cm2"),
+        g_fibre_to_endplate=c("g_fibre_to_endplate_mS_cm2"),
         v_rest=e_rest,
         m_half=c("na_m_half_mV") + shift,
         m_slope=c("na_m_slope_mV"),
@@ -260,6 +264,7 @@ def rest_state(kp: KernelParams) -> np.ndarray:
     y[POOL] = 1.0
     v = kp.v_rest
     y[VM] = v
+    y[VEP] = v
     m_inf, h_inf, _ = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
     y[NA_M], y[NA_H] = m_inf, h_inf
     y[K_N] = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)[0]
@@ -299,14 +304,16 @@ def rates(y, kp, a, b):
     g_ep_open = kp.g_ep * y[OPEN]
     v = y[VM]
     a[VM], b[VM] = membrane_rates(v, y[NA_M], y[NA_H], y[K_N], kp.g_na, kp.e_na, kp.g_k, kp.e_k, kp.g_cl,
-                                  kp.e_cl, kp.g_rest, kp.e_rest, g_ep_open, kp.e_ach)
+                                  kp.e_cl, kp.g_rest, kp.e_rest, kp.g_endplate_to_fibre, y[VEP])
+    a[VEP] = kp.g_pass * kp.v_rest + g_ep_open * kp.e_ach + kp.g_fibre_to_endplate * v
+    b[VEP] = kp.g_pass + g_ep_open + kp.g_fibre_to_endplate
     m_inf, h_inf, h_tau = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
     n_inf, n_tau = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)
     phi = kp.phi_gate
     a[NA_M], b[NA_M] = phi * m_inf / kp.m_tau, phi / kp.m_tau
     a[NA_H], b[NA_H] = phi * h_inf / h_tau, phi / h_tau
     a[K_N], b[K_N] = phi * n_inf / n_tau, phi / n_tau
-    a[EPP], b[EPP] = g_ep_open * (kp.e_ach - kp.v_rest), g_ep_open + kp.g_pass
+    a[EPP], b[EPP] = g_ep_open * (kp.e_ach - kp.v_rest), g_ep_open + kp.g_pass + kp.g_fibre_to_endplate
     a[SENSOR], b[SENSOR] = boltzmann(v, kp.s_half, kp.s_slope) / kp.s_tau, 1.0 / kp.s_tau
     s2 = y[SENSOR] * y[SENSOR]
     release = kp.release_rate * s2 * s2

@@ -23,7 +23,8 @@ CONSTANTS: tuple[Param, ...] = (
     Param("t_ref_c", 37.0, "°C", "reference temperature of all rate constants below", "design choice", 37.0, 37.0),
     Param("q10_gating", 3.0, "", "Q10 of voltage-gated channel kinetics, axon excitability and AChR closing",
           "Hodgkin & Huxley 1952, J Physiol 117:500", 2.5, 3.5),
-    Param("q10_calcium", 2.5, "", "Q10 of SR Ca²⁺ release/uptake and troponin kinetics",
+    Param("q10_calcium", 2.5, "",
+          "Q10 of SERCA uptake, SR leak and troponin kinetics (RyR flux follows the voltage sensor)",
           "generic enzymatic value consistent with relaxation-rate Q10s (Bennett 1984, Am J Physiol 247:R217)",
           2.0, 3.0),
     Param("q10_crossbridge", 2.25, "", "Q10 of cross-bridge attachment/detachment and force transmission",
@@ -91,7 +92,7 @@ CONSTANTS: tuple[Param, ...] = (
           "scaled to 37 °C with Q10 ≈ 2.5-3 gives 0.2-0.5 ms", 1.0, 5.0),
     Param("achr_open_per_ms", 20.0, "1/ms", "AChR opening rate at unit (half-activation) ACh level; two ACh bind",
           _CHOSEN + "receptors open within ~0.2 ms of release (EPC rise time, Magleby & Stevens 1972)", 5.0, 50.0),
-    Param("g_endplate_mS_cm2", 8.5, "mS/cm²", "endplate (nicotinic) conductance with all receptors open",
+    Param("g_endplate_mS_cm2", 40.0, "mS/cm²", "endplate (nicotinic) conductance with all receptors open",
           _CHOSEN + "transmission fails when ≈80 % of receptors are blocked, the threshold occupancy "
           "76 ± 5 % of Paton & Waud 1967, J Physiol 191:59 (safety factor ≈4)", 5.0, 60.0),
     Param("e_ach_mV", -5.0, "mV", "reversal potential of the endplate current",
@@ -116,7 +117,7 @@ CONSTANTS: tuple[Param, ...] = (
     Param("na_m_slope_mV", 7.0, "mV", "Na⁺ activation slope factor", "Cannon et al. 1993", 5.0, 9.0),
     Param("na_m_tau_ms", 0.04, "ms", "Na⁺ activation time constant", "sub-0.1 ms at 37 °C (Hodgkin & Huxley "
           "1952 scaled by Q10 3)", 0.01, 0.1),
-    Param("na_h_half_mV", -72.0, "mV", "Na⁺ fast-inactivation (h) half-voltage",
+    Param("na_h_half_mV", -65.0, "mV", "Na⁺ fast-inactivation (h) half-voltage",
           "Nav1.4 steady-state inactivation midpoint ≈ -70 to -75 mV (Cannon et al. 1993)", -80.0, -65.0),
     Param("na_h_slope_mV", 6.0, "mV", "Na⁺ inactivation slope factor", "Cannon et al. 1993", 4.0, 8.0),
     Param("na_h_tau_ms", 1.0, "ms", "peak Na⁺ inactivation/recovery time constant (at -70 mV)",
@@ -124,11 +125,21 @@ CONSTANTS: tuple[Param, ...] = (
     Param("k_n_half_mV", -40.0, "mV", "K⁺ activation (n) half-voltage", "Cannon et al. 1993", -50.0, -30.0),
     Param("k_n_slope_mV", 10.0, "mV", "K⁺ activation slope factor", "Cannon et al. 1993", 7.0, 15.0),
     Param("k_n_tau_ms", 1.5, "ms", "K⁺ activation time constant", "Cannon et al. 1993 (≈1-3 ms at 37 °C)", 0.5, 4.0),
-    Param("na_slow_half_mV", -72.0, "mV", "half-voltage of Na⁺ slow inactivation (set by the resting potential)",
-          _CHOSEN + "fibres stop following 20 Hz when [K⁺]o reaches ≈10 mM (depolarisation to ≈ -70 mV); "
-          "slow inactivation of Nav1.4 is substantial at -70 to -60 mV (Ruff 1999, Am J Physiol 277:C937)",
+    Param("na_slow_half_mV", -78.0, "mV", "half-voltage of Na⁺ slow inactivation (set by the resting potential)",
+          _CHOSEN + "fibres stop following 20 Hz when [K⁺]o reaches ≈10 mM (depolarisation to ≈ -70 mV), "
+          "as in hyperkalaemic weakness; slow inactivation of Nav1.4 is substantial at -70 to -60 mV "
+          "(Ruff 1999, Am J Physiol 277:C937)",
           -80.0, -60.0),
-    Param("na_slow_slope_mV", 5.0, "mV", "slope factor of Na⁺ slow inactivation", "Ruff 1999 (5-10 mV)", 4.0, 10.0),
+    Param("na_slow_slope_mV", 3.0, "mV", "slope factor of Na⁺ slow inactivation",
+          _CHOSEN + "fibres still follow 20 Hz at 8 mM K⁺ but not at 10 mM (steeper than the 5-10 mV "
+          "usually fitted, Ruff 1999)", 3.0, 10.0),
+    Param("g_endplate_to_fibre_mS_cm2", 2.0, "mS/cm²", "coupling through which the depolarised endplate "
+          "region drives the excitable fibre next to it (per area of fibre)",
+          _CHOSEN + "the endplate potential fires the fibre with a safety factor near 4 (threshold block at "
+          "≈76 % receptor occupancy, Paton & Waud 1967)", 0.1, 10.0),
+    Param("g_fibre_to_endplate_mS_cm2", 4.0, "mS/cm²", "coupling through which the fibre clamps the small "
+          "endplate region (per area of endplate)", _CHOSEN + "the fibre action potential invades the endplate "
+          "region, which is much smaller than the fibre it drives", 1.0, 40.0),
     Param("spike_detect_mV", -20.0, "mV", "muscle potential whose upward crossing counts as an action potential",
           "convention: overshooting APs peak near +30 mV", -30.0, 0.0),
     # ------------------------------------------------------------ EC coupling / Ca2+

@@ -44,9 +44,8 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
     "hypokalaemia": ({"k_mM": 2.5}, "Plasma K⁺ 2.5 mM: the fibre hyperpolarises (GHK). The paradoxical "
                      "depolarisation and paralysis seen below ~1.5 mM are not modelled.",
                      "Hodgkin & Horowicz 1959, J Physiol 148:127; Jurkat-Rott et al. 2009, PNAS 106:4036"),
-    "hyperkalaemia": ({"k_mM": 10.0}, "Plasma K⁺ 10 mM: the fibre depolarises by ≈19 mV (GHK) and part of its "
-                      "Na⁺ channels inactivate. Known limit: this version still follows 20 Hz, whereas real "
-                      "fibres fail (flaccid weakness), because endplate and fibre share one compartment.",
+    "hyperkalaemia": ({"k_mM": 10.0}, "Plasma K⁺ 10 mM: the fibre depolarises by ≈19 mV (GHK), most Na⁺ channels "
+                      "inactivate and muscle action potentials fail: flaccid weakness.",
                       "Hodgkin & Horowicz 1959; Durelli et al. 1982, J Neurol Sci 55:249"),
     "hyponatraemia": ({"na_mM": 120.0}, "Plasma Na⁺ 120 mM: the action-potential overshoot is smaller but "
                       "transmission and contraction still work; the dangerous effects of hyponatraemia are in "
@@ -55,9 +54,9 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
                       "cannot detach from actin, so force stays after the nerve falls silent: rigor "
                       "(electrically silent contracture), not relaxation.",
                       "Lymn & Taylor 1971, Biochemistry 10:4617; Allen, Lamb & Westerblad 2008, Physiol Rev 88:287"),
-    "organophosphate": ({"ache_activity": 0.1}, "90 % acetylcholinesterase inhibition: ACh lingers and the endplate "
-                        "potential lasts several times longer. Known limit: the repetitive muscle firing seen "
-                        "clinically (one impulse, several muscle action potentials) is not yet reproduced.",
+    "organophosphate": ({"ache_activity": 0.1}, "90 % acetylcholinesterase inhibition: ACh lingers, the endplate "
+                        "potential lasts several times longer and one nerve impulse fires the muscle more than "
+                        "once.",
                         "Eddleston et al. 2008, Lancet 371:597; Katz & Miledi 1973, J Physiol 231:549"),
     "botulinum": ({"release_block": 0.9}, "Botulinum toxin cleaves SNARE proteins: 90 % of ACh release is "
                   "blocked and the muscle is paralysed (flaccid).",

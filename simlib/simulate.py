@@ -17,7 +17,7 @@ __all__ = ["simulate"]
 
 #: absolute tolerance per state, in state units (mV for potentials, µM for Ca²⁺, fractions otherwise)
 _ATOL = 0.1 * np.array([0.05, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1.0, 1e-4, 1e-4,
-                        1e-4])
+                        1e-4, 0.05])
 _RTOL = 3e-4
 #: potentials get no relative tolerance: |V| is measured from an arbitrary zero
 _RTOL_BY_STATE = np.array([0.0 if unit == "mV" else _RTOL for unit in STATE_UNITS])
@@ -75,7 +75,7 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
                                            scenario.duration_s)
     t_end_ms = 1000.0 * scenario.duration_s
     h_max = min(_H_MAX_MS, 1000.0 * dt_s)
-    max_steps = int(200 * t_end_ms / min(1.0, h_max)) + 100_000
+    max_steps = int((200 * t_end_ms / min(1.0, h_max)) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
     samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = integrate(
         y0, kp, impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy, _RTOL_BY_STATE / accuracy, h_max, max_steps
     )

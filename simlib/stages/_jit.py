@@ -3,7 +3,7 @@
 Compiled machine code is cached on disk so the one-off compilation (several seconds)
 is paid once. Numba invalidates a cached function only when *its own* source file
 changes, not when a function it calls in another module does; so the cache folder
-is keyed by a hash of all simlib sources. The folder is per user
+is keyed by a hash of the kernel sources (stages, chain, solver). The folder is per user
 (``$SIMLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/simlib`` or ``~/.cache/simlib``),
 which works for read-only installs and for several users on one machine. Setting
 ``NUMBA_CACHE_DIR`` overrides all of this.
@@ -24,8 +24,9 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _source_hash() -> str:
+    """Hash of the modules compiled into the kernel (stages, chain, solver)."""
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    for path in sorted([*(_PACKAGE / "stages").glob("*.py"), _PACKAGE / "chain.py", _PACKAGE / "solver.py"]):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -100,17 +100,20 @@ def potassium_gate(v: float, n_half: float, n_slope: float, n_tau: float):
 
 
 @jit
-def membrane_rates(v, m, h, n, g_na, e_na, g_k, e_k, g_cl, e_cl, g_rest, e_rest, g_ep_open, e_ach):
+def membrane_rates(v, m, h, n, g_na, e_na, g_k, e_k, g_cl, e_cl, g_rest, e_rest, g_input, e_input):
     """Production-loss form of the membrane equation (C_m = 1 µF/cm²).
 
     Parameters
     ----------
     v, m, h, n : float
         Potential (mV) and gates (0-1).
-    g_na, g_k, g_cl, g_rest, g_ep_open : float
-        Maximal Na⁺, K⁺, Cl⁻, resting and momentary endplate conductances (mS/cm²).
-    e_na, e_k, e_cl, e_rest, e_ach : float
+    g_na, g_k, g_cl, g_rest : float
+        Maximal Na⁺, K⁺, Cl⁻ and resting conductances (mS/cm²).
+    e_na, e_k, e_cl, e_rest : float
         Reversal potentials (mV).
+    g_input, e_input : float
+        Conductance (mS/cm²) and driving potential (mV) of an ohmic input: the coupling to the
+        endplate region for the fibre, 0 at rest.
 
     Returns
     -------
@@ -119,6 +122,6 @@ def membrane_rates(v, m, h, n, g_na, e_na, g_k, e_k, g_cl, e_cl, g_rest, e_rest,
     """
     gna = g_na * m * m * m * h
     gk = g_k * n * n * n * n
-    b = gna + gk + g_cl + g_rest + g_ep_open
-    a = gna * e_na + gk * e_k + g_cl * e_cl + g_rest * e_rest + g_ep_open * e_ach
+    b = gna + gk + g_cl + g_rest + g_input
+    a = gna * e_na + gk * e_k + g_cl * e_cl + g_rest * e_rest + g_input * e_input
     return a, b

@@ -102,8 +102,6 @@ def test_ache_inhibition_prolongs_epp():
     assert _epp_half_decay_ms(0.1) >= 2.0 * _epp_half_decay_ms(1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: single endplate compartment stays Na+-inactivated under "
-                   "the prolonged EPP, so it does not re-fire; see docs/model.md, Limits")
 def test_ache_inhibition_causes_repetitive_firing(sim):
     # One nerve impulse fires the muscle repeatedly under anticholinesterases (Eddleston et al. 2008).
     res = sim(ache_activity=0.1)

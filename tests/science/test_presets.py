@@ -13,7 +13,7 @@ EXPECTED = {
     "hypomagnesaemia": "tetany",  # Harrison's, "Hypomagnesemia"
     "hypermagnesaemia": "weakness",  # del Castillo & Engbaek 1954
     "hypokalaemia": "normal",  # hyperpolarised but transmitting; paradoxical paralysis not modelled
-    "hyperkalaemia": "normal",  # known limit, see simlib.PRESET_INFO and docs/model.md
+    "hyperkalaemia": "weakness",  # depolarisation inactivates Na+ channels (physiology.md §1.7)
     "hyponatraemia": "normal",
     "atp_depletion": "contracture",  # rigor: Lymn & Taylor 1971
     "organophosphate": "normal",  # prolonged EPP; repetitive firing is a known limit

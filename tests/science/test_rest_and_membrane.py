@@ -45,8 +45,6 @@ def test_slope_per_decade_of_k_is_below_nernst(met):
     assert 40.0 < slope < 61.5
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: lumped endplate/fibre compartment keeps following 20 Hz "
-                   "at 10 mM K+ (Na+ inactivation is partial); see docs/model.md, Limits")
 def test_severe_hyperkalaemia_fails_to_follow(met):
     # Issue 3: k 10 mM makes the fibre fail to follow 20 Hz ("weakness"); hyperkalaemic flaccid weakness
     # (physiology.md §1.7).
