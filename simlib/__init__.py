@@ -18,22 +18,26 @@ from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
 from simlib.simulate import simulate
+from simlib.spinal_experiments import Ramp, cramp_threshold_frequency, ramp
 
 __version__ = "0.1.0"
 
 __all__ = [
     "PRESETS",
     "PRESET_INFO",
+    "Ramp",
     "Metrics",
     "ParameterError",
     "Result",
     "Scenario",
     "SimulationError",
     "Twitch",
+    "cramp_threshold_frequency",
     "force_frequency",
     "load_scenario",
     "save_scenario",
     "simulate",
     "sweep",
+    "ramp",
     "twitch",
 ]

@@ -29,16 +29,21 @@ from simlib.stages.membrane import (
     potassium_gate,
     sodium_gates,
 )
+from simlib.stages.motoneuron import dendrite_rates, pic_activation, soma_rates
 from simlib.stages.nmj import cleft_rates, quantal_content, receptor_rates
+from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
 
 __all__ = ["STATE_NAMES", "STATE_UNITS", "KernelParams", "kernel_params", "rest_state", "rates", "HEALTHY_ATP_MM"]
 
 STATE_NAMES = (
     "v_axon", "w_axon", "vesicle_pool", "ach", "receptors_open", "v_fibre", "na_m", "na_h", "k_n",
     "epp", "sensor", "ca_i", "ca_sr", "troponin", "attached", "force", "v_endplate",
+    "v_motoneuron", "g_ahp", "pic", "ia_drive", "ib_drive", "stim_epsp", "v_dendrite",
 )
-STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM", "", "", "", "mV")
-(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CAI, CASR, TROP, XB, FORCE, VEP) = range(17)
+STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM", "", "", "", "mV",
+               "mV", "", "", "mV", "mV", "mV", "mV")
+(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CAI, CASR, TROP, XB, FORCE, VEP,
+ VMN, GAHP, PIC, IA, IB, SSTIM, VD) = range(24)
 N_STATES = len(STATE_NAMES)
 
 #: ATP of a healthy resting fibre (mM); the run starts from a fibre at rest with this ATP.
@@ -104,6 +109,41 @@ class KernelParams(NamedTuple):
     xb_detach: float
     series_rate: float
     spike_detect: float
+    force_unit: float
+    mn_tau: float
+    mn_dendrite_tau: float
+    mn_coupling: float
+    mn_el: float
+    mn_threshold: float
+    mn_reset: float
+    mn_ahp_jump: float
+    mn_ahp_tau: float
+    mn_ek: float
+    pic_g: float
+    pic_e: float
+    pic_half: float
+    pic_slope: float
+    pic_tau: float
+    desc_start: float
+    desc_end: float
+    desc_level: float
+    desc_triangle: float
+    reflex_gain: float
+    ia_force: float
+    ia_fatigue_boost: float
+    ia_length: float
+    ia_velocity: float
+    ia_tau: float
+    ib_force: float
+    ib_fatigue_loss: float
+    ib_tau: float
+    stretch_start: float
+    stretch_amplitude: float
+    stretch_velocity: float
+    passive_tension: float
+    stim_epsp: float
+    stim_epsp_tau: float
+    collision_ms: float
 
 
 def q10_factor(q10: float, temperature_c: float) -> float:
@@ -115,6 +155,18 @@ def force_unit() -> float:
     """Attached fraction of a fully activated healthy muscle at 37 °C: the force unit (dimensionless)."""
     detach = c("xb_detach_per_ms") * atp_saturation(HEALTHY_ATP_MM, c("xb_katp_mM"))
     return c("xb_attach_per_ms") / (c("xb_attach_per_ms") + detach)
+
+
+def motoneuron_rest_potential(kp: KernelParams, synaptic_mV: float) -> float:
+    """Return the resting dendritic potential (mV) under a resting synaptic input, by fixed-point iteration."""
+    v = kp.mn_el
+    for _ in range(200):
+        p = pic_activation(v, kp.pic_half, kp.pic_slope)
+        v_new = (kp.mn_el + synaptic_mV + kp.pic_g * p * kp.pic_e) / (1.0 + kp.pic_g * p)
+        if abs(v_new - v) < 1e-10:
+            break
+        v = 0.5 * (v + v_new)
+    return v
 
 
 def slow_inactivation_available(v_mV: float) -> float:
@@ -216,6 +268,41 @@ def kernel_params(sc: Scenario) -> KernelParams:
         xb_detach=c("xb_detach_per_ms") * phi_xb * atp_saturation(sc.atp_mM, c("xb_katp_mM")),
         series_rate=c("series_rate_per_ms") * phi_xb,
         spike_detect=c("spike_detect_mV"),
+        force_unit=force_unit(),
+        mn_tau=c("mn_tau_ms"),
+        mn_dendrite_tau=c("mn_dendrite_tau_ms"),
+        mn_coupling=c("mn_coupling"),
+        mn_el=c("mn_el_mV"),
+        mn_threshold=c("mn_threshold_mV"),
+        mn_reset=c("mn_reset_mV"),
+        mn_ahp_jump=c("mn_ahp_jump"),
+        mn_ahp_tau=c("mn_ahp_tau_ms"),
+        mn_ek=c("mn_ek_mV"),
+        pic_g=c("pic_g") * sc.pic_gain,
+        pic_e=c("pic_e_mV"),
+        pic_half=c("pic_half_mV"),
+        pic_slope=c("pic_slope_mV"),
+        pic_tau=c("pic_tau_ms"),
+        desc_start=1000.0 * sc.drive_start_s,
+        desc_end=1000.0 * (sc.drive_start_s + sc.drive_s),
+        desc_level=0.0,
+        desc_triangle=0.0,
+        reflex_gain=sc.reflex_gain,
+        ia_force=c("ia_force_mV"),
+        ia_fatigue_boost=1.0 + c("ia_fatigue_boost") * sc.fatigue,
+        ia_length=c("ia_length_mV_per_deg"),
+        ia_velocity=c("ia_velocity_mV_per_deg_s"),
+        ia_tau=c("ia_tau_ms"),
+        ib_force=c("ib_force_mV"),
+        ib_fatigue_loss=1.0 - c("ib_fatigue_loss") * sc.fatigue,
+        ib_tau=c("ib_tau_ms"),
+        stretch_start=-1.0 if sc.stretch_at_s is None else 1000.0 * sc.stretch_at_s,
+        stretch_amplitude=c("stretch_amplitude_deg"),
+        stretch_velocity=sc.stretch_velocity_deg_s / 1000.0,
+        passive_tension=c("passive_tension"),
+        stim_epsp=c("stim_epsp_mV"),
+        stim_epsp_tau=c("stim_epsp_tau_ms"),
+        collision_ms=c("collision_window_ms"),
     )
     v_rest = _muscle_rest_potential(kp)
     return kp._replace(v_rest=v_rest, g_pass=_slope_conductance(kp, v_rest))
@@ -280,15 +367,22 @@ def rest_state(kp: KernelParams) -> np.ndarray:
         on = kp.xb_attach * y[TROP] ** kp.xb_coop
         y[XB] = on / (on + healthy_detach)
     y[FORCE] = y[XB]
+    ia, ib = reflex_inputs(0.0, y, kp)
+    y[IA], y[IB] = ia, ib
+    y[VD] = motoneuron_rest_potential(kp, ia - ib)
+    y[PIC] = pic_activation(y[VD], kp.pic_half, kp.pic_slope)
+    y[VMN] = kp.mn_el + kp.mn_coupling * (y[VD] - kp.mn_el)
     return y
 
 
 @jit
-def rates(y, kp, a, b):
+def rates(t, y, kp, a, b):
     """Evaluate every stage: fill ``a`` and ``b`` so that ``dy/dt = a - b*y`` (per ms).
 
     Parameters
     ----------
+    t : float
+        Time (ms); the descending command and the imposed stretch depend on it.
     y : numpy.ndarray
         State vector (order of :data:`STATE_NAMES`).
     kp : KernelParams
@@ -324,3 +418,53 @@ def rates(y, kp, a, b):
     a[TROP], b[TROP] = troponin_rates(y[CAI], kp.trop_kon, koff)
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
     a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)
+    motoneuron_and_reflex_rates(t, y, kp, a, b)
+
+
+@jit
+def descending_command(t, kp):
+    """Descending command onto the motoneuron at time ``t`` (mV): plateau, or triangle for ramps."""
+    if t < kp.desc_start or t >= kp.desc_end:
+        return 0.0
+    if kp.desc_triangle > 0.5:
+        half = 0.5 * (kp.desc_end - kp.desc_start)
+        x = (t - kp.desc_start) / half
+        return kp.desc_level * (x if x <= 1.0 else 2.0 - x)
+    return kp.desc_level
+
+
+@jit
+def evoked_input(t, y, kp):
+    """Input (mV) evoked by the experimenter rather than by the contraction itself.
+
+    The stretch-evoked spindle target (length and velocity terms) plus the stimulus EPSP. Spikes
+    fired while it is substantial are labelled "reflex" rather than "self-sustained".
+    """
+    angle, velocity = stretch_angle(t, kp.stretch_start, kp.stretch_amplitude, kp.stretch_velocity)
+    return kp.reflex_gain * (kp.ia_length * angle + kp.ia_velocity * 1000.0 * velocity) + y[SSTIM]
+
+
+@jit
+def reflex_inputs(t, y, kp):
+    """Ia excitation minus Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``."""
+    angle, velocity = stretch_angle(t, kp.stretch_start, kp.stretch_amplitude, kp.stretch_velocity)
+    force = y[FORCE] / kp.force_unit
+    ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force, kp.ia_fatigue_boost,
+                        kp.ia_length, kp.ia_velocity)
+    passive = kp.passive_tension * angle / kp.stretch_amplitude
+    return ia, tendon_organ_target(force, passive, kp.ib_force, kp.ib_fatigue_loss)
+
+
+@jit
+def motoneuron_and_reflex_rates(t, y, kp, a, b):
+    """Fill the rates of the spinal motoneuron, its afferent drives and the stimulus EPSP."""
+    ia_target, ib_target = reflex_inputs(t, y, kp)
+    a[IA], b[IA] = ia_target / kp.ia_tau, 1.0 / kp.ia_tau
+    a[IB], b[IB] = ib_target / kp.ib_tau, 1.0 / kp.ib_tau
+    a[SSTIM], b[SSTIM] = 0.0, 1.0 / kp.stim_epsp_tau
+    a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau
+    p_inf = pic_activation(y[VD], kp.pic_half, kp.pic_slope)
+    a[PIC], b[PIC] = p_inf / kp.pic_tau, 1.0 / kp.pic_tau
+    synaptic = descending_command(t, kp) + y[IA] - y[IB] + y[SSTIM]
+    a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el, kp.pic_e, kp.pic_g, kp.mn_dendrite_tau)
+    a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el, kp.mn_ek, kp.mn_coupling, kp.mn_tau)

@@ -65,6 +65,75 @@ CONSTANTS: tuple[Param, ...] = (
           "motor-unit discharges (Kugelberg 1948)", 1.0, 10.0),
     Param("ax_adapt_tau_ms", 80.0, "ms", "decay time constant of the slow axonal K⁺ current",
           "slow K⁺ (Kv7) channels of human motor axons, τ ≈ 40-100 ms (Bostock & Rothwell 1997)", 30.0, 150.0),
+    # ------------------------------------------------------------ spinal motoneuron
+    Param("mn_tau_ms", 6.0, "ms", "membrane time constant of the spinal motoneuron",
+          "cat motoneurons 5-10 ms, longest in slow (S) units (Zengel et al. 1985, J Neurophysiol 53:1323)",
+          4.0, 12.0),
+    Param("mn_dendrite_tau_ms", 10.0, "ms", "time constant of the motoneuron dendrite",
+          "Booth, Rinzel & Kiehn 1997 (passive dendritic compartment, C/g_leak ≈ 2-10 ms)", 3.0, 20.0),
+    Param("mn_coupling", 1.0, "", "fraction of dendritic depolarisation transmitted to the soma",
+          "two-compartment motoneuron models (Booth, Rinzel & Kiehn 1997); 1 = no attenuation", 0.3, 1.0),
+    Param("mn_el_mV", -70.0, "mV", "motoneuron resting (leak) potential", "Zengel et al. 1985", -75.0, -65.0),
+    Param("mn_threshold_mV", -55.0, "mV", "motoneuron spike threshold", "≈10-20 mV above rest (Zengel et al. "
+          "1985)", -60.0, -50.0),
+    Param("mn_reset_mV", -65.0, "mV", "motoneuron potential right after a spike", "integrate-and-fire convention",
+          -70.0, -60.0),
+    Param("mn_ahp_jump", 1.0, "", "AHP conductance added by each spike (relative to leak)",
+          _CHOSEN + "steady firing saturates near 40-50 Hz for strong input, as human motor units at maximal "
+          "effort (Bellemare et al. 1983)", 0.1, 2.0),
+    Param("mn_ahp_tau_ms", 50.0, "ms", "decay time constant of the afterhyperpolarisation conductance",
+          "AHP half-decay 30-70 ms in slow and fast cat motoneurons (Zengel et al. 1985)", 20.0, 120.0),
+    Param("mn_ek_mV", -85.0, "mV", "reversal potential of the AHP (K⁺) current", "typical E_K of motoneurons",
+          -95.0, -75.0),
+    Param("pic_g", 0.3, "", "PIC conductance at full activation and pic_gain 1 (relative to leak)",
+          _CHOSEN + "with normal monoaminergic tone recruitment needs more input than derecruitment "
+          "(hysteresis, ΔF ≈ 3-5 pps in humans, Gorassini et al. 2002) but a rested muscle does not keep "
+          "firing after a voluntary contraction; PIC amplifies input several-fold (Heckman et al. 2008)",
+          0.1, 2.0),
+    Param("pic_e_mV", 30.0, "mV", "reversal potential of the PIC (mixed Ca²⁺/Na⁺)", "Booth, Rinzel & Kiehn 1997 "
+          "(E_Ca 80, E_Na 55 mV; mixed current lower)", 0.0, 60.0),
+    Param("pic_half_mV", -48.0, "mV", "half-activation of the PIC (dendritic potential)",
+          "L-type Ca²⁺ half-activation -40 mV in the BRK dendrite (Booth, Rinzel & Kiehn 1997); PICs activate "
+          "near recruitment threshold (Heckman et al. 2005)", -60.0, -40.0),
+    Param("pic_slope_mV", 3.0, "mV", "slope factor of PIC activation", "steep L-type activation "
+          "(Booth, Rinzel & Kiehn 1997: 7 mV); chosen steeper so the plateau switches cleanly", 1.0, 7.0),
+    Param("pic_tau_ms", 40.0, "ms", "PIC activation/deactivation time constant",
+          "L-type Ca²⁺ activation τ ≈ 40 ms plus dendritic filtering (Booth, Rinzel & Kiehn 1997)", 20.0, 200.0),
+    # ------------------------------------------------------------ reflex loop
+    Param("ia_force_mV", 12.0, "mV", "spindle (Ia) drive per force unit during contraction (α-γ co-activation)",
+          _CHOSEN + "Ia support alone cannot keep a rested motoneuron firing (Vallbo 1970; Schwellnus 2009)",
+          0.0, 30.0),
+    Param("ia_fatigue_boost", 1.0, "", "relative increase of Ia drive in a fully fatigued muscle",
+          "fatigue increases spindle responses (Nelson & Hutton 1985, Med Sci Sports Exerc 17:445)", 0.0, 3.0),
+    Param("ia_length_mV_per_deg", 0.15, "mV/°", "Ia drive per degree of imposed stretch (length sensitivity)",
+          _CHOSEN + "a held stretch alone recruits no units at normal reflex gain", 0.0, 1.0),
+    Param("ia_velocity_mV_per_deg_s", 0.2, "mV per °/s", "Ia drive per °/s of stretch velocity (dynamic sensitivity)",
+          _CHOSEN + "a 60 °/s stretch evokes reflex firing only when reflex gain is raised (spasticity is "
+          "velocity dependent: Lance 1980)", 0.0, 1.0),
+    Param("ia_tau_ms", 15.0, "ms", "lag of the Ia pathway (conduction and synaptic delay as a first-order lag)",
+          "short-latency stretch reflex ≈ 30 ms loop in the calf (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
+    Param("ib_force_mV", 12.5, "mV", "tendon-organ (Ib) inhibition per force unit of tension",
+          _CHOSEN + "autogenic Ib inhibition outweighs Ia support in rested muscle (Khan & Burne 2007)",
+          0.0, 40.0),
+    Param("ib_fatigue_loss", 0.5, "", "fraction of Ib inhibition lost in a fully fatigued muscle",
+          "reduced tendon-organ stretch sensitivity after fatigue (Hutton & Nelson 1986, Med Sci Sports Exerc "
+          "18:69)", 0.0, 1.0),
+    Param("ib_tau_ms", 15.0, "ms", "lag of the Ib pathway", "disynaptic Ib inhibition, slightly longer "
+          "latency than Ia (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
+    Param("stretch_amplitude_deg", 30.0, "°", "joint rotation of the imposed passive stretch",
+          "typical ankle dorsiflexion in cramp relief and spasticity testing", 10.0, 45.0),
+    Param("passive_tension", 2.0, "force units", "passive tension of the muscle-tendon unit at the end of the "
+          "stretch", _CHOSEN + "a firm stretch loads tendon organs about as much as a strong contraction "
+          "(Khan & Burne 2007: tendon afferents stop a cramp)", 0.0, 3.0),
+    Param("stim_epsp_mV", 30.0, "mV", "dendritic EPSP from the afferent volley of one electrical nerve stimulus "
+          "(all afferents fire together)", _CHOSEN + "a fatigued, cramp-prone muscle has a cramp threshold "
+          "frequency near 15 Hz (Miller & Knight 2009, Muscle Nerve 39:364: 14.9 ± 1.3 Hz)", 0.0, 60.0),
+    Param("collision_window_ms", 20.0, "ms", "after a nerve stimulus, motoneuron spikes are annihilated by the "
+          "antidromic volley for this long (twice the axon conduction time)", "≈10 ms motor conduction time "
+          "from spinal cord to calf muscles at 50-60 m/s (collision technique, e.g. H-reflex blocked at "
+          "supramaximal stimulation)", 5.0, 40.0),
+    Param("stim_epsp_tau_ms", 10.0, "ms", "decay of the stimulus-evoked EPSP", "monosynaptic Ia EPSP decay in "
+          "motoneurons (Zengel et al. 1985 membrane τ)", 3.0, 20.0),
     # ------------------------------------------------------------ neuromuscular junction
     Param("quantal_content_ref", 30.0, "quanta", "mean ACh quanta released per impulse at reference Ca²⁺/Mg²⁺",
           "human NMJ quantal content 20-60 (Wood & Slater 2001, Prog Neurobiol 64:393)", 20.0, 60.0),

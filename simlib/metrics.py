@@ -6,7 +6,9 @@ The classification follows the precedence contracture > cramp > tetany > weaknes
 normal (DESIGN.md §2):
 
 - contracture: force stays ≥ 0.2 after the drive with no muscle action potentials;
-- cramp: force stays ≥ 0.1 after the drive while the spinal motoneuron keeps firing by itself;
+- cramp: force stays ≥ 0.1 after the drive while the spinal motoneuron keeps firing by itself
+  (≥ 2 "self-sustained" spikes after the drive: no descending command, and afferent input alone
+  would not reach threshold; firing driven by an imposed stretch is "reflex", not a cramp);
 - tetany: the peripheral axon fires by itself (≥ 2 ectopic spikes outside the drive) with
   force ≥ 0.05 outside the drive, also when there is no drive at all;
 - weakness: the peak force during the drive (and 0.5 s after it) is less than half of the
@@ -34,6 +36,7 @@ CRAMP_FORCE = 0.1
 TETANY_FORCE = 0.05
 WEAKNESS_RATIO = 0.5
 RELAXED_FRACTION = 0.1
+CRAMP_MIN_SPIKES = 2
 _DRIVE_FIELDS = ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s")
 
 
@@ -159,12 +162,12 @@ def compute_metrics(res: Result) -> Metrics:
     quantal = float(res.quanta.mean()) if res.quanta.size else float(res.resting_quantal_content)
     nerve_after = _count(res.nerve_spikes, after_start, t_end)
     muscle_after = _count(res.muscle_spikes, after_start, t_end)
-    motoneuron_after = _count(res.motoneuron_spikes, after_start, t_end)
+    self_sustained_after = _count(res.spikes_from("self-sustained"), after_start, t_end)
     outside = before | after
     ectopic_outside = _count(res.ectopic_spikes, 0.0, start - 1e-9) + _count(res.ectopic_spikes, after_start, t_end)
     if force_after >= CONTRACTURE_FORCE and muscle_after == 0:
         label = "contracture"
-    elif force_after >= CRAMP_FORCE and motoneuron_after > 0:
+    elif force_after >= CRAMP_FORCE and self_sustained_after >= CRAMP_MIN_SPIKES:
         label = "cramp"
     elif ectopic_outside >= 2 and float(force[outside].max()) >= TETANY_FORCE:
         label = "tetany"

@@ -189,6 +189,20 @@ SCENARIO_PARAMS: tuple[Param, ...] = (
         label="Stretch at", step=0.1,
         hint="Give a time within the run, or None for no stretch.",
     ),
+    Param(
+        "stretch_velocity_deg_s", 60.0, "°/s", "angular velocity of the passive stretch (the joint turns by 30°)",
+        "clinical spasticity tests compare slow and fast passive stretches (Lance 1980 definition: "
+        "velocity-dependent); 30° is a typical ankle dorsiflexion range",
+        5.0, 300.0, label="Stretch speed", step=5.0,
+        hint="Slow clinical stretches are ~10-30 °/s, fast ones 100-300 °/s.",
+    ),
+    Param(
+        "reflex_gain", 1.0, "", "gain of the spindle (Ia) stretch reflex relative to normal; rises when "
+        "descending inhibition is lost (spinal cord injury, multiple sclerosis)",
+        "Lance 1980 (spasticity as velocity-dependent reflex hyperexcitability); Nielsen et al. 2007, "
+        "Acta Physiol 189:171", 0.0, 3.0, label="Stretch-reflex gain", step=0.05,
+        hint="1 is normal; 2-3 mimics loss of descending inhibition (spasticity).",
+    ),
 )
 
 _BY_NAME = {p.name: p for p in SCENARIO_PARAMS}

@@ -66,6 +66,26 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
     "dantrolene": ({"ryr_block": 0.8}, "Dantrolene blocks 80 % of SR Ca²⁺ release through RyR1: the muscle "
                    "still fires action potentials but develops much less force.",
                    "Krause et al. 2004, Anaesthesia 59:364"),
+    "exercise_cramp": ({"fatigue": 1.0, "pic_gain": 1.5, "rate_hz": 30.0, "duration_s": 5.0},
+                       "A fatigued calf with high motoneuron excitability (strong persistent inward currents) makes "
+                       "a brief strong contraction: spindle (Ia) excitation outweighs weakened tendon-organ (Ib) "
+                       "inhibition and the spinal motoneuron keeps firing after the command stops: a cramp.",
+                       "Schwellnus 2009, Br J Sports Med 43:401; Minetto et al. 2011, J Physiol 589:5759; "
+                       "Heckman et al. 2008, Neuroscientist 14:264"),
+    "cramp_stretch": ({"fatigue": 1.0, "pic_gain": 1.5, "rate_hz": 30.0, "duration_s": 5.0, "stretch_at_s": 2.2},
+                      "The same cramp, relieved by a passive stretch 1 s after the contraction: tendon organs "
+                      "loaded by the stretch inhibit the motoneuron (after a brief extra burst) and the cramp ends.",
+                      "Khan & Burne 2007, J Neurophysiol 98:1102; Ross & Thomas 1995, Brain 118:983; "
+                      "Miller et al. 2022, J Athl Train 57:5"),
+    "baclofen": ({"fatigue": 1.0, "pic_gain": 0.5, "rate_hz": 30.0, "duration_s": 5.0},
+                 "The cramp-prone contraction under a baclofen-like drug: GABA-B activation weakens the "
+                 "motoneuron's persistent inward current, so firing stops with the command.",
+                 "Perrier, Alaburda & Hounsgaard 2002, Brain Res Rev 40:223; Davidoff 1985, Ann Neurol 17:107"),
+    "spasticity": ({"reflex_gain": 3.0, "stretch_at_s": 2.0, "stretch_velocity_deg_s": 120.0, "duration_s": 4.0},
+                   "Loss of descending inhibition (spinal cord injury, multiple sclerosis) triples the stretch "
+                   "reflex: the same passive stretch that ends a cramp now evokes reflex firing and force, more "
+                   "for a faster stretch.", "Lance 1980 (spasticity definition); Nielsen et al. 2007, Acta "
+                   "Physiol 189:171"),
     "cold": ({"temperature_c": 27.0}, "Muscle cooled to 27 °C: every rate slows (Q10 2-3), so twitches are "
              "slower to rise and to relax.", "Bennett 1984, Am J Physiol 247:R217"),
     "warm": ({"temperature_c": 39.0}, "Muscle warmed to 39 °C (working muscle in the heat): faster twitches that "

@@ -17,7 +17,10 @@ from simlib.validation import unknown_name_message
 if TYPE_CHECKING:
     from simlib.metrics import Metrics
 
-__all__ = ["Result"]
+__all__ = ["Result", "SPIKE_ORIGINS", "MOTONEURON_ORIGINS"]
+
+SPIKE_ORIGINS = ("stimulator", "ectopic", "commanded", "reflex", "self-sustained")
+MOTONEURON_ORIGINS = ("commanded", "reflex", "self-sustained")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +56,12 @@ class Result:
     states : numpy.ndarray
         Every model state on the time grid, shape (len(t), number of states); see
         :meth:`state` and :data:`simlib.chain.STATE_NAMES`.
+    nerve_spike_origins : numpy.ndarray or None
+        Where each nerve spike started (same order as ``nerve_spikes``): ``"stimulator"``
+        (electrical stimulus), ``"ectopic"`` (peripheral axon firing by itself),
+        ``"commanded"`` (motoneuron driven by the descending command), ``"reflex"``
+        (motoneuron driven by afferent input strong enough on its own) or ``"self-sustained"``
+        (motoneuron kept firing by its persistent inward current).
     """
 
     t: np.ndarray
@@ -67,6 +76,7 @@ class Result:
     resting_quantal_content: float
     scenario: Scenario
     states: np.ndarray = field(repr=False)
+    nerve_spike_origins: np.ndarray | None = field(default=None, repr=False)
 
     def state(self, name: str) -> np.ndarray:
         """Return one model state on the time grid.
@@ -82,8 +92,26 @@ class Result:
 
     @property
     def motoneuron_spikes(self) -> np.ndarray:
-        """Times (s) of nerve spikes that came from the spinal motoneuron or the stimulator."""
-        return np.setdiff1d(self.nerve_spikes, self.ectopic_spikes, assume_unique=True)
+        """Times (s) of nerve spikes fired by the spinal motoneuron (commanded, reflex or self-sustained).
+
+        Without origin labels (hand-made Results) every non-ectopic spike counts.
+        """
+        if self.nerve_spike_origins is None:
+            return np.setdiff1d(self.nerve_spikes, self.ectopic_spikes, assume_unique=True)
+        return self.nerve_spikes[np.isin(self.nerve_spike_origins, MOTONEURON_ORIGINS)]
+
+    def spikes_from(self, origin: str) -> np.ndarray:
+        """Return the times (s) of nerve spikes of one origin (see ``nerve_spike_origins``).
+
+        Without origin labels (hand-made Results) non-ectopic spikes count as "self-sustained".
+        """
+        if origin not in SPIKE_ORIGINS:
+            raise ParameterError(unknown_name_message(origin, SPIKE_ORIGINS, kind="spike origin"))
+        if self.nerve_spike_origins is None:
+            if origin == "ectopic":
+                return self.ectopic_spikes
+            return self.motoneuron_spikes if origin == "self-sustained" else np.empty(0)
+        return self.nerve_spikes[self.nerve_spike_origins == origin]
 
     def metrics(self) -> Metrics:
         """Summary numbers and the classification of this run (see :class:`simlib.Metrics`)."""

@@ -93,6 +93,10 @@ class Scenario:
         Local muscle fatigue, dimensionless (0-1).
     stretch_at_s : float or None
         Time of a passive stretch of the muscle, s (0-60), or ``None`` for no stretch.
+    stretch_velocity_deg_s : float
+        Angular velocity of that stretch, °/s (5-300); the joint turns by 30°.
+    reflex_gain : float
+        Gain of the spindle stretch reflex relative to normal, dimensionless (0-3).
 
     Raises
     ------
@@ -120,6 +124,8 @@ class Scenario:
     pic_gain: float = _default("pic_gain")
     fatigue: float = _default("fatigue")
     stretch_at_s: float | None = _default("stretch_at_s")
+    stretch_velocity_deg_s: float = _default("stretch_velocity_deg_s")
+    reflex_gain: float = _default("reflex_gain")
 
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:

@@ -6,22 +6,42 @@ import math
 
 import numpy as np
 
-from simlib.chain import CAI, EPP, FORCE, N_STATES, STATE_UNITS, VM, force_unit, kernel_params, rest_state
+from simlib.chain import (
+    CAI,
+    EPP,
+    FORCE,
+    N_STATES,
+    STATE_UNITS,
+    VM,
+    KernelParams,
+    force_unit,
+    kernel_params,
+    rest_state,
+)
 from simlib.errors import ParameterError, SimulationError
 from simlib.result import Result
 from simlib.scenario import Scenario
-from simlib.solver import STATUS_NOT_FINITE, STATUS_OK, STATUS_STEP_UNDERFLOW, integrate
-from simlib.stages.drive import command_times_s
+from simlib.solver import (
+    ORIGIN_ECTOPIC,
+    ORIGIN_MOTONEURON,
+    ORIGIN_STIMULATOR,
+    STATUS_NOT_FINITE,
+    STATUS_OK,
+    STATUS_STEP_UNDERFLOW,
+    integrate,
+)
+from simlib.stages.drive import command_times_s, descending_level_mV
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "run_chain"]
 
 #: absolute tolerance per state, in state units (mV for potentials, µM for Ca²⁺, fractions otherwise)
 _ATOL = 0.1 * np.array([0.05, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1.0, 1e-4, 1e-4,
-                        1e-4, 0.05])
+                        1e-4, 0.05, 0.05, 1e-3, 1e-3, 0.05, 0.05, 0.05, 0.05])
 _RTOL = 3e-4
 #: potentials get no relative tolerance: |V| is measured from an arbitrary zero
 _RTOL_BY_STATE = np.array([0.0 if unit == "mV" else _RTOL for unit in STATE_UNITS])
 _H_MAX_MS = 0.5
+_EVOKED_MV = 1.0
 assert _ATOL.shape == (N_STATES,)
 
 
@@ -70,9 +90,33 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
     if not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
         raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
     kp = kernel_params(scenario)
+    if scenario.drive == "voluntary":
+        kp = kp._replace(desc_level=descending_level_mV(scenario.rate_hz, scenario.pic_gain))
+        impulses_ms = np.empty(0)
+    else:
+        impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
+                                               scenario.duration_s)
+    return run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
+
+
+def run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_s: float,
+              accuracy: float = 1.0) -> Result:
+    """Integrate prepared parameters and stimulator impulses into a Result (used by experiments).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the parameters came from (stored in the Result).
+    kp : KernelParams
+        Parameters, possibly adjusted by an experiment (e.g. a triangular command).
+    impulses_ms : numpy.ndarray
+        Stimulator impulse times (ms).
+    dt_s : float
+        Output interval (s), already validated.
+    accuracy : float
+        Tolerance divisor (see :func:`simulate`).
+    """
     y0 = rest_state(kp)
-    impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
-                                           scenario.duration_s)
     t_end_ms = 1000.0 * scenario.duration_s
     h_max = min(_H_MAX_MS, 1000.0 * dt_s)
     max_steps = int((200 * t_end_ms / min(1.0, h_max)) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
@@ -98,10 +142,30 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
         ca_i=samples[:, CAI],
         epp=samples[:, EPP],
         nerve_spikes=nerve_s,
-        ectopic_spikes=nerve_s[nerve[:, 1] > 0.5],
+        ectopic_spikes=nerve_s[nerve[:, 1] == ORIGIN_ECTOPIC],
         muscle_spikes=muscle[:n_muscle] / 1000.0,
         quanta=nerve[:, 2].copy(),
         resting_quantal_content=kp.pool_quanta * kp.p_release,
         scenario=scenario,
         states=samples,
+        nerve_spike_origins=_origin_labels(nerve, kp),
     )
+
+
+def _origin_labels(nerve: np.ndarray, kp: KernelParams) -> np.ndarray:
+    """Label each logged nerve spike by where it started (see :attr:`Result.nerve_spike_origins`).
+
+    A motoneuron spike is "commanded" while the descending command is on, "reflex" while input
+    evoked by an imposed stretch or by nerve stimulation is present (≥ 1 mV), and "self-sustained"
+    otherwise: kept going by the motoneuron's persistent inward current and the contraction's own
+    spindle/tendon-organ feedback.
+    """
+    labels = np.empty(nerve.shape[0], dtype="<U14")
+    origin, desc, evoked = nerve[:, 1], nerve[:, 3], nerve[:, 4]
+    labels[origin == ORIGIN_STIMULATOR] = "stimulator"
+    labels[origin == ORIGIN_ECTOPIC] = "ectopic"
+    mn = origin == ORIGIN_MOTONEURON
+    labels[mn & (desc > 0.0)] = "commanded"
+    labels[mn & (desc <= 0.0) & (evoked >= _EVOKED_MV)] = "reflex"
+    labels[mn & (desc <= 0.0) & (evoked < _EVOKED_MV)] = "self-sustained"
+    return labels

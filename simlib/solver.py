@@ -29,7 +29,22 @@ import math
 
 import numpy as np
 
-from simlib.chain import ACH, CAI, POOL, VAX, VM, WAX, rates
+from simlib.chain import (
+    ACH,
+    CAI,
+    GAHP,
+    PIC,
+    POOL,
+    SSTIM,
+    VAX,
+    VD,
+    VM,
+    VMN,
+    WAX,
+    descending_command,
+    evoked_input,
+    rates,
+)
 from simlib.stages._jit import jit
 from simlib.stages.nmj import release_quanta
 
@@ -42,6 +57,11 @@ STATUS_NOT_FINITE = 3
 
 _H_MIN_MS = 1e-7
 _SPIKE_LOCATE_MS = 0.005
+
+ORIGIN_STIMULATOR = 0.0
+ORIGIN_ECTOPIC = 1.0
+ORIGIN_MOTONEURON = 2.0
+LOG_COLUMNS = 6
 _REARM_BELOW_MV = 20.0
 
 
@@ -57,8 +77,13 @@ def _exp_step(y, a, b, h, out):
 
 
 @jit
-def _fire(y, kp, t, spike_log, n_spikes, ectopic):
-    """Apply one axon action potential at time ``t``: reset the node and release ACh."""
+def _fire(y, kp, t, spike_log, n_spikes, origin):
+    """Apply one axon action potential at time ``t``: reset the node and release ACh.
+
+    ``origin`` is ORIGIN_STIMULATOR, ORIGIN_ECTOPIC or ORIGIN_MOTONEURON. The log row also keeps the
+    motoneuron's inputs at that moment (descending command, input evoked by stretch or stimulation,
+    PIC current; mV).
+    """
     y[VAX] = kp.ax_reset
     y[WAX] += kp.ax_jump
     quanta = release_quanta(y[POOL], kp.pool_quanta, kp.p_release)
@@ -66,8 +91,11 @@ def _fire(y, kp, t, spike_log, n_spikes, ectopic):
     y[ACH] += quanta * kp.ach_per_quantum
     if n_spikes < spike_log.shape[0]:
         spike_log[n_spikes, 0] = t
-        spike_log[n_spikes, 1] = 1.0 if ectopic else 0.0
+        spike_log[n_spikes, 1] = origin
         spike_log[n_spikes, 2] = quanta
+        spike_log[n_spikes, 3] = descending_command(t, kp)
+        spike_log[n_spikes, 4] = evoked_input(t, y, kp)
+        spike_log[n_spikes, 5] = kp.pic_g * y[PIC] * (kp.pic_e - y[VD])
     return n_spikes + 1
 
 
@@ -98,14 +126,15 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
     -------
     tuple
         ``(samples, nerve, n_nerve, muscle, n_muscle, status, t_reached)``: ``samples`` is
-        (n_out, n_states) on the uniform output grid; ``nerve`` rows are (time ms,
-        ectopic flag, quanta released); ``muscle`` holds muscle spike times (ms).
+        (n_out, n_states) on the uniform output grid; ``nerve`` rows are (time ms, origin code,
+        quanta released, descending command mV, evoked input mV, PIC current mV);
+        ``muscle`` holds muscle spike times (ms).
     """
     n_states = y0.shape[0]
     n_out = int(math.floor(t_end_ms / out_dt_ms + 1e-9)) + 1
     samples = np.empty((n_out, n_states))
     spike_cap = int(t_end_ms) + 16
-    nerve = np.zeros((spike_cap, 3))
+    nerve = np.zeros((spike_cap, LOG_COLUMNS))
     muscle = np.zeros(spike_cap)
     n_nerve = 0
     n_muscle = 0
@@ -122,6 +151,7 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
     n_imp = impulse_ms.shape[0]
     armed = y[VM] < kp.spike_detect - _REARM_BELOW_MV
     t = 0.0
+    last_stimulus = -1e9
     h = min(0.01, h_max_ms)
     steps = 0
     while t < t_end_ms:
@@ -138,9 +168,9 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
         else:
             h_try = min(h, t_stop - t)
         if h_try > 0.0:
-            rates(y, kp, a0, b0)
+            rates(t, y, kp, a0, b0)
             _exp_step(y, a0, b0, h_try, y_pred)
-            rates(y_pred, kp, a1, b1)
+            rates(t + h_try, y_pred, kp, a1, b1)
             for i in range(n_states):
                 a1[i] = 0.5 * (a0[i] + a1[i])
                 b1[i] = 0.5 * (b0[i] + b1[i])
@@ -165,6 +195,10 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
                 frac = (kp.ax_spike_v - y[VAX]) / max(y_new[VAX] - y[VAX], 1e-12)
                 h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
                 continue
+            if y_new[VMN] >= kp.mn_threshold and h_try > _SPIKE_LOCATE_MS:
+                frac = (kp.mn_threshold - y[VMN]) / max(y_new[VMN] - y[VMN], 1e-12)
+                h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
+                continue
             t_new = t_stop if (hits_impulse and h_try == t_stop - t) else t + h_try
             # uniform output by linear interpolation inside the accepted step
             while next_out < n_out and next_out * out_dt_ms <= t_new + 1e-12:
@@ -185,11 +219,19 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
                 y[i] = max(y_new[i], 0.0) if i == CAI else y_new[i]
             t = t_new
             if y[VAX] >= kp.ax_spike_v:
-                n_nerve = _fire(y, kp, t, nerve, n_nerve, True)
+                n_nerve = _fire(y, kp, t, nerve, n_nerve, ORIGIN_ECTOPIC)
+            if y[VMN] >= kp.mn_threshold:
+                # an antidromic stimulus volley still in the axon annihilates the orthodromic spike
+                if t - last_stimulus >= kp.collision_ms:
+                    n_nerve = _fire(y, kp, t, nerve, n_nerve, ORIGIN_MOTONEURON)
+                y[VMN] = kp.mn_reset
+                y[GAHP] += kp.mn_ahp_jump
             grow = 2.0 if err < 1e-4 else min(2.0, 0.9 / math.sqrt(err))
             h = min(h * grow, h_max_ms)
         if next_imp < n_imp and impulse_ms[next_imp] <= t + 1e-12:
-            n_nerve = _fire(y, kp, t, nerve, n_nerve, False)
+            n_nerve = _fire(y, kp, t, nerve, n_nerve, ORIGIN_STIMULATOR)
+            y[SSTIM] += kp.stim_epsp
+            last_stimulus = t
             next_imp += 1
             h = min(h, 0.005)
     while next_out < n_out:

@@ -20,6 +20,10 @@ EXPECTED = {
     "botulinum": "weakness",  # Rossetto et al. 2014
     "curare": "weakness",  # Paton & Waud 1967
     "dantrolene": "weakness",  # Krause et al. 2004
+    "exercise_cramp": "cramp",  # Schwellnus 2009; Minetto et al. 2011
+    "cramp_stretch": "cramp",  # the cramp happens, then the stretch ends it (tests/science/test_cramp.py)
+    "baclofen": "normal",  # Perrier et al. 2002
+    "spasticity": "normal",  # stretch-evoked reflex firing is not a cramp (Lance 1980)
     "cold": "normal",
     "warm": "normal",
 }

@@ -105,7 +105,7 @@ def test_chain_rates_are_in_production_loss_form(sc, y):
     kp = kernel_params(sc)
     a = np.empty_like(y)
     b = np.empty_like(y)
-    rates(y, kp, a, b)
+    rates(1000.0, y, kp, a, b)
     assert np.isfinite(a).all() and np.isfinite(b).all()
     assert (b >= 0.0).all(), dict(zip(STATE_NAMES, b, strict=True))
     nonneg = np.array([unit != "mV" for unit in STATE_UNITS])

@@ -1,0 +1,127 @@
+"""Experiments on the spinal cramp machinery: slow command ramps and the cramp threshold frequency."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simlib.chain import kernel_params
+from simlib.scenario import Scenario
+from simlib.simulate import run_chain, simulate
+
+__all__ = ["Ramp", "ramp", "cramp_threshold_frequency", "CTF_TRAIN_S", "CTF_RATES_HZ"]
+
+#: stimulation train length of the cramp-threshold protocol (s) (Miller & Knight 2009 used short trains)
+CTF_TRAIN_S = 2.0
+#: rates tried, in order (Hz): 2 Hz steps as in the clinical protocol, then coarser up to 150 Hz
+CTF_RATES_HZ = tuple(range(4, 42, 2)) + tuple(range(45, 151, 5))
+_CTF_AFTER_S = 3.0
+_RAMP_START_S = 0.5
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """Result of a slow triangular command ramp.
+
+    Attributes
+    ----------
+    recruitment_drive : float
+        Descending command (mV of equivalent depolarisation) at the first motoneuron spike
+        on the way up; ``math.nan`` if the motoneuron never fired.
+    derecruitment_drive : float
+        Command (mV) at the last motoneuron spike on the way down; ``math.nan`` if it never
+        fired, and below zero never happens: firing that outlasts the ramp gives the value 0.
+    peak_drive : float
+        Command at the top of the triangle (mV).
+    spike_times : numpy.ndarray
+        Motoneuron spike times (s).
+    rate_hz : numpy.ndarray
+        Instantaneous firing rate at each spike after the first (Hz), for plotting.
+    command_at_spike : numpy.ndarray
+        Command (mV) at each of those spikes.
+    """
+
+    recruitment_drive: float
+    derecruitment_drive: float
+    peak_drive: float
+    spike_times: np.ndarray
+    rate_hz: np.ndarray
+    command_at_spike: np.ndarray
+
+    @property
+    def hysteresis(self) -> float:
+        """Recruitment minus derecruitment command (mV); positive when a PIC is active."""
+        return self.recruitment_drive - self.derecruitment_drive
+
+
+def ramp(sc: Scenario, *, ramp_s: float = 10.0, peak_drive_mV: float = 30.0) -> Ramp:
+    """Slow triangular descending command (up, then down) to measure recruitment hysteresis.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Conditions (``pic_gain``, ``fatigue``, electrolytes ...); its drive settings are replaced.
+    ramp_s : float, keyword-only
+        Duration of the whole triangle (s), 2-30.
+    peak_drive_mV : float, keyword-only
+        Command at the top of the triangle (mV of equivalent depolarisation), 5-120.
+
+    Returns
+    -------
+    Ramp
+        Recruitment and derecruitment command levels and the firing-rate trace. A persistent
+        inward current makes recruitment need more command than derecruitment (Lee & Heckman
+        1998; human ΔF a few pps, Gorassini et al. 2002).
+    """
+    from simlib.errors import ParameterError
+
+    if not (2.0 <= ramp_s <= 30.0):
+        raise ParameterError(f"'ramp_s' must be between 2 and 30 s (triangle duration); got {ramp_s!r}.")
+    if not (5.0 <= peak_drive_mV <= 120.0):
+        raise ParameterError(f"'peak_drive_mV' must be between 5 and 120 mV (ramp peak); got {peak_drive_mV!r}.")
+    run = sc.replace(drive="voluntary", rate_hz=0.0, drive_start_s=_RAMP_START_S, drive_s=ramp_s,
+                     duration_s=_RAMP_START_S + ramp_s + 1.0, stretch_at_s=None)
+    peak = float(peak_drive_mV)
+    kp = kernel_params(run)._replace(desc_level=peak, desc_triangle=1.0)
+    res = run_chain(run, kp, np.empty(0), 0.001)
+    spikes = res.motoneuron_spikes
+    half = ramp_s / 2.0
+
+    def command(t: np.ndarray) -> np.ndarray:
+        x = np.clip((t - _RAMP_START_S) / half, 0.0, 2.0)
+        return peak * np.where(x <= 1.0, x, 2.0 - x)
+
+    if spikes.size == 0:
+        return Ramp(math.nan, math.nan, peak, spikes, np.empty(0), np.empty(0))
+    last = spikes[-1]
+    derecruit = float(command(np.array([last]))[0]) if last < _RAMP_START_S + ramp_s else 0.0
+    return Ramp(float(command(spikes[:1])[0]), derecruit, peak, spikes, 1.0 / np.diff(spikes),
+                command(spikes[1:]))
+
+
+def cramp_threshold_frequency(sc: Scenario) -> float:
+    """Lowest nerve-stimulation rate whose train leaves a cramp (Hz).
+
+    Follows the clinical protocol (Miller & Knight 2009, Muscle Nerve 39:364): 2-s stimulation
+    trains at increasing rates (4, 6, ... 40 Hz, then 45 ... 150 Hz), each from rest; a train
+    "leaves a cramp" when the run is classified ``"cramp"`` (self-sustained motoneuron firing
+    with force ≥ 0.1 in the window from 0.5 to 3 s after the train).
+
+    Parameters
+    ----------
+    sc : Scenario
+        Conditions (``fatigue``, ``pic_gain``, electrolytes ...); its drive settings are replaced.
+
+    Returns
+    -------
+    float
+        Threshold rate (Hz), or ``math.inf`` when no rate up to 150 Hz leaves a cramp.
+    """
+    base = sc.replace(drive="stimulation", drive_start_s=0.2, drive_s=CTF_TRAIN_S,
+                      duration_s=0.2 + CTF_TRAIN_S + _CTF_AFTER_S, stretch_at_s=None)
+    for rate in CTF_RATES_HZ:
+        if simulate(base.replace(rate_hz=float(rate))).metrics().classification == "cramp":
+            return float(rate)
+    return math.inf
