@@ -349,6 +349,61 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
     return ax
 
 
+#: raster rows of :func:`plot_spike_origins`, top to bottom: (origin, row label, colour)
+ORIGIN_ROWS = (
+    ("stimulator", "stimulator", BLACK),
+    ("commanded", "motoneuron: commanded", BLUE),
+    ("reflex", "motoneuron: reflex", BLUISH_GREEN),
+    ("self-sustained", "motoneuron: self-sustained", VERMILLION),
+    ("ectopic", "axon: ectopic", REDDISH_PURPLE),
+)
+
+
+def plot_spike_origins(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes:
+    """Raster of nerve spikes by where they started, over the force they produce.
+
+    Tetany and cramp look alike in force but not here: tetany's spikes start in the peripheral
+    axon (ectopic), a cramp's in the spinal motoneuron after the command has stopped
+    (self-sustained), and a spastic reflex's during an imposed stretch (reflex).
+
+    Parameters
+    ----------
+    res : simlib.Result
+        Simulation result; spike times in s, origins in ``res.nerve_spike_origins``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when None.
+    shade : bool, default True
+        Shade the drive window (see :func:`shade_drive`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax`` with one event row per origin (gids ``"origin:<name>"``, y from 1 upwards) and the
+        force trace (gid ``"force"``, same time axis, on a twin y axis labelled in force units).
+    """
+    ax = _new_axes(figsize=(7.0, 3.0)) if ax is None else ax
+    with apply_style():
+        if shade:
+            shade_drive(res, ax)
+        offsets = np.arange(1, len(ORIGIN_ROWS) + 1)[::-1].astype(float)
+        rows = [np.asarray(res.spikes_from(origin), dtype=float) for origin, _, _ in ORIGIN_ROWS]
+        collections = ax.eventplot(rows, lineoffsets=offsets, linelengths=0.7, linewidths=1.5,
+                                   colors=[colour for _, _, colour in ORIGIN_ROWS])
+        for coll, (origin, label, _) in zip(collections, ORIGIN_ROWS, strict=True):
+            coll.set_gid(f"origin:{origin}")
+            coll.set_label(label)
+        ax.set_yticks(offsets, [label for _, label, _ in ORIGIN_ROWS])
+        ax.set_ylim(0.4, len(ORIGIN_ROWS) + 0.6)
+        ax.grid(False, axis="y")
+        _finish_axes(ax, res, "")
+        twin = ax.twinx()
+        (line,) = twin.plot(res.t, res.force, color=_COLOURS["force"], lw=1.5, alpha=0.8, label="force")
+        line.set_gid("force")
+        twin.set_ylim(*_force_ylim(res.force))
+        twin.set_ylabel("Force (1 = max. tetanus)")
+    return ax
+
+
 # Panels of the chain figure, in the order the signal travels: (plot function, short y label, title).
 _CHAIN_PANELS = (
     (plot_spike_raster, "", "1  Spikes: nerve → muscle"),

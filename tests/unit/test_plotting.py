@@ -214,3 +214,19 @@ def test_import_simlib_does_not_import_matplotlib():
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_spike_origins_raster_separates_tetany_from_cramp():
+    tetany = simlib.simulate(simlib.PRESETS["hypocalcaemia"])
+    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"])
+    for res, present, absent in ((tetany, "ectopic", "self-sustained"), (cramp, "self-sustained", "ectopic")):
+        fig, ax = plt.subplots()
+        assert plotting.plot_spike_origins(res, ax) is ax
+        rows = {c.get_gid(): c for c in ax.collections if str(c.get_gid()).startswith("origin:")}
+        assert len(rows) == len(plotting.ORIGIN_ROWS)
+        assert len(rows[f"origin:{present}"].get_positions()) > 0
+        assert len(rows[f"origin:{absent}"].get_positions()) == 0
+        assert "s" in ax.get_xlabel()
+        twin = [a for a in fig.axes if a is not ax][0]
+        assert "tetanus" in twin.get_ylabel()
+        plt.close(fig)
