@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 # JupyterLab refuses to start as root unless told to (CI and these machines run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test lint bench docs clean
+.PHONY: help install lab test lint bench docs baselines gallery clean
 
 help:
 	@echo "make lab      install (first time ~1-2 min) and open the notebooks in JupyterLab"
@@ -21,6 +21,8 @@ help:
 	@echo "make lint     ruff check"
 	@echo "make bench    speed and accuracy benchmarks (not tests)"
 	@echo "make docs     generate the reference documentation (simlib.docgen)"
+	@echo "make baselines  redraw the figure test baselines (only after a deliberate change; review them)"
+	@echo "make gallery  redraw the README figure gallery (docs/images/gallery)"
 	@echo "make clean    remove the virtual environment, caches and build output"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -51,6 +53,15 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m simlib.docgen
+
+# Image baselines of tests/unit/test_figures.py. Regenerate only after a deliberate change to the model
+# or the figures, look at every changed image (git diff shows them), then commit them with the change.
+baselines: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m simlib.figures --regenerate-baselines tests/baseline_images
+
+gallery: $(STAMP)
+	mkdir -p docs/images/gallery
+	MPLBACKEND=Agg $(PY) -m simlib figures --out docs/images/gallery --format png --dpi 72 --overwrite --quiet
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results/*.tmp

@@ -22,6 +22,15 @@ from simlib.spinal_experiments import Ramp, cramp_threshold_frequency, ramp
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """Provide ``simlib.export_figure`` lazily, so that importing simlib does not import matplotlib."""
+    if name == "export_figure":
+        from simlib.figures import export_figure
+
+        return export_figure
+    raise AttributeError(f"module 'simlib' has no attribute {name!r}")
+
 __all__ = [
     "PRESETS",
     "PRESET_INFO",

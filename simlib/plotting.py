@@ -94,7 +94,7 @@ _TRACE_LABELS = {
     "epp": "endplate potential",
 }
 _SPIKE_ROWS = (  # (gid, row label, legend label), top to bottom in the order the signal travels
-    ("motoneuron_spikes", "Nerve\ncommand", "nerve: commanded"),
+    ("motoneuron_spikes", "Motor\nnerve", "nerve: from spinal cord or stimulator"),
     ("ectopic_spikes", "Nerve\nectopic", "nerve: ectopic"),
     ("muscle_spikes", "Muscle", "muscle fibre"),
 )

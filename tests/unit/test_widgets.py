@@ -1,0 +1,373 @@
+"""simlib.widgets: metadata-built controls, the explorers and quick checks, driven headlessly.
+
+The explorers are built with the Agg backend (as with ``MPLBACKEND=Agg``): the figure is then a plain
+matplotlib Figure shown through a PNG image widget, and every control is moved by setting its
+``value`` exactly as the browser does, so each test exercises the same callbacks a learner triggers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # as with MPLBACKEND=Agg: no display, no ipympl needed
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+ipywidgets = pytest.importorskip("ipywidgets", reason="the widgets need the 'lab' extra (ipywidgets)")
+
+from matplotlib.collections import EventCollection  # noqa: E402
+
+import simlib  # noqa: E402
+from simlib import widgets  # noqa: E402
+from simlib.parameters import SCENARIO_PARAMS, scenario_param  # noqa: E402
+
+# A stretch inside the run, so that the stretch settings (time, speed, reflex gain) act on the traces.
+BASE = simlib.Scenario(stretch_at_s=2.0)
+SPASM_FIELDS = widgets.spasm_fields()
+CLASS_TITLES = tuple(title for title, _ in widgets.CLASSIFICATION_WORDS.values())
+
+
+def _plotted(ex: widgets.Explorer) -> list[np.ndarray]:
+    """Everything the figure shows as data: line y values, spike positions and drive windows."""
+    data = []
+    for ax in ex.axes:
+        data += [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()]
+        data += [np.asarray(c.get_positions(), dtype=float) for c in ax.collections if isinstance(c, EventCollection)]
+        data += [np.array([p.get_x(), p.get_width(), p.get_visible()], dtype=float)
+                 for p in ax.patches if p.get_gid() == "drive"]
+    return data
+
+
+def _same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _artists(ex: widgets.Explorer) -> list[object]:
+    return [a for ax in ex.axes for a in (*ax.get_lines(), *ax.collections, *ax.patches)]
+
+
+def _ends(control) -> list[object]:
+    """Both ends of a control: the words of a dropdown, min and max of a slider, also None if optional."""
+    if isinstance(control, ipywidgets.Dropdown):
+        return list(control.options)
+    ends = [control.min, control.max]
+    return [None, *ends] if isinstance(control, widgets.OptionalSlider) else ends
+
+
+@pytest.fixture(scope="module")
+def spasm() -> widgets.Explorer:
+    return widgets.spasm_explorer(scenario=BASE)
+
+
+@pytest.fixture(autouse=True)
+def _close_pyplot_figures():
+    yield
+    plt.close("all")
+
+
+# --- slider_for -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("param", [p for p in SCENARIO_PARAMS if not p.is_text and not p.optional],
+                         ids=lambda p: p.name)
+def test_slider_is_built_from_metadata(param):
+    slider = widgets.slider_for(param.name)
+    assert isinstance(slider, ipywidgets.FloatSlider)
+    assert (slider.min, slider.max) == (param.low, param.high)
+    assert slider.step == (param.step or (param.high - param.low) / 100)
+    assert slider.value == param.default
+    assert slider.description == param.axis_label()  # what a screen reader announces, unit included
+    assert not slider.continuous_update
+    assert param.meaning[1:] in slider.tooltip and param.range_text() in slider.tooltip
+    assert f"msl-control-{param.name}" in slider._dom_classes
+
+
+def test_calcium_slider_reads_label_with_unit():
+    slider = widgets.slider_for("ca_mM", 0.75)
+    assert slider.description == "Extracellular Ca²⁺ (mM)"
+    assert slider.value == 0.75
+    assert slider.readout_format == ".2f"
+
+
+def test_text_field_gets_a_dropdown():
+    param = scenario_param("drive")
+    dropdown = widgets.slider_for("drive", "stimulation")
+    assert isinstance(dropdown, ipywidgets.Dropdown)
+    assert tuple(dropdown.options) == param.choices
+    assert dropdown.value == "stimulation"
+    assert dropdown.description == param.axis_label()
+
+
+def test_optional_field_gets_checkbox_and_slider():
+    control = widgets.slider_for("stretch_at_s", high=3.0)
+    assert isinstance(control, widgets.OptionalSlider)
+    assert control.value is None and not control.checkbox.value and control.slider.disabled
+    control.checkbox.value = True  # the learner ticks the box: the slider's time is used
+    assert control.value == control.slider.value and not control.slider.disabled
+    control.slider.value = 2.5
+    assert control.value == 2.5
+    control.value = None  # set programmatically: the parts follow
+    assert not control.checkbox.value and control.slider.disabled
+    control.value = 1.0
+    assert control.checkbox.value and control.slider.value == 1.0
+    assert control.max == 3.0
+
+
+def test_slider_for_rejects_unknown_names_and_bad_values():
+    with pytest.raises(simlib.ParameterError, match="did you mean 'rate_hz'"):
+        widgets.slider_for("rate")
+    with pytest.raises(simlib.ParameterError, match="'ca_mM' must be between 0.3 and 4"):
+        widgets.slider_for("ca_mM", 12.0)
+    with pytest.raises(simlib.ParameterError, match="slider range"):
+        widgets.slider_for("ca_mM", low=0.1)  # may narrow the metadata's range, never widen it
+    narrowed = widgets.slider_for("ca_mM", low=0.5, high=2.0, step=0.1)
+    assert (narrowed.min, narrowed.max, narrowed.step) == (0.5, 2.0, 0.1)
+
+
+# --- the Spasm explorer ------------------------------------------------------------------------------
+
+
+def test_spasm_explorer_has_every_field_and_preset(spasm):
+    timing = {"drive_start_s", "drive_s", "duration_s"}  # set by presets; too slow to drag up to 60 s
+    assert set(spasm.controls) == {p.name for p in SCENARIO_PARAMS} - timing
+    assert set(spasm.preset_buttons) == set(simlib.PRESETS)
+    for name, button in spasm.preset_buttons.items():
+        assert button.tooltip == simlib.PRESET_INFO[name].description
+        assert button.description
+    assert isinstance(spasm.widget, ipywidgets.VBox)
+    assert spasm.error_text == ""
+    assert spasm.classification_text.startswith(CLASS_TITLES)
+    assert spasm.figure not in [plt.figure(n) for n in plt.get_fignums()], "pyplot must not manage the figure"
+
+
+@pytest.mark.parametrize("field", SPASM_FIELDS)
+def test_every_control_to_both_ends_and_back_updates_the_plot_in_place(spasm, field):
+    control = spasm.controls[field]
+    start_value = control.value
+    start_data, start_text, start_image = _plotted(spasm), spasm.classification_text, spasm._image.value
+    assert len(start_image) > 1000 and spasm._image.format in ("webp", "png")
+    artists = _artists(spasm)
+    for end in _ends(control):
+        if end == control.value:
+            continue
+        before = _plotted(spasm)
+        control.value = end  # as when the learner releases the handle at this end
+        assert spasm.error_text == "", f"{field} = {end!r}: {spasm.error_text}"
+        assert getattr(spasm.scenario, field) == control.value
+        assert not _same(before, _plotted(spasm)), f"moving {field} to {end!r} did not change the plot"
+        assert spasm.classification_text.startswith(CLASS_TITLES)
+    control.value = start_value
+    assert spasm.error_text == ""
+    assert _same(start_data, _plotted(spasm)), f"moving {field} back did not restore the plot"
+    assert spasm.classification_text == start_text
+    assert _artists(spasm) == artists, "the figure must be updated in place, not rebuilt"
+
+
+def test_low_calcium_without_drive_is_called_tetany_in_words():
+    ex = widgets.explore(["rate_hz", "ca_mM"])
+    assert ex.classification_text.startswith("Normal")
+    ex.controls["rate_hz"].value = 0.0
+    ex.controls["ca_mM"].value = 0.75
+    assert ex.metrics.classification == "tetany"
+    assert ex.classification_text.startswith("Tetany — the peripheral nerve fires by itself")
+    assert "Tetany" in ex._status.value and 'aria-live="polite"' in ex._status.value
+    assert ex.result.ectopic_spikes.size > 0
+
+
+@pytest.mark.parametrize("preset", list(simlib.PRESETS))
+def test_preset_buttons_apply_presets(spasm, preset):
+    spasm.preset_buttons[preset].click()
+    expected = simlib.PRESETS[preset]
+    assert spasm.error_text == ""
+    assert spasm.scenario == expected
+    assert spasm.active_preset == preset
+    assert spasm.preset_buttons[preset].button_style == "info"
+    assert all(b.button_style == "" for name, b in spasm.preset_buttons.items() if name != preset)
+    for field, control in spasm.controls.items():
+        value = getattr(expected, field)
+        assert control.value == value or (isinstance(control, ipywidgets.FloatSlider) and value > control.max)
+    np.testing.assert_array_equal(spasm.axes[-1].get_lines()[0].get_ydata(), spasm.result.force)
+    assert spasm.classification_text.startswith(CLASS_TITLES)
+
+
+@pytest.mark.parametrize(("preset", "title"), [("hypocalcaemia", "Tetany"), ("atp_depletion", "Contracture"),
+                                               ("healthy", "Normal")])
+def test_preset_classification_in_words(preset, title):
+    ex = widgets.explore(["ca_mM"], presets=[preset])
+    assert ex.apply_preset(preset)
+    assert ex.classification_text.startswith(title)
+
+
+def test_moving_a_control_deselects_the_preset(spasm):
+    spasm.apply_preset("hypocalcaemia")
+    spasm.controls["ca_mM"].value = 1.0
+    assert spasm.active_preset is None
+    assert all(b.button_style == "" for b in spasm.preset_buttons.values())
+
+
+# --- errors are shown, not raised ---------------------------------------------------------------------
+
+
+def test_out_of_range_value_shows_the_parameter_error():
+    ex = widgets.explore(["ca_mM"])
+    before, scenario = _plotted(ex), ex.scenario
+    assert ex.set(ca_mM=12.0) is False
+    assert "'ca_mM' must be between 0.3 and 4" in ex.error_text
+    assert "mg/dL" in ex.error_text  # the hint from the metadata
+    assert 'role="alert"' in ex._error.value
+    assert ex.scenario == scenario and _same(before, _plotted(ex))
+    assert ex.set(rate=5) is False
+    assert "did you mean 'rate_hz'" in ex.error_text
+    assert ex.apply_preset("hypocalcemia") is False
+    assert "hypocalcaemia" in ex.error_text
+    assert ex.set(ca_mM=1.0) is True
+    assert ex.error_text == "" and ex._error.value == ""
+
+
+def test_invalid_combination_from_a_slider_is_explained_and_the_slider_reverts():
+    ex = widgets.explore(["drive_start_s", "duration_s"])
+    slider = ex.controls["drive_start_s"]
+    assert slider.max == ex.scenario.duration_s  # times are capped at the run length
+    slider.value = slider.max  # the drive would start when the run ends
+    assert "'drive_start_s' must be earlier than 'duration_s'" in ex.error_text
+    assert slider.value == ex.scenario.drive_start_s == simlib.Scenario().drive_start_s
+    ex.controls["duration_s"].value = 2.0
+    assert ex.error_text == ""
+    assert slider.max == 2.0
+
+
+def test_unexpected_failure_in_a_callback_is_shown_not_raised(monkeypatch):
+    ex = widgets.explore(["ca_mM"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(widgets, "simulate", broken)
+    ex.controls["ca_mM"].value = 1.0  # must not raise into the widget machinery
+    assert "unexpected error" in ex.error_text and "solver exploded" in ex.error_text
+
+
+# --- explorer options ---------------------------------------------------------------------------------
+
+
+def test_panel_subset_and_unknown_panel():
+    ex = widgets.explore("rate_hz", panels=["spikes", "force"])
+    assert len(ex.axes) == 2
+    assert [line.get_gid() for line in ex.axes[1].get_lines()] == ["force"]
+    ex.set(rate_hz=50.0)
+    np.testing.assert_array_equal(ex.axes[1].get_lines()[0].get_ydata(), ex.result.force)
+    with pytest.raises(simlib.ParameterError, match="panel"):
+        widgets.explore("rate_hz", panels=["forse"])
+    with pytest.raises(simlib.ParameterError, match="did you mean"):
+        widgets.explore(["rate"])
+
+
+def test_trace_axes_keep_the_healthy_range_so_changes_are_visible():
+    ex = widgets.explore(["ryr_block"], panels=["calcium"])
+    healthy_ylim = ex.axes[0].get_ylim()
+    ex.set(ryr_block=0.8)  # smaller Ca²⁺ transients: the axis must not shrink to hide that
+    assert ex.axes[0].get_ylim() == healthy_ylim
+    assert ex.last_redraw == "blit"  # unchanged axes: only the data were redrawn
+
+
+def test_explorer_displays_as_its_widget():
+    ex = widgets.explore(["ca_mM"])
+    bundle = ex._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+
+def test_export_button_writes_png_and_caption(tmp_path, monkeypatch):
+    if importlib.util.find_spec("simlib.figures") is None:
+        pytest.skip("simlib.figures.export_figure is not available yet (it is written in another change)")
+    monkeypatch.chdir(tmp_path)
+    ex = widgets.explore(["ca_mM"], presets=["hypocalcaemia"])
+    ex.apply_preset("hypocalcaemia")
+    ex.export_button.click()
+    assert ex.error_text == ""
+    pngs = list((tmp_path / "exports").glob("*.png"))
+    assert pngs, ex.export_text
+    assert ex.export_text.startswith("Saved ") and "exports/" in ex.export_text
+    caption = ex.caption()
+    assert "hypocalcaemia" in caption and "Tetany" in caption
+    from PIL import Image
+
+    with Image.open(pngs[0]) as image:
+        in_png = " ".join(str(v) for v in image.info.values())
+    sidecars = [p.read_text(encoding="utf-8", errors="replace") for p in (tmp_path / "exports").iterdir()
+                if p.suffix != ".png"]
+    assert any("Tetany" in text for text in [in_png, *sidecars]), "the caption must be saved with the figure"
+    ex.export_button.click()  # a second export never overwrites the first
+    assert len(list((tmp_path / "exports").glob("*.png"))) == 2
+
+
+def test_export_without_figures_module_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "simlib.figures", None)  # import fails as if the module were missing
+    ex = widgets.explore(["ca_mM"])
+    ex.export_button.click()
+    assert "not available" in ex.export_text
+    ex.set(ca_mM=1.0)  # still works afterwards
+    assert ex.error_text == ""
+
+
+# --- quick checks ------------------------------------------------------------------------------------
+
+
+def test_quick_check_gives_right_and_wrong_feedback():
+    qc = widgets.quick_check("Where does tetany from low Ca²⁺ start?", ["in the muscle fibre", "in the motor axon"],
+                             answer=1, explanation="Low Ca²⁺ makes the axon's Na⁺ channels open too easily.")
+    assert isinstance(qc, ipywidgets.VBox)
+    qc.check_button.click()
+    assert qc.feedback_text == "Choose an answer first."
+    qc.choices.value = "in the muscle fibre"
+    assert qc.check() is False
+    assert qc.feedback_text.startswith("✘ Not quite.") and "Na⁺ channels" in qc.feedback_text
+    qc.choices.value = "in the motor axon"
+    assert qc.feedback_text == ""  # a new choice clears the old feedback
+    qc.check_button.click()
+    assert qc.feedback_text.startswith("✔ Right.") and 'aria-live="polite"' in qc.feedback.value
+
+
+def test_quick_check_feedback_per_option_and_validation():
+    qc = widgets.quick_check("ATP is needed to…", ["contract only", "relax too"], "relax too",
+                             {"contract only": "Without ATP, myosin cannot detach: rigor.",
+                              "relax too": "SERCA and cross-bridge detachment both use ATP."})
+    qc.choices.value = "contract only"
+    assert qc.check() is False and "rigor" in qc.feedback_text
+    qc.choices.value = "relax too"
+    assert qc.check() is True and "SERCA" in qc.feedback_text
+    with pytest.raises(ValueError, match="not one of the options"):
+        widgets.quick_check("?", ["a", "b"], "c", "")
+    with pytest.raises(ValueError, match="at least two"):
+        widgets.quick_check("?", ["a"], "a", "")
+
+
+def test_latency_benchmark_runs():
+    """Smoke test of benchmarks/widget_latency.py (no timing assertions: benchmarks are not tests)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "widget_latency.py"
+    spec = importlib.util.spec_from_file_location("widget_latency", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.measure_slider_latency(n_moves=2, seed=1, warmup=0, with_ipympl=False)
+    assert result["n_moves"] == 2 and len(result["moves"]) == 2 and result["errors"] == 0
+    for key in ("update", "full_draw"):
+        assert 0 < result[key]["median_ms"] <= result[key]["max_ms"]
+    assert set(result["breakdown_median_ms"]) == {"simulate", "metrics", "lines", "draw", "encode", "full_draw"}
+
+
+def test_import_simlib_does_not_import_widgets():
+    code = "import sys, simlib; print('simlib.widgets' in sys.modules, 'ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
