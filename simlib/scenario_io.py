@@ -26,14 +26,13 @@ invalid fields -- raises :class:`~simlib.errors.ParameterError` naming the file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import secrets
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from simlib._fileio import atomic_write, exists_message
 from simlib.errors import ParameterError
 from simlib.parameters import SCENARIO_PARAMS
 from simlib.scenario import Scenario
@@ -259,34 +258,9 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], *, overwrite
     file = _as_path(path)
     fmt = _format_of(file)
     text = _to_toml(scenario) if fmt == "toml" else _to_json(scenario)
-    exists_message = (
-        f"{file}: file already exists; pass overwrite=True to replace it, or choose another file name"
-    )
     if file.exists() and not overwrite:
-        raise ParameterError(exists_message)
+        raise ParameterError(exists_message(file))
     directory = file.parent
     if not directory.is_dir():
         raise ParameterError(f"{file}: directory {str(directory)!r} does not exist")
-
-    tmp = directory / f".{file.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        # O_EXCL + mode 0o666 lets the umask set the permissions, as for a normally created file.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, file)
-        else:
-            try:
-                os.link(tmp, file)  # atomic and never replaces an existing file
-            except FileExistsError:
-                raise ParameterError(exists_message) from None
-            except OSError:  # hard links unsupported here: the existence check above must do
-                os.replace(tmp, file)
-    except OSError as exc:
-        raise ParameterError(f"{file}: cannot write scenario file ({exc.strerror or exc})") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    atomic_write(file, lambda handle: handle.write(text.encode("utf-8")), overwrite=overwrite)
