@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
+import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
-from simlib.errors import ParameterError
+from simlib.errors import ParameterError, SimulationError
 from simlib.scenario import Scenario
 from simlib.simulate import simulate
 from simlib.validation import unknown_name_message
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from simlib.metrics import Metrics
+
+# multiprocessing and concurrent.futures are imported when a pool is first needed
 
 __all__ = ["Twitch", "twitch", "force_frequency", "sweep", "classification_grid"]
 
@@ -93,17 +105,31 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
 def sweep(
     sc: Scenario,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: bool | Callable[[int, int], None] | None = None,
+    workers: int | None = None,
     **axes: Sequence[float | str],
 ) -> np.ndarray:
-    """Metrics over a grid of Scenario values.
+    """Metrics over a grid of Scenario values, in parallel over processes when that pays off.
 
     Parameters
     ----------
     sc : Scenario
         Base scenario; every grid point is ``sc.replace(**point)``.
-    progress : callable, optional
-        Called as ``progress(done, total)`` after each grid point.
+    progress : bool or callable, optional
+        ``True``: show a progress bar (an ipywidgets bar in Jupyter, a text bar on stderr
+        elsewhere). A callable is called as ``progress(done, total)`` in this process as grid
+        points finish (after every point when serial, after every chunk of points when
+        parallel; ``done`` only grows and ends at ``total``). ``None`` (default): a bar only
+        when the sweep is long (more than about 100 simulated seconds) and someone is
+        watching (Jupyter, or stderr is a terminal). ``False``: never.
+    workers : int, optional, keyword-only
+        Worker processes. ``None`` (default): all usable CPU cores, when the grid is large
+        enough for a process pool to pay off (at least ``4 * cores`` points), else serial.
+        ``1``: serial, in this process. Results are identical, bit for bit, whatever the
+        number of workers (every grid point is an independent, deterministic simulation).
+        Where workers are spawned rather than forked (macOS, Windows) the default stays
+        serial below ~300 simulated seconds, and a script that uses workers must guard its
+        entry point with ``if __name__ == "__main__":``.
     **axes : sequence
         One or more Scenario fields with the values to sweep, e.g.
         ``rate_hz=[5, 20], ca_mM=[0.7, 1.2]``. Axis order follows keyword order.
@@ -116,28 +142,305 @@ def sweep(
     Raises
     ------
     ParameterError
-        For an unknown field name or an invalid value (before any simulation runs).
+        For an unknown field name, an invalid value or an invalid ``workers`` (before any
+        simulation runs).
+    KeyboardInterrupt
+        Re-raised after pending work is cancelled and the worker processes are stopped.
+
+    Notes
+    -----
+    Workers are started with ``fork`` on Linux: they inherit the already compiled model kernel
+    and start in milliseconds. Elsewhere (``spawn``; and ``forkserver`` on Python 3.12+ when
+    other threads run, as in Jupyter) each worker imports simlib and loads the compiled kernel
+    from numba's on-disk cache (see :mod:`simlib.stages._jit`), which takes about a second.
+    Workers ignore Ctrl-C; the parent handles it. Grid points are sent in chunks, in grid order.
 
     Examples
     --------
     >>> grid = sweep(Scenario(), rate_hz=[10, 20], ca_mM=[0.75, 1.2])  # doctest: +SKIP
     >>> grid[0, 1].classification  # doctest: +SKIP
     'normal'
+    >>> grid = sweep(Scenario(), progress=True, rate_hz=range(1, 101), ca_mM=[0.5, 1.2, 3.0])  # doctest: +SKIP
     """
     if not axes:
         raise ParameterError("sweep() needs at least one axis, e.g. sweep(sc, rate_hz=[10, 20]).")
     for name in axes:
         if name not in Scenario.field_names():
             raise ParameterError(unknown_name_message(name, Scenario.field_names()))
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, numbers.Integral)
+                                or workers < 1):
+        raise ParameterError(f"'workers' must be a whole number of processes, at least 1, or None for all cores; "
+                             f"got {workers!r}. Use workers=1 to run serially.")
+    if not (progress is None or isinstance(progress, bool) or callable(progress)):
+        raise ParameterError(f"'progress' must be True, False, None or a function progress(done, total); "
+                             f"got {progress!r}.")
     names = list(axes)
     values = [list(axes[name]) for name in names]
     points = [sc.replace(**dict(zip(names, combo, strict=True))) for combo in itertools.product(*values)]
+    shape = [len(v) for v in values]
+    n_workers = _worker_count(workers, points)
+    report = _progress_reporter(progress, len(points), sum(p.duration_s for p in points))
+    try:
+        if n_workers <= 1:
+            metrics = []
+            for i, point in enumerate(points):
+                metrics.append(simulate(point).metrics())
+                report(i + 1)
+        else:
+            metrics = _sweep_parallel(points, n_workers, report)
+    finally:
+        report.close()
     out = np.empty(len(points), dtype=object)
-    for i, point in enumerate(points):
-        out[i] = simulate(point).metrics()
-        if progress is not None:
-            progress(i + 1, len(points))
-    return out.reshape([len(v) for v in values])
+    out[:] = metrics
+    return out.reshape(shape)
+
+
+# ------------------------------------------------------------------------------------------ parallel sweep
+
+#: a pool pays off from this many grid points per worker (one point takes 10-100 ms; a forked
+#: worker starts in ~20 ms)
+_MIN_POINTS_PER_WORKER = 4
+#: ... and, where workers are spawned (~1.5 s each to import simlib and load the compiled
+#: kernel from numba's cache), from this much simulated time in total (s), ~5 s of serial work
+_MIN_SIMULATED_S_SPAWN = 300.0
+#: points per task: small enough for a live progress bar and a quick Ctrl-C, large enough to
+#: keep inter-process traffic negligible (one Metrics is ~1 kB pickled)
+_MAX_CHUNK = 16
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _worker_count(workers: int | None, points: Sequence[Scenario]) -> int:
+    """Return the number of processes for these grid points (1 means serial, in this process)."""
+    if workers is not None:
+        return max(1, min(int(workers), len(points)))
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:  # inside a pool worker: no grandchildren
+        return 1
+    cores = _usable_cores()
+    if cores < 2 or len(points) < _MIN_POINTS_PER_WORKER * cores:
+        return 1
+    if _start_method() != "fork" and sum(p.duration_s for p in points) < _MIN_SIMULATED_S_SPAWN:
+        return 1
+    return cores
+
+
+def _start_method() -> str:
+    """Return ``fork`` on Linux (workers inherit the compiled kernel), else ``spawn``.
+
+    From Python 3.12 on, forking a process that runs other threads (a Jupyter kernel does) is
+    deprecated; there the workers come from a ``forkserver`` that has imported simlib.
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux"):
+        if sys.version_info >= (3, 12) and threading.active_count() > 1 and "forkserver" in methods:
+            return "forkserver"
+        return "fork"
+    return "spawn"
+
+
+def _worker_init() -> None:
+    """Worker start-up: leave Ctrl-C to the parent, which cancels the sweep and stops the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _simulate_chunk(points: list[Scenario]) -> list[Metrics] | _FailedPoint:
+    """Worker task: metrics of a few grid points, in order."""
+    try:
+        return [simulate(point).metrics() for point in points]
+    except SimulationError as exc:  # not picklable as such (its __init__ takes 3 arguments)
+        return _FailedPoint(exc.args, exc.time_s, exc.scenario)
+
+
+@dataclass(frozen=True)
+class _FailedPoint:
+    """A SimulationError raised in a worker, in a form that crosses the process boundary."""
+
+    args: tuple
+    time_s: float
+    scenario: Scenario
+
+    def error(self) -> SimulationError:
+        exc = SimulationError.__new__(SimulationError)
+        exc.args, exc.time_s, exc.scenario = self.args, self.time_s, self.scenario
+        return exc
+
+
+def _sweep_parallel(points: list[Scenario], n_workers: int, report: _Reporter) -> list[Metrics]:
+    """Run the grid points on a process pool; results in grid order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    chunk = max(1, min(_MAX_CHUNK, len(points) // (8 * n_workers)))
+    starts = range(0, len(points), chunk)
+    results: list[list[Metrics]] = [[] for _ in starts]
+    method = _start_method()
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["simlib"])
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_worker_init)
+    futures: dict[Future, int] = {}
+    try:
+        for k, i in enumerate(starts):
+            futures[pool.submit(_simulate_chunk, points[i:i + chunk])] = k
+        done = 0
+        for future in as_completed(futures):
+            part = future.result()
+            if isinstance(part, _FailedPoint):
+                raise part.error()
+            results[futures[future]] = part
+            done += len(part)
+            report(done)
+    except BaseException:
+        _stop_pool(pool, futures)
+        raise
+    pool.shutdown(wait=True)
+    return [m for part in results for m in part]
+
+
+def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future]) -> None:
+    """Cancel pending chunks and stop the workers now (Ctrl-C or an error in a worker).
+
+    Running chunks cannot be cancelled, so their processes are terminated first; the executor
+    then sees a broken pool, fails what is left and joins its workers, and ``shutdown(wait=True)``
+    waits for that, so that no worker outlives the call. (Shutting down first and terminating
+    afterwards races with the executor's own thread joining the same processes.)
+    """
+    for future in futures:
+        future.cancel()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
+
+
+# ------------------------------------------------------------------------------------------ progress
+
+#: show an automatic bar (progress=None) only for sweeps of more simulated time than this (s)
+_AUTO_BAR_SIMULATED_S = 100.0
+
+
+class _Reporter:
+    """Calls ``progress(done, total)``; the base class reports nowhere."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def __call__(self, done: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _CallbackReporter(_Reporter):
+    def __init__(self, total: int, callback: Callable[[int, int], None]) -> None:
+        super().__init__(total)
+        self.callback = callback
+
+    def __call__(self, done: int) -> None:
+        self.callback(done, self.total)
+
+
+class _TextBar(_Reporter):
+    """``sweep  [#########-----------]  45%  1620/3600  12 s`` on stderr, redrawn in place."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        super().__init__(total)
+        self.stream = stream if stream is not None else sys.stderr
+        self.start = time.perf_counter()
+        self.last_draw = -math.inf
+        self.done = 0
+        self(0)
+
+    def __call__(self, done: int) -> None:
+        self.done = done
+        now = time.perf_counter()
+        if done < self.total and now - self.last_draw < 0.1:  # at most 10 redraws a second
+            return
+        self.last_draw = now
+        frac = done / self.total if self.total else 1.0
+        filled = int(round(self.WIDTH * frac))
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\rsweep [{bar}] {100 * frac:3.0f}% {done}/{self.total} {now - self.start:.0f} s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.done < self.total:
+            self.stream.write(" (stopped)")
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+class _WidgetBar(_Reporter):
+    """An ipywidgets ``IntProgress`` with a label, displayed in the notebook cell."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        import ipywidgets
+        from IPython.display import display
+
+        self.bar = ipywidgets.IntProgress(value=0, min=0, max=max(total, 1), description="sweep")
+        self.label = ipywidgets.Label(f"0/{total}")
+        self.start = time.perf_counter()
+        display(ipywidgets.HBox([self.bar, self.label]))
+
+    def __call__(self, done: int) -> None:
+        self.bar.value = done
+        self.label.value = f"{done}/{self.total}  {time.perf_counter() - self.start:.0f} s"
+
+    def close(self) -> None:
+        self.bar.bar_style = "success" if self.bar.value >= self.total else "warning"
+
+
+def _in_notebook() -> bool:
+    """Return True inside a Jupyter kernel (not in a terminal IPython)."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    try:
+        ip = shell.get_ipython()
+    except AttributeError:  # pragma: no cover - unusual IPython
+        return False
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def _bar(total: int) -> _Reporter:
+    if _in_notebook():
+        try:
+            return _WidgetBar(total)
+        except ImportError:  # ipywidgets not installed: fall back to text (it shows in the cell output)
+            pass
+    return _TextBar(total)
+
+
+def _progress_reporter(progress: bool | Callable[[int, int], None] | None, total: int,
+                       simulated_s: float) -> _Reporter:
+    """Turn the ``progress`` argument of :func:`sweep` into a reporter."""
+    if callable(progress) and not isinstance(progress, bool):
+        return _CallbackReporter(total, progress)
+    if progress is True:
+        return _bar(total)
+    watching = _in_notebook() or bool(getattr(sys.stderr, "isatty", lambda: False)())
+    if progress is None and simulated_s >= _AUTO_BAR_SIMULATED_S and watching:
+        return _bar(total)
+    return _Reporter(total)
 
 
 def classification_grid(grid: np.ndarray) -> np.ndarray:

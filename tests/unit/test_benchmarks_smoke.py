@@ -13,9 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MACHINE_KEYS = {"platform", "python", "cpu_count", "numpy", "numba", "date"}
 ROW_KEYS = {"name", "description", "n", "median_ms", "p95_ms", "ratio_to_baseline", "baseline",
-            "max_abs_force_diff", "peak_force", "spike_count_diff", "reference_error_estimate"}
-BENCHMARKS = {"default_3s", "default_3s_reference", "stim_100hz", "stim_100hz_reference", "cold_import",
-              "cold_first_simulate"}
+            "max_abs_force_diff", "peak_force", "spike_count_diff", "reference_error_estimate", "extra"}
+BENCHMARKS = {"default_3s", "default_3s_scipy_lsoda_1e-04", "default_3s_scipy_lsoda_1e-06", "stim_100hz",
+              "stim_100hz_scipy_lsoda_1e-04", "stim_100hz_scipy_lsoda_1e-06", "sweep_6x6_workers2", "sweep_6x6_serial",
+              "cold_import", "cold_first_simulate", "memory_60s"}
+TARGET_KEYS = {"default_3s_median_ms", "speedup_vs_best_scipy", "max_force_error", "sweep_60x60_wall_s",
+               "cold_import_ms", "cold_first_simulate_ms", "memory_60s_mb", "slider_p95_ms"}
 
 
 @pytest.mark.slow
@@ -26,7 +29,7 @@ def test_quick_benchmark_writes_json(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ratio to baseline" in proc.stdout
     results = json.loads(out.read_text(encoding="utf-8"))
-    assert {"schema", "mode", "machine", "settings", "benchmarks"} <= set(results)
+    assert {"schema", "mode", "machine", "settings", "benchmarks", "accuracy", "widget", "targets"} <= set(results)
     assert results["mode"] == "quick"
     assert MACHINE_KEYS <= set(results["machine"])
     assert BENCHMARKS <= set(results["benchmarks"])
@@ -38,7 +41,15 @@ def test_quick_benchmark_writes_json(tmp_path):
         assert row["p95_ms"] >= row["median_ms"] or math.isclose(row["p95_ms"], row["median_ms"])
     for name in ("default_3s", "stim_100hz"):
         row = results["benchmarks"][name]
-        assert row["baseline"] == f"{name}_reference"
-        assert row["ratio_to_baseline"] > 0
+        assert row["baseline"].startswith(f"{name}_scipy_lsoda_")
+        assert row["ratio_to_baseline"] > 0 and row["extra"]["speedup_vs_baseline"] > 0
         assert math.isfinite(row["max_abs_force_diff"])
+    assert results["benchmarks"]["sweep_6x6_workers2"]["extra"]["identical_to_serial"] is True
+    assert results["benchmarks"]["memory_60s"]["extra"]["rss_peak_mb"] > 0
+    assert len(results["accuracy"]) == 2
+    for case in results["accuracy"]:
+        assert math.isfinite(case["max_abs_force_diff"]), case
+    assert TARGET_KEYS <= set(results["targets"])
+    if (ROOT / "benchmarks" / "widget_latency.py").exists():
+        assert "widget_slider_update" in results["benchmarks"], results["widget"]
     assert not list(tmp_path.glob("*.tmp")), "the JSON must be written atomically"

@@ -1,0 +1,287 @@
+"""sweep(): parallel over processes, identical to serial, progress reporting, clean interruption."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+import simlib
+import simlib.experiments as experiments
+
+# Short runs keep the process-pool tests fast: drive 0.1-0.4 s, run 1 s.
+SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
+AXES = {"rate_hz": [5.0, 20.0, 80.0], "ca_mM": [0.6, 1.2, 2.5]}
+N_POINTS = 9
+
+needs_two_cores = pytest.mark.skipif(experiments._usable_cores() < 2 and sys.platform != "linux",
+                                     reason="a process pool needs fork or two cores to be worth testing")
+
+
+@pytest.fixture(scope="module")
+def serial_grid():
+    return simlib.sweep(SHORT, workers=1, **AXES)
+
+
+def _assert_bit_identical(a, b):
+    assert a.shape == b.shape
+    for x, y in zip(a.flat, b.flat, strict=True):
+        # pickling each Metrics compares every field bit for bit (also NaN and inf)
+        assert pickle.dumps(x) == pickle.dumps(y), (x, y)
+
+
+@pytest.fixture(autouse=True)
+def _children_before():
+    """Child processes that existed before the test (other tests may leave some running)."""
+    global _BEFORE
+    _BEFORE = {p.pid for p in multiprocessing.active_children()}
+    yield
+
+
+_BEFORE: set[int] = set()
+
+
+def _no_worker_left():
+    return {p.pid for p in multiprocessing.active_children()} <= _BEFORE
+
+
+# ------------------------------------------------------------------------------------------ results
+
+
+@needs_two_cores
+@pytest.mark.parametrize("workers", [2, 3])
+def test_parallel_is_bit_identical_to_serial(serial_grid, workers):
+    grid = simlib.sweep(SHORT, workers=workers, **AXES)
+    _assert_bit_identical(grid, serial_grid)
+    assert _no_worker_left()
+
+
+def test_serial_matches_simulate(serial_grid):
+    rates, cas = AXES["rate_hz"], AXES["ca_mM"]
+    assert serial_grid.shape == (3, 3)
+    assert serial_grid[1, 2] == simlib.simulate(SHORT.replace(rate_hz=rates[1], ca_mM=cas[2])).metrics()
+
+
+@needs_two_cores
+def test_parallel_keeps_axis_order_for_three_axes():
+    axes = {"k_mM": [3.0, 6.0], "rate_hz": [10.0, 40.0], "temperature_c": [30.0, 37.0]}
+    serial = simlib.sweep(SHORT, workers=1, **axes)
+    parallel = simlib.sweep(SHORT, workers=2, **axes)
+    assert parallel.shape == (2, 2, 2)
+    _assert_bit_identical(parallel, serial)
+
+
+def test_more_workers_than_points_is_fine():
+    grid = simlib.sweep(SHORT, workers=8, rate_hz=[20.0])
+    assert grid.shape == (1,)
+    assert grid[0] == simlib.simulate(SHORT.replace(rate_hz=20.0)).metrics()
+
+
+# ------------------------------------------------------------------------------------------ choosing workers
+
+
+def test_default_is_serial_for_a_small_grid(monkeypatch):
+    monkeypatch.setattr(experiments, "_usable_cores", lambda: 2)
+
+    def no_pool(*args, **kwargs):  # pragma: no cover - must not be reached
+        raise AssertionError("a 2-point sweep must not start a process pool")
+
+    monkeypatch.setattr(experiments, "_sweep_parallel", no_pool)
+    assert simlib.sweep(SHORT, rate_hz=[10.0, 20.0]).shape == (2,)
+
+
+def test_worker_count_rules(monkeypatch):
+    points = [SHORT] * 100
+    monkeypatch.setattr(experiments, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(experiments, "_start_method", lambda: "fork")
+    assert experiments._worker_count(None, points) == 2
+    assert experiments._worker_count(None, points[:7]) == 1  # fewer than 4 points per core
+    assert experiments._worker_count(1, points) == 1
+    assert experiments._worker_count(5, points[:3]) == 3  # never more workers than points
+    monkeypatch.setattr(experiments, "_start_method", lambda: "spawn")
+    assert experiments._worker_count(None, points) == 1  # 100 s of simulation: not worth spawning
+    assert experiments._worker_count(None, [SHORT.replace(duration_s=10.0)] * 100) == 2
+    monkeypatch.setattr(experiments, "_usable_cores", lambda: 1)
+    assert experiments._worker_count(None, points) == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_invalid_workers_raise_before_simulating(bad):
+    with pytest.raises(simlib.ParameterError, match="'workers'"):
+        simlib.sweep(SHORT, workers=bad, rate_hz=[10.0])
+
+
+def test_numpy_integer_workers_accepted():
+    np = pytest.importorskip("numpy")
+    assert simlib.sweep(SHORT, workers=np.int64(1), rate_hz=[10.0]).shape == (1,)
+
+
+def test_invalid_progress_raises():
+    with pytest.raises(simlib.ParameterError, match="'progress'"):
+        simlib.sweep(SHORT, progress="yes", rate_hz=[10.0])
+
+
+# ------------------------------------------------------------------------------------------ progress
+
+
+def test_serial_progress_callback_after_every_point():
+    seen = []
+    simlib.sweep(SHORT, workers=1, progress=lambda done, total: seen.append((done, total)), **AXES)
+    assert seen == [(i, N_POINTS) for i in range(1, N_POINTS + 1)]
+
+
+@needs_two_cores
+def test_parallel_progress_callback_grows_to_total():
+    seen = []
+    simlib.sweep(SHORT, workers=2, progress=lambda done, total: seen.append((done, total)), **AXES)
+    assert seen, "the callback must be called"
+    assert all(total == N_POINTS for _, total in seen)
+    dones = [done for done, _ in seen]
+    assert dones == sorted(dones) and len(set(dones)) == len(dones)
+    assert dones[-1] == N_POINTS
+
+
+def test_progress_true_draws_a_text_bar_on_stderr(capsys):
+    simlib.sweep(SHORT, workers=1, progress=True, rate_hz=[10.0, 20.0])
+    err = capsys.readouterr().err
+    assert "sweep [" in err
+    assert "100% 2/2" in err
+    assert err.endswith("\n")
+
+
+@pytest.mark.parametrize("progress", [False, None])
+def test_no_bar_for_short_or_disabled(capsys, progress):
+    simlib.sweep(SHORT, workers=1, progress=progress, rate_hz=[10.0, 20.0])
+    assert capsys.readouterr().err == ""
+
+
+def test_text_bar_rendering():
+    out = io.StringIO()
+    bar = experiments._TextBar(4, stream=out)
+    for done in range(1, 5):
+        bar(done)
+    bar.close()
+    text = out.getvalue()
+    assert text.startswith("\rsweep [" + "-" * experiments._TextBar.WIDTH + "]   0% 0/4")
+    assert "[" + "#" * experiments._TextBar.WIDTH + "] 100% 4/4" in text
+    assert text.endswith("\n") and "(stopped)" not in text
+    stopped = io.StringIO()
+    bar = experiments._TextBar(4, stream=stopped)
+    bar(1)
+    bar.close()
+    assert stopped.getvalue().endswith(" (stopped)\n")
+
+
+def test_widget_bar_updates():
+    pytest.importorskip("ipywidgets")
+    bar = experiments._WidgetBar(3)
+    bar(2)
+    assert bar.bar.value == 2 and bar.bar.max == 3
+    assert bar.label.value.startswith("2/3")
+    bar(3)
+    bar.close()
+    assert bar.bar.bar_style == "success"
+
+
+def test_importing_simlib_does_not_import_widgets():
+    code = "import sys, simlib; print('ipywidgets' in sys.modules, 'IPython' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert proc.stdout.split() == ["False", "False"]
+
+
+# ------------------------------------------------------------------------------------------ interruption
+
+
+def _interrupt_after_first(done, total):
+    raise KeyboardInterrupt
+
+
+@needs_two_cores
+def test_keyboard_interrupt_stops_workers_and_is_reraised():
+    big = {"rate_hz": [5.0, 10.0, 20.0, 40.0, 60.0, 80.0], "ca_mM": [0.6, 0.9, 1.2, 2.0, 2.5, 3.0]}
+    with pytest.raises(KeyboardInterrupt):
+        simlib.sweep(SHORT, workers=2, progress=_interrupt_after_first, **big)
+    assert _no_worker_left()
+
+
+def test_keyboard_interrupt_serial_is_reraised(capsys):
+    with pytest.raises(KeyboardInterrupt):
+        simlib.sweep(SHORT, workers=1, progress=_interrupt_after_first, rate_hz=[10.0, 20.0])
+
+
+@needs_two_cores
+@pytest.mark.skipif(experiments._start_method() != "fork", reason="patching simulate reaches workers only by fork")
+def test_error_in_a_worker_propagates_and_stops_the_pool(monkeypatch):
+    real = experiments.simulate
+
+    def failing(sc, *args, **kwargs):
+        if sc.rate_hz == 80.0:
+            raise simlib.SimulationError("simulation failed: test", 0.5, sc)
+        return real(sc, *args, **kwargs)
+
+    monkeypatch.setattr(experiments, "simulate", failing)  # inherited by the forked workers
+    with pytest.raises(simlib.SimulationError, match="test"):
+        simlib.sweep(SHORT, workers=2, **AXES)
+    assert _no_worker_left()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="sends SIGINT to a child process")
+def test_ctrl_c_in_a_script_exits_cleanly(tmp_path):
+    """A real SIGINT while a parallel sweep runs: KeyboardInterrupt in the parent, no worker left."""
+    script = tmp_path / "run_sweep.py"
+    script.write_text(
+        "import signal, sys, multiprocessing, simlib\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "sc = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)\n"
+        "simlib.simulate(sc)\n"
+        "print('ready', flush=True)\n"
+        "try:\n"
+        "    simlib.sweep(sc, workers=2, rate_hz=[float(r) for r in range(1, 101)], ca_mM=[0.6, 1.2, 2.5])\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', len(multiprocessing.active_children()), flush=True)\n"
+        "    sys.exit(3)\n"
+        "print('finished', flush=True)\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        import time
+
+        time.sleep(0.5)
+        proc.send_signal(subprocess.signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # pragma: no cover - only if the test fails
+            proc.kill()
+            proc.communicate()
+    if "finished" in out:  # pragma: no cover - a very fast machine finished first
+        pytest.skip("the sweep finished before the signal arrived")
+    assert proc.returncode == 3, err
+    assert out.split() == ["interrupted", "0"]
+
+
+def test_start_method_rules(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert experiments._start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. a Jupyter kernel
+    expected = "forkserver" if sys.version_info >= (3, 12) else "fork"
+    assert experiments._start_method() == expected
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert experiments._start_method() == "spawn"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="spawned workers: slow to start, tested where fork is default")
+def test_spawned_workers_give_identical_results(monkeypatch, serial_grid):
+    """The path used on macOS and Windows: workers import simlib and load the kernel from numba's cache."""
+    monkeypatch.setattr(experiments, "_start_method", lambda: "spawn")
+    grid = simlib.sweep(SHORT, workers=2, **AXES)
+    _assert_bit_identical(grid, serial_grid)
+    assert _no_worker_left()
