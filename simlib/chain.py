@@ -13,7 +13,6 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import brentq
 
 from simlib.constants import constant as c
 from simlib.scenario import Scenario
@@ -319,7 +318,14 @@ def _ionic_current(kp: KernelParams, v: float) -> float:
 
 def _muscle_rest_potential(kp: KernelParams) -> float:
     """Resting potential (mV): zero of the steady-state current near the GHK potential."""
-    return brentq(lambda v: _ionic_current(kp, v), kp.e_rest - 20.0, kp.e_rest + 15.0, xtol=1e-9)
+    lo, hi = kp.e_rest - 20.0, kp.e_rest + 15.0  # current is negative at lo, positive at hi
+    for _ in range(60):  # bisection to ~1e-9 mV; avoids importing scipy.optimize at import time
+        mid = 0.5 * (lo + hi)
+        if _ionic_current(kp, mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 def _slope_conductance(kp: KernelParams, v_rest: float) -> float:

@@ -34,3 +34,8 @@ class SimulationError(RuntimeError):
         super().__init__(f"{message} (at t = {time_s:.6f} s; scenario: {scenario!r})")
         self.time_s = time_s
         self.scenario = scenario
+        self._message = message
+
+    def __reduce__(self) -> tuple[type, tuple[str, float, object]]:
+        """Pickle with the constructor arguments (so errors can cross process boundaries)."""
+        return (type(self), (self._message, self.time_s, self.scenario))
