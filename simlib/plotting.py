@@ -300,11 +300,18 @@ def plot_epp(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes
     return _plot_trace(res, ax, "epp", "Endplate potential (mV)", shade)
 
 
+def _spike_row(res: Result, gid: str) -> np.ndarray:
+    """Spike times (s) of one raster row; the motor-nerve row holds every non-ectopic nerve spike."""
+    if gid == "motoneuron_spikes":
+        return np.setdiff1d(res.nerve_spikes, res.ectopic_spikes)
+    return np.asarray(getattr(res, gid), dtype=float)
+
+
 def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes:
     """Plot nerve and muscle action potentials as a raster, one row per origin.
 
     Rows, top to bottom: nerve impulses that came from the spinal motoneuron or the
-    stimulator (``res.motoneuron_spikes``), nerve impulses that started in the peripheral axon
+    stimulator (every non-ectopic nerve spike), nerve impulses that started in the peripheral axon
     (``res.ectopic_spikes``, the sign of hyperexcitability), and muscle action potentials
     (``res.muscle_spikes``).
 
@@ -330,7 +337,7 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
             shade_drive(res, ax)
         offsets = np.arange(len(_SPIKE_ROWS))[::-1]
         collections = ax.eventplot(
-            [np.asarray(getattr(res, gid), dtype=float) for gid, _, _ in _SPIKE_ROWS],
+            [_spike_row(res, gid) for gid, _, _ in _SPIKE_ROWS],
             lineoffsets=offsets, linelengths=0.7, linewidths=1.5,
             colors=[_COLOURS[gid] for gid, _, _ in _SPIKE_ROWS],
         )
@@ -499,7 +506,7 @@ def update_plot(axes: Axes | Iterable[Axes], res: Result) -> None:
         for coll in ax.collections:
             gid = coll.get_gid()
             if isinstance(coll, EventCollection) and gid in _COLOURS:
-                coll.set_positions(np.asarray(getattr(res, gid), dtype=float))
+                coll.set_positions(_spike_row(res, gid))
         for patch in ax.patches:
             if patch.get_gid() == "drive" and isinstance(patch, Rectangle):
                 start, end = window if window is not None else (0.0, 0.0)

@@ -24,7 +24,7 @@ ipywidgets = pytest.importorskip("ipywidgets", reason="the widgets need the 'lab
 from matplotlib.collections import EventCollection  # noqa: E402
 
 import simlib  # noqa: E402
-from simlib import widgets  # noqa: E402
+from simlib import plotting, widgets  # noqa: E402
 from simlib.parameters import SCENARIO_PARAMS, scenario_param  # noqa: E402
 
 # A stretch inside the run, so that the stretch settings (time, speed, reflex gain) act on the traces.
@@ -371,3 +371,46 @@ def test_import_simlib_does_not_import_widgets():
     code = "import sys, simlib; print('simlib.widgets' in sys.modules, 'ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# The explorers of lessons 01-06 (fields as in the notebooks): every control to both ends and back.
+LESSON_EXPLORERS = (
+    ("receptor_block", "ache_activity", "rate_hz"),
+    ("ca_mM", "mg_mM", "release_block"),
+    ("rate_hz", "temperature_c"),
+    ("atp_mM", "ryr_block", "rate_hz"),
+    ("rate_hz", "ca_mM", "mg_mM", "k_mM", "na_mM"),
+    ("fatigue", "pic_gain", "rate_hz"),
+    ("reflex_gain", "stretch_velocity_deg_s", "stretch_at_s"),
+    ("ache_activity", "release_block", "receptor_block", "ryr_block"),
+)
+
+
+@pytest.mark.parametrize("fields", LESSON_EXPLORERS, ids="-".join)
+def test_lesson_explorer_controls_to_both_ends_and_back(fields):
+    ex = widgets.explore(list(fields), scenario=BASE)
+    start = _plotted(ex)
+    for field in fields:
+        control = ex.controls[field]
+        start_value = control.value
+        changed = False
+        for end in _ends(control):
+            if end == control.value:
+                continue
+            before = _plotted(ex)
+            control.value = end
+            assert ex.error_text == "", f"{field} = {end!r}: {ex.error_text}"
+            changed = changed or not _same(before, _plotted(ex))
+        assert changed, f"moving {field} to its ends never changed the plot"
+        control.value = start_value
+        assert ex.error_text == ""
+    assert _same(start, _plotted(ex))
+
+
+def test_stimulation_spikes_appear_in_the_nerve_row():
+    res = simlib.simulate(simlib.Scenario(drive="stimulation", duration_s=1.5))
+    fig, ax = plt.subplots()
+    plotting.plot_spike_raster(res, ax)
+    row = next(c for c in ax.collections if c.get_gid() == "motoneuron_spikes")
+    assert len(row.get_positions()) == 20
+    plt.close(fig)
