@@ -12,12 +12,16 @@ CONSTRAINTS ?= requirements/constraints.txt
 STAMP := $(VENV)/.installed
 # JupyterLab refuses to start as root unless told to (CI and these machines run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Port of `make app` (the Spasm explorer as a Voila page); `make app APP_PORT=9000` to change it.
+APP_PORT ?= 8866
 
-.PHONY: help install lab test lint bench docs baselines gallery clean
+.PHONY: help install lab app test test-e2e lint bench docs baselines gallery clean
 
 help:
 	@echo "make lab      install (first time ~1-2 min) and open the notebooks in JupyterLab"
-	@echo "make test     lint, unit and science tests, then re-run the notebooks (nbval)"
+	@echo "make app      serve the Spasm explorer as a standalone page (Voila, no code shown)"
+	@echo "make test     lint, unit, science and browser (e2e, if Chromium is installed) tests, then nbval"
+	@echo "make test-e2e only the browser tests (JupyterLab and Voila in Chromium); fails without Chromium"
 	@echo "make lint     ruff check"
 	@echo "make bench    speed and accuracy benchmarks (not tests)"
 	@echo "make docs     generate the reference documentation (simlib.docgen)"
@@ -28,7 +32,7 @@ help:
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) pip
-	$(PY) -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e '.[lab,test]'
+	$(PY) -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e '.[lab,test,e2e]'
 	touch $@
 
 install: $(STAMP)
@@ -36,9 +40,15 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
+# The Spasm explorer as a page without code, for a class or a projector: open the URL it prints.
+app: $(STAMP)
+	$(VENV)/bin/voila --no-browser --port=$(APP_PORT) notebooks/08_spasm_explorer.ipynb
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# The browser tests (tests/e2e) run with the others when a Chromium is found; otherwise they are
+# reported as skipped, with the reason, in pytest's summary.
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest tests
@@ -47,6 +57,10 @@ test: $(STAMP)
 	else \
 	    echo "no notebooks in notebooks/: skipping nbval"; \
 	fi
+
+# Browser tests only (screenshots in tests/e2e/artifacts/); missing Chromium or Playwright is a failure here.
+test-e2e: $(STAMP)
+	MSL_E2E_REQUIRED=1 $(VENV)/bin/pytest -m e2e tests/e2e
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
@@ -64,6 +78,6 @@ gallery: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m simlib figures --out docs/images/gallery --format png --dpi 72 --overwrite --quiet
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results/*.tmp
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results/*.tmp tests/e2e/artifacts
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
 	find . -name .ipynb_checkpoints -type d -prune -not -path './.git/*' -exec rm -rf {} +

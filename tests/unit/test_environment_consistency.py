@@ -12,7 +12,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
-EXTRAS = ("lab", "test")
+EXTRAS = ("lab", "test", "e2e")
 # pip (PyPI) name -> conda-forge name, where they differ (canonicalised). None do at present.
 PIP_TO_CONDA: dict[str, str] = {}
 

@@ -1,0 +1,135 @@
+"""Fixtures of the end-to-end tests: one Chromium, one JupyterLab and one Voilà server per session.
+
+Servers listen on 127.0.0.1 on a free port and serve a temporary copy of notebooks/, with their
+Jupyter/IPython/matplotlib config, runtime and data directories in a temporary directory, so a
+run writes nothing into the repository (except screenshots in tests/e2e/artifacts/, git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+from _e2e import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    copy_notebooks,
+    find_chromium,
+    free_port,
+    isolated_env,
+    stop,
+    venv_bin,
+    wait_for_http,
+)
+
+# JupyterLab settings for a quiet, deterministic page: every cell in the DOM (no virtual
+# scrolling), no news or update checks (no network), no autosave into the served copy.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                        "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+class Server:
+    def __init__(self, url: str, root: Path, proc: subprocess.Popen, log: Path) -> None:
+        self.url, self.root, self.proc, self.log = url, root, proc, log
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("no Chromium found")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("pageerror", lambda exc: messages.append(f"pageerror: {exc}"))
+    page.on("console", lambda msg: messages.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: messages.append(f"requestfailed: {req.url} ({req.failure})"))
+    page.console_errors = messages
+    yield page
+    report = getattr(request.node, "report_call", None)
+    (ARTIFACTS / f"console-{_safe(request.node.name)}.txt").write_text("\n".join(messages), encoding="utf-8")
+    if report is not None and report.failed:  # the page as it was when the test failed
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{_safe(request.node.name)}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory):
+    home = tmp_path_factory.mktemp("lab-home")
+    root = copy_notebooks(tmp_path_factory.mktemp("lab-root") / "notebooks")
+    settings = home / "user-settings"
+    for rel, values in LAB_SETTINGS.items():
+        target = settings / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values), encoding="utf-8")
+    port, token = free_port(), secrets.token_hex(24)
+    cmd = [
+        venv_bin("jupyter-lab"), "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+        f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}", "--ServerApp.open_browser=False",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = ARTIFACTS / "jupyterlab.log"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=root, env=isolated_env(home), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base}/api/status?token={token}", proc, log)
+        # "reset": a fresh workspace per page, so notebooks opened by earlier tests are not restored.
+        yield Server(f"{base}/lab/tree/{{path}}?reset&token={token}", root, proc, log)
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
+def voila_app(tmp_path_factory):
+    home = tmp_path_factory.mktemp("voila-home")
+    root = copy_notebooks(tmp_path_factory.mktemp("voila-root") / "notebooks")
+    port = free_port()
+    cmd = [
+        venv_bin("voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+        str(root / "08_spasm_explorer.ipynb"),
+    ]
+    log = ARTIFACTS / "voila.log"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=root, env=isolated_env(home), stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base}/voila/static/", proc, log)
+        yield Server(f"{base}/", root, proc, log)
+    finally:
+        stop(proc)
