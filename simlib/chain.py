@@ -19,7 +19,14 @@ from simlib.scenario import Scenario
 from simlib.stages._jit import jit
 from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
 from simlib.stages.crossbridges import atp_saturation, crossbridge_rates, series_rates
-from simlib.stages.ec_coupling import calcium_rates, serca_flux, sr_rates, troponin_rates
+from simlib.stages.ec_coupling import (
+    calcium_troponin_jacobian,
+    free_calcium,
+    serca_flux,
+    sr_rates,
+    total_calcium_rates,
+    troponin_rates,
+)
 from simlib.stages.membrane import (
     boltzmann,
     ghk_potential_mV,
@@ -32,16 +39,17 @@ from simlib.stages.motoneuron import dendrite_rates, pic_activation, soma_rates
 from simlib.stages.nmj import cleft_rates, quantal_content, receptor_rates
 from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
 
-__all__ = ["STATE_NAMES", "STATE_UNITS", "KernelParams", "kernel_params", "rest_state", "rates", "HEALTHY_ATP_MM"]
+__all__ = ["STATE_NAMES", "STATE_UNITS", "KernelParams", "kernel_params", "rest_state", "rates", "free_calcium_trace",
+           "HEALTHY_ATP_MM"]
 
 STATE_NAMES = (
     "v_axon", "w_axon", "vesicle_pool", "ach", "receptors_open", "v_fibre", "na_m", "na_h", "k_n",
-    "epp", "sensor", "ca_i", "ca_sr", "troponin", "attached", "force", "v_endplate",
+    "epp", "sensor", "ca_total", "ca_sr", "troponin", "attached", "force", "v_endplate",
     "v_motoneuron", "g_ahp", "pic", "ia_drive", "ib_drive", "stim_epsp", "v_dendrite",
 )
 STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM", "", "", "", "mV",
                "mV", "", "", "mV", "mV", "mV", "mV")
-(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CAI, CASR, TROP, XB, FORCE, VEP,
+(VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CATOT, CASR, TROP, XB, FORCE, VEP,
  VMN, GAHP, PIC, IA, IB, SSTIM, VD) = range(24)
 N_STATES = len(STATE_NAMES)
 
@@ -363,7 +371,6 @@ def rest_state(kp: KernelParams) -> np.ndarray:
     y[K_N] = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)[0]
     y[SENSOR] = boltzmann(v, kp.s_half, kp.s_slope)
     ca_rest = c("ca_rest_uM")
-    y[CAI] = ca_rest
     y[CASR] = c("sr_ca_uM")
     phi_xb = kp.xb_attach / c("xb_attach_per_ms")
     healthy_detach = phi_xb * c("xb_detach_per_ms") * atp_saturation(HEALTHY_ATP_MM, c("xb_katp_mM"))
@@ -373,6 +380,7 @@ def rest_state(kp: KernelParams) -> np.ndarray:
         on = kp.xb_attach * y[TROP] ** kp.xb_coop
         y[XB] = on / (on + healthy_detach)
     y[FORCE] = y[XB]
+    y[CATOT] = (1.0 + kp.buffer_ratio) * ca_rest + kp.trop_total * y[TROP]
     ia, ib = reflex_inputs(0.0, y, kp)
     y[IA], y[IB] = ia, ib
     y[VD] = motoneuron_rest_potential(kp, ia - ib)
@@ -418,13 +426,34 @@ def rates(t, y, kp, a, b):
     s2 = y[SENSOR] * y[SENSOR]
     release = kp.release_rate * s2 * s2
     koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
-    a[CAI], b[CAI] = calcium_rates(y[CAI], y[CASR], y[TROP], release, kp.leak_rate, kp.serca_vmax, kp.serca_k,
-                                   kp.trop_total, kp.trop_kon, koff, kp.buffer_ratio)
-    a[CASR], b[CASR] = sr_rates(y[CAI], release, kp.leak_rate, kp.serca_vmax, kp.serca_k)
-    a[TROP], b[TROP] = troponin_rates(y[CAI], kp.trop_kon, koff)
+    ca_i = free_calcium(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio)
+    a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, kp.serca_vmax,
+                                             kp.serca_k)
+    a[CASR], b[CASR] = sr_rates(ca_i, release, kp.leak_rate, kp.serca_vmax, kp.serca_k)
+    a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio, kp.trop_kon, koff)
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
     a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)
     motoneuron_and_reflex_rates(t, y, kp, a, b)
+
+
+def free_calcium_trace(states: np.ndarray, kp: KernelParams) -> np.ndarray:
+    """Free myoplasmic Ca²⁺ (µM) of sampled states (rows = samples), from total Ca²⁺ and troponin.
+
+    The vectorised twin of :func:`simlib.stages.ec_coupling.free_calcium`.
+    """
+    free = (states[:, CATOT] - kp.trop_total * states[:, TROP]) / (1.0 + kp.buffer_ratio)
+    return np.maximum(free, 0.0)
+
+
+@jit
+def calcium_jacobian(y, kp):
+    """Jacobian of the (total Ca²⁺, troponin) pair at state ``y``.
+
+    See :func:`simlib.stages.ec_coupling.calcium_troponin_jacobian`.
+    """
+    koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
+    return calcium_troponin_jacobian(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio, kp.trop_kon, koff,
+                                     kp.serca_vmax, kp.serca_k)
 
 
 @jit

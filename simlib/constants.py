@@ -126,8 +126,9 @@ CONSTANTS: tuple[Param, ...] = (
           "stretch", _CHOSEN + "a firm stretch loads tendon organs about as much as a strong contraction "
           "(Khan & Burne 2007: tendon afferents stop a cramp)", 0.0, 3.0),
     Param("stim_epsp_mV", 30.0, "mV", "dendritic EPSP from the afferent volley of one electrical nerve stimulus "
-          "(all afferents fire together)", _CHOSEN + "a fatigued, cramp-prone muscle has a cramp threshold "
-          "frequency near 15 Hz (Miller & Knight 2009, Muscle Nerve 39:364: 14.9 ± 1.3 Hz)", 0.0, 60.0),
+          "(all afferents fire together)", _CHOSEN + "stimulation trains leave a cramp only in a fatigued or "
+          "high-PIC muscle: thresholds 30 Hz (fatigue 1) and 14 Hz (fatigue 1, pic_gain 1.5) against 14.9 ± 1.3 Hz "
+          "in cramp-prone people (Miller & Knight 2009, Muscle Nerve 39:364)", 0.0, 60.0),
     Param("collision_window_ms", 20.0, "ms", "after a nerve stimulus, motoneuron spikes are annihilated by the "
           "antidromic volley for this long (twice the axon conduction time)", "≈10 ms motor conduction time "
           "from spinal cord to calf muscles at 50-60 m/s (collision technique, e.g. H-reflex blocked at "

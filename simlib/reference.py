@@ -205,20 +205,24 @@ def _threshold_events(kp: chain.KernelParams) -> list[tuple[int, float, str]]:
     return [(VAX, kp.ax_spike_v, "ectopic"), (VMN, kp.mn_threshold, "motoneuron")]
 
 
-def _apply(kind: str, y: np.ndarray, kp: chain.KernelParams, t: float, log: np.ndarray, n: int) -> int:
-    """Apply one instantaneous event to ``y`` in place, exactly as :func:`simlib.solver.integrate` does."""
+def _apply(kind: str, y: np.ndarray, kp: chain.KernelParams, t: float, log: np.ndarray, n: int,
+           last_stimulus: float) -> int:
+    """Apply one instantaneous event to ``y`` in place, exactly as :func:`simlib.solver.integrate` does.
+
+    ``last_stimulus`` is the time (ms) of the latest stimulator impulse: a motoneuron spike within
+    ``collision_ms`` of it is annihilated by the antidromic volley (the soma still resets).
+    """
     if kind == "ectopic":
         return _fire(y, kp, t, log, n, ORIGIN_ECTOPIC)
     if kind == "motoneuron":
-        n = _fire(y, kp, t, log, n, ORIGIN_MOTONEURON)
+        if t - last_stimulus >= kp.collision_ms:
+            n = _fire(y, kp, t, log, n, ORIGIN_MOTONEURON)
         y[VMN] = kp.mn_reset
         y[GAHP] += kp.mn_ahp_jump
         return n
-    # stimulator impulse: orthodromic spike, afferent volley (EPSP) and antidromic invasion of the motoneuron
+    # stimulator impulse: orthodromic spike to the muscle and an afferent volley (EPSP) onto the motoneuron
     n = _fire(y, kp, t, log, n, ORIGIN_STIMULATOR)
     y[SSTIM] += kp.stim_epsp
-    y[VMN] = kp.mn_reset
-    y[GAHP] += kp.mn_ahp_jump
     return n
 
 
@@ -319,6 +323,7 @@ def integrate_reference(
     max_events = int(_MAX_EVENTS_PER_MS * t_end_ms) + 100
     y = np.array(y0, dtype=float)
     t = 0.0
+    last_stimulus = -1e9
     next_out = 1
 
     def failed(status: int) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
@@ -353,7 +358,7 @@ def integrate_reference(
                 t_event, k = min(fired)
                 y = np.array(sol.y_events[k][0], dtype=float)
                 t = t_event
-                n_nerve = _apply(thresholds[k][2], y, kp, t, nerve, n_nerve)
+                n_nerve = _apply(thresholds[k][2], y, kp, t, nerve, n_nerve, last_stimulus)
                 stats.events += 1
                 if stats.events > max_events:
                     stats.messages.append(f"more than {max_events} threshold events")
@@ -364,7 +369,8 @@ def integrate_reference(
             if not np.all(np.isfinite(y)):
                 return failed(STATUS_NOT_FINITE)
         if is_impulse:
-            n_nerve = _apply("impulse", y, kp, t, nerve, n_nerve)
+            n_nerve = _apply("impulse", y, kp, t, nerve, n_nerve, last_stimulus)
+            last_stimulus = t
     while next_out < n_out:  # a grid point past t_end by rounding
         samples[next_out] = y
         next_out += 1

@@ -84,8 +84,12 @@ class Result:
         Parameters
         ----------
         name : str
-            One of :data:`simlib.chain.STATE_NAMES`, e.g. ``"ca_sr"`` or ``"attached"``.
+            One of :data:`simlib.chain.STATE_NAMES`, e.g. ``"ca_sr"`` or ``"attached"``, or
+            ``"ca_i"`` for free myoplasmic Ca²⁺ (same as :attr:`ca_i`; the model's state is
+            total Ca²⁺, ``"ca_total"``).
         """
+        if name == "ca_i":
+            return self.ca_i
         if name not in STATE_NAMES:
             raise ParameterError(unknown_name_message(name, STATE_NAMES, kind="model state"))
         return self.states[:, STATE_NAMES.index(name)]
@@ -122,6 +126,9 @@ class Result:
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write the time series to CSV with units in the column headers.
 
+        Columns: time, force, then every model state (:data:`simlib.chain.STATE_NAMES`), with free
+        myoplasmic Ca²⁺ (``ca_i``) just before the model's total Ca²⁺ (``ca_total``).
+
         Parameters
         ----------
         path : str or os.PathLike
@@ -129,6 +136,8 @@ class Result:
         """
         columns = {"t (s)": self.t, "force (normalised)": self.force}
         for name, unit in zip(STATE_NAMES, STATE_UNITS, strict=True):
+            if name == "ca_total":  # the model's state; free Ca²⁺ (what indicators measure) goes with it
+                columns["ca_i (µM)"] = self.ca_i
             if name != "force":
                 columns[f"{name} ({unit})" if unit else f"{name} (fraction)"] = self.state(name)
         with open(path, "w", newline="", encoding="utf-8") as handle:

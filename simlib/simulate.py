@@ -7,14 +7,13 @@ import math
 import numpy as np
 
 from simlib.chain import (
-    CAI,
     EPP,
     FORCE,
-    N_STATES,
-    STATE_UNITS,
+    STATE_NAMES,
     VM,
     KernelParams,
     force_unit,
+    free_calcium_trace,
     kernel_params,
     rest_state,
 )
@@ -34,15 +33,25 @@ from simlib.stages.drive import command_times_s, descending_level_mV
 
 __all__ = ["simulate", "run_chain"]
 
-#: absolute tolerance per state, in state units (mV for potentials, µM for Ca²⁺, fractions otherwise)
-_ATOL = 0.1 * np.array([0.05, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1e-3, 0.05, 1e-3, 1e-3, 1.0, 1e-4, 1e-4,
-                        1e-4, 0.05, 0.05, 1e-3, 1e-3, 0.05, 0.05, 0.05, 0.05])
+#: Absolute tolerance per state (state units: mV, µM or fraction) and its relative-tolerance factor
+#: (x 3e-4; potentials get none, their zero is arbitrary). Chosen with ``benchmarks/run.py`` so that
+#: force stays within 1e-3 of the tight scipy reference for every preset and drive rate at the least
+#: cost: the muscle action potential (membrane, gates, end-plate) can be looser because force only
+#: sees it through the voltage sensor; the axon node must be tighter because its spike times (and
+#: so the whole contraction) depend on it in hypocalcaemia.
+_TOLERANCES = {
+    "v_axon": (5e-4, 0.0), "w_axon": (5e-3, 0.0), "vesicle_pool": (1e-4, 1.0), "ach": (1e-4, 1.0),
+    "receptors_open": (1e-4, 1.0), "v_fibre": (0.025, 0.0), "na_m": (5e-4, 5.0), "na_h": (5e-4, 5.0),
+    "k_n": (5e-4, 5.0), "epp": (0.025, 0.0), "sensor": (1e-4, 1.0), "ca_total": (5e-4, 1.0), "ca_sr": (0.1, 1.0),
+    "troponin": (1e-5, 1.0), "attached": (1e-5, 1.0), "force": (1e-5, 1.0), "v_endplate": (0.025, 0.0),
+    "v_motoneuron": (5e-3, 0.0), "g_ahp": (1e-4, 1.0), "pic": (1e-4, 1.0), "ia_drive": (5e-3, 0.0),
+    "ib_drive": (5e-3, 0.0), "stim_epsp": (5e-3, 0.0), "v_dendrite": (5e-3, 0.0),
+}
 _RTOL = 3e-4
-#: potentials get no relative tolerance: |V| is measured from an arbitrary zero
-_RTOL_BY_STATE = np.array([0.0 if unit == "mV" else _RTOL for unit in STATE_UNITS])
-_H_MAX_MS = 0.5
+_ATOL = np.array([_TOLERANCES[name][0] for name in STATE_NAMES])
+_RTOL_BY_STATE = np.array([_RTOL * _TOLERANCES[name][1] for name in STATE_NAMES])
+_H_MAX_MS = 1.0
 _EVOKED_MV = 1.0
-assert _ATOL.shape == (N_STATES,)
 
 
 def _check_output_dt(output_dt_s: float) -> float:
@@ -139,7 +148,7 @@ def run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_
         t=t,
         force=samples[:, FORCE] / force_unit(),
         v_muscle=samples[:, VM],
-        ca_i=samples[:, CAI],
+        ca_i=free_calcium_trace(samples, kp),
         epp=samples[:, EPP],
         nerve_spikes=nerve_s,
         ectopic_spikes=nerve_s[nerve[:, 1] == ORIGIN_ECTOPIC],

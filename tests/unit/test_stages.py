@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 from simlib.constants import constant
 from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
 from simlib.stages.crossbridges import atp_saturation, crossbridge_rates, series_rates
-from simlib.stages.ec_coupling import calcium_rates, serca_flux, sr_rates, troponin_rates
+from simlib.stages.ec_coupling import (
+    calcium_troponin_jacobian,
+    free_calcium,
+    serca_flux,
+    sr_rates,
+    total_calcium_rates,
+    troponin_rates,
+)
 from simlib.stages.membrane import (
     boltzmann,
     ghk_potential_mV,
@@ -342,24 +349,46 @@ def test_membrane_rates_production_loss(v, m, h, n, g_na, e_na, g_k, e_k, g_cl, 
 )
 def test_ec_coupling_rates_production_loss(ca_i, ca_sr, trop, release, leak, vmax, k, trop_total, kon, koff,
                                            buffer_ratio):
-    _check_pl(*calcium_rates(ca_i, ca_sr, trop, release, leak, vmax, k, trop_total, kon, koff, buffer_ratio),
-              nonneg=True)
-    _check_pl(*troponin_rates(ca_i, kon, koff), fraction=True)
+    ca_total = (1.0 + buffer_ratio) * ca_i + trop_total * trop
+    assert free_calcium(ca_total, trop, trop_total, buffer_ratio) == pytest.approx(ca_i, rel=1e-9, abs=1e-9)
+    _check_pl(*total_calcium_rates(ca_total, ca_i, ca_sr, release, leak, vmax, k), nonneg=True)
+    _check_pl(*troponin_rates(ca_total, trop, trop_total, buffer_ratio, kon, koff), fraction=True)
     _check_pl(*sr_rates(ca_i, release, leak, vmax, k), nonneg=True)
     flux = serca_flux(ca_i, vmax, k)
     assert 0.0 <= flux <= vmax * (1.0 + 1e-12)
 
 
-def test_calcium_rates_conserve_mass_between_myoplasm_and_sr():
-    # free + buffered + troponin-bound myoplasmic Ca²⁺ plus SR Ca²⁺ is conserved:
-    # (1+β) d[Ca]i/dt + T_tot dT/dt + d[Ca]SR/dt = 0
+def _calcium_pair_rates(ca_total, trop, ca_sr, release, leak, vmax, k, ttot, kon, koff, beta):
+    ca_i = free_calcium(ca_total, trop, ttot, beta)
+    a, b = total_calcium_rates(ca_total, ca_i, ca_sr, release, leak, vmax, k)
+    at, bt = troponin_rates(ca_total, trop, ttot, beta, kon, koff)
+    return a - b * ca_total, at - bt * trop
+
+
+def test_calcium_rates_conserve_mass_and_match_free_calcium_kinetics():
+    # total myoplasmic Ca²⁺ plus SR Ca²⁺ is conserved, and the troponin rate is the usual
+    # k_on [Ca]_i (1 - T) - k_off T written with [Ca]_i = ([Ca]_tot - T_tot T) / (1 + β)
     ca_i, ca_sr, trop = 3.0, 2000.0, 0.4
     release, leak, vmax, k, ttot, kon, koff, beta = 0.3, 1e-5, 8.0, 0.5, 140.0, 0.177, 0.46, 4.0
-    a, b = calcium_rates(ca_i, ca_sr, trop, release, leak, vmax, k, ttot, kon, koff, beta)
-    at, bt = troponin_rates(ca_i, kon, koff)
+    ca_total = (1.0 + beta) * ca_i + ttot * trop
+    d_total, d_trop = _calcium_pair_rates(ca_total, trop, ca_sr, release, leak, vmax, k, ttot, kon, koff, beta)
     asr, bsr = sr_rates(ca_i, release, leak, vmax, k)
-    total = (1.0 + beta) * (a - b * ca_i) + ttot * (at - bt * trop) + (asr - bsr * ca_sr)
-    assert total == pytest.approx(0.0, abs=1e-9)
+    assert d_total + (asr - bsr * ca_sr) == pytest.approx(0.0, abs=1e-9)
+    assert d_trop == pytest.approx(kon * ca_i * (1.0 - trop) - koff * trop, rel=1e-12)
+
+
+@pytest.mark.parametrize("ca_i, trop", [(0.05, 0.02), (3.0, 0.4), (20.0, 0.9)])
+def test_calcium_troponin_jacobian_matches_finite_differences(ca_i, trop):
+    ca_sr, release, leak, vmax, k, ttot, kon, koff, beta = 2000.0, 0.3, 1e-5, 8.0, 0.5, 140.0, 0.177, 0.46, 4.0
+    ca_total = (1.0 + beta) * ca_i + ttot * trop
+    args = (ca_sr, release, leak, vmax, k, ttot, kon, koff, beta)
+    jac = calcium_troponin_jacobian(ca_total, trop, ttot, beta, kon, koff, vmax, k)
+    for col, (dc, dt) in enumerate([(1e-4, 0.0), (0.0, 1e-6)]):
+        plus = _calcium_pair_rates(ca_total + dc, trop + dt, *args)
+        minus = _calcium_pair_rates(ca_total - dc, trop - dt, *args)
+        step = 2.0 * (dc + dt)
+        for row in range(2):
+            assert jac[2 * row + col] == pytest.approx((plus[row] - minus[row]) / step, rel=1e-4, abs=1e-7)
 
 
 @PURE
@@ -380,5 +409,5 @@ def test_crossbridge_rigor_without_atp():
 
 def test_rate_functions_accept_numpy_scalars():
     # the chain passes numpy float64 values taken from the state vector
-    a, b = troponin_rates(np.float64(1.0), 0.2, 0.5)
-    assert (a, b) == pytest.approx((0.2, 0.7))
+    a, b = troponin_rates(np.float64(5.0), np.float64(0.0), 140.0, 4.0, 0.2, 0.5)
+    assert (a, b) == pytest.approx((0.2, 0.2 + 0.2 * 28.0 + 0.5))
