@@ -12,8 +12,14 @@ CONSTRAINTS ?= requirements/constraints.txt
 STAMP := $(VENV)/.installed
 # JupyterLab refuses to start as root unless told to (CI and these machines run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-# Port of `make app` (the Spasm explorer as a Voila page); `make app APP_PORT=9000` to change it.
+# Port and address of `make app` (the Spasm explorer as a Voila page): `make app APP_PORT=9000`;
+# `APP_IP=0.0.0.0` serves it to other computers (trusted networks only, see docs/classroom.md).
 APP_PORT ?= 8866
+APP_IP ?= localhost
+# Voila template of `make app`: Voila's "lab" template without its CDN links (works offline); found
+# through JUPYTER_PATH, which the e2e fixture sets the same way (tests/e2e/conftest.py).
+APP_TEMPLATE := muscle-spasm-lab
+APP_JUPYTER_PATH := $(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 
 .PHONY: help install lab app test test-e2e lint bench docs baselines gallery clean
 
@@ -33,6 +39,8 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) pip
 	$(PY) -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e '.[lab,test,e2e]'
+	# compile the model kernel into the per-user cache now, not in a learner's first lesson cell
+	$(PY) -m simlib warmup
 	touch $@
 
 install: $(STAMP)
@@ -42,7 +50,8 @@ lab: $(STAMP)
 
 # The Spasm explorer as a page without code, for a class or a projector: open the URL it prints.
 app: $(STAMP)
-	$(VENV)/bin/voila --no-browser --port=$(APP_PORT) notebooks/08_spasm_explorer.ipynb
+	JUPYTER_PATH=$(APP_JUPYTER_PATH) $(VENV)/bin/voila --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT) \
+	    --template=$(APP_TEMPLATE) notebooks/08_spasm_explorer.ipynb
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

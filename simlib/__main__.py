@@ -11,6 +11,10 @@ Commands
     optionally write the time series as CSV (:meth:`simlib.Result.to_csv`: units in the headers).
 ``simlib presets [--citations]``
     List the presets with what they change and their descriptions.
+``simlib warmup``
+    Compile the model kernel into the per-user cache now (several seconds, once per user and
+    simlib version), so that the first simulation in a lesson starts at once. ``make install``
+    and Binder's ``postBuild`` run it.
 
 Errors (unknown figure, format or style, a missing or unwritable directory, a bad scenario file, an
 out-of-range parameter, an existing file without ``--overwrite``) print one line on stderr and exit
@@ -83,6 +87,9 @@ def _build_parser() -> _Parser:
 
     presets = sub.add_parser("presets", help="list the presets", description="List the named scenarios.")
     presets.add_argument("--citations", action="store_true", help="also show each preset's sources")
+
+    sub.add_parser("warmup", help="compile the model kernel into the per-user cache",
+                   description="Compile the model kernel (and its helpers) now, into the per-user cache.")
     return parser
 
 
@@ -322,7 +329,18 @@ def _cmd_presets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"figures": _cmd_figures, "run": _cmd_run, "presets": _cmd_presets}
+def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import simlib
+    from simlib.stages._jit import cache_dir
+
+    start = time.perf_counter()
+    for drive in ("voluntary", "stimulation"):  # one short run compiles everything a lesson uses
+        simlib.simulate(simlib.Scenario(drive=drive, duration_s=0.3, drive_start_s=0.1, drive_s=0.1))
+    out.write(f"simlib kernel ready in {time.perf_counter() - start:.1f} s (cache: {cache_dir()})\n")
+    return EXIT_OK
+
+
+_COMMANDS = {"figures": _cmd_figures, "run": _cmd_run, "presets": _cmd_presets, "warmup": _cmd_warmup}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -121,8 +121,10 @@ def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: 
 
     sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s,
                   duration_s=duration_s)
-    res = simulate(sc)
-    return float(res.force[_window(res.t, *_response_window(sc))].max())
+    start, end = _response_window(sc)
+    # Only the response window matters: stop there (duration_s has a 0.01 s floor).
+    res = simulate(sc.replace(duration_s=max(min(duration_s, end + 0.01), 0.01)))
+    return float(res.force[_window(res.t, start, end)].max())
 
 
 def _relaxation_time(res: Result, end: float, peak: float) -> float:

@@ -307,7 +307,8 @@ def _spike_row(res: Result, gid: str) -> np.ndarray:
     return np.asarray(getattr(res, gid), dtype=float)
 
 
-def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes:
+def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True,
+                      legend_columns: int | None = None) -> Axes:
     """Plot nerve and muscle action potentials as a raster, one row per origin.
 
     Rows, top to bottom: nerve impulses that came from the spinal motoneuron or the
@@ -323,6 +324,9 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
         Shade the drive window (see :func:`shade_drive`).
+    legend_columns : int, optional
+        Columns of the legend above the axes; all four entries in one row when None (about 7 in
+        wide: use 2 on narrower axes).
 
     Returns
     -------
@@ -351,7 +355,7 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
         # A proxy swatch, so the legend entry shows even while the drive patch is hidden (no drive).
         drive_key = Rectangle((0.0, 0.0), 1.0, 1.0, facecolor=DRIVE_SHADE, alpha=DRIVE_ALPHA, label="drive on")
         ax.legend(handles=[drive_key, *collections],
-                  loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(_SPIKE_ROWS) + 1,
+                  loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=legend_columns or len(_SPIKE_ROWS) + 1,
                   borderaxespad=0.1, handlelength=1.0, handletextpad=0.4, columnspacing=0.9)
     return ax
 

@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import math
@@ -51,6 +52,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simlib import plotting
+from simlib.a11y import SliderLabeller
 from simlib.errors import ParameterError, SimulationError
 from simlib.metrics import Metrics
 from simlib.parameters import SCENARIO_PARAMS, Param, scenario_param
@@ -100,7 +102,8 @@ _OTHER_GROUP = "Other settings"
 
 #: Figure panels an explorer can show: name -> (plot helper, short y label, title).
 PANELS: dict[str, tuple[Callable[..., Axes], str, str]] = {
-    "spikes": (plotting.plot_spike_raster, "", "Spikes: nerve → muscle"),
+    # Legend in two rows: in one, it is wider than the explorer's axes.
+    "spikes": (functools.partial(plotting.plot_spike_raster, legend_columns=2), "", "Spikes: nerve → muscle"),
     "epp": (plotting.plot_epp, "EPP (mV)", "Neuromuscular junction: endplate potential"),
     "membrane": (plotting.plot_membrane, "V (mV)", "Muscle membrane potential"),
     "calcium": (plotting.plot_calcium, "Ca²⁺ (µM)", "Free Ca²⁺ inside the fibre"),
@@ -118,7 +121,6 @@ _ACRONYMS = {"atp": "ATP", "ach": "ACh", "ache": "AChE", "pic": "PIC", "ryr": "R
 _DESCRIPTION_WIDTH = "13em"
 _CONTROL_WIDTH = "400px"
 _TITLE_PAD_PT = 4.0  # as in simlib.plotting.plot_chain
-_LEGEND_TITLE_PAD_PT = 24.0  # lifts a title over the spike raster's legend, as in plot_chain
 
 
 # --- controls ---------------------------------------------------------------------------------
@@ -706,7 +708,11 @@ class Explorer:
                 plot(res, ax)
                 ax.set_ylabel(ylabel)
                 ax.set_xlabel("")
-                pad = _LEGEND_TITLE_PAD_PT if ax.get_legend() is not None else _TITLE_PAD_PT
+                pad = _TITLE_PAD_PT
+                legend = ax.get_legend()
+                if legend is not None:  # the spike raster's, above its axes: the title goes above it
+                    height_px = legend.get_window_extent(self._figure.canvas.get_renderer()).height
+                    pad += height_px * 72.0 / self._figure.dpi
                 # An explicit y keeps matplotlib from re-measuring every title on each draw.
                 ax.set_title(f"{number}  {title}", loc="left", fontsize=plotting.STYLE["axes.titlesize"],
                              pad=pad, y=1.0)
@@ -719,6 +725,9 @@ class Explorer:
         axes keep their y ranges (see ``_hold_limits``), so one layout fits every update.
         """
         fig = self._figure
+        # Aligned before the layout, so its margin makes room for the widest label at the shared x
+        # (aligning after it pushed the two-line force label past the figure's left edge).
+        fig.align_ylabels(self._axes)
         fig.draw_without_rendering()
         xs = []
         for ax in self._axes:
@@ -807,7 +816,9 @@ class Explorer:
         body = ipw.HBox([controls, figure_widget] if column else [figure_widget],
                         layout=ipw.Layout(flex_flow="row wrap", align_items="flex-start"))
         parts += [body, ipw.HBox([self.export_button, self._export_status], layout=ipw.Layout(align_items="center"))]
-        box = ipw.VBox(parts)
+        # Invisible: names each slider handle after its label, for screen readers (see simlib.a11y).
+        units = {p.axis_label(): p.unit for p in map(_param, self._fields) if p.unit and not p.is_text}
+        box = ipw.VBox([*parts, SliderLabeller(scope=".msl-explorer", units=units)])
         box.add_class("msl-explorer")
         return box
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -99,6 +100,12 @@ def copy_notebooks(dest: Path) -> Path:
                 cell["outputs"], cell["execution_count"] = [], None
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return dest
+
+
+def is_external(url: str) -> bool:
+    """Whether a request goes to another host than the local test servers (blob: and data: stay in the page)."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in ("127.0.0.1", "localhost")
 
 
 def venv_bin(name: str) -> str:
@@ -197,6 +204,40 @@ def slider_readout(page, field: str) -> str:
     return page.locator(f".msl-control-{field} .widget-readout").first.inner_text().strip()
 
 
+# Each slider handle of the explorer: [visible label, aria-label, aria-valuetext] (names set by simlib.a11y).
+SLIDER_NAMES = """() => [...document.querySelectorAll('.msl-explorer .noUi-handle')].map(handle => [
+  handle.closest('.widget-slider').querySelector(':scope > .widget-label').textContent.trim(),
+  handle.getAttribute('aria-label') || '', handle.getAttribute('aria-valuetext') || ''])"""
+
+
+def slider_names(page, timeout_ms: float = 15_000) -> list[list[str]]:
+    """[label, aria-label, aria-valuetext] of every slider handle, once all are named (or at the timeout).
+
+    The names are set in the browser after the sliders are drawn; the caller asserts on the result.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"() => {{ const n = ({SLIDER_NAMES})(); "
+                               "return n.length > 0 && n.every(([label, name]) => name === label); }",
+                               timeout=timeout_ms)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate(SLIDER_NAMES)
+
+
+def assert_sliders_named(page) -> None:
+    """Every slider handle has a non-empty aria-label equal to its visible label, and a value text."""
+    names = slider_names(page)
+    assert names, "no slider handles found in the explorer"
+    unnamed = [n for n in names if not n[1] or n[1] != n[0] or not n[2]]
+    assert not unnamed, f"slider handles without a matching aria-label or aria-valuetext: {unnamed}"
+
+
+def slider_value_text(page, field: str) -> str:
+    return page.locator(f".msl-control-{field} .noUi-handle").first.get_attribute("aria-valuetext") or ""
+
+
 def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, str]:
     """Move the rate and calcium sliders with the keyboard, press a preset, optionally export.
 
@@ -208,6 +249,7 @@ def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, 
     page.locator(".msl-classification").first.wait_for(state="visible")
     texts = {"start": classification(page)}
     assert texts["start"].startswith("Normal"), texts["start"]
+    assert_sliders_named(page)
     before = settled_figure(page, figure, f"{prefix}-1-start")
 
     # Signal rate: one step down with ArrowLeft, then to the maximum with End.
@@ -217,6 +259,7 @@ def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, 
     press_on_slider(page, "rate_hz", "End")
     texts["rate_end"] = wait_text_change(page, texts["rate_left"], "End on the signal-rate slider")
     assert slider_readout(page, "rate_hz") == "150", slider_readout(page, "rate_hz")
+    assert slider_value_text(page, "rate_hz") == "150 Hz", "screen readers are not told the new value with its unit"
     after_rate = settled_figure(page, figure, f"{prefix}-2-rate-150Hz", differs_from=before)
     assert after_rate != before, "the figure did not change after moving the signal-rate slider"
     shot(page, f"{prefix}-2-rate-150Hz-page")

@@ -17,9 +17,11 @@ import pytest
 from _e2e import (
     ARTIFACTS,
     CHROMIUM_ARGS,
+    ROOT,
     copy_notebooks,
     find_chromium,
     free_port,
+    is_external,
     isolated_env,
     stop,
     venv_bin,
@@ -34,6 +36,9 @@ LAB_SETTINGS = {
                                                                         "checkForUpdates": False},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
+
+# Voilà template of `make app` (share/jupyter/voila/templates/, see the Makefile).
+VOILA_TEMPLATE = "muscle-spasm-lab"
 
 
 def _safe(name: str) -> str:
@@ -75,9 +80,12 @@ def page(browser, request):
     page.on("console", lambda msg: messages.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("requestfailed", lambda req: messages.append(f"requestfailed: {req.url} ({req.failure})"))
     page.console_errors = messages
+    page.external_requests = []  # URLs of requests to any host but the local test servers
+    page.on("request", lambda req: page.external_requests.append(req.url) if is_external(req.url) else None)
     yield page
     report = getattr(request.node, "report_call", None)
-    (ARTIFACTS / f"console-{_safe(request.node.name)}.txt").write_text("\n".join(messages), encoding="utf-8")
+    external = [f"external request: {url}" for url in page.external_requests]
+    (ARTIFACTS / f"console-{_safe(request.node.name)}.txt").write_text("\n".join(messages + external), encoding="utf-8")
     if report is not None and report.failed:  # the page as it was when the test failed
         page.screenshot(path=str(ARTIFACTS / f"FAILED-{_safe(request.node.name)}.png"), full_page=True)
     context.close()
@@ -119,14 +127,17 @@ def voila_app(tmp_path_factory):
     home = tmp_path_factory.mktemp("voila-home")
     root = copy_notebooks(tmp_path_factory.mktemp("voila-root") / "notebooks")
     port = free_port()
+    # As `make app`: the repository's Voilà template (no CDN links), found through JUPYTER_PATH.
     cmd = [
         venv_bin("voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-        str(root / "08_spasm_explorer.ipynb"),
+        f"--template={VOILA_TEMPLATE}", str(root / "08_spasm_explorer.ipynb"),
     ]
+    env = isolated_env(home)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
     log = ARTIFACTS / "voila.log"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=root, env=isolated_env(home), stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/voila/static/", proc, log)

@@ -30,6 +30,11 @@ KERNEL_IDLE = "() => document.querySelector('.jp-Notebook-ExecutionIndicator[dat
 def open_and_run_all(page, server, notebook: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    # Under load, JupyterLab's first kernel start for a notebook sometimes fails and it then asks
+    # which kernel to use ("Select Kernel", the notebook's own preselected), which blocked every
+    # click; answer as a learner would, whenever it shows up.
+    page.add_locator_handler(page.locator(".jp-Dialog", has_text="Select Kernel"),
+                             lambda dialog: dialog.locator(".jp-mod-accept").click())
     page.goto(server.url.format(path=notebook), timeout=90_000)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)  # the kernel has started

@@ -1,11 +1,14 @@
-"""The Spasm explorer as a Voilà app (``make app``): it responds, and passes an axe-core check."""
+"""The Spasm explorer as a Voilà app (``make app``): it responds, works offline and passes an axe-core check."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from _e2e import ARTIFACTS, VENDOR, drive_explorer, require_browser, shot
+from _e2e import ARTIFACTS, VENDOR, assert_sliders_named, drive_explorer, require_browser, shot, slider_names
+
+from simlib.parameters import scenario_param
+from simlib.widgets import spasm_fields
 
 require_browser()
 pytestmark = pytest.mark.e2e
@@ -24,53 +27,51 @@ def test_voila_app_shows_no_code_and_responds(page, voila_app):
     drive_explorer(page, "voila-explorer", exports=voila_app.root / "exports")
     assert page.locator(".msl-error").first.inner_text().strip() == ""
     assert not [m for m in page.console_errors if "pageerror" in m], page.console_errors
+    # Works offline: every request went to the Voilà server. (Voilà's own "lab" template fetches Font
+    # Awesome from a CDN; the repository's template, share/jupyter/voila/templates/, does not.)
+    assert page.external_requests == [], page.external_requests
 
 
-# ipywidgets 8 (8.1.9) renders a slider's description as a <label> next to the noUiSlider handle
-# (<div role="slider">) without linking the two, and offers no way to give the handle an aria-label
-# from Python (noUiSlider's handleAttributes are not exposed). axe-core reports it as
-# "aria-input-field-name (serious)" on every slider handle. It is checked separately below (xfail).
-SLIDER_HANDLE_NAME = "aria-input-field-name"
-
-
-def _serious(violations, *, known_slider_issue: bool) -> list[str]:
+def _serious(violations) -> list[str]:
     found = []
     for v in violations:
-        if v["impact"] not in ("critical", "serious"):
-            continue
-        nodes = [n for n in v["nodes"]
-                 if (v["id"] == SLIDER_HANDLE_NAME and "noUi-handle" in n["html"]) == known_slider_issue]
-        if nodes:
-            example = nodes[0]["html"][:200]
-            found.append(f"{v['id']} ({v['impact']}): {v['help']} -- {len(nodes)} node(s), e.g. {example}")
+        if v["impact"] in ("critical", "serious"):
+            example = v["nodes"][0]["html"][:200]
+            found.append(f"{v['id']} ({v['impact']}): {v['help']} -- {len(v['nodes'])} node(s), e.g. {example}")
     return found
 
 
 @pytest.fixture(scope="module")
-def axe_violations(browser, voila_app):
-    """Run axe-core (vendored, no CDN) on the explorer's container in the Voilà app."""
+def axe_page(browser, voila_app):
+    """The Voilà app once its sliders are named, with axe-core results (vendored, no CDN) for the explorer.
+
+    Yields the page and the violations; before simlib.a11y, axe reported aria-input-field-name (serious)
+    on all 16 slider handles, as ipywidgets 8 does not link a slider's label to its handle.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
         open_app(page, voila_app)
+        slider_names(page)  # wait for the names; the tests below assert on them
         page.add_script_tag(path=str(VENDOR / "axe.min.js"))
         results = page.evaluate(
             "async () => await axe.run(document.querySelector('.msl-explorer'), {resultTypes: ['violations']})"
         )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "axe-voila.json").write_text(json.dumps(results["violations"], indent=1), encoding="utf-8")
+        yield page, results["violations"]
     finally:
         context.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe-voila.json").write_text(json.dumps(results["violations"], indent=1), encoding="utf-8")
-    return results["violations"]
 
 
-def test_voila_app_has_no_serious_accessibility_violations(axe_violations):
-    bad = _serious(axe_violations, known_slider_issue=False)
+def test_voila_app_has_no_serious_accessibility_violations(axe_page):
+    _, violations = axe_page
+    bad = _serious(violations)
     assert not bad, "axe-core violations in the explorer:\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(reason="ipywidgets 8.1 slider handles (<div role=slider>) have no accessible name: axe-core "
-                          "'aria-input-field-name' (serious); not fixable from Python widgets", strict=True)
-def test_voila_slider_handles_have_accessible_names(axe_violations):
-    bad = _serious(axe_violations, known_slider_issue=True)
-    assert not bad, "\n".join(bad)
+def test_voila_slider_handles_are_named_after_their_labels(axe_page):
+    page, _ = axe_page
+    numeric = [f for f in spasm_fields() if not scenario_param(f).is_text]
+    assert len(slider_names(page)) == len(numeric)  # one handle per numeric setting, none left out
+    assert_sliders_named(page)

@@ -283,3 +283,11 @@ def test_presets_and_run_do_not_import_matplotlib(scenario_file):
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_warmup_compiles_into_the_user_cache(capsys):
+    from simlib.stages._jit import cache_dir
+
+    code, out, err = run(capsys, "warmup")
+    assert code == 0, err
+    assert out.startswith("simlib kernel ready in ") and str(cache_dir()) in out

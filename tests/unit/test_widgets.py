@@ -276,6 +276,23 @@ def test_trace_axes_keep_the_healthy_range_so_changes_are_visible():
     assert ex.last_redraw == "blit"  # unchanged axes: only the data were redrawn
 
 
+@pytest.mark.parametrize("panels", [None, ["spikes", "calcium", "force"], ["force"]], ids=str)
+def test_labels_and_legend_lie_inside_the_figure_and_the_axes_use_its_width(panels):
+    """Nothing is clipped at the figure's edges (the two-line force label was, on the left, and the
+    spike raster's legend on the right), and the layout does not squeeze the axes to make room."""
+    ex = widgets.explore(["rate_hz"], panels=panels)
+    fig = ex.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    parts = [ax.yaxis.label for ax in ex.axes if ax.get_ylabel()] + [ex.axes[-1].xaxis.label]
+    parts += [ax.get_legend() for ax in ex.axes if ax.get_legend() is not None]
+    for part in parts:
+        box = part.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height, (part, box)
+    assert len({round(ax.yaxis.label.get_position()[0], 6) for ax in ex.axes}) == 1  # aligned
+    assert all(ax.get_window_extent(renderer).width > 0.7 * fig.bbox.width for ax in ex.axes)
+
+
 def test_explorer_displays_as_its_widget():
     ex = widgets.explore(["ca_mM"])
     bundle = ex._repr_mimebundle_()
