@@ -7,14 +7,14 @@ import math
 import numbers
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simlib.errors import ParameterError, SimulationError
+from simlib.progress import Reporter, check_progress, progress_reporter
 from simlib.scenario import Scenario
 from simlib.simulate import simulate
 from simlib.validation import unknown_name_message
@@ -171,15 +171,13 @@ def sweep(
                                 or workers < 1):
         raise ParameterError(f"'workers' must be a whole number of processes, at least 1, or None for all cores; "
                              f"got {workers!r}. Use workers=1 to run serially.")
-    if not (progress is None or isinstance(progress, bool) or callable(progress)):
-        raise ParameterError(f"'progress' must be True, False, None or a function progress(done, total); "
-                             f"got {progress!r}.")
+    check_progress(progress)
     names = list(axes)
     values = [list(axes[name]) for name in names]
     points = [sc.replace(**dict(zip(names, combo, strict=True))) for combo in itertools.product(*values)]
     shape = [len(v) for v in values]
     n_workers = _worker_count(workers, points)
-    report = _progress_reporter(progress, len(points), sum(p.duration_s for p in points))
+    report = progress_reporter(progress, len(points), sum(p.duration_s for p in points))
     try:
         if n_workers <= 1:
             metrics = []
@@ -277,7 +275,7 @@ class _FailedPoint:
         return exc
 
 
-def _sweep_parallel(points: list[Scenario], n_workers: int, report: _Reporter) -> list[Metrics]:
+def _sweep_parallel(points: list[Scenario], n_workers: int, report: Reporter) -> list[Metrics]:
     """Run the grid points on a process pool; results in grid order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -326,121 +324,6 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future]) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
-
-
-# ------------------------------------------------------------------------------------------ progress
-
-#: show an automatic bar (progress=None) only for sweeps of more simulated time than this (s)
-_AUTO_BAR_SIMULATED_S = 100.0
-
-
-class _Reporter:
-    """Calls ``progress(done, total)``; the base class reports nowhere."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-
-    def __call__(self, done: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _CallbackReporter(_Reporter):
-    def __init__(self, total: int, callback: Callable[[int, int], None]) -> None:
-        super().__init__(total)
-        self.callback = callback
-
-    def __call__(self, done: int) -> None:
-        self.callback(done, self.total)
-
-
-class _TextBar(_Reporter):
-    """``sweep  [#########-----------]  45%  1620/3600  12 s`` on stderr, redrawn in place."""
-
-    WIDTH = 30
-
-    def __init__(self, total: int, stream: TextIO | None = None) -> None:
-        super().__init__(total)
-        self.stream = stream if stream is not None else sys.stderr
-        self.start = time.perf_counter()
-        self.last_draw = -math.inf
-        self.done = 0
-        self(0)
-
-    def __call__(self, done: int) -> None:
-        self.done = done
-        now = time.perf_counter()
-        if done < self.total and now - self.last_draw < 0.1:  # at most 10 redraws a second
-            return
-        self.last_draw = now
-        frac = done / self.total if self.total else 1.0
-        filled = int(round(self.WIDTH * frac))
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\rsweep [{bar}] {100 * frac:3.0f}% {done}/{self.total} {now - self.start:.0f} s")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.done < self.total:
-            self.stream.write(" (stopped)")
-        self.stream.write("\n")
-        self.stream.flush()
-
-
-class _WidgetBar(_Reporter):
-    """An ipywidgets ``IntProgress`` with a label, displayed in the notebook cell."""
-
-    def __init__(self, total: int) -> None:
-        super().__init__(total)
-        import ipywidgets
-        from IPython.display import display
-
-        self.bar = ipywidgets.IntProgress(value=0, min=0, max=max(total, 1), description="sweep")
-        self.label = ipywidgets.Label(f"0/{total}")
-        self.start = time.perf_counter()
-        display(ipywidgets.HBox([self.bar, self.label]))
-
-    def __call__(self, done: int) -> None:
-        self.bar.value = done
-        self.label.value = f"{done}/{self.total}  {time.perf_counter() - self.start:.0f} s"
-
-    def close(self) -> None:
-        self.bar.bar_style = "success" if self.bar.value >= self.total else "warning"
-
-
-def _in_notebook() -> bool:
-    """Return True inside a Jupyter kernel (not in a terminal IPython)."""
-    shell = sys.modules.get("IPython")
-    if shell is None or "ipykernel" not in sys.modules:
-        return False
-    try:
-        ip = shell.get_ipython()
-    except AttributeError:  # pragma: no cover - unusual IPython
-        return False
-    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
-
-
-def _bar(total: int) -> _Reporter:
-    if _in_notebook():
-        try:
-            return _WidgetBar(total)
-        except ImportError:  # ipywidgets not installed: fall back to text (it shows in the cell output)
-            pass
-    return _TextBar(total)
-
-
-def _progress_reporter(progress: bool | Callable[[int, int], None] | None, total: int,
-                       simulated_s: float) -> _Reporter:
-    """Turn the ``progress`` argument of :func:`sweep` into a reporter."""
-    if callable(progress) and not isinstance(progress, bool):
-        return _CallbackReporter(total, progress)
-    if progress is True:
-        return _bar(total)
-    watching = _in_notebook() or bool(getattr(sys.stderr, "isatty", lambda: False)())
-    if progress is None and simulated_s >= _AUTO_BAR_SIMULATED_S and watching:
-        return _bar(total)
-    return _Reporter(total)
 
 
 def classification_grid(grid: np.ndarray) -> np.ndarray:

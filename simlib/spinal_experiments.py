@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simlib.chain import kernel_params
+from simlib.progress import Progress, check_progress, progress_reporter
 from simlib.scenario import Scenario
 from simlib.simulate import run_chain, simulate
 
@@ -101,7 +102,7 @@ def ramp(sc: Scenario, *, ramp_s: float = 10.0, peak_drive_mV: float = 30.0) -> 
                 command(spikes[1:]))
 
 
-def cramp_threshold_frequency(sc: Scenario) -> float:
+def cramp_threshold_frequency(sc: Scenario, *, progress: Progress = None) -> float:
     """Lowest nerve-stimulation rate whose train leaves a cramp (Hz).
 
     Follows the clinical protocol (Miller & Knight 2009, Muscle Nerve 39:364): 2-s stimulation
@@ -113,15 +114,27 @@ def cramp_threshold_frequency(sc: Scenario) -> float:
     ----------
     sc : Scenario
         Conditions (``fatigue``, ``pic_gain``, electrolytes ...); its drive settings are replaced.
+    progress : bool, callable or None, keyword-only
+        Progress bar over the rates tried (see :mod:`simlib.progress`); by default shown in
+        notebooks and terminals, since a muscle that never cramps takes every rate (a few seconds).
+        Ctrl-C stops the search between two trains.
 
     Returns
     -------
     float
         Threshold rate (Hz), or ``math.inf`` when no rate up to 150 Hz leaves a cramp.
     """
+    check_progress(progress)
     base = sc.replace(drive="stimulation", drive_start_s=0.2, drive_s=CTF_TRAIN_S,
                       duration_s=0.2 + CTF_TRAIN_S + _CTF_AFTER_S, stretch_at_s=None)
-    for rate in CTF_RATES_HZ:
-        if simulate(base.replace(rate_hz=float(rate))).metrics().classification == "cramp":
-            return float(rate)
-    return math.inf
+    report = progress_reporter(progress, len(CTF_RATES_HZ), len(CTF_RATES_HZ) * base.duration_s,
+                               label="cramp threshold")
+    try:
+        for i, rate in enumerate(CTF_RATES_HZ):
+            if simulate(base.replace(rate_hz=float(rate))).metrics().classification == "cramp":
+                report(report.total)  # the search is complete
+                return float(rate)
+            report(i + 1)
+        return math.inf
+    finally:
+        report.close()

@@ -12,6 +12,7 @@ import pytest
 
 import simlib
 import simlib.experiments as experiments
+import simlib.progress as progress
 
 # Short runs keep the process-pool tests fast: drive 0.1-0.4 s, run 1 s.
 SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
@@ -161,16 +162,16 @@ def test_no_bar_for_short_or_disabled(capsys, progress):
 
 def test_text_bar_rendering():
     out = io.StringIO()
-    bar = experiments._TextBar(4, stream=out)
+    bar = progress.TextBar(4, stream=out)
     for done in range(1, 5):
         bar(done)
     bar.close()
     text = out.getvalue()
-    assert text.startswith("\rsweep [" + "-" * experiments._TextBar.WIDTH + "]   0% 0/4")
-    assert "[" + "#" * experiments._TextBar.WIDTH + "] 100% 4/4" in text
+    assert text.startswith("\rsweep [" + "-" * progress.TextBar.WIDTH + "]   0% 0/4")
+    assert "[" + "#" * progress.TextBar.WIDTH + "] 100% 4/4" in text
     assert text.endswith("\n") and "(stopped)" not in text
     stopped = io.StringIO()
-    bar = experiments._TextBar(4, stream=stopped)
+    bar = progress.TextBar(4, stream=stopped)
     bar(1)
     bar.close()
     assert stopped.getvalue().endswith(" (stopped)\n")
@@ -178,10 +179,10 @@ def test_text_bar_rendering():
 
 def test_widget_bar_updates():
     pytest.importorskip("ipywidgets")
-    bar = experiments._WidgetBar(3)
+    bar = progress.WidgetBar(3)
     bar(2)
     assert bar.bar.value == 2 and bar.bar.max == 3
-    assert bar.label.value.startswith("2/3")
+    assert bar.text.value.startswith("2/3") and bar.bar.description == "sweep"
     bar(3)
     bar.close()
     assert bar.bar.bar_style == "success"
@@ -285,3 +286,24 @@ def test_spawned_workers_give_identical_results(monkeypatch, serial_grid):
     grid = simlib.sweep(SHORT, workers=2, **AXES)
     _assert_bit_identical(grid, serial_grid)
     assert _no_worker_left()
+
+
+def test_cramp_threshold_search_reports_progress_over_the_rates():
+    from simlib.spinal_experiments import CTF_RATES_HZ
+
+    calls = []
+    rate = simlib.cramp_threshold_frequency(simlib.Scenario(fatigue=1.0, pic_gain=1.5),
+                                            progress=lambda done, total: calls.append((done, total)))
+    assert rate == 14.0
+    assert calls[-1] == (len(CTF_RATES_HZ), len(CTF_RATES_HZ))  # complete once the threshold is found
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    with pytest.raises(simlib.ParameterError, match="progress"):
+        simlib.cramp_threshold_frequency(simlib.Scenario(), progress="yes")
+
+
+def test_text_bar_shows_its_label():
+    out = io.StringIO()
+    bar = progress.TextBar(2, stream=out, label="cramp threshold")
+    bar(2)
+    bar.close()
+    assert out.getvalue().startswith("\rcramp threshold [")
