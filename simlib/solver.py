@@ -72,24 +72,12 @@ _REARM_BELOW_MV = 20.0
 
 
 @jit
-def _exp_step(y, a, b, h, out):
-    """``out = E(y; a, b, h) = y + h (a - b y) phi1(-b h)`` with ``phi1(z) = (e^z - 1)/z``.
-
-    For ``|b h| < 0.01`` phi1 comes from its Taylor series (relative error < 3e-12), which
-    avoids an exponential for the many states that barely move in a short step.
-    """
-    for i in range(y.shape[0]):
-        bh = b[i] * h
-        if abs(bh) < 0.01:
-            phi1 = 1.0 - bh * (0.5 - bh * (1.0 / 6.0 - bh * (1.0 / 24.0 - bh * (1.0 / 120.0))))
-        else:
-            phi1 = -math.expm1(-bh) / bh
-        out[i] = y[i] + h * (a[i] - b[i] * y[i]) * phi1
-
-
-@jit
 def _phi12(z):
-    """``phi1(z) = (e^z - 1)/z`` and ``phi2(z) = (e^z - 1 - z)/z^2`` for ``z <= 0`` (Taylor series near 0)."""
+    """``phi1(z) = (e^z - 1)/z`` and ``phi2(z) = (e^z - 1 - z)/z^2``.
+
+    For ``|z| < 0.01`` both come from their Taylor series (relative error < 3e-12), which avoids an
+    exponential for the many states that barely move in a short step.
+    """
     if abs(z) < 0.01:
         phi1 = 1.0 + z * (0.5 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z * (1.0 / 120.0))))
         phi2 = 0.5 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z * (1.0 / 120.0 + z * (1.0 / 720.0))))
@@ -97,6 +85,14 @@ def _phi12(z):
         phi1 = math.expm1(z) / z
         phi2 = (phi1 - 1.0) / z
     return phi1, phi2
+
+
+@jit
+def _exp_step(y, a, b, h, out):
+    """``out = E(y; a, b, h) = y + h (a - b y) phi1(-b h)``: exponential Euler, exact for frozen rates."""
+    for i in range(y.shape[0]):
+        phi1 = _phi12(-b[i] * h)[0]
+        out[i] = y[i] + h * (a[i] - b[i] * y[i]) * phi1
 
 
 @jit
@@ -118,18 +114,18 @@ def _exp_linear_step(y, a0, b0, a1, b1, h, out):
 
 
 _ROS2_GAMMA = 1.0 + 1.0 / math.sqrt(2.0)
-AXON_SLACK_MAX = 30.0
+_AXON_SLACK_MAX = 30.0
 
 
 @jit
 def _axon_slack(v, kp):
-    """Factor (1 to AXON_SLACK_MAX) by which the axon node's tolerance is relaxed at potential ``v``.
+    """Factor (1 to _AXON_SLACK_MAX) by which the axon node's tolerance is relaxed at potential ``v``.
 
     The node matters only through the time it reaches its spike potential, and its regenerative
     Na⁺ current grows as ``exp((v - V_T)/Delta_T)``: far below the rheobase potential an error in
     ``v`` decays with the membrane time constant and never changes a spike time.
     """
-    return min(max(math.exp((kp.ax_vt - v) / kp.ax_delta_t), 1.0), AXON_SLACK_MAX)
+    return min(max(math.exp((kp.ax_vt - v) / kp.ax_delta_t), 1.0), _AXON_SLACK_MAX)
 
 
 @jit
