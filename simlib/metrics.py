@@ -35,6 +35,10 @@ CONTRACTURE_FORCE = 0.2
 CRAMP_FORCE = 0.1
 TETANY_FORCE = 0.05
 WEAKNESS_RATIO = 0.5
+#: No drive makes the healthy default muscle stronger than this (force unit: 1 is its maximal fused
+#: tetanus; measured at most 0.99). A response above WEAKNESS_RATIO times it cannot be weakness, so
+#: the healthy comparison run is skipped (tests/unit/test_metrics.py checks the bound).
+HEALTHY_PEAK_BOUND = 1.05
 RELAXED_FRACTION = 0.1
 CRAMP_MIN_SPIKES = 2
 _DRIVE_FIELDS = ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s")
@@ -173,7 +177,8 @@ def compute_metrics(res: Result) -> Metrics:
         label = "cramp"
     elif ectopic_outside >= 2 and float(force[outside].max()) >= TETANY_FORCE:
         label = "tetany"
-    elif has_drive and response < WEAKNESS_RATIO * healthy_response(*(getattr(sc, f) for f in _DRIVE_FIELDS)):
+    elif (has_drive and response < WEAKNESS_RATIO * HEALTHY_PEAK_BOUND
+          and response < WEAKNESS_RATIO * healthy_response(*(getattr(sc, f) for f in _DRIVE_FIELDS))):
         label = "weakness"
     else:
         label = "normal"

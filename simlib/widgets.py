@@ -461,9 +461,11 @@ class Explorer:
         reference = simulate(Scenario(), output_dt_s=self._output_dt_s)
         self._figure, self._axes = self._make_figure(figsize)
         self._plot(reference)
+        # Round the tops up (force: kept at 1.08), so that runs a little above the default fit.
         self._reference_ylim = [
-            None if any(line.get_gid() == "force" for line in ax.get_lines()) or not ax.get_lines()
-            else ax.get_ylim()
+            None if not ax.get_lines()
+            else ax.get_ylim() if any(line.get_gid() == "force" for line in ax.get_lines())
+            else (ax.get_ylim()[0], _round_away(ax.get_ylim()[1]))
             for ax in self._axes
         ]
         self._freeze_layout()
@@ -878,20 +880,24 @@ class Explorer:
 
         Fixed ranges let a learner see a trace shrink or grow between two settings (autoscaling
         would hide it) and keep the ticks, and so the cached background, unchanged. Data outside
-        the range widen it to a round number, so small differences do not change the ticks.
+        the range widen it to a round number (force: the next multiple of 0.25), so small
+        differences do not change the ticks or force a full redraw.
         """
         for ax, ref in zip(self._axes, self._reference_ylim, strict=True):
             if ref is None:
                 continue
-            data = [np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines() if line.get_gid()]
+            lines = [line for line in ax.get_lines() if line.get_gid()]
+            data = [np.asarray(line.get_ydata(), dtype=float) for line in lines]
             data = [y[np.isfinite(y)] for y in data]
             data = [y for y in data if y.size]
+            is_force = any(line.get_gid() == "force" for line in lines)
             low, high = ref
             if data:
                 span = high - low
                 d_low, d_high = min(float(y.min()) for y in data), max(float(y.max()) for y in data)
                 if d_high > high:
-                    high = max(high, _round_away(d_high + 0.05 * span))
+                    wanted = d_high + 0.05 * span
+                    high = max(high, 0.25 * math.ceil(wanted / 0.25) if is_force else _round_away(wanted))
                 if d_low < low:
                     low = min(low, _round_away(d_low - 0.05 * span))
             ax.set_ylim(low, high)

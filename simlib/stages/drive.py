@@ -20,6 +20,9 @@ __all__ = ["command_times_s", "descending_level_mV", "motoneuron_rate_hz"]
 
 _CALIBRATION_MS = 1000.0
 _MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron ≈ 45 Hz, as human units at maximal effort
+#: bisection steps of the command calibration: 60 mV / 2**20 ≈ 6e-5 mV, far below what changes a spike
+#: count (the calibration counts spikes over 0.5 s, so its rate resolution is 2 Hz)
+_CALIBRATION_STEPS = 20
 
 
 def command_times_s(rate_hz: float, start_s: float, duration_s: float, end_of_run_s: float) -> np.ndarray:
@@ -79,7 +82,7 @@ def descending_level_mV(rate_hz: float, pic_gain: float) -> float:
     lo, hi = 0.0, _MAX_LEVEL_MV
     if motoneuron_rate_hz(hi, pic_gain) <= rate_hz:
         return hi
-    for _ in range(30):
+    for _ in range(_CALIBRATION_STEPS):
         mid = 0.5 * (lo + hi)
         if motoneuron_rate_hz(mid, pic_gain) < rate_hz:
             lo = mid

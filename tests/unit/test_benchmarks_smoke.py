@@ -18,7 +18,8 @@ BENCHMARKS = {"default_3s", "default_3s_scipy_lsoda_1e-04", "default_3s_scipy_ls
               "stim_100hz_scipy_lsoda_1e-04", "stim_100hz_scipy_lsoda_1e-06", "sweep_6x6_workers2", "sweep_6x6_serial",
               "cold_import", "cold_first_simulate", "memory_60s"}
 TARGET_KEYS = {"default_3s_median_ms", "speedup_vs_best_scipy", "max_force_error", "sweep_60x60_wall_s",
-               "cold_import_ms", "cold_first_simulate_ms", "memory_60s_mb", "slider_p95_ms"}
+               "cold_import_ms", "cold_first_simulate_ms", "cold_first_simulate_empty_cache_ms", "memory_60s_mb",
+               "slider_p95_ms", "slider_p95_ipympl_ms"}
 
 
 @pytest.mark.slow

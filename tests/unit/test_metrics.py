@@ -286,3 +286,14 @@ def test_metrics_of_real_run_are_consistent():
     assert m.peak_force == pytest.approx(res.force.max())
     assert m.resting_potential_mV == pytest.approx(res.v_muscle[0], abs=0.01)
     assert m.quantal_content > 0.0
+
+
+@pytest.mark.parametrize("drive", ["voluntary", "stimulation"])
+def test_no_drive_makes_the_healthy_muscle_exceed_the_bound_used_to_skip_the_weakness_run(drive):
+    # compute_metrics skips the healthy comparison run when the response exceeds
+    # WEAKNESS_RATIO * HEALTHY_PEAK_BOUND; that is only the same answer if the bound holds.
+    from simlib.metrics import HEALTHY_PEAK_BOUND, healthy_response
+
+    for rate in (20.0, 45.0, 100.0, 150.0):
+        for drive_s in (0.5, 5.0):
+            assert healthy_response(drive, rate, 0.2, drive_s, drive_s + 1.0) <= HEALTHY_PEAK_BOUND
