@@ -39,8 +39,9 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) pip
 	$(PY) -m pip install $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e '.[lab,test,e2e]'
-	# compile the model kernel into the per-user cache now, not in a learner's first lesson cell
-	$(PY) -m simlib warmup
+	# compile the model kernel now, not in a learner's first lesson cell; --seed keeps a copy in the
+	# venv that every other user of this install starts from (no ~9 s compile on their first run)
+	$(PY) -m simlib warmup --seed
 	touch $@
 
 install: $(STAMP)

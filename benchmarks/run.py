@@ -17,8 +17,10 @@ so that ratios (not absolute milliseconds) compare between machines and commits:
 - ``sweep_NxN_serial`` / ``sweep_NxN_workers2``: ``simlib.sweep`` of an N x N grid (rate 1-100 Hz x
   Ca²⁺ 0.5-3 mM, 3 s each; N = 60, 6 with ``--quick``), serial and with 2 worker processes, and
   whether the two grids are bit-identical;
-- ``cold_import``, ``cold_first_simulate`` (numba cache filled) and, in full runs,
-  ``cold_first_simulate_empty_cache`` (compilation), each in a fresh Python subprocess;
+- ``cold_import``, ``cold_first_simulate`` (numba cache filled), ``cold_first_simulate_new_user``
+  (empty per-user cache, started from the installation's seed written by ``simlib warmup --seed``;
+  skipped without a seed) and, in full runs, ``cold_first_simulate_empty_cache`` (compilation),
+  each in a fresh Python subprocess;
 - ``memory_60s``: peak memory of a 60 s scenario at 1 ms output, in a fresh subprocess;
 - ``widget_slider_update``: ``benchmarks/widget_latency.py:measure_slider_latency`` (50 random
   slider moves of the explorer; 5 with ``--quick``), if that file exists.
@@ -404,7 +406,8 @@ def bench_sweep(n: int) -> list[Row]:
 # ------------------------------------------------------------------------------------------ fresh processes
 
 
-def cold_start(repeat: int, numba_cache_dir: str | None = None) -> tuple[list[float], list[float]]:
+def cold_start(repeat: int, numba_cache_dir: str | None = None,
+               new_user_cache: bool = False) -> tuple[list[float], list[float]]:
     """Time ``import simlib`` and the first simulation in fresh subprocesses.
 
     Parameters
@@ -413,6 +416,9 @@ def cold_start(repeat: int, numba_cache_dir: str | None = None) -> tuple[list[fl
         Number of subprocesses.
     numba_cache_dir : str, optional
         If given, numba's cache directory for the subprocess (an empty one forces compilation).
+    new_user_cache : bool, optional
+        Give each subprocess an empty per-user cache folder (``SIMLIB_CACHE_DIR``), as for a user
+        running simlib for the first time; it starts from the installation's seed if there is one.
 
     Returns
     -------
@@ -424,7 +430,11 @@ def cold_start(repeat: int, numba_cache_dir: str | None = None) -> tuple[list[fl
         env["NUMBA_CACHE_DIR"] = numba_cache_dir
     imports, firsts = [], []
     for _ in range(repeat):
-        data = _run_json(_COLD_SCRIPT, env)
+        with tempfile.TemporaryDirectory(prefix="simlib-bench-user-") as home:
+            if new_user_cache:
+                env.pop("NUMBA_CACHE_DIR", None)
+                env["SIMLIB_CACHE_DIR"] = home
+            data = _run_json(_COLD_SCRIPT, env)
         imports.append(data["import_ms"])
         firsts.append(data["first_simulate_ms"])
     return imports, firsts
@@ -513,6 +523,13 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
     rows.append(Row("cold_import", "fresh process: import simlib", cold_repeat, *summarize(imports)))
     rows.append(Row("cold_first_simulate", "fresh process: first simulate(Scenario()), numba cache filled",
                     cold_repeat, *summarize(firsts)))
+    from simlib.stages._jit import seed_dir
+
+    if seed_dir().is_dir():
+        _, seeded = cold_start(cold_repeat, new_user_cache=True)
+        rows.append(Row("cold_first_simulate_new_user",
+                        "fresh process: first simulate(Scenario()) of a new user (empty per-user cache, "
+                        "copied from the installation's seed)", cold_repeat, *summarize(seeded)))
     if not quick:
         with tempfile.TemporaryDirectory(prefix="simlib-bench-numba-") as cache:
             _, compiled = cold_start(1, numba_cache_dir=cache)
@@ -568,6 +585,10 @@ def targets(benchmarks: dict[str, Any], accuracy: list[dict[str, Any]], widget: 
         "cold_import_ms": entry(benchmarks["cold_import"]["median_ms"], TARGETS["cold_import_ms"]),
         "cold_first_simulate_ms": entry(benchmarks["cold_first_simulate"]["median_ms"],
                                         TARGETS["cold_first_simulate_ms"]),
+        # a new user of an installation made with `make install` (`simlib warmup --seed`)
+        "cold_first_simulate_new_user_ms": entry(
+            (benchmarks.get("cold_first_simulate_new_user") or {}).get("median_ms"),
+            TARGETS["cold_first_simulate_ms"]),
         # the same with an empty numba cache, i.e. including compilation (full runs only)
         "cold_first_simulate_empty_cache_ms": entry(
             (benchmarks.get("cold_first_simulate_empty_cache") or {}).get("median_ms"),

@@ -11,10 +11,11 @@ Commands
     optionally write the time series as CSV (:meth:`simlib.Result.to_csv`: units in the headers).
 ``simlib presets [--citations]``
     List the presets with what they change and their descriptions.
-``simlib warmup``
+``simlib warmup [--seed]``
     Compile the model kernel into the per-user cache now (several seconds, once per user and
-    simlib version), so that the first simulation in a lesson starts at once. ``make install``
-    and Binder's ``postBuild`` run it.
+    simlib version), so that the first simulation in a lesson starts at once. ``--seed`` also
+    copies it into the installation, where every other user's first run finds it instead of
+    compiling. ``make install`` and Binder's ``postBuild`` run ``warmup --seed``.
 
 Errors (unknown figure, format or style, a missing or unwritable directory, a bad scenario file, an
 out-of-range parameter, an existing file without ``--overwrite``) print one line on stderr and exit
@@ -88,8 +89,11 @@ def _build_parser() -> _Parser:
     presets = sub.add_parser("presets", help="list the presets", description="List the named scenarios.")
     presets.add_argument("--citations", action="store_true", help="also show each preset's sources")
 
-    sub.add_parser("warmup", help="compile the model kernel into the per-user cache",
-                   description="Compile the model kernel (and its helpers) now, into the per-user cache.")
+    warmup = sub.add_parser("warmup", help="compile the model kernel into the per-user cache",
+                            description="Compile the model kernel (and its helpers) now, into the per-user cache.")
+    warmup.add_argument("--seed", action="store_true",
+                        help="also copy it into the installation (sys.prefix/share/simlib), where every new "
+                             "user's first run finds it instead of compiling")
     return parser
 
 
@@ -331,12 +335,19 @@ def _cmd_presets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import simlib
-    from simlib.stages._jit import cache_dir
+    from simlib.stages._jit import cache_dir, write_seed
 
     start = time.perf_counter()
     for drive in ("voluntary", "stimulation"):  # one short run compiles everything a lesson uses
         simlib.simulate(simlib.Scenario(drive=drive, duration_s=0.3, drive_start_s=0.1, drive_s=0.1))
     out.write(f"simlib kernel ready in {time.perf_counter() - start:.1f} s (cache: {cache_dir()})\n")
+    if args.seed:
+        try:
+            seed = write_seed()
+        except OSError as exc:
+            err.write(f"error: could not write the seed for other users ({exc}); run as the installation's owner.\n")
+            return EXIT_ERROR
+        out.write(f"seed for new users: {seed}\n")
     return EXIT_OK
 
 

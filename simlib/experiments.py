@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simlib._system import usable_cores
 from simlib.errors import ParameterError, SimulationError
 from simlib.progress import Reporter, check_progress, progress_reporter
 from simlib.scenario import Scenario
@@ -206,13 +206,6 @@ _MIN_SIMULATED_S_SPAWN = 300.0
 _MAX_CHUNK = 16
 
 
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def _worker_count(workers: int | None, points: Sequence[Scenario]) -> int:
     """Return the number of processes for these grid points (1 means serial, in this process)."""
     if workers is not None:
@@ -221,7 +214,7 @@ def _worker_count(workers: int | None, points: Sequence[Scenario]) -> int:
 
     if multiprocessing.current_process().daemon:  # inside a pool worker: no grandchildren
         return 1
-    cores = _usable_cores()
+    cores = usable_cores()
     if cores < 2 or len(points) < _MIN_POINTS_PER_WORKER * cores:
         return 1
     if _start_method() != "fork" and sum(p.duration_s for p in points) < _MIN_SIMULATED_S_SPAWN:

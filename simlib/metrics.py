@@ -24,8 +24,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from simlib.parameters import scenario_param
 from simlib.result import Result
 from simlib.scenario import Scenario
+from simlib.stages.drive import max_voluntary_rate_hz
 
 __all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S"]
 
@@ -107,7 +109,6 @@ def _response_window(sc: Scenario) -> tuple[float, float]:
     return sc.drive_start_s, min(drive_end_s(sc) + AFTER_DRIVE_DELAY_S, sc.duration_s)
 
 
-@lru_cache(maxsize=256)
 def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: float, duration_s: float) -> float:
     """Peak force of the healthy default muscle for the same drive (cached).
 
@@ -121,6 +122,14 @@ def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: 
     float
         Peak force in the response window (force unit).
     """
+    if drive == "voluntary":
+        # every rate at or above the motoneuron's maximal one gets the same command: one cached run
+        rate_hz = min(rate_hz, max_voluntary_rate_hz(scenario_param("pic_gain").default))
+    return _healthy_response(drive, rate_hz, drive_start_s, drive_s, duration_s)
+
+
+@lru_cache(maxsize=256)
+def _healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: float, duration_s: float) -> float:
     from simlib.simulate import simulate
 
     sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s,

@@ -143,23 +143,11 @@ def _jacobian(t, y, params, a, b, f0, f1, yp, jac):
         yp[j] = y[j]
 
 
-def _as_record(kp: chain.KernelParams) -> np.ndarray:
-    """KernelParams as a one-element structured array.
-
-    Numba reads a record array argument in well under a microsecond, whereas boxing a
-    NamedTuple of ~90 floats on every call costs ~7 µs, which would dominate the reference's
-    right-hand side. :func:`simlib.chain.rates` only reads attributes, so it accepts either.
-    """
-    params = np.zeros(1, dtype=np.dtype([(name, np.float64) for name in kp._fields]))
-    params[0] = tuple(kp)
-    return params
-
-
 class _Model:
     """Python-facing ``fun``/``jac`` for solve_ivp, with preallocated work arrays."""
 
     def __init__(self, kp: chain.KernelParams, n: int) -> None:
-        self.params = _as_record(kp)
+        self.params = chain.kernel_record(kp)
         self.a = np.empty(n)
         self.b = np.empty(n)
         self.f0 = np.empty(n)
@@ -240,7 +228,7 @@ def _crossing(index: int, level: float, direction: float, terminal: bool) -> Any
 
 def integrate_reference(
     y0: np.ndarray,
-    kp: chain.KernelParams,
+    kp: chain.KernelParams | np.void,
     impulse_ms: np.ndarray,
     t_end_ms: float,
     out_dt_ms: float,
@@ -262,8 +250,9 @@ def integrate_reference(
     ----------
     y0 : numpy.ndarray
         Initial state.
-    kp : KernelParams
-        Parameters of the run.
+    kp : KernelParams or numpy.void
+        Parameters of the run (or their record, :func:`simlib.chain.kernel_record`, as
+        :func:`simlib.simulate` passes them).
     impulse_ms : numpy.ndarray
         Sorted stimulator impulse times (ms).
     t_end_ms, out_dt_ms : float
@@ -292,6 +281,8 @@ def integrate_reference(
         ``(samples, nerve, n_nerve, muscle, n_muscle, status, t_reached)`` as documented in
         :func:`simlib.solver.integrate`.
     """
+    if not isinstance(kp, chain.KernelParams):
+        kp = chain.KernelParams(*kp.item())
     stats = stats if stats is not None else ReferenceStats()
     n_states = y0.shape[0]
     n_out = int(math.floor(t_end_ms / out_dt_ms + 1e-9)) + 1

@@ -15,6 +15,7 @@ from simlib.chain import (
     force_unit,
     free_calcium_trace,
     kernel_params,
+    kernel_record,
     rest_state,
 )
 from simlib.errors import ParameterError, SimulationError
@@ -132,7 +133,8 @@ def run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_
     h_max = _H_MAX_MS
     max_steps = int((200 * t_end_ms / h_max) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
     samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = integrate(
-        y0, kp, impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy, _RTOL_BY_STATE / accuracy, h_max, max_steps
+        y0, kernel_record(kp)[0], impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy, _RTOL_BY_STATE / accuracy,
+        h_max, max_steps,
     )
     if status != STATUS_OK:
         reason = {

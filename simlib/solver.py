@@ -175,8 +175,8 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
     ----------
     y0 : numpy.ndarray
         Initial state.
-    kp : KernelParams
-        Parameters of the run.
+    kp : KernelParams or numpy.void
+        Parameters of the run, best as a record (``kernel_record(kp)[0]``, passed by reference).
     impulse_ms : numpy.ndarray
         Sorted times of commanded impulses (ms).
     t_end_ms, out_dt_ms : float

@@ -7,18 +7,27 @@ is keyed by a hash of the kernel sources (stages, chain, solver). The folder is 
 (``$SIMLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/simlib`` or ``~/.cache/simlib``),
 which works for read-only installs and for several users on one machine. Setting
 ``NUMBA_CACHE_DIR`` overrides all of this.
+
+An installation can carry a *seed*: ``python -m simlib warmup --seed`` (run by ``make install``
+and by Binder's ``postBuild``) copies the freshly compiled kernel to
+``<sys.prefix>/share/simlib/numba-<hash>``. A user whose own cache folder is still empty gets
+a copy of the seed (a few MB, milliseconds) instead of compiling for ~9 s. The seed is only
+read, so the installation may be read-only; numba checks every cached function against the
+source files and the CPU, and compiles (into the user's folder) whatever does not match.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from numba import config, njit
 
-__all__ = ["jit", "cache_dir"]
+__all__ = ["jit", "cache_dir", "seed_dir", "write_seed"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -33,7 +42,7 @@ def _source_hash() -> str:
 
 
 def cache_dir() -> Path:
-    """Folder for this version's compiled kernel (created if missing; temp folder as last resort)."""
+    """Folder for this version's compiled kernel (created if missing, seeded if empty; temp folder as last resort)."""
     base = os.environ.get("SIMLIB_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "simlib"
     )
@@ -44,7 +53,55 @@ def cache_dir() -> Path:
         user = os.getuid() if hasattr(os, "getuid") else "user"
         folder = Path(tempfile.gettempdir()) / f"simlib-{user}" / folder.name
         folder.mkdir(parents=True, exist_ok=True)
+    _copy_cache(seed_dir(), folder, only_into_empty=True)
     return folder
+
+
+def seed_dir() -> Path:
+    """Folder of the installation's seed of the compiled kernel (may not exist)."""
+    return Path(sys.prefix) / "share" / "simlib" / f"numba-{_source_hash()}"
+
+
+def write_seed() -> Path:
+    """Copy this user's compiled kernel into the installation's seed folder (see the module notes).
+
+    Returns
+    -------
+    pathlib.Path
+        The seed folder.
+
+    Raises
+    ------
+    OSError
+        If the installation is not writable.
+    """
+    seed = seed_dir()
+    _copy_cache(cache_dir(), seed, only_into_empty=False)
+    return seed
+
+
+def _copy_cache(source: Path, target: Path, *, only_into_empty: bool) -> None:
+    """Copy numba cache files (index ``.nbi``, data ``.nbc``) from ``source`` into ``target``.
+
+    Each file is written under a temporary name and renamed, so a process reading the target
+    meanwhile never sees half a file. With ``only_into_empty`` nothing is copied into a folder
+    that already holds an index, and a failure (unreadable seed, full disk) is ignored: the
+    kernel is then simply compiled.
+    """
+    if source == target or not source.is_dir():
+        return
+    if only_into_empty and any(target.rglob("*.nbi")):
+        return
+    try:
+        for path in source.rglob("*.nb[ic]"):
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            partial = destination.with_name(f".{destination.name}.{os.getpid()}.part")
+            shutil.copyfile(path, partial)
+            os.replace(partial, destination)
+    except OSError:
+        if not only_into_empty:
+            raise
 
 
 if "NUMBA_CACHE_DIR" not in os.environ:

@@ -297,3 +297,19 @@ def test_no_drive_makes_the_healthy_muscle_exceed_the_bound_used_to_skip_the_wea
     for rate in (20.0, 45.0, 100.0, 150.0):
         for drive_s in (0.5, 5.0):
             assert healthy_response(drive, rate, 0.2, drive_s, drive_s + 1.0) <= HEALTHY_PEAK_BOUND
+
+
+def test_voluntary_rates_above_the_maximal_one_share_one_healthy_run():
+    # Every requested rate at or above the motoneuron's maximal rate gets the strongest command,
+    # so the healthy comparison run is the same simulation: it is computed once and reused.
+    from simlib.metrics import _healthy_response, healthy_response
+    from simlib.stages.drive import descending_level_mV, max_voluntary_rate_hz
+
+    top = max_voluntary_rate_hz(1.0)
+    assert descending_level_mV(top, 1.0) == descending_level_mV(150.0, 1.0)
+    window = (0.2, 0.5, 1.0)
+    direct = _healthy_response.__wrapped__("voluntary", 150.0, *window)
+    before = _healthy_response.cache_info().currsize
+    assert healthy_response("voluntary", 150.0, *window) == direct
+    assert healthy_response("voluntary", 120.0, *window) == direct
+    assert _healthy_response.cache_info().currsize <= before + 1

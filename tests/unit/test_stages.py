@@ -411,3 +411,24 @@ def test_rate_functions_accept_numpy_scalars():
     # the chain passes numpy float64 values taken from the state vector
     a, b = troponin_rates(np.float64(5.0), np.float64(0.0), 140.0, 4.0, 0.2, 0.5)
     assert (a, b) == pytest.approx((0.2, 0.2 + 0.2 * 28.0 + 0.5))
+
+
+@pytest.mark.parametrize("rate_hz, pic_gain", [(5.0, 1.0), (20.0, 1.0), (21.0, 1.37), (33.0, 1.9)])
+def test_speculative_calibration_gives_exactly_the_plain_bisection(rate_hz, pic_gain):
+    # The helper thread only evaluates midpoints ahead of time; the result must be bit-identical.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from simlib.stages.drive import _CALIBRATION_STEPS, _MAX_LEVEL_MV, bisect_boundary, motoneuron_rate_hz
+
+    def too_weak(level):
+        return motoneuron_rate_hz(level, pic_gain) < rate_hz
+
+    plain = bisect_boundary(too_weak, 0.0, _MAX_LEVEL_MV, _CALIBRATION_STEPS)
+    with ThreadPoolExecutor(1) as helper:
+        assert bisect_boundary(too_weak, 0.0, _MAX_LEVEL_MV, _CALIBRATION_STEPS, helper=helper) == plain
+
+
+def test_bisect_boundary_finds_a_known_boundary():
+    from simlib.stages.drive import bisect_boundary
+
+    assert bisect_boundary(lambda x: x < 0.3, 0.0, 1.0, 30) == pytest.approx(0.3, abs=1e-9)

@@ -19,7 +19,7 @@ SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
 AXES = {"rate_hz": [5.0, 20.0, 80.0], "ca_mM": [0.6, 1.2, 2.5]}
 N_POINTS = 9
 
-needs_two_cores = pytest.mark.skipif(experiments._usable_cores() < 2 and sys.platform != "linux",
+needs_two_cores = pytest.mark.skipif(experiments.usable_cores() < 2 and sys.platform != "linux",
                                      reason="a process pool needs fork or two cores to be worth testing")
 
 
@@ -86,7 +86,7 @@ def test_more_workers_than_points_is_fine():
 
 
 def test_default_is_serial_for_a_small_grid(monkeypatch):
-    monkeypatch.setattr(experiments, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(experiments, "usable_cores", lambda: 2)
 
     def no_pool(*args, **kwargs):  # pragma: no cover - must not be reached
         raise AssertionError("a 2-point sweep must not start a process pool")
@@ -97,7 +97,7 @@ def test_default_is_serial_for_a_small_grid(monkeypatch):
 
 def test_worker_count_rules(monkeypatch):
     points = [SHORT] * 100
-    monkeypatch.setattr(experiments, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(experiments, "usable_cores", lambda: 2)
     monkeypatch.setattr(experiments, "_start_method", lambda: "fork")
     assert experiments._worker_count(None, points) == 2
     assert experiments._worker_count(None, points[:7]) == 1  # fewer than 4 points per core
@@ -106,7 +106,7 @@ def test_worker_count_rules(monkeypatch):
     monkeypatch.setattr(experiments, "_start_method", lambda: "spawn")
     assert experiments._worker_count(None, points) == 1  # 100 s of simulation: not worth spawning
     assert experiments._worker_count(None, [SHORT.replace(duration_s=10.0)] * 100) == 2
-    monkeypatch.setattr(experiments, "_usable_cores", lambda: 1)
+    monkeypatch.setattr(experiments, "usable_cores", lambda: 1)
     assert experiments._worker_count(None, points) == 1
 
 
