@@ -73,6 +73,8 @@ test-e2e: $(STAMP)
 	MSL_E2E_REQUIRED=1 $(VENV)/bin/pytest -m e2e tests/e2e
 
 bench: $(STAMP)
+	# the installation's seed for new users must match the current kernel sources (seconds if cached)
+	$(PY) -m simlib warmup --seed
 	$(PY) benchmarks/run.py
 
 docs: $(STAMP)

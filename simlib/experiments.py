@@ -7,7 +7,7 @@ import math
 import numbers
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,7 +16,7 @@ from simlib._system import usable_cores
 from simlib.errors import ParameterError, SimulationError
 from simlib.progress import Reporter, check_progress, progress_reporter
 from simlib.scenario import Scenario
-from simlib.simulate import simulate
+from simlib.simulate import simulate, simulation_key
 from simlib.validation import unknown_name_message
 
 if TYPE_CHECKING:
@@ -149,6 +149,11 @@ def sweep(
 
     Notes
     -----
+    Grid points that simulate identically are simulated once (``simulation_key`` in simlib/simulate.py:
+    every voluntary rate above the motoneuron's maximal rate, about 44 Hz, gets the same command)
+    and each point is then judged with its own Scenario. In a rate x Ca²⁺ grid with voluntary drive
+    up to 100 Hz that is over half of the points.
+
     Workers are started with ``fork`` on Linux: they inherit the already compiled model kernel
     and start in milliseconds. Elsewhere (``spawn``; and ``forkserver`` on Python 3.12+ when
     other threads run, as in Jupyter) each worker imports simlib and loads the compiled kernel
@@ -176,21 +181,37 @@ def sweep(
     values = [list(axes[name]) for name in names]
     points = [sc.replace(**dict(zip(names, combo, strict=True))) for combo in itertools.product(*values)]
     shape = [len(v) for v in values]
-    n_workers = _worker_count(workers, points)
+    groups = _identical_runs(points)
+    n_workers = _worker_count(workers, [group[0] for group in groups])
     report = progress_reporter(progress, len(points), sum(p.duration_s for p in points))
+    out = np.empty(len(points), dtype=object)
     try:
         if n_workers <= 1:
-            metrics = []
-            for i, point in enumerate(points):
-                metrics.append(simulate(point).metrics())
-                report(i + 1)
+            done = 0
+            for group in groups:
+                for i, metrics in zip(group, _group_metrics([points[i] for i in group]), strict=True):
+                    out[i] = metrics
+                done += len(group)
+                report(done)
         else:
-            metrics = _sweep_parallel(points, n_workers, report)
+            _sweep_parallel(points, groups, n_workers, report, out)
     finally:
         report.close()
-    out = np.empty(len(points), dtype=object)
-    out[:] = metrics
     return out.reshape(shape)
+
+
+def _identical_runs(points: Sequence[Scenario]) -> list[list[int]]:
+    """Group grid points that simulate identically (same ``simulation_key``), in grid order."""
+    groups: dict[Scenario, list[int]] = {}
+    for i, point in enumerate(points):
+        groups.setdefault(simulation_key(point), []).append(i)
+    return list(groups.values())
+
+
+def _group_metrics(points: Sequence[Scenario]) -> list[Metrics]:
+    """Metrics of grid points that simulate identically: one run, each point judged with its own Scenario."""
+    result = simulate(points[0])
+    return [result.metrics()] + [replace(result, scenario=point).metrics() for point in points[1:]]
 
 
 # ------------------------------------------------------------------------------------------ parallel sweep
@@ -246,10 +267,10 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _simulate_chunk(points: list[Scenario]) -> list[Metrics] | _FailedPoint:
-    """Worker task: metrics of a few grid points, in order."""
+def _simulate_chunk(groups: list[list[Scenario]]) -> list[list[Metrics]] | _FailedPoint:
+    """Worker task: metrics of a few groups of identically simulated grid points, in order."""
     try:
-        return [simulate(point).metrics() for point in points]
+        return [_group_metrics(points) for points in groups]
     except SimulationError as exc:  # not picklable as such (its __init__ takes 3 arguments)
         return _FailedPoint(exc.args, exc.time_s, exc.scenario)
 
@@ -268,14 +289,14 @@ class _FailedPoint:
         return exc
 
 
-def _sweep_parallel(points: list[Scenario], n_workers: int, report: Reporter) -> list[Metrics]:
-    """Run the grid points on a process pool; results in grid order."""
+def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: int, report: Reporter,
+                    out: np.ndarray) -> None:
+    """Run the groups of grid points on a process pool; ``out[i]`` receives the metrics of ``points[i]``."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    chunk = max(1, min(_MAX_CHUNK, len(points) // (8 * n_workers)))
-    starts = range(0, len(points), chunk)
-    results: list[list[Metrics]] = [[] for _ in starts]
+    chunk = max(1, min(_MAX_CHUNK, len(groups) // (8 * n_workers)))
+    chunks = [groups[i:i + chunk] for i in range(0, len(groups), chunk)]
     method = _start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver":
@@ -283,21 +304,22 @@ def _sweep_parallel(points: list[Scenario], n_workers: int, report: Reporter) ->
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_worker_init)
     futures: dict[Future, int] = {}
     try:
-        for k, i in enumerate(starts):
-            futures[pool.submit(_simulate_chunk, points[i:i + chunk])] = k
+        for k, part in enumerate(chunks):
+            futures[pool.submit(_simulate_chunk, [[points[i] for i in group] for group in part])] = k
         done = 0
         for future in as_completed(futures):
-            part = future.result()
-            if isinstance(part, _FailedPoint):
-                raise part.error()
-            results[futures[future]] = part
-            done += len(part)
+            answer = future.result()
+            if isinstance(answer, _FailedPoint):
+                raise answer.error()
+            for group, metrics in zip(chunks[futures[future]], answer, strict=True):
+                for i, m in zip(group, metrics, strict=True):
+                    out[i] = m
+                done += len(group)
             report(done)
     except BaseException:
         _stop_pool(pool, futures)
         raise
     pool.shutdown(wait=True)
-    return [m for part in results for m in part]
 
 
 def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future]) -> None:

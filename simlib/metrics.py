@@ -24,10 +24,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from simlib.parameters import scenario_param
 from simlib.result import Result
 from simlib.scenario import Scenario
-from simlib.stages.drive import max_voluntary_rate_hz
 
 __all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S"]
 
@@ -122,21 +120,20 @@ def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: 
     float
         Peak force in the response window (force unit).
     """
-    if drive == "voluntary":
-        # every rate at or above the motoneuron's maximal one gets the same command: one cached run
-        rate_hz = min(rate_hz, max_voluntary_rate_hz(scenario_param("pic_gain").default))
-    return _healthy_response(drive, rate_hz, drive_start_s, drive_s, duration_s)
+    from simlib.simulate import simulation_key
+
+    sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s, duration_s=duration_s)
+    # drives that simulate identically (every voluntary rate above the motoneuron's maximum) share one run
+    return _healthy_response(simulation_key(sc))
 
 
 @lru_cache(maxsize=256)
-def _healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: float, duration_s: float) -> float:
+def _healthy_response(sc: Scenario) -> float:
     from simlib.simulate import simulate
 
-    sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s,
-                  duration_s=duration_s)
     start, end = _response_window(sc)
     # Only the response window matters: stop there (duration_s has a 0.01 s floor).
-    res = simulate(sc.replace(duration_s=max(min(duration_s, end + 0.01), 0.01)))
+    res = simulate(sc.replace(duration_s=max(min(sc.duration_s, end + 0.01), 0.01)))
     return float(res.force[_window(res.t, start, end)].max())
 
 

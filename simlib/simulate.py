@@ -30,9 +30,9 @@ from simlib.solver import (
     STATUS_STEP_UNDERFLOW,
     integrate,
 )
-from simlib.stages.drive import command_times_s, descending_level_mV
+from simlib.stages.drive import command_times_s, descending_level_mV, max_voluntary_rate_hz
 
-__all__ = ["simulate", "run_chain"]
+__all__ = ["simulate", "run_chain", "simulation_key"]
 
 #: Absolute tolerance per state (state units: mV, µM or fraction) and its relative-tolerance factor
 #: (x 3e-4; potentials get none, their zero is arbitrary). Chosen with ``benchmarks/run.py`` so that
@@ -108,6 +108,32 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
         impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
                                                scenario.duration_s)
     return run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
+
+
+def simulation_key(scenario: Scenario) -> Scenario:
+    """Return a Scenario that :func:`simulate` integrates exactly like ``scenario``.
+
+    Scenarios with the same key give the same time series, bit for bit, so one run can serve
+    them all (:func:`simlib.sweep` does). Every voluntary rate above the motoneuron's maximal rate
+    gets the strongest descending command (:func:`simlib.stages.drive.descending_level_mV`), so
+    those scenarios differ only in a number the simulation never uses: their key has the maximal
+    rate instead. Any other scenario is its own key.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Any scenario.
+
+    Returns
+    -------
+    Scenario
+        ``scenario`` itself, or a copy with ``rate_hz`` lowered to the maximal voluntary rate.
+    """
+    if scenario.drive == "voluntary":
+        top = max_voluntary_rate_hz(scenario.pic_gain)
+        if top > 0.0 and scenario.rate_hz > top:
+            return scenario.replace(rate_hz=top)
+    return scenario
 
 
 def run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_s: float,

@@ -308,7 +308,8 @@ def test_voluntary_rates_above_the_maximal_one_share_one_healthy_run():
     top = max_voluntary_rate_hz(1.0)
     assert descending_level_mV(top, 1.0) == descending_level_mV(150.0, 1.0)
     window = (0.2, 0.5, 1.0)
-    direct = _healthy_response.__wrapped__("voluntary", 150.0, *window)
+    direct = _healthy_response.__wrapped__(simlib.Scenario(rate_hz=150.0, drive_start_s=0.2, drive_s=0.5,
+                                                           duration_s=1.0))
     before = _healthy_response.cache_info().currsize
     assert healthy_response("voluntary", 150.0, *window) == direct
     assert healthy_response("voluntary", 120.0, *window) == direct

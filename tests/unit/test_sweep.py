@@ -307,3 +307,42 @@ def test_text_bar_shows_its_label():
     bar(2)
     bar.close()
     assert out.getvalue().startswith("\rcramp threshold [")
+
+
+# ------------------------------------------------------------------------------------------ identical runs
+
+
+def test_voluntary_rates_above_the_maximum_simulate_identically():
+    import numpy as np
+
+    from simlib.simulate import simulation_key
+    from simlib.stages.drive import max_voluntary_rate_hz
+
+    top = max_voluntary_rate_hz(1.0)
+    fast, faster = SHORT.replace(rate_hz=top + 16.0), SHORT.replace(rate_hz=150.0)
+    assert simulation_key(fast) == simulation_key(faster) == SHORT.replace(rate_hz=top)
+    np.testing.assert_array_equal(simlib.simulate(fast).states, simlib.simulate(faster).states)
+    # below the maximum, with nerve stimulation, or without any drive, a scenario is its own key
+    for sc in (SHORT.replace(rate_hz=top - 2.0), SHORT.replace(drive="stimulation", rate_hz=150.0),
+               SHORT.replace(rate_hz=0.0)):
+        assert simulation_key(sc) is sc
+
+
+def test_sweep_runs_identical_points_once_and_judges_each_with_its_own_scenario(monkeypatch):
+    calls = []
+    original = experiments.simulate
+    monkeypatch.setattr(experiments, "simulate", lambda sc: calls.append(sc) or original(sc))
+    rates = [60.0, 90.0, 150.0]  # all above the motoneuron's maximal rate: one run
+    grid = simlib.sweep(SHORT, workers=1, rate_hz=rates, ca_mM=[1.2])
+    assert len(calls) == 1
+    for rate, metrics in zip(rates, grid[:, 0], strict=True):
+        assert pickle.dumps(metrics) == pickle.dumps(simlib.simulate(SHORT.replace(rate_hz=rate)).metrics())
+
+
+@needs_two_cores
+def test_parallel_sweep_with_shared_runs_is_bit_identical_to_simulating_every_point():
+    axes = {"rate_hz": [10.0, 60.0, 100.0, 150.0], "ca_mM": [0.8, 1.2, 2.0]}
+    grid = simlib.sweep(SHORT, workers=2, **axes)
+    for (i, rate), (j, ca) in ((a, b) for a in enumerate(axes["rate_hz"]) for b in enumerate(axes["ca_mM"])):
+        direct = simlib.simulate(SHORT.replace(rate_hz=rate, ca_mM=ca)).metrics()
+        assert pickle.dumps(grid[i, j]) == pickle.dumps(direct)
