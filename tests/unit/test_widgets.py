@@ -431,3 +431,31 @@ def test_stimulation_spikes_appear_in_the_nerve_row():
     row = next(c for c in ax.collections if c.get_gid() == "motoneuron_spikes")
     assert len(row.get_positions()) == 20
     plt.close(fig)
+
+
+def test_moves_back_to_an_earlier_setting_reuse_its_run(monkeypatch):
+    import numpy as np
+
+    from simlib.stages.drive import max_voluntary_rate_hz
+
+    ex = widgets.explore(["rate_hz", "ca_mM"])
+    runs = []
+    original = widgets.simulate
+    monkeypatch.setattr(widgets, "simulate", lambda *a, **k: runs.append(a[0]) or original(*a, **k))
+    top = max_voluntary_rate_hz(1.0)
+    ex.controls["rate_hz"].value = float(round(top + 20.0))
+    first = ex.result
+    assert len(runs) == 1
+    # every voluntary rate above the motoneuron's maximum gives the same run: no new simulation,
+    # but the Result (and so the metrics and the text) belongs to the new setting
+    ex.controls["rate_hz"].value = float(round(top + 50.0))
+    assert len(runs) == 1
+    assert ex.result.scenario.rate_hz == float(round(top + 50.0))
+    np.testing.assert_array_equal(ex.result.force, first.force)
+    ex.controls["ca_mM"].value = 0.8
+    ex.controls["ca_mM"].value = 1.2  # back to where it was
+    assert len(runs) == 2
+    ex.controls["rate_hz"].value = 20.0  # the healthy default: the explorer drew it at the start
+    assert len(runs) == 2
+    assert ex.result.scenario == simlib.Scenario()
+    assert ex.metrics.classification == "normal"
