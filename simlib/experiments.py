@@ -17,6 +17,7 @@ from simlib.errors import ParameterError, SimulationError
 from simlib.progress import Reporter, check_progress, progress_reporter
 from simlib.scenario import Scenario
 from simlib.simulate import simulate, simulation_key
+from simlib.stages.drive import stop_helper_thread
 from simlib.validation import unknown_name_message
 
 if TYPE_CHECKING:
@@ -297,6 +298,7 @@ def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: 
 
     chunk = max(1, min(_MAX_CHUNK, len(groups) // (8 * n_workers)))
     chunks = [groups[i:i + chunk] for i in range(0, len(groups), chunk)]
+    stop_helper_thread()  # no idle thread of ours at fork time (see _start_method)
     method = _start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver":

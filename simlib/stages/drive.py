@@ -21,7 +21,8 @@ from simlib._system import usable_cores
 from simlib.constants import constant as c
 from simlib.stages.motoneuron import steady_rate_hz
 
-__all__ = ["bisect_boundary", "command_times_s", "descending_level_mV", "max_voluntary_rate_hz", "motoneuron_rate_hz"]
+__all__ = ["bisect_boundary", "command_times_s", "descending_level_mV", "max_voluntary_rate_hz", "motoneuron_rate_hz",
+           "stop_helper_thread"]
 
 _CALIBRATION_MS = 1000.0
 _MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron ≈ 45 Hz, as human units at maximal effort
@@ -150,6 +151,19 @@ def bisect_boundary(below: Callable[[float], bool], lo: float, hi: float, steps:
 
 
 _HELPER: tuple[int, ThreadPoolExecutor | None] | None = None
+
+
+def stop_helper_thread() -> None:
+    """Stop the calibration's helper thread; the next calibration starts a new one.
+
+    :func:`simlib.sweep` calls it before it forks worker processes: on Python 3.12+ forking a
+    process that runs other threads is deprecated, and sweep would fall back to slower
+    ``forkserver`` workers.
+    """
+    global _HELPER
+    if _HELPER is not None and _HELPER[0] == os.getpid() and _HELPER[1] is not None:
+        _HELPER[1].shutdown(wait=True)
+    _HELPER = None
 
 
 def _helper_thread() -> ThreadPoolExecutor | None:

@@ -346,3 +346,27 @@ def test_parallel_sweep_with_shared_runs_is_bit_identical_to_simulating_every_po
     for (i, rate), (j, ca) in ((a, b) for a in enumerate(axes["rate_hz"]) for b in enumerate(axes["ca_mM"])):
         direct = simlib.simulate(SHORT.replace(rate_hz=rate, ca_mM=ca)).metrics()
         assert pickle.dumps(grid[i, j]) == pickle.dumps(direct)
+
+
+def test_the_calibration_helper_thread_is_stopped_before_workers_are_forked():
+    # Forking a process that runs other threads is deprecated from Python 3.12 on (and makes sweep
+    # fall back to forkserver workers): the command calibration's helper thread is stopped first.
+    import threading
+
+    from simlib.stages import drive
+
+    def helper_alive():
+        return any(t.name.startswith("simlib-calibration") for t in threading.enumerate())
+
+    drive.descending_level_mV.cache_clear()
+    simlib.simulate(SHORT.replace(rate_hz=17.0))
+    if drive._helper_thread() is None:
+        pytest.skip("no spare core: the calibration runs without a helper thread")
+    assert helper_alive()
+    if sys.platform.startswith("linux"):
+        simlib.sweep(SHORT, workers=2, rate_hz=[5.0, 20.0], ca_mM=[1.2, 2.0])
+        assert not helper_alive()
+    drive.stop_helper_thread()
+    assert not helper_alive()
+    drive.descending_level_mV.cache_clear()
+    assert simlib.simulate(SHORT.replace(rate_hz=17.0)).nerve_spikes.size > 0  # and it comes back when needed
