@@ -17,7 +17,7 @@ from simlib.errors import ParameterError, SimulationError
 from simlib.progress import Reporter, check_progress, progress_reporter
 from simlib.scenario import Scenario
 from simlib.simulate import simulate, simulation_key
-from simlib.stages.drive import stop_helper_thread
+from simlib.stages.drive import descending_level_mV, stop_helper_thread
 from simlib.validation import unknown_name_message
 
 if TYPE_CHECKING:
@@ -290,6 +290,16 @@ class _FailedPoint:
         return exc
 
 
+def _calibrate_commands(points: Iterable[Scenario]) -> None:
+    """Calibrate the descending command of every voluntary rate here, once, before workers are forked.
+
+    Forked workers inherit the filled cache; otherwise every worker would repeat the calibration
+    (~50 ms each) of most rates, since the chunks of one rate go to different workers.
+    """
+    for rate, pic_gain in dict.fromkeys((p.rate_hz, p.pic_gain) for p in points if p.drive == "voluntary"):
+        descending_level_mV(rate, pic_gain)
+
+
 def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: int, report: Reporter,
                     out: np.ndarray) -> None:
     """Run the groups of grid points on a process pool; ``out[i]`` receives the metrics of ``points[i]``."""
@@ -299,6 +309,9 @@ def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: 
     chunk = max(1, min(_MAX_CHUNK, len(groups) // (8 * n_workers)))
     chunks = [groups[i:i + chunk] for i in range(0, len(groups), chunk)]
     stop_helper_thread()  # no idle thread of ours at fork time (see _start_method)
+    if _start_method() == "fork":
+        _calibrate_commands(points[group[0]] for group in groups)  # inherited by every worker
+        stop_helper_thread()
     method = _start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver":
