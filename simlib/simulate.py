@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from simlib.solver import (
     STATUS_STEP_UNDERFLOW,
     integrate,
 )
+from simlib.stages._jit import kernel_cached
 from simlib.stages.drive import command_times_s, descending_level_mV, max_voluntary_rate_hz
 
 __all__ = ["simulate", "run_chain", "simulation_key"]
@@ -100,6 +102,7 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
     dt_s = _check_output_dt(output_dt_s)
     if not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
         raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
+    _announce_compilation()
     kp = kernel_params(scenario)
     if scenario.drive == "voluntary":
         kp = kp._replace(desc_level=descending_level_mV(scenario.rate_hz, scenario.pic_gain))
@@ -108,6 +111,25 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
         impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
                                                scenario.duration_s)
     return run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
+
+
+_COMPILATION_CHECKED = False
+
+
+def _announce_compilation() -> None:
+    """Say so, once per process, when this run has to compile the model kernel first (~10 s).
+
+    That happens only where nothing compiled it ahead (``python -m simlib warmup``, run by
+    ``make install`` and Binder's ``postBuild``) and no installation seed was found; without a word,
+    a learner would wait for a cell that seems stuck.
+    """
+    global _COMPILATION_CHECKED
+    if _COMPILATION_CHECKED:
+        return
+    _COMPILATION_CHECKED = True
+    if not integrate.signatures and not kernel_cached():
+        print("simlib: compiling the model for this computer, once (about 10 s; later runs start at once). "
+              "`python -m simlib warmup` does this ahead of time.", file=sys.stderr, flush=True)
 
 
 def simulation_key(scenario: Scenario) -> Scenario:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from numba import config, njit
 
-__all__ = ["jit", "cache_dir", "seed_dir", "write_seed"]
+__all__ = ["jit", "cache_dir", "kernel_cached", "seed_dir", "write_seed"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -55,6 +55,11 @@ def cache_dir() -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     _copy_cache(seed_dir(), folder, only_into_empty=True)
     return folder
+
+
+def kernel_cached() -> bool:
+    """Return whether numba's cache folder holds a compiled integrator (a first run then loads, not compiles)."""
+    return any(Path(config.CACHE_DIR).rglob("solver.integrate-*.nbi"))
 
 
 def seed_dir() -> Path:

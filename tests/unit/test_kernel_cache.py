@@ -86,3 +86,26 @@ def test_a_new_user_runs_from_a_read_only_seed_without_compiling(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "0", "the kernel was compiled instead of loaded from the seed"
     assert list((tmp_path / "new-user").rglob("*.nbi")), "the seed was not copied into the user's cache"
+
+
+def test_a_run_that_must_compile_first_says_so_once(monkeypatch, capsys):
+    simulate_module = sys.modules["simlib.simulate"]
+
+    class NotYetCompiled:
+        signatures: list = []
+
+    monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
+    monkeypatch.setattr(simulate_module, "integrate", NotYetCompiled())
+    monkeypatch.setattr(simulate_module, "kernel_cached", lambda: False)
+    simulate_module._announce_compilation()
+    simulate_module._announce_compilation()
+    err = capsys.readouterr().err
+    assert err.count("compiling the model") == 1 and "simlib warmup" in err
+
+
+def test_a_run_that_loads_the_cached_kernel_says_nothing(monkeypatch, capsys):
+    simulate_module = sys.modules["simlib.simulate"]
+    monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
+    monkeypatch.setattr(simulate_module, "kernel_cached", lambda: True)
+    simulate_module._announce_compilation()
+    assert capsys.readouterr().err == ""
