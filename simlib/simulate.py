@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 
+from simlib import solver
 from simlib.chain import (
     EPP,
     FORCE,
@@ -127,7 +128,8 @@ def _announce_compilation() -> None:
     if _COMPILATION_CHECKED:
         return
     _COMPILATION_CHECKED = True
-    if not integrate.signatures and not kernel_cached():
+    # the compiled integrator itself (simlib.reference may have routed this module's name elsewhere)
+    if not solver.integrate.signatures and not kernel_cached():
         print("simlib: compiling the model for this computer, once (about 10 s; later runs start at once). "
               "`python -m simlib warmup` does this ahead of time.", file=sys.stderr, flush=True)
 

@@ -95,7 +95,7 @@ def test_a_run_that_must_compile_first_says_so_once(monkeypatch, capsys):
         signatures: list = []
 
     monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
-    monkeypatch.setattr(simulate_module, "integrate", NotYetCompiled())
+    monkeypatch.setattr(simulate_module.solver, "integrate", NotYetCompiled())
     monkeypatch.setattr(simulate_module, "kernel_cached", lambda: False)
     simulate_module._announce_compilation()
     simulate_module._announce_compilation()
