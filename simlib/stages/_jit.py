@@ -70,6 +70,8 @@ def seed_dir() -> Path:
 def write_seed() -> Path:
     """Copy this user's compiled kernel into the installation's seed folder (see the module notes).
 
+    Seeds left by earlier versions of the kernel sources in the same installation are removed.
+
     Returns
     -------
     pathlib.Path
@@ -82,6 +84,10 @@ def write_seed() -> Path:
     """
     seed = seed_dir()
     _copy_cache(cache_dir(), seed, only_into_empty=False)
+    # seeds of this installation's earlier sources can never match again
+    for stale in seed.parent.glob("numba-*"):
+        if stale != seed and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
     return seed
 
 

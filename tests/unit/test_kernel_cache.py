@@ -109,3 +109,13 @@ def test_a_run_that_loads_the_cached_kernel_says_nothing(monkeypatch, capsys):
     monkeypatch.setattr(simulate_module, "kernel_cached", lambda: True)
     simulate_module._announce_compilation()
     assert capsys.readouterr().err == ""
+
+
+def test_writing_the_seed_removes_the_seeds_of_earlier_sources(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    seed = _jit.seed_dir()
+    old = seed.parent / "numba-0123456789abcdef"
+    _fake_cache(old)
+    assert _jit.write_seed() == seed
+    assert not old.exists()
+    assert seed.is_dir()
