@@ -18,6 +18,7 @@ source files and the CPU, and compiles (into the user's folder) whatever does no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -32,6 +33,7 @@ __all__ = ["jit", "cache_dir", "kernel_cached", "seed_dir", "write_seed"]
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
+@functools.lru_cache(maxsize=1)
 def _source_hash() -> str:
     """Hash of the modules compiled into the kernel (stages, chain, solver)."""
     digest = hashlib.sha256()
