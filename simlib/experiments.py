@@ -151,9 +151,10 @@ def sweep(
     Notes
     -----
     Grid points that simulate identically are simulated once (``simulation_key`` in simlib/simulate.py:
-    every voluntary rate above the motoneuron's maximal rate, about 44 Hz, gets the same command)
-    and each point is then judged with its own Scenario. In a rate x Ca²⁺ grid with voluntary drive
-    up to 100 Hz that is over half of the points.
+    the voluntary rates of one 2 Hz calibration step, and every voluntary rate above the
+    motoneuron's maximal rate, about 44 Hz, get the same command) and each point is then judged with
+    its own Scenario. In a 60 x 60 rate x Ca²⁺ grid with voluntary drive from 1 to 100 Hz, 1 380
+    simulations serve the 3 600 points.
 
     Workers are started with ``fork`` on Linux: they inherit the already compiled model kernel
     and start in milliseconds. Elsewhere (``spawn``; and ``forkserver`` on Python 3.12+ when

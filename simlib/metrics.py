@@ -123,7 +123,7 @@ def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: 
     from simlib.simulate import simulation_key
 
     sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s, duration_s=duration_s)
-    # drives that simulate identically (every voluntary rate above the motoneuron's maximum) share one run
+    # drives that simulate identically (voluntary rates that get the same command) share one run
     return _healthy_response(simulation_key(sc))
 
 

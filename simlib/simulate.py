@@ -33,7 +33,7 @@ from simlib.solver import (
     integrate,
 )
 from simlib.stages._jit import kernel_cached
-from simlib.stages.drive import command_times_s, descending_level_mV, max_voluntary_rate_hz
+from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV, max_voluntary_rate_hz
 
 __all__ = ["simulate", "run_chain", "simulation_key"]
 
@@ -138,10 +138,11 @@ def simulation_key(scenario: Scenario) -> Scenario:
     """Return a Scenario that :func:`simulate` integrates exactly like ``scenario``.
 
     Scenarios with the same key give the same time series, bit for bit, so one run can serve
-    them all (:func:`simlib.sweep` does). Every voluntary rate above the motoneuron's maximal rate
-    gets the strongest descending command (:func:`simlib.stages.drive.descending_level_mV`), so
-    those scenarios differ only in a number the simulation never uses: their key has the maximal
-    rate instead. Any other scenario is its own key.
+    them all (:func:`simlib.sweep` does). A voluntary run reads its rate only through the
+    calibrated descending command, and the calibration gives the same command to every rate of
+    one 2 Hz step and to every rate above the motoneuron's maximum
+    (:func:`simlib.stages.drive.command_rate_hz`): their key has the rate that stands for the
+    step. Any other scenario is its own key.
 
     Parameters
     ----------
@@ -151,12 +152,12 @@ def simulation_key(scenario: Scenario) -> Scenario:
     Returns
     -------
     Scenario
-        ``scenario`` itself, or a copy with ``rate_hz`` lowered to the maximal voluntary rate.
+        ``scenario`` itself, or a copy with the representative rate.
     """
-    if scenario.drive == "voluntary":
-        top = max_voluntary_rate_hz(scenario.pic_gain)
-        if top > 0.0 and scenario.rate_hz > top:
-            return scenario.replace(rate_hz=top)
+    if scenario.drive == "voluntary" and scenario.rate_hz > 0.0 and max_voluntary_rate_hz(scenario.pic_gain) > 0.0:
+        same = command_rate_hz(scenario.rate_hz, scenario.pic_gain)
+        if same != scenario.rate_hz:
+            return scenario.replace(rate_hz=same)
     return scenario
 
 

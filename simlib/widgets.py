@@ -835,9 +835,10 @@ class Explorer:
     def _simulate(self, scenario: Scenario) -> Result:
         """Simulate, or reuse one of the last few runs that simulated identically.
 
-        Learners compare by moving a slider back and forth, and every voluntary rate above the
-        motoneuron's maximum gives the same run (:func:`simlib.simulate.simulation_key`): those
-        moves need no new simulation. The Result is relabelled with ``scenario``.
+        Learners compare by moving a slider back and forth, and voluntary rates that get the same
+        descending command (one 2 Hz calibration step, or anything above the motoneuron's maximum)
+        give the same run (:func:`simlib.simulate.simulation_key`): those moves need no new
+        simulation. The Result is relabelled with ``scenario``.
         """
         t0 = time.perf_counter()
         key = simulation_key(scenario)

@@ -9,6 +9,7 @@ firing saturates (afterhyperpolarisation), so very high requested rates give the
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -21,8 +22,8 @@ from simlib._system import usable_cores
 from simlib.constants import constant as c
 from simlib.stages.motoneuron import steady_rate_hz
 
-__all__ = ["bisect_boundary", "command_times_s", "descending_level_mV", "max_voluntary_rate_hz", "motoneuron_rate_hz",
-           "stop_helper_thread"]
+__all__ = ["bisect_boundary", "command_rate_hz", "command_times_s", "descending_level_mV", "max_voluntary_rate_hz",
+           "motoneuron_rate_hz", "stop_helper_thread"]
 
 _CALIBRATION_MS = 1000.0
 _MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron ≈ 45 Hz, as human units at maximal effort
@@ -57,8 +58,13 @@ def command_times_s(rate_hz: float, start_s: float, duration_s: float, end_of_ru
     return times[times < stop]
 
 
+@lru_cache(maxsize=4096)
 def motoneuron_rate_hz(level_mV: float, pic_gain: float) -> float:
-    """Steady firing rate (Hz) of the isolated motoneuron under a constant descending command (mV)."""
+    """Steady firing rate (Hz) of the isolated motoneuron under a constant descending command (mV).
+
+    Cached: the calibrations of different rates bisect the same interval, so they share their first
+    midpoints (30 mV, then 15 or 45 mV, ...).
+    """
     return steady_rate_hz(
         level_mV, c("mn_el_mV"), c("mn_ek_mV"), c("pic_e_mV"), c("pic_g") * pic_gain, c("mn_dendrite_tau_ms"),
         c("mn_tau_ms"), c("mn_coupling"), c("mn_threshold_mV"), c("mn_reset_mV"), c("mn_ahp_jump"),
@@ -97,11 +103,50 @@ def descending_level_mV(rate_hz: float, pic_gain: float) -> float:
         return 0.0
     if max_voluntary_rate_hz(pic_gain) <= rate_hz:
         return _MAX_LEVEL_MV
+    same = command_rate_hz(rate_hz, pic_gain)
+    if same != rate_hz:  # one calibration serves every rate of the same step
+        return descending_level_mV(same, pic_gain)
 
     def too_weak(level_mV: float) -> bool:
         return motoneuron_rate_hz(level_mV, pic_gain) < rate_hz
 
     return bisect_boundary(too_weak, 0.0, _MAX_LEVEL_MV, _CALIBRATION_STEPS, helper=_helper_thread())
+
+
+def command_rate_hz(rate_hz: float, pic_gain: float) -> float:
+    """Return the rate that stands for every requested rate given the same descending command as ``rate_hz``.
+
+    The calibration (:func:`descending_level_mV`) counts the motoneuron's spikes over the second
+    half of a 1 s run, so the rates it can tell apart are steps of ``1 / 0.5 s`` = 2 Hz: every
+    request in ``(2 (k - 1), 2 k]`` Hz asks the bisection the same questions ("fires fewer than
+    k spikes?") and gets the same command, bit for bit. Such a step stands for its top, ``2 k`` Hz.
+    Requests at or above the maximal rate stand for the maximal rate (they all get the strongest
+    command). The step just below the maximum is the exception: its requests get the bisection's
+    boundary, its top gets the strongest command, so each of those rates stands for itself.
+
+    Parameters
+    ----------
+    rate_hz : float
+        Requested steady firing rate (Hz), > 0.
+    pic_gain : float
+        Persistent-inward-current gain of the scenario.
+
+    Returns
+    -------
+    float
+        The representative rate (Hz): ``rate_hz`` itself, or the top of its step.
+    """
+    top = max_voluntary_rate_hz(pic_gain)
+    if rate_hz >= top:
+        return top
+    window_s = 0.5 * _CALIBRATION_MS / 1000.0  # the same arithmetic as steady_rate_hz
+    spikes = max(math.ceil(rate_hz * window_s), 1)
+    while spikes > 1 and (spikes - 1) / window_s >= rate_hz:
+        spikes -= 1
+    while spikes / window_s < rate_hz:
+        spikes += 1
+    step_top = spikes / window_s
+    return rate_hz if step_top >= top else step_top
 
 
 def bisect_boundary(below: Callable[[float], bool], lo: float, hi: float, steps: int,
