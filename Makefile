@@ -21,7 +21,7 @@ APP_IP ?= localhost
 APP_TEMPLATE := muscle-spasm-lab
 APP_JUPYTER_PATH := $(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 
-.PHONY: help install lab app test test-e2e lint bench docs baselines gallery clean
+.PHONY: help install lab app test test-e2e lint bench docs baselines gallery notebook-outputs clean
 
 help:
 	@echo "make lab      install (first time ~1-2 min) and open the notebooks in JupyterLab"
@@ -33,6 +33,7 @@ help:
 	@echo "make docs     generate the reference documentation (simlib.docgen)"
 	@echo "make baselines  redraw the figure test baselines (only after a deliberate change; review them)"
 	@echo "make gallery  redraw the README figure gallery (docs/images/gallery)"
+	@echo "make notebook-outputs  re-record what the checked notebook cells print (tests/notebook_outputs.json)"
 	@echo "make clean    remove the virtual environment, caches and build output"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -63,7 +64,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest tests
 	if compgen -G 'notebooks/*.ipynb' > /dev/null; then \
-	    MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax --nbval-current-env notebooks; \
+	    MPLBACKEND=Agg $(VENV)/bin/pytest -p tests.nbval_references --nbval-lax --nbval-current-env notebooks; \
 	else \
 	    echo "no notebooks in notebooks/: skipping nbval"; \
 	fi
@@ -88,6 +89,11 @@ baselines: $(STAMP)
 gallery: $(STAMP)
 	mkdir -p docs/images/gallery
 	MPLBACKEND=Agg $(PY) -m simlib figures --out docs/images/gallery --format png --dpi 72 --overwrite --quiet
+
+# What the notebook cells marked NBVAL_CHECK_OUTPUT print, compared by nbval in `make test`
+# (tests/nbval_references.py). Re-record only after a deliberate change, then read the diff.
+notebook-outputs: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m tests.record_notebook_outputs
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis benchmarks/results/*.tmp tests/e2e/artifacts

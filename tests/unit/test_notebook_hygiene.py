@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.nbval_references import CHECK_MARK, load_references
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
 def _cells(path: Path, kind: str) -> list[tuple[int, str, dict]]:
@@ -22,11 +23,19 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_stored_without_outputs_except_checked_cells(path):
-    # Only cells whose printed numbers nbval compares keep their (reference) output.
-    for i, source, cell in _cells(path, "code"):
-        if not source.lstrip().startswith(CHECK_MARK):
-            assert not cell.get("outputs"), f"{path.name} cell {i} is stored with outputs (run nbstripout)"
+def test_stored_without_outputs(path):
+    for i, _, cell in _cells(path, "code"):
+        assert not cell.get("outputs"), f"{path.name} cell {i} is stored with outputs (run nbstripout)"
+        assert cell.get("execution_count") is None, f"{path.name} cell {i} is stored with a run count (run nbstripout)"
+
+
+def test_every_checked_cell_has_a_reference_output_and_every_reference_a_checked_cell():
+    # What the checked cells print is kept in tests/notebook_outputs.json (tests/nbval_references.py).
+    checked = {path.name: {cell["id"] for _, source, cell in _cells(path, "code")
+                           if source.lstrip().startswith(CHECK_MARK)} for path in NOTEBOOKS}
+    references = {name: set(cells) for name, cells in load_references().items()}
+    assert references == {name: ids for name, ids in checked.items() if ids}, (
+        "tests/notebook_outputs.json and the # NBVAL_CHECK_OUTPUT cells disagree: run `make notebook-outputs`")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -48,3 +57,10 @@ def test_one_import_cell_and_no_definitions(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_figures_have_alt_text(path):
     assert any("Alt text:" in source for _, source, _ in _cells(path, "markdown")), path.name
+
+
+def test_make_test_gives_nbval_the_reference_outputs():
+    # without the plugin nbval would see checked cells without a run count and skip their comparison
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    nbval_lines = [line for line in makefile.splitlines() if "--nbval-lax" in line]
+    assert nbval_lines and all("-p tests.nbval_references" in line for line in nbval_lines)

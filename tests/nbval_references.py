@@ -1,0 +1,51 @@
+"""pytest plugin: the outputs nbval compares, kept in ``tests/notebook_outputs.json`` instead of the notebooks.
+
+The lesson notebooks are stored without any outputs (CONTRIBUTING.md). Some cells still print numbers
+worth guarding against regressions: they start with ``# NBVAL_CHECK_OUTPUT``. Their expected output
+(stdout, keyed by notebook file name and cell id) lives in ``tests/notebook_outputs.json``; before the
+cells run, this plugin gives each such cell its reference output, so that ``pytest --nbval-lax``
+compares it as if it had been stored in the notebook. ``make notebook-outputs``
+(:mod:`tests.record_notebook_outputs`) rewrites the file after a deliberate change.
+
+Load it with ``python -m pytest -p tests.nbval_references --nbval-lax notebooks`` (``make test`` does).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REFERENCE_FILE = Path(__file__).with_name("notebook_outputs.json")
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def load_references(path: Path = REFERENCE_FILE) -> dict[str, dict[str, str]]:
+    """Return ``{notebook file name: {cell id: expected stdout}}``."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def checked_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """Code cells whose output nbval compares (their source starts with ``# NBVAL_CHECK_OUTPUT``)."""
+    return [cell for cell in notebook.cells
+            if cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every checked nbval cell its reference output (and a run count, without which nbval skips it)."""
+    references = load_references()
+    for item in items:
+        options, cell = getattr(item, "options", None), getattr(item, "cell", None)
+        if not isinstance(options, dict) or not options.get("check") or cell is None:
+            continue
+        notebook = item.path.name
+        expected = references.get(notebook, {}).get(cell.get("id"))
+        if expected is None:
+            raise pytest.UsageError(
+                f"{notebook}: cell {cell.get('id')!r} is marked {CHECK_MARK} but {REFERENCE_FILE.name} has no "
+                "output for it. Run `make notebook-outputs` and review the diff."
+            )
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=expected)]
+        cell.execution_count = cell.execution_count or 1
