@@ -335,9 +335,11 @@ def _cmd_presets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import simlib
+    from simlib.simulate import announce_compilation
     from simlib.stages._jit import cache_dir, write_seed
 
     start = time.perf_counter()
+    announce_compilation(advice="")
     for drive in ("voluntary", "stimulation"):  # one short run compiles everything a lesson uses
         simlib.simulate(simlib.Scenario(drive=drive, duration_s=0.3, drive_start_s=0.1, drive_s=0.1))
     out.write(f"simlib kernel ready in {time.perf_counter() - start:.1f} s (cache: {cache_dir()})\n")

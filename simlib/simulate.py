@@ -35,7 +35,7 @@ from simlib.solver import (
 from simlib.stages._jit import kernel_cached
 from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV, max_voluntary_rate_hz
 
-__all__ = ["simulate", "run_chain", "simulation_key"]
+__all__ = ["simulate", "run_chain", "simulation_key", "announce_compilation"]
 
 #: Absolute tolerance per state (state units: mV, µM or fraction) and its relative-tolerance factor
 #: (x 3e-4; potentials get none, their zero is arbitrary). Chosen with ``benchmarks/run.py`` so that
@@ -103,7 +103,7 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
     dt_s = _check_output_dt(output_dt_s)
     if not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
         raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
-    _announce_compilation()
+    announce_compilation()
     kp = kernel_params(scenario)
     if scenario.drive == "voluntary":
         kp = kp._replace(desc_level=descending_level_mV(scenario.rate_hz, scenario.pic_gain))
@@ -115,14 +115,16 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
 
 
 _COMPILATION_CHECKED = False
+_WARMUP_ADVICE = " `python -m simlib warmup` does this ahead of time."
 
 
-def _announce_compilation() -> None:
-    """Say so, once per process, when this run has to compile the model kernel first (~10 s).
+def announce_compilation(advice: str = _WARMUP_ADVICE) -> None:
+    """Say so on stderr, once per process, when the next run has to compile the model kernel first (~10 s).
 
     That happens only where nothing compiled it ahead (``python -m simlib warmup``, run by
     ``make install`` and Binder's ``postBuild``) and no installation seed was found; without a word,
-    a learner would wait for a cell that seems stuck.
+    a learner would wait for a cell that seems stuck. :func:`simulate` calls it; ``warmup`` calls it
+    first with no ``advice`` (the advice is to run ``warmup``).
     """
     global _COMPILATION_CHECKED
     if _COMPILATION_CHECKED:
@@ -130,8 +132,8 @@ def _announce_compilation() -> None:
     _COMPILATION_CHECKED = True
     # the compiled integrator itself (simlib.reference may have routed this module's name elsewhere)
     if not solver.integrate.signatures and not kernel_cached():
-        print("simlib: compiling the model for this computer, once (about 10 s; later runs start at once). "
-              "`python -m simlib warmup` does this ahead of time.", file=sys.stderr, flush=True)
+        print(f"simlib: compiling the model for this computer, once (about 10 s; later runs start at once).{advice}",
+              file=sys.stderr, flush=True)
 
 
 def simulation_key(scenario: Scenario) -> Scenario:

@@ -97,17 +97,22 @@ def test_a_run_that_must_compile_first_says_so_once(monkeypatch, capsys):
     monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
     monkeypatch.setattr(simulate_module.solver, "integrate", NotYetCompiled())
     monkeypatch.setattr(simulate_module, "kernel_cached", lambda: False)
-    simulate_module._announce_compilation()
-    simulate_module._announce_compilation()
+    simulate_module.announce_compilation()
+    simulate_module.announce_compilation()
     err = capsys.readouterr().err
     assert err.count("compiling the model") == 1 and "simlib warmup" in err
+    # `simlib warmup` announces its own compilation without advising to run itself
+    monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
+    simulate_module.announce_compilation(advice="")
+    err = capsys.readouterr().err
+    assert "compiling the model" in err and "warmup" not in err
 
 
 def test_a_run_that_loads_the_cached_kernel_says_nothing(monkeypatch, capsys):
     simulate_module = sys.modules["simlib.simulate"]
     monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
     monkeypatch.setattr(simulate_module, "kernel_cached", lambda: True)
-    simulate_module._announce_compilation()
+    simulate_module.announce_compilation()
     assert capsys.readouterr().err == ""
 
 
