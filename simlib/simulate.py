@@ -33,7 +33,7 @@ from simlib.solver import (
     integrate,
 )
 from simlib.stages._jit import kernel_cached
-from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV, max_voluntary_rate_hz
+from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV
 
 __all__ = ["simulate", "run_chain", "simulation_key", "announce_compilation"]
 
@@ -156,7 +156,7 @@ def simulation_key(scenario: Scenario) -> Scenario:
     Scenario
         ``scenario`` itself, or a copy with the representative rate.
     """
-    if scenario.drive == "voluntary" and scenario.rate_hz > 0.0 and max_voluntary_rate_hz(scenario.pic_gain) > 0.0:
+    if scenario.drive == "voluntary":
         same = command_rate_hz(scenario.rate_hz, scenario.pic_gain)
         if same != scenario.rate_hz:
             return scenario.replace(rate_hz=same)

@@ -127,7 +127,7 @@ def command_rate_hz(rate_hz: float, pic_gain: float) -> float:
     Parameters
     ----------
     rate_hz : float
-        Requested steady firing rate (Hz), > 0.
+        Requested steady firing rate (Hz); 0 (no command) stands for itself.
     pic_gain : float
         Persistent-inward-current gain of the scenario.
 
@@ -137,6 +137,8 @@ def command_rate_hz(rate_hz: float, pic_gain: float) -> float:
         The representative rate (Hz): ``rate_hz`` itself, or the top of its step.
     """
     top = max_voluntary_rate_hz(pic_gain)
+    if rate_hz <= 0.0 or top <= 0.0:
+        return rate_hz
     if rate_hz >= top:
         return top
     window_s = 0.5 * _CALIBRATION_MS / 1000.0  # the same arithmetic as steady_rate_hz

@@ -346,8 +346,10 @@ def test_rates_of_one_calibration_step_get_the_same_command_bit_for_bit():
         step_top = drive.command_rate_hz(rate, 1.0)
         assert step_top == 2.0 * np.ceil(rate / 2.0) and step_top - 2.0 < rate <= step_top
         assert fresh_calibration(rate) == fresh_calibration(step_top) == drive.descending_level_mV(rate, 1.0)
-    # just below the maximum each rate stands for itself (its step's top gets the strongest command)
+    # just below the maximum each rate stands for itself (its step's top gets the strongest command),
+    # and so does 0 (no command at all)
     assert drive.command_rate_hz(top - 0.5, 1.0) == top - 0.5
+    assert drive.command_rate_hz(0.0, 1.0) == 0.0
     assert drive.descending_level_mV(top - 0.5, 1.0) < drive.descending_level_mV(top, 1.0)
 
 
