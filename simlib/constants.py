@@ -145,8 +145,9 @@ CONSTANTS: tuple[Param, ...] = (
     Param("release_coop", 4.0, "", "number of Ca²⁺ ions that must bind to trigger release (cooperativity)",
           "Dodge & Rahamimoff 1967 (log-log slope 3.78 ± 0.2 at low Ca²⁺)", 3.5, 4.0),
     Param("pool_quanta", 300.0, "quanta", "readily releasable pool of vesicles",
-          _CHOSEN + "the endplate potential runs down to about 60-70 % during 20-50 Hz trains, as at human "
-          "NMJs (Wood & Slater 2001)", 100.0, 1000.0),
+          _CHOSEN + "the quantal content runs down to about 65 % of the first impulse's during a 20 Hz train "
+          "(41 % at 50 Hz), as the release at human NMJs runs down to 60-70 % (Wood & Slater 2001); the EPP "
+          "itself, close to its reversal potential, falls far less (96 % at 20 Hz)", 100.0, 1000.0),
     Param("pool_recovery_ms", 300.0, "ms", "time constant of vesicle-pool replenishment",
           _CHOSEN + "run-down reaches a plateau within ~10 impulses (Wood & Slater 2001)", 100.0, 2000.0),
     Param("ach_per_quantum", 0.05, "", "cleft ACh added per quantum, in units of the receptor half-activation level",
@@ -254,7 +255,7 @@ CONSTANTS: tuple[Param, ...] = (
     Param("xb_katp_mM", 0.15, "mM", "ATP half-saturation of cross-bridge detachment",
           "Cooke & Bialek 1979, Biophys J 28:241 (Km 0.1-0.2 mM); Lymn & Taylor 1971", 0.05, 0.3),
     Param("series_rate_per_ms", 0.012, "1/ms", "rate at which cross-bridge force stretches the series "
-          "elastic element (tendon/aponeurosis)", _CHOSEN + "a human-like twitch: contraction time 76 ms "
+          "elastic element (tendon/aponeurosis)", _CHOSEN + "the twitch is human-like: contraction time 76 ms "
           "(human toe-extensor motor units 74.8 ± 3.9 ms, Macefield et al. 1996; the whole triceps surae, "
           "a mixture of units, 112 ms, Sale et al. 1982) and half-relaxation 113 ms (triceps surae 100 ± 14 ms); "
           "series elasticity dominates human twitch timing (van der Zee et al. 2024, J Exp Biol "
