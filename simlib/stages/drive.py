@@ -26,7 +26,7 @@ __all__ = ["bisect_boundary", "command_rate_hz", "command_times_s", "descending_
            "motoneuron_rate_hz", "stop_helper_thread"]
 
 _CALIBRATION_MS = 1000.0
-_MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron ≈ 45 Hz, as human units at maximal effort
+_MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron at 44 Hz, a fast human unit at maximal effort
 #: bisection steps of the command calibration: 60 mV / 2**20 ≈ 6e-5 mV, far below what changes a spike
 #: count (the calibration counts spikes over 0.5 s, so its rate resolution is 2 Hz)
 _CALIBRATION_STEPS = 20
