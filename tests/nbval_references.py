@@ -34,13 +34,28 @@ def checked_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give every checked nbval cell its reference output (and a run count, without which nbval skips it)."""
+    """Give every checked nbval cell its reference output (and a run count, without which nbval skips it).
+
+    Raises
+    ------
+    pytest.UsageError
+        If a checked cell has no reference output, or if a collected notebook has references but
+        none of its cells could be given one (nbval's items no longer look as this plugin expects:
+        the comparison would silently be skipped).
+    """
     references = load_references()
+    given: dict[str, int] = {}
     for item in items:
+        if not item.path.suffix == ".ipynb":
+            continue
+        notebook = item.path.name
+        given.setdefault(notebook, 0)
         options, cell = getattr(item, "options", None), getattr(item, "cell", None)
         if not isinstance(options, dict) or not options.get("check") or cell is None:
             continue
-        notebook = item.path.name
+        if not cell.source.lstrip().startswith(CHECK_MARK):
+            raise pytest.UsageError("tests.nbval_references works with --nbval-lax: only cells marked "
+                                    f"{CHECK_MARK} have reference outputs (the notebooks store none).")
         expected = references.get(notebook, {}).get(cell.get("id"))
         if expected is None:
             raise pytest.UsageError(
@@ -49,3 +64,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=expected)]
         cell.execution_count = cell.execution_count or 1
+        given[notebook] += 1
+    for notebook, count in given.items():
+        expected_count = len(references.get(notebook, {}))
+        if count != expected_count:
+            raise pytest.UsageError(
+                f"{notebook}: {expected_count} reference outputs in {REFERENCE_FILE.name}, but {count} checked "
+                "cells were found among nbval's items. Run pytest with --nbval-lax; if nbval changed how it "
+                "represents cells, update tests/nbval_references.py."
+            )
