@@ -310,10 +310,10 @@ def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: 
     chunk = max(1, min(_MAX_CHUNK, len(groups) // (8 * n_workers)))
     chunks = [groups[i:i + chunk] for i in range(0, len(groups), chunk)]
     stop_helper_thread()  # no idle thread of ours at fork time (see _start_method)
-    if _start_method() == "fork":
+    method = _start_method()
+    if method == "fork":
         _calibrate_commands(points[group[0]] for group in groups)  # inherited by every worker
         stop_helper_thread()
-    method = _start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["simlib"])

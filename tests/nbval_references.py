@@ -27,10 +27,14 @@ def load_references(path: Path = REFERENCE_FILE) -> dict[str, dict[str, str]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def is_checked(source: str) -> bool:
+    """Whether a code cell's output is compared by nbval (its source starts with ``# NBVAL_CHECK_OUTPUT``)."""
+    return source.lstrip().startswith(CHECK_MARK)
+
+
 def checked_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    """Code cells whose output nbval compares (their source starts with ``# NBVAL_CHECK_OUTPUT``)."""
-    return [cell for cell in notebook.cells
-            if cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)]
+    """Code cells whose output nbval compares."""
+    return [cell for cell in notebook.cells if cell.cell_type == "code" and is_checked(cell.source)]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,14 +50,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     references = load_references()
     given: dict[str, int] = {}
     for item in items:
-        if not item.path.suffix == ".ipynb":
+        if item.path.suffix != ".ipynb":
             continue
         notebook = item.path.name
         given.setdefault(notebook, 0)
         options, cell = getattr(item, "options", None), getattr(item, "cell", None)
         if not isinstance(options, dict) or not options.get("check") or cell is None:
             continue
-        if not cell.source.lstrip().startswith(CHECK_MARK):
+        if not is_checked(cell.source):
             raise pytest.UsageError("tests.nbval_references works with --nbval-lax: only cells marked "
                                     f"{CHECK_MARK} have reference outputs (the notebooks store none).")
         expected = references.get(notebook, {}).get(cell.get("id"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nbval_references import CHECK_MARK, load_references
+from tests.nbval_references import is_checked, load_references
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -32,7 +32,7 @@ def test_stored_without_outputs(path):
 def test_every_checked_cell_has_a_reference_output_and_every_reference_a_checked_cell():
     # What the checked cells print is kept in tests/notebook_outputs.json (tests/nbval_references.py).
     checked = {path.name: {cell["id"] for _, source, cell in _cells(path, "code")
-                           if source.lstrip().startswith(CHECK_MARK)} for path in NOTEBOOKS}
+                           if is_checked(source)} for path in NOTEBOOKS}
     references = {name: set(cells) for name, cells in load_references().items()}
     assert references == {name: ids for name, ids in checked.items() if ids}, (
         "tests/notebook_outputs.json and the # NBVAL_CHECK_OUTPUT cells disagree: run `make notebook-outputs`")
