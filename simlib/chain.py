@@ -18,7 +18,7 @@ from simlib.constants import constant as c
 from simlib.scenario import Scenario
 from simlib.stages._jit import jit
 from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
-from simlib.stages.crossbridges import atp_saturation, crossbridge_rates, series_rates
+from simlib.stages.crossbridges import activation_power, atp_saturation, crossbridge_rates, series_rates
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
     free_calcium,
@@ -404,7 +404,7 @@ def rest_state(kp: KernelParams) -> np.ndarray:
     for _ in range(50):  # troponin and cross-bridges are coupled; fixed-point iteration converges fast at rest
         koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
         y[TROP] = kp.trop_kon * ca_rest / (kp.trop_kon * ca_rest + koff)
-        on = kp.xb_attach * y[TROP] ** kp.xb_coop
+        on = kp.xb_attach * activation_power(y[TROP], kp.xb_coop)
         y[XB] = on / (on + healthy_detach)
     y[FORCE] = y[XB]
     y[CATOT] = (1.0 + kp.buffer_ratio) * ca_rest + kp.trop_total * y[TROP]

@@ -224,8 +224,8 @@ _MIN_POINTS_PER_WORKER = 4
 #: ... and, where workers are spawned (~1.5 s each to import simlib and load the compiled
 #: kernel from numba's cache), from this much simulated time in total (s), ~5 s of serial work
 _MIN_SIMULATED_S_SPAWN = 300.0
-#: points per task: small enough for a live progress bar and a quick Ctrl-C, large enough to
-#: keep inter-process traffic negligible (one Metrics is ~1 kB pickled)
+#: simulations (groups of identically simulated points) per task, at most: small enough for a live
+#: progress bar and a quick Ctrl-C, large enough to keep inter-process traffic negligible (~1 kB per Metrics)
 _MAX_CHUNK = 16
 
 
@@ -301,14 +301,29 @@ def _calibrate_commands(points: Iterable[Scenario]) -> None:
         descending_level_mV(rate, pic_gain)
 
 
+def _chunks(groups: list[list[int]], n_workers: int) -> list[list[list[int]]]:
+    """Split the groups into tasks, in grid order, that shrink towards the end of the grid.
+
+    Each task takes 1/(8 n_workers) of the groups still unassigned, at most ``_MAX_CHUNK`` and at
+    least one (guided self-scheduling): the last tasks are single simulations, so the workers
+    finish within about one simulation of each other instead of one whole chunk.
+    """
+    chunks = []
+    start = 0
+    while start < len(groups):
+        size = max(1, min(_MAX_CHUNK, (len(groups) - start) // (8 * n_workers)))
+        chunks.append(groups[start:start + size])
+        start += size
+    return chunks
+
+
 def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: int, report: Reporter,
                     out: np.ndarray) -> None:
     """Run the groups of grid points on a process pool; ``out[i]`` receives the metrics of ``points[i]``."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    chunk = max(1, min(_MAX_CHUNK, len(groups) // (8 * n_workers)))
-    chunks = [groups[i:i + chunk] for i in range(0, len(groups), chunk)]
+    chunks = _chunks(groups, n_workers)
     stop_helper_thread()  # no idle thread of ours at fork time (see _start_method)
     method = _start_method()
     if method == "fork":

@@ -120,4 +120,14 @@ def _copy_cache(source: Path, target: Path, *, only_into_empty: bool) -> None:
 if "NUMBA_CACHE_DIR" not in os.environ:
     config.CACHE_DIR = str(cache_dir())
 
-jit = njit(cache=True, fastmath=False, nogil=True)
+#: LLVM fast-math flags of the kernel. Measured on the 60 x 60 benchmark sweep (2026-11-26), they
+#: make the integration ~1.25x faster (``arcp``, divisions by run constants become multiplications,
+#: ~11 %; ``contract``, fused multiply-adds; ``reassoc``) and move the 60 accuracy cases by < 2e-13 in
+#: force. ``nnan`` and ``ninf`` are deliberately left out: they would let LLVM delete the solver's
+#: finiteness checks. Under ``arcp`` a division by a subnormal number overflows (its reciprocal is
+#: infinite), so divisions by a state are guarded away from 0 (see ``total_calcium_rates``).
+FAST_MATH = frozenset({"nsz", "arcp", "contract", "afn", "reassoc"})
+
+#: ``error_model="numpy"``: a division by zero gives inf/nan (caught by the solver's finiteness check)
+#: instead of raising, so no zero test precedes every division (~7 % of the integration time)
+jit = njit(cache=True, nogil=True, error_model="numpy", fastmath=set(FAST_MATH))

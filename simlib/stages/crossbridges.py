@@ -22,14 +22,35 @@ fully activated healthy muscle, :math:`f/(f+g)` at normal ATP and 37 °C.
 
 from __future__ import annotations
 
+import math
+
 from simlib.stages._jit import jit
 
-__all__ = ["crossbridge_rates", "series_rates", "atp_saturation"]
+__all__ = ["crossbridge_rates", "series_rates", "atp_saturation", "activation_power"]
 
 
 def atp_saturation(atp_mM: float, k_mM: float) -> float:
     """Michaelis-Menten saturation [ATP]/(K + [ATP]) (dimensionless)."""
     return atp_mM / (k_mM + atp_mM)
+
+
+@jit
+def activation_power(trop: float, coop: float) -> float:
+    """Thin-filament activation ``max(trop, 0) ** coop`` (dimensionless).
+
+    For integer and half-integer exponents up to 4 (the default is 2.5) it is a product of ``trop``
+    and at most one square root, equal to ``pow`` within rounding and several times cheaper: the
+    general ``pow`` of the C library was about 5 % of the whole integration time.
+    """
+    x = max(trop, 0.0)
+    twice = 2.0 * coop
+    if twice == math.floor(twice) and 0.0 <= twice <= 8.0:
+        halves = int(twice)
+        result = math.sqrt(x) if halves % 2 == 1 else 1.0
+        for _ in range(halves // 2):
+            result *= x
+        return result
+    return x**coop
 
 
 @jit
@@ -47,7 +68,7 @@ def crossbridge_rates(trop: float, attach: float, detach: float, coop: float):
     coop : float
         Activation cooperativity exponent.
     """
-    on = attach * max(trop, 0.0) ** coop
+    on = attach * activation_power(trop, coop)
     return on, on + detach
 
 

@@ -41,6 +41,10 @@ from __future__ import annotations
 
 from simlib.stages._jit import jit
 
+#: total myoplasmic Ca²⁺ (µM) below which SERCA has nothing to pump: 1e-12 µM is less than one ion
+#: in a whole fibre (one ion in ~1e-8 L of myoplasm is ~2e-10 µM)
+_NO_CALCIUM_UM = 1e-12
+
 __all__ = [
     "serca_flux", "free_calcium", "total_calcium_rates", "troponin_rates", "sr_rates", "calcium_troponin_jacobian",
 ]
@@ -78,8 +82,14 @@ def total_calcium_rates(ca_total, ca_i, ca_sr, release_rate, leak_rate, vmax, k)
     -------
     tuple of float
         ``(a, b)`` for ``d[Ca]_tot/dt = a - b [Ca]_tot``.
+
+    Notes
+    -----
+    Below ``_NO_CALCIUM_UM`` there is nothing to pump (the loss rate tends to 0 with ``[Ca]_tot``, as
+    the flux goes as ``[Ca]_i^2``). The guard also keeps the division away from subnormal numbers,
+    whose reciprocal overflows under the kernel's ``arcp`` fast-math flag (see ``simlib.stages._jit``).
     """
-    uptake_per_total = 0.0 if ca_total <= 0.0 else serca_flux(ca_i, vmax, k) / ca_total
+    uptake_per_total = 0.0 if ca_total <= _NO_CALCIUM_UM else serca_flux(ca_i, vmax, k) / ca_total
     return (release_rate + leak_rate) * ca_sr, uptake_per_total
 
 

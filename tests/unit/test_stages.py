@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from simlib.constants import constant
 from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
-from simlib.stages.crossbridges import atp_saturation, crossbridge_rates, series_rates
+from simlib.stages.crossbridges import activation_power, atp_saturation, crossbridge_rates, series_rates
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
     free_calcium,
@@ -358,6 +358,13 @@ def test_ec_coupling_rates_production_loss(ca_i, ca_sr, trop, release, leak, vma
     assert 0.0 <= flux <= vmax * (1.0 + 1e-12)
 
 
+@pytest.mark.parametrize("ca_total", [5e-324, 1e-310, 1e-13, 0.0])
+def test_serca_loss_rate_is_finite_for_vanishing_calcium(ca_total):
+    # the kernel's arcp fast-math flag turns x / y into x * (1 / y), and 1 / 5e-324 is infinite
+    a, b = total_calcium_rates(ca_total, ca_total, 0.0, 0.0, 0.0, 8.0, 0.5)
+    assert (a, b) == (0.0, 0.0)
+
+
 def _calcium_pair_rates(ca_total, trop, ca_sr, release, leak, vmax, k, ttot, kon, koff, beta):
     ca_i = free_calcium(ca_total, trop, ttot, beta)
     a, b = total_calcium_rates(ca_total, ca_i, ca_sr, release, leak, vmax, k)
@@ -397,6 +404,14 @@ def test_calcium_troponin_jacobian_matches_finite_differences(ca_i, trop):
 def test_crossbridge_rates_production_loss(trop, attach, detach, coop, attached, rate):
     _check_pl(*crossbridge_rates(trop, attach, detach, coop), fraction=True)
     _check_pl(*series_rates(attached, rate), nonneg=True)
+
+
+@pytest.mark.parametrize("coop", [0.0, 0.5, 1.0, 2.0, 2.5, 3.5, 4.0, 1.7, 4.5, 6.0])
+@pytest.mark.parametrize("trop", [0.0, 1e-300, 1e-6, 0.02, 0.37, 0.999, 1.0])
+def test_activation_power_equals_pow(trop, coop):
+    # products and one sqrt for (half-)integer exponents up to 4, pow otherwise: same value within rounding
+    assert activation_power(trop, coop) == pytest.approx(trop**coop, rel=1e-14, abs=0.0)
+    assert activation_power(-1e-9, coop) == (1.0 if coop == 0.0 else 0.0)  # overshoot below 0 counts as 0
 
 
 def test_crossbridge_rigor_without_atp():

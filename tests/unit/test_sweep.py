@@ -110,6 +110,19 @@ def test_worker_count_rules(monkeypatch):
     assert experiments._worker_count(None, points) == 1
 
 
+@pytest.mark.parametrize(("n_groups", "n_workers"), [(1, 2), (7, 2), (40, 2), (1380, 2), (500, 4)])
+def test_tasks_cover_the_grid_in_order_and_shrink_to_single_simulations(n_groups, n_workers):
+    groups = [[i] for i in range(n_groups)]
+    chunks = experiments._chunks(groups, n_workers)
+    assert [g for chunk in chunks for g in chunk] == groups  # every group once, in grid order
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) <= experiments._MAX_CHUNK
+    assert sizes == sorted(sizes, reverse=True)  # guided: tasks only shrink
+    assert sizes[-1] == 1  # the workers finish within one simulation of each other
+    if n_groups >= 16 * 8 * n_workers:
+        assert sizes[0] == experiments._MAX_CHUNK
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
 def test_invalid_workers_raise_before_simulating(bad):
     with pytest.raises(simlib.ParameterError, match="'workers'"):
