@@ -366,14 +366,14 @@ class _Membrane(NamedTuple):
 
 
 @functools.lru_cache(maxsize=256)
-def _resting_membrane(kp: _Membrane) -> tuple[float, float]:
+def _resting_membrane(membrane: _Membrane) -> tuple[float, float]:
     """Resting potential (mV) and slope conductance (mS/cm²) of the fibre membrane.
 
     Cached: ~0.3 ms of Python per call (62 current evaluations), and a sweep over rates or
     Ca²⁺ asks for the same membrane again and again.
     """
-    v_rest = _muscle_rest_potential(kp)
-    return v_rest, _slope_conductance(kp, v_rest)
+    v_rest = _muscle_rest_potential(membrane)
+    return v_rest, _slope_conductance(membrane, v_rest)
 
 
 def _ionic_current(kp: KernelParams | _Membrane, v: float) -> float:

@@ -121,7 +121,7 @@ if "NUMBA_CACHE_DIR" not in os.environ:
     config.CACHE_DIR = str(cache_dir())
 
 #: LLVM fast-math flags of the kernel. Measured on the 60 x 60 benchmark sweep (2026-11-26), they
-#: make the integration ~1.25x faster (``arcp``, divisions by run constants become multiplications,
+#: make the integration ~1.2x faster (``arcp``, divisions by run constants become multiplications,
 #: ~11 %; ``contract``, fused multiply-adds; ``reassoc``) and move the 60 accuracy cases by < 2e-13 in
 #: force. ``nnan`` and ``ninf`` are deliberately left out: they would let LLVM delete the solver's
 #: finiteness checks. Under ``arcp`` a division by a subnormal number overflows (its reciprocal is
