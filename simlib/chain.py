@@ -9,6 +9,7 @@ initial state, and ``rates`` evaluates every stage in production-loss form.
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 from typing import NamedTuple
@@ -343,26 +344,11 @@ def kernel_params(sc: Scenario) -> KernelParams:
     return kp._replace(v_rest=v_rest, g_pass=g_pass)
 
 
-class _Membrane(NamedTuple):
-    """The parameters of the fibre membrane that set its resting potential (fields of KernelParams)."""
-
-    m_half: float
-    m_slope: float
-    h_half: float
-    h_slope: float
-    h_tau: float
-    n_half: float
-    n_slope: float
-    n_tau: float
-    g_na: float
-    e_na: float
-    g_k: float
-    e_k: float
-    g_cl: float
-    e_cl: float
-    g_rest: float
-    e_rest: float
-    e_ach: float
+#: the parameters of the fibre membrane that set its resting potential (KernelParams fields; the cache key)
+_Membrane = collections.namedtuple("_Membrane", [
+    "m_half", "m_slope", "h_half", "h_slope", "h_tau", "n_half", "n_slope", "n_tau",
+    "g_na", "e_na", "g_k", "e_k", "g_cl", "e_cl", "g_rest", "e_rest", "e_ach",
+])
 
 
 @functools.lru_cache(maxsize=256)
