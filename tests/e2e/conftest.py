@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,76 @@ def voila_app(tmp_path_factory):
         yield Server(f"{base}/", root, proc, log)
     finally:
         stop(proc)
+
+
+# --- `make app` itself, as a class meets it (tests/e2e/test_classroom.py) -------------------------
+
+
+class AppServer(Server):
+    """A running ``make app``: its URL, the notebook folder it serves, the process group and the log."""
+
+    def kernels(self) -> list:
+        """The Voilà kernels alive now (processes under ``make app``), as ``psutil.Process`` objects."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        alive = []
+        for child in children:
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    alive.append(child)
+            except psutil.Error:
+                pass
+        return alive
+
+
+@pytest.fixture
+def make_app(tmp_path_factory):
+    """Start ``make app`` (the Makefile's recipe, template and share/jupyter/app_config/voila.py).
+
+    Returns a function ``start(*voila_args) -> AppServer``; extra arguments go to Voilà through the
+    Makefile's ``APP_ARGS``. The recipe runs against this Python's venv (``-o`` its lab stamp: nothing
+    is installed) and serves a temporary copy of notebooks/. Every server is stopped, with its kernels,
+    at the end of the test.
+    """
+    started: list[subprocess.Popen] = []
+    venv = Path(sys.prefix)
+
+    def start(*voila_args: str) -> AppServer:
+        home = tmp_path_factory.mktemp("app-home")
+        root = copy_notebooks(tmp_path_factory.mktemp("app-root") / "notebooks")
+        port = free_port()
+        cmd = ["make", "--no-print-directory", "-C", str(ROOT), "-o", str(venv / ".installed-lab"), "app",
+               f"VENV={venv}", f"APP_PORT={port}", "APP_IP=127.0.0.1",
+               f"APP_NOTEBOOK={root / '08_spasm_explorer.ipynb'}",
+               "APP_ARGS=" + " ".join(["--Voila.port_retries=0", *voila_args])]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        log = ARTIFACTS / f"make-app-{len(started)}.log"
+        with log.open("w") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=isolated_env(home), stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)  # its own process group: stopped with its kernels
+        started.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base}/voila/static/", proc, log)
+        return AppServer(f"{base}/", root, proc, log)
+
+    yield start
+    for proc in started:
+        _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, to the process group of ``proc`` (make, Voilà and the kernels)."""
+    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            pass
