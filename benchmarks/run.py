@@ -23,7 +23,11 @@ so that ratios (not absolute milliseconds) compare between machines and commits:
   each in a fresh Python subprocess;
 - ``memory_60s``: peak memory of a 60 s scenario at 1 ms output, in a fresh subprocess;
 - ``widget_slider_update``: ``benchmarks/widget_latency.py:measure_slider_latency`` (50 random
-  slider moves of the explorer; 5 with ``--quick``), if that file exists.
+  slider moves of the explorer; 5 with ``--quick``), if that file exists;
+- ``browser_<surface>_<explorer>``: ``benchmarks/browser_latency.py`` (issue 15): key press or preset
+  click → figure pixels changed in Chromium, for the Spasm explorer and lesson 01's explorer in
+  JupyterLab and Voilà, run in a subprocess; full runs only (``--browser`` adds it to ``--quick``,
+  ``--no-browser`` leaves it out), and skipped with the reason when Playwright or Chromium is missing.
 
 Results are printed as tables, with the targets of issue 7 and whether they are met, and written
 as JSON with machine information to ``benchmarks/results/latest.json`` (or ``--out``). Benchmarks
@@ -76,6 +80,11 @@ TARGETS = {
     "memory_60s_mb": 100.0,
     "slider_p95_ms": 100.0,
 }
+# Issue 15's targets for the Spasm explorer in the browser (key press -> figure pixels changed).
+BROWSER_TARGETS = {"median_ms": 80.0, "p95_ms": 150.0}
+# Row names of the browser surfaces (benchmarks/browser_latency.py's "lab:08" etc.).
+BROWSER_ROWS = {"lab:08": "browser_lab_spasm", "voila:08": "browser_voila_spasm",
+                "lab:01": "browser_lab_lesson01", "voila:01": "browser_voila_lesson01"}
 
 # Run in a fresh interpreter: prints the import time and the first-simulate time (ms) as JSON.
 _COLD_SCRIPT = """
@@ -485,10 +494,49 @@ def bench_widget(quick: bool) -> tuple[Row | None, dict[str, Any] | None]:
     return row, summary
 
 
+def bench_browser(rounds: int = 1) -> tuple[list[Row], dict[str, Any]]:
+    """Browser latency (``benchmarks/browser_latency.py``) in a subprocess: rows and its JSON.
+
+    Returns ``([], {"skipped": reason})`` without Playwright or Chromium, and ``([], {"error": ...})``
+    if the subprocess fails; never raises.
+    """
+    script = ROOT / "benchmarks" / "browser_latency.py"
+    with tempfile.TemporaryDirectory(prefix="simlib-bench-browser-") as tmp:
+        out = Path(tmp) / "browser.json"
+        try:
+            proc = subprocess.run([sys.executable, str(script), "--rounds", str(rounds), "--json", str(out)],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        except subprocess.TimeoutExpired:
+            return [], {"error": "browser_latency.py did not finish in 30 min"}
+        sys.stderr.write(proc.stderr)
+        if proc.returncode != 0 or not out.exists():
+            return [], {"error": f"browser_latency.py exited with {proc.returncode}: {proc.stderr[-1500:]}"}
+        result = json.loads(out.read_text(encoding="utf-8"))
+    rows = []
+    for surface, name in BROWSER_ROWS.items():
+        summary = (result.get("surfaces", {}).get(surface) or {}).get("summary")
+        if not summary or not summary["n"]:
+            continue
+        kind, explorer = surface.split(":")
+        where = "JupyterLab" if kind == "lab" else "Voilà"
+        what = "Spasm explorer (08)" if explorer == "08" else "lesson 01 explorer"
+        rows.append(Row(name, f"browser: key press / preset click -> figure pixels changed, {what} in {where}",
+                        summary["n"], summary["median_ms"], summary["p95_ms"],
+                        extra={"max_ms": summary["max_ms"], "keys": summary["keys"], "presets": summary["presets"],
+                               "breakdown_median_ms": summary["breakdown_median_ms"],
+                               "kernel_median_ms": summary["kernel_median_ms"],
+                               "image_bytes_median": summary["image_bytes_median"],
+                               "load_before": result["surfaces"][surface].get("load_before")}))
+    for surface in result.get("surfaces", {}).values():
+        surface.pop("actions", None)  # the per-action records stay in browser_latency.py's own JSON
+    return rows, result
+
+
 # ------------------------------------------------------------------------------------------ run
 
 
-def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None = None) -> dict[str, Any]:
+def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None = None,
+        browser: bool | None = None) -> dict[str, Any]:
     """Run every benchmark.
 
     Parameters
@@ -499,12 +547,14 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
         Timed runs of the fast path; overrides the default (30, or 3 with ``quick``).
     sweep_grid : int, optional
         Side of the sweep grid; overrides the default (60, or 6 with ``quick``).
+    browser : bool, optional
+        Run the browser latency benchmark; by default in full runs, not with ``quick``.
 
     Returns
     -------
     dict
         ``{"schema", "mode", "machine", "settings", "benchmarks": {name: row}, "accuracy": [...],
-        "widget": {...} or None, "targets": {...}}``, JSON-serialisable.
+        "widget": {...} or None, "browser": {...} or None, "targets": {...}}``, JSON-serialisable.
     """
     import simlib
 
@@ -549,6 +599,11 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
     widget_row, widget = bench_widget(quick)
     if widget_row is not None:
         rows.append(widget_row)
+    browser_result = None
+    if browser if browser is not None else not quick:
+        _progress("browser latency (JupyterLab and Voilà in Chromium)")
+        browser_rows, browser_result = bench_browser()
+        rows += browser_rows
     _progress("done")
     benchmarks = {row.name: asdict(row) for row in rows}
     return {
@@ -561,6 +616,7 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
         "benchmarks": benchmarks,
         "accuracy": accuracy,
         "widget": widget,
+        "browser": browser_result,
         "targets": targets(benchmarks, accuracy, widget, grid),
     }
 
@@ -604,6 +660,10 @@ def targets(benchmarks: dict[str, Any], accuracy: list[dict[str, Any]], widget: 
         # image canvas (lesson explorers, PNG encode) and ipympl canvas (the Spasm explorer in JupyterLab/Voila)
         "slider_p95_ms": entry(update.get("p95_ms"), TARGETS["slider_p95_ms"]),
         "slider_p95_ipympl_ms": entry(((widget or {}).get("ipympl") or {}).get("p95_ms"), TARGETS["slider_p95_ms"]),
+        # issue 15: where the learner waits, key press -> figure pixels changed in Chromium
+        **{f"{BROWSER_ROWS[s]}_{stat}": entry((benchmarks.get(BROWSER_ROWS[s]) or {}).get(stat),
+                                               BROWSER_TARGETS[stat])
+           for s in ("lab:08", "voila:08") for stat in ("median_ms", "p95_ms")},
     }
 
 
@@ -654,7 +714,10 @@ def format_table(results: dict[str, Any]) -> str:
         lines.append(f"{r['case']:<28} {r['max_abs_force_diff']:>9.1e} {r['nerve_spike_diff']:>7d} "
                      f"{r['muscle_spike_diff']:>8d} {'same' if r['same_classification'] else 'DIFF':>6} "
                      f"{r['fast_ms']:>8.1f} {num(r['reference_ms'], '.0f'):>8}{flag}")
-    lines += ["", "issue 7 targets (measured on this machine; benchmarks never fail):"]
+    browser = results.get("browser") or {}
+    if "skipped" in browser or "error" in browser:
+        lines += ["", f"browser latency: {browser.get('skipped') or browser.get('error')}"]
+    lines += ["", "issue 7 targets, and issue 15's browser targets (measured on this machine; benchmarks never fail):"]
     for key, t in results["targets"].items():
         if isinstance(t, dict):
             verdict = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
@@ -695,12 +758,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="timed runs of the fast path")
     parser.add_argument("--sweep-grid", type=int, default=None, help="side of the sweep grid (60; 6 with --quick)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON output (default: %(default)s)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--browser", dest="browser", action="store_true", default=None,
+                       help="run the browser latency benchmark also with --quick")
+    group.add_argument("--no-browser", dest="browser", action="store_false", help="leave the browser benchmark out")
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
     if args.sweep_grid is not None and args.sweep_grid < 2:
         parser.error("--sweep-grid must be at least 2")
-    results = run(quick=args.quick, repeat=args.repeat, sweep_grid=args.sweep_grid)
+    results = run(quick=args.quick, repeat=args.repeat, sweep_grid=args.sweep_grid, browser=args.browser)
     print(format_table(results))
     write_json(results, args.out)
     print(f"\nwrote {args.out}")
