@@ -13,7 +13,7 @@ Importing simlib does not import matplotlib and needs no network.
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Twitch, force_frequency, sweep, twitch
 from simlib.metrics import Metrics
-from simlib.presets import PRESET_INFO, PRESETS
+from simlib.presets import PRESET_INFO, PRESETS, preset_table
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
@@ -44,6 +44,7 @@ __all__ = [
     "cramp_threshold_frequency",
     "force_frequency",
     "load_scenario",
+    "preset_table",
     "save_scenario",
     "simulate",
     "sweep",

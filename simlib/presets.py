@@ -3,17 +3,21 @@
 ``PRESETS`` maps a name to its :class:`~simlib.Scenario`; ``PRESET_INFO`` gives each
 one a description for learners and a citation. Each preset changes only what its
 name says; the classification a preset produces is emergent and asserted in
-``tests/science/test_presets.py``.
+``tests/science/test_presets.py``. :func:`preset_table` shows them all as a table (HTML in a
+notebook, wrapped plain text elsewhere).
 """
 
 from __future__ import annotations
 
+import html
+import textwrap
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from simlib.parameters import SCENARIO_PARAMS
 from simlib.scenario import Scenario
 
-__all__ = ["PRESETS", "PRESET_INFO", "PresetInfo"]
+__all__ = ["PRESETS", "PRESET_INFO", "PresetInfo", "PresetTable", "preset_changes", "preset_table"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +103,98 @@ PRESETS: MappingProxyType[str, Scenario] = MappingProxyType(
 PRESET_INFO: MappingProxyType[str, PresetInfo] = MappingProxyType(
     {name: PresetInfo(description, citation) for name, (_, description, citation) in _DEFINITIONS.items()}
 )
+
+
+def _value_text(value: float | str | None, unit: str) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return value
+    return f"{value:g} {unit}".strip()
+
+
+def preset_changes(name: str) -> list[str]:
+    """Say in words what a preset changes from the healthy defaults.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PRESETS`.
+
+    Returns
+    -------
+    list of str
+        One entry per changed field, e.g. ``"Extracellular Ca²⁺ 0.75 mM (healthy 1.2 mM)"``; empty for
+        ``"healthy"``.
+    """
+    scenario = PRESETS[name]
+    return [f"{p.label or p.name} {_value_text(getattr(scenario, p.name), p.unit)} "
+            f"(healthy {_value_text(p.default, p.unit)})"
+            for p in SCENARIO_PARAMS if getattr(scenario, p.name) != getattr(_HEALTHY, p.name)]
+
+
+class PresetTable:
+    """Every preset with what it shows, what it changes and its source, for display.
+
+    In a notebook it is shown as an HTML table (``_repr_html_``); ``repr`` gives plain text wrapped
+    at word boundaries. Make one with :func:`preset_table`.
+
+    Attributes
+    ----------
+    rows : tuple of (str, str, tuple of str, str)
+        ``(name, what it shows, what it changes, source)`` per preset, in :data:`PRESETS` order.
+    """
+
+    def __init__(self, names: tuple[str, ...] | None = None) -> None:
+        chosen = tuple(PRESETS) if names is None else names
+        unknown = [n for n in chosen if n not in PRESETS]
+        if unknown:
+            raise KeyError(f"not presets: {unknown}; presets are {', '.join(PRESETS)}")
+        self.rows = tuple((n, PRESET_INFO[n].description, tuple(preset_changes(n)), PRESET_INFO[n].citation)
+                          for n in chosen)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = ("<thead><tr><th scope=\"col\">Preset</th><th scope=\"col\">What it shows</th>"
+                "<th scope=\"col\">What it changes</th><th scope=\"col\">Source</th></tr></thead>")
+        body = "".join(
+            f"<tr><th scope=\"row\" style=\"text-align:left;vertical-align:top\"><code>{esc(name)}</code></th>"
+            f"<td style=\"text-align:left;vertical-align:top\">{esc(shows)}</td>"
+            f"<td style=\"text-align:left;vertical-align:top\">"
+            f"{'<br>'.join(esc(c) for c in changes) or 'nothing: the healthy defaults'}</td>"
+            f"<td style=\"text-align:left;vertical-align:top;font-size:smaller\">{esc(source)}</td></tr>"
+            for name, shows, changes, source in self.rows)
+        return (f"<table class=\"msl-preset-table\"><caption style=\"text-align:left\">The presets in "
+                f"<code>simlib.PRESETS</code></caption>{head}<tbody>{body}</tbody></table>")
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, shows, changes, source in self.rows:
+            lines.append(name)
+            lines += textwrap.wrap(shows, 88, initial_indent="    ", subsequent_indent="    ")
+            lines += textwrap.wrap("Changes: " + ("; ".join(changes) or "nothing: the healthy defaults"), 88,
+                                   initial_indent="    ", subsequent_indent="      ")
+            lines += textwrap.wrap("Source: " + source, 88, initial_indent="    ", subsequent_indent="      ")
+            lines.append("")
+        return "\n".join(lines).rstrip("\n")
+
+
+def preset_table(names: tuple[str, ...] | None = None) -> PresetTable:
+    """Return a table of the presets: name, what it shows, what it changes, source.
+
+    Parameters
+    ----------
+    names : tuple of str, optional
+        The presets to show (default: all of :data:`PRESETS`, in order).
+
+    Returns
+    -------
+    PresetTable
+        Displayed as an HTML table in a notebook, as wrapped plain text by ``print``/``repr``.
+
+    Examples
+    --------
+    >>> print(repr(preset_table(("hypocalcaemia",))).splitlines()[0])
+    hypocalcaemia
+    """
+    return PresetTable(names)

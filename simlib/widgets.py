@@ -11,7 +11,8 @@ in every explorer without changes here.
   classification in words, an error area and a figure drawn by :mod:`simlib.plotting` that is
   updated in place (:func:`simlib.plotting.update_plot`) after every change.
 - :func:`explore` and :func:`spasm_explorer` build explorers for lessons and for the dashboard;
-  :class:`QuickCheck` (made by :func:`quick_check`) is a multiple-choice question with feedback.
+  :class:`QuickCheck` (made by :func:`quick_check`, re-exported from :mod:`simlib.quickcheck`) is a
+  multiple-choice question with a hint per wrong option and a retry.
 
 The figure is shown as an ipympl canvas when the notebook uses ``%matplotlib widget`` (lines are
 redrawn in place in the browser) and otherwise as an image widget (lossless WebP, or PNG) that is
@@ -59,6 +60,7 @@ from simlib.errors import ParameterError, SimulationError
 from simlib.metrics import Metrics
 from simlib.parameters import SCENARIO_PARAMS, Param, scenario_param
 from simlib.presets import PRESET_INFO, PRESETS
+from simlib.quickcheck import QuickCheck, quick_check  # re-exported: the lessons call widgets.quick_check
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.simulate import simulate, simulation_key
@@ -1098,123 +1100,3 @@ def spasm_explorer(scenario: Scenario | None = None, **options: Any) -> Explorer
     options.setdefault("presets", True)
     options.setdefault("name", "spasm_explorer")
     return Explorer(spasm_fields(), scenario, **options)
-
-
-# --- quick checks -----------------------------------------------------------------------------
-
-
-class QuickCheck(ipw.VBox):
-    """A multiple-choice question with a "Check" button and immediate feedback.
-
-    Parameters
-    ----------
-    question : str
-        The question (plain text; shown in bold).
-    options : sequence of str
-        The possible answers.
-    answer : str or int
-        The right option, as its text or its index in ``options``.
-    explanation : str or mapping of str to str
-        Shown after every check. A mapping gives feedback per option (keys are options; the key
-        ``""`` or a missing option falls back to the right answer's text, if present).
-
-    Attributes
-    ----------
-    choices : ipywidgets.RadioButtons
-    check_button : ipywidgets.Button
-    feedback : ipywidgets.HTML
-    """
-
-    def __init__(self, question: str, options: Sequence[str], answer: str | int,
-                 explanation: str | Mapping[str, str]) -> None:
-        opts = [str(o) for o in options]
-        if len(opts) < 2 or len(set(opts)) != len(opts):
-            raise ValueError(f"a quick check needs at least two different options; got {opts}")
-        if isinstance(answer, int) and not isinstance(answer, bool):
-            if not 0 <= answer < len(opts):
-                raise ValueError(f"answer index {answer} is not an option index (0 to {len(opts) - 1})")
-            answer = opts[answer]
-        if answer not in opts:
-            raise ValueError(f"the answer {answer!r} is not one of the options {opts}")
-        if isinstance(explanation, Mapping):
-            unknown = [k for k in explanation if k and k not in opts]
-            if unknown:
-                raise ValueError(f"explanations given for options that do not exist: {unknown}")
-        self.question = question
-        self.answer = answer
-        self.explanation = explanation
-        self._result_text = ""
-        self.choices = ipw.RadioButtons(options=opts, value=None, layout=ipw.Layout(width="max-content"))
-        self.choices.add_class("msl-quick-check-options")
-        self.check_button = ipw.Button(description="Check", icon="check", tooltip="Check your answer")
-        self.check_button.add_class("msl-quick-check-button")
-        self.feedback = ipw.HTML()
-        self.feedback.add_class("msl-quick-check-feedback")
-        self.check_button.on_click(lambda _b: self.check())
-        self.choices.observe(self._clear, "value")
-        super().__init__([ipw.HTML(f"<b>{html.escape(question)}</b>"), self.choices, self.check_button,
-                          self.feedback])
-        self.add_class("msl-quick-check")
-
-    @property
-    def feedback_text(self) -> str:
-        """The feedback as plain text ("" before the first check)."""
-        return self._result_text
-
-    def _explain(self, choice: str) -> str:
-        if isinstance(self.explanation, Mapping):
-            return self.explanation.get(choice) or self.explanation.get(self.answer) or self.explanation.get("", "")
-        return self.explanation
-
-    def check(self) -> bool | None:
-        """Judge the selected option and show the feedback.
-
-        Returns
-        -------
-        bool or None
-            True if right, False if wrong, None if nothing is selected.
-        """
-        choice = self.choices.value
-        if choice is None:
-            text, colour, right = "Choose an answer first.", "#000000", None
-        elif choice == self.answer:
-            text, colour, right = f"✔ Right. {self._explain(choice)}", "#006B4F", True
-        else:
-            text, colour, right = f"✘ Not quite. {self._explain(choice)}", "#9A3600", False
-        self._result_text = text.strip()
-        self.feedback.value = (f'<div role="status" aria-live="polite" style="color:{colour}">'
-                               f"{html.escape(self._result_text)}</div>")
-        return right
-
-    def _clear(self, _change: Mapping[str, Any]) -> None:
-        self._result_text = ""
-        self.feedback.value = ""
-
-
-def quick_check(question: str, options: Sequence[str], answer: str | int,
-                explanation: str | Mapping[str, str]) -> QuickCheck:
-    """Make a multiple-choice quick check with immediate right/wrong feedback.
-
-    Parameters
-    ----------
-    question : str
-        The question.
-    options : sequence of str
-        The possible answers.
-    answer : str or int
-        The right option (its text or index).
-    explanation : str or mapping of str to str
-        The explanation shown after checking, or one per option (see :class:`QuickCheck`).
-
-    Returns
-    -------
-    QuickCheck
-        An ``ipywidgets.VBox``: display it as a cell's last value.
-
-    Examples
-    --------
-    >>> qc = quick_check("Low plasma Ca²⁺ first makes which cells fire by themselves?",
-    ...                  ["muscle fibres", "motor axons"], "motor axons",
-    ...                  "Ca²⁺ outside the axon stabilises its Na⁺ channels.")  # doctest: +SKIP
-    """
-    return QuickCheck(question, options, answer, explanation)

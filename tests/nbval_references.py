@@ -1,7 +1,8 @@
 """pytest plugin: the outputs nbval compares, kept in ``tests/notebook_outputs.json`` instead of the notebooks.
 
 The lesson notebooks are stored without any outputs (CONTRIBUTING.md). Some cells still print numbers
-worth guarding against regressions: they start with ``# NBVAL_CHECK_OUTPUT``. Their expected output
+worth guarding against regressions: they carry the cell tag ``nbval-check-output`` (nbval's tag form
+of the ``# NBVAL_CHECK_OUTPUT`` comment, kept out of the code learners read). Their expected output
 (stdout, keyed by notebook file name and cell id) lives in ``tests/notebook_outputs.json``; before the
 cells run, this plugin gives each such cell its reference output, so that ``pytest --nbval-lax``
 compares it as if it had been stored in the notebook. ``make notebook-outputs``
@@ -19,6 +20,8 @@ import nbformat
 import pytest
 
 REFERENCE_FILE = Path(__file__).with_name("notebook_outputs.json")
+CHECK_TAG = "nbval-check-output"
+# nbval's comment form of the tag; not used in the lessons (learners would read it), refused by the hygiene test
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
@@ -27,14 +30,15 @@ def load_references(path: Path = REFERENCE_FILE) -> dict[str, dict[str, str]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def is_checked(source: str) -> bool:
-    """Whether a code cell's output is compared by nbval (its source starts with ``# NBVAL_CHECK_OUTPUT``)."""
-    return source.lstrip().startswith(CHECK_MARK)
+def is_checked(cell: dict) -> bool:
+    """Whether nbval compares a code cell's output (it has the tag ``nbval-check-output``)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "code" and isinstance(tags, list) and CHECK_TAG in tags
 
 
 def checked_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """Code cells whose output nbval compares."""
-    return [cell for cell in notebook.cells if cell.cell_type == "code" and is_checked(cell.source)]
+    return [cell for cell in notebook.cells if is_checked(cell)]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,13 +61,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         options, cell = getattr(item, "options", None), getattr(item, "cell", None)
         if not isinstance(options, dict) or not options.get("check") or cell is None:
             continue
-        if not is_checked(cell.source):
-            raise pytest.UsageError("tests.nbval_references works with --nbval-lax: only cells marked "
-                                    f"{CHECK_MARK} have reference outputs (the notebooks store none).")
+        if not is_checked(cell):
+            raise pytest.UsageError("tests.nbval_references works with --nbval-lax: only cells tagged "
+                                    f"{CHECK_TAG!r} have reference outputs (the notebooks store none).")
         expected = references.get(notebook, {}).get(cell.get("id"))
         if expected is None:
             raise pytest.UsageError(
-                f"{notebook}: cell {cell.get('id')!r} is marked {CHECK_MARK} but {REFERENCE_FILE.name} has no "
+                f"{notebook}: cell {cell.get('id')!r} is tagged {CHECK_TAG!r} but {REFERENCE_FILE.name} has no "
                 "output for it. Run `make notebook-outputs` and review the diff."
             )
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=expected)]

@@ -1,4 +1,4 @@
-"""Run the lesson notebooks and store the output of every ``# NBVAL_CHECK_OUTPUT`` cell.
+"""Run the lesson notebooks and store the output of every cell tagged ``nbval-check-output``.
 
 Usage (``make notebook-outputs``)::
 

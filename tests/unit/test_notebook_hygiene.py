@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nbval_references import is_checked, load_references
+from tests.nbval_references import CHECK_TAG, is_checked, load_references
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -31,11 +31,19 @@ def test_stored_without_outputs(path):
 
 def test_every_checked_cell_has_a_reference_output_and_every_reference_a_checked_cell():
     # What the checked cells print is kept in tests/notebook_outputs.json (tests/nbval_references.py).
-    checked = {path.name: {cell["id"] for _, source, cell in _cells(path, "code")
-                           if is_checked(source)} for path in NOTEBOOKS}
+    checked = {path.name: {cell["id"] for _, _, cell in _cells(path, "code")
+                           if is_checked(cell)} for path in NOTEBOOKS}
     references = {name: set(cells) for name, cells in load_references().items()}
     assert references == {name: ids for name, ids in checked.items() if ids}, (
-        "tests/notebook_outputs.json and the # NBVAL_CHECK_OUTPUT cells disagree: run `make notebook-outputs`")
+        f"tests/notebook_outputs.json and the cells tagged {CHECK_TAG!r} disagree: run `make notebook-outputs`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_test_markers_in_the_code_learners_read(path):
+    # nbval's markers go into the cell tags (nbval-check-output), not into comments in the code
+    for i, source, _ in _cells(path, "code"):
+        assert not re.search(r"^\s*#\s*(NBVAL|PYTEST_VALIDATE)_", source, re.MULTILINE), (
+            f"{path.name} cell {i}: use the cell tag {CHECK_TAG!r} instead of an NBVAL comment")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -337,38 +337,6 @@ def test_export_without_figures_module_says_so(tmp_path, monkeypatch):
     assert ex.error_text == ""
 
 
-# --- quick checks ------------------------------------------------------------------------------------
-
-
-def test_quick_check_gives_right_and_wrong_feedback():
-    qc = widgets.quick_check("Where does tetany from low Ca²⁺ start?", ["in the muscle fibre", "in the motor axon"],
-                             answer=1, explanation="Low Ca²⁺ makes the axon's Na⁺ channels open too easily.")
-    assert isinstance(qc, ipywidgets.VBox)
-    qc.check_button.click()
-    assert qc.feedback_text == "Choose an answer first."
-    qc.choices.value = "in the muscle fibre"
-    assert qc.check() is False
-    assert qc.feedback_text.startswith("✘ Not quite.") and "Na⁺ channels" in qc.feedback_text
-    qc.choices.value = "in the motor axon"
-    assert qc.feedback_text == ""  # a new choice clears the old feedback
-    qc.check_button.click()
-    assert qc.feedback_text.startswith("✔ Right.") and 'aria-live="polite"' in qc.feedback.value
-
-
-def test_quick_check_feedback_per_option_and_validation():
-    qc = widgets.quick_check("ATP is needed to…", ["contract only", "relax too"], "relax too",
-                             {"contract only": "Without ATP, myosin cannot detach: rigor.",
-                              "relax too": "SERCA and cross-bridge detachment both use ATP."})
-    qc.choices.value = "contract only"
-    assert qc.check() is False and "rigor" in qc.feedback_text
-    qc.choices.value = "relax too"
-    assert qc.check() is True and "SERCA" in qc.feedback_text
-    with pytest.raises(ValueError, match="not one of the options"):
-        widgets.quick_check("?", ["a", "b"], "c", "")
-    with pytest.raises(ValueError, match="at least two"):
-        widgets.quick_check("?", ["a"], "a", "")
-
-
 def test_latency_benchmark_runs():
     """Smoke test of benchmarks/widget_latency.py (no timing assertions: benchmarks are not tests)."""
     from pathlib import Path
