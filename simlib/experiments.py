@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -12,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simlib._system import usable_cores
+from simlib._system import die_with_parent, terminate_on_sigterm, usable_cores
 from simlib.errors import ParameterError, SimulationError
 from simlib.progress import Reporter, check_progress, progress_reporter
 from simlib.scenario import Scenario
-from simlib.simulate import simulate, simulation_key
+from simlib.simulate import check_scenario, simulate, simulation_key
 from simlib.stages.drive import descending_level_mV, stop_helper_thread
-from simlib.validation import unknown_name_message
+from simlib.validation import describe_value, unknown_name_message
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -68,7 +69,13 @@ def twitch(sc: Scenario) -> Twitch:
     -------
     Twitch
         Contraction time, half-relaxation time and peak force.
+
+    Raises
+    ------
+    ParameterError
+        If ``sc`` is not a Scenario.
     """
+    check_scenario(sc, "twitch")
     run = sc.replace(drive="stimulation", rate_hz=1.0, drive_start_s=_TWITCH_AT_S, drive_s=0.5,
                      duration_s=max(1.0, _TWITCH_AT_S + 0.9), stretch_at_s=None)
     res = simulate(run, output_dt_s=1e-4)
@@ -97,7 +104,14 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
     -------
     numpy.ndarray
         Peak force at each rate (force unit).
+
+    Raises
+    ------
+    ParameterError
+        If ``sc`` is not a Scenario, ``rates_hz`` not a sequence of numbers, or a rate out of range.
     """
+    check_scenario(sc, "force_frequency")
+    rates_hz = _axis_values("force_frequency", "rates_hz", rates_hz, example="rates_hz=[10, 20, 50]")
     base = sc.replace(drive="stimulation", drive_start_s=_TWITCH_AT_S, drive_s=_TRAIN_S,
                       duration_s=_TWITCH_AT_S + _TRAIN_S + 0.5, stretch_at_s=None)
     return np.array([simulate(base.replace(rate_hz=rate)).force.max() for rate in rates_hz])
@@ -169,6 +183,7 @@ def sweep(
     'normal'
     >>> grid = sweep(Scenario(), progress=True, rate_hz=range(1, 101), ca_mM=[0.5, 1.2, 3.0])  # doctest: +SKIP
     """
+    check_scenario(sc, "sweep")
     if not axes:
         raise ParameterError("sweep() needs at least one axis, e.g. sweep(sc, rate_hz=[10, 20]).")
     for name in axes:
@@ -180,7 +195,8 @@ def sweep(
                              f"got {workers!r}. Use workers=1 to run serially.")
     check_progress(progress)
     names = list(axes)
-    values = [list(axes[name]) for name in names]
+    values = [_axis_values("sweep", name, axes[name], example=f"{name}=[{getattr(sc, name)!r}]")
+              for name in names]
     points = [sc.replace(**dict(zip(names, combo, strict=True))) for combo in itertools.product(*values)]
     shape = [len(v) for v in values]
     groups = _identical_runs(points)
@@ -200,6 +216,16 @@ def sweep(
     finally:
         report.close()
     return out.reshape(shape)
+
+
+def _axis_values(function: str, name: str, values: object, *, example: str) -> list:
+    """Return the values of one axis as a list; anything but a sequence of values is a ParameterError."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise ParameterError(
+            f"{function}() needs a list of values for {name!r}; got {describe_value(values, numeric=False)}. "
+            f"Write, for example, {example} (one value in brackets for a single point)."
+        )
+    return list(values)
 
 
 def _identical_runs(points: Sequence[Scenario]) -> list[list[int]]:
@@ -262,11 +288,17 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _worker_init() -> None:
-    """Worker start-up: leave Ctrl-C to the parent, which cancels the sweep and stops the workers."""
+def _worker_init(parent_pid: int) -> None:
+    """Worker start-up: leave Ctrl-C to the parent, and end when the parent ends, however it ends.
+
+    The parent cancels the sweep and stops the workers on Ctrl-C or an error; if it is killed
+    instead (SIGTERM, SIGKILL, SIGHUP, the OOM killer), :func:`simlib._system.die_with_parent`
+    ends the worker within about a second rather than leaving it orphaned (~170 MB each).
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
 
 
 def _simulate_chunk(groups: list[list[Scenario]]) -> list[list[Metrics]] | _FailedPoint:
@@ -321,7 +353,7 @@ def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: 
                     out: np.ndarray) -> None:
     """Run the groups of grid points on a process pool; ``out[i]`` receives the metrics of ``points[i]``."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
     chunks = _chunks(groups, n_workers)
     stop_helper_thread()  # no idle thread of ours at fork time (see _start_method)
@@ -332,8 +364,24 @@ def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: 
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         context.set_forkserver_preload(["simlib"])
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_worker_init,
+                               initargs=(os.getpid(),))
     futures: dict[Future, int] = {}
+    with terminate_on_sigterm(lambda: _pool_processes(pool)):
+        _run_pool(pool, points, chunks, futures, report, out)
+    pool.shutdown(wait=True)
+
+
+def _pool_processes(pool: ProcessPoolExecutor) -> list:
+    """Return the worker processes of ``pool`` (empty once it has shut down)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _run_pool(pool: ProcessPoolExecutor, points: list[Scenario], chunks: list[list[list[int]]],
+              futures: dict[Future, int], report: Reporter, out: np.ndarray) -> None:
+    """Submit the chunks and collect their metrics into ``out``; stop the pool on any exception."""
+    from concurrent.futures import as_completed
+
     try:
         for k, part in enumerate(chunks):
             futures[pool.submit(_simulate_chunk, [[points[i] for i in group] for group in part])] = k
@@ -350,7 +398,6 @@ def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: 
     except BaseException:
         _stop_pool(pool, futures)
         raise
-    pool.shutdown(wait=True)
 
 
 def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future]) -> None:
@@ -363,7 +410,7 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future]) -> None:
     """
     for future in futures:
         future.cancel()
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    processes = _pool_processes(pool)
     for process in processes:
         if process.is_alive():
             process.terminate()

@@ -75,6 +75,7 @@ from simlib.solver import (
     ORIGIN_ECTOPIC,
     ORIGIN_MOTONEURON,
     ORIGIN_STIMULATOR,
+    STATUS_INTERRUPTED,
     STATUS_NOT_FINITE,
     STATUS_OK,
     STATUS_STEP_UNDERFLOW,
@@ -143,11 +144,16 @@ def _jacobian(t, y, params, a, b, f0, f1, yp, jac):
         yp[j] = y[j]
 
 
+class _StopError(Exception):
+    """Raised from the right-hand side to leave ``solve_ivp`` when the run is interrupted."""
+
+
 class _Model:
     """Python-facing ``fun``/``jac`` for solve_ivp, with preallocated work arrays."""
 
-    def __init__(self, kp: chain.KernelParams, n: int) -> None:
+    def __init__(self, kp: chain.KernelParams, n: int, interrupt: np.ndarray | None = None) -> None:
         self.params = chain.kernel_record(kp)
+        self.interrupt = interrupt
         self.a = np.empty(n)
         self.b = np.empty(n)
         self.f0 = np.empty(n)
@@ -155,6 +161,8 @@ class _Model:
         self.yp = np.empty(n)
 
     def fun(self, t: float, y: np.ndarray) -> np.ndarray:
+        if self.interrupt is not None and self.interrupt[0]:
+            raise _StopError
         out = np.empty(y.shape[0])
         _rhs(t, y, self.params, self.a, self.b, out)
         return out
@@ -240,6 +248,7 @@ def integrate_reference(
     max_step_ms: float = math.inf,
     muscle_spikes: bool = True,
     stats: ReferenceStats | None = None,
+    interrupt: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
     """Integrate the chain with ``solve_ivp``, piecewise between events.
 
@@ -274,6 +283,9 @@ def integrate_reference(
         ~15 % of its time.
     stats : ReferenceStats, optional
         Filled in with the work done.
+    interrupt : numpy.ndarray, optional
+        One-element flag, as for :func:`simlib.solver.integrate`: once it is non-zero (Ctrl-C) the
+        run stops at the next right-hand-side evaluation with ``STATUS_INTERRUPTED``.
 
     Returns
     -------
@@ -292,7 +304,7 @@ def integrate_reference(
     spike_cap = int(t_end_ms) + 16
     nerve = np.zeros((spike_cap, LOG_COLUMNS))
     n_nerve = 0
-    model = _Model(kp, n_states)
+    model = _Model(kp, n_states, interrupt)
     options: dict[str, Any] = {"rtol": rtol, "atol": rtol if atol is None else atol}
     if math.isfinite(max_step_ms):
         options["max_step"] = max_step_ms
@@ -327,7 +339,10 @@ def integrate_reference(
             extra = not (t_eval.size and t_eval[-1] == t_stop)
             if extra:  # also ask for the state at the stop itself
                 t_eval = np.append(t_eval, t_stop)
-            sol = solve_ivp(model.fun, (t, t_stop), y, method=method, t_eval=t_eval, events=events, **options)
+            try:
+                sol = solve_ivp(model.fun, (t, t_stop), y, method=method, t_eval=t_eval, events=events, **options)
+            except _StopError:
+                return failed(STATUS_INTERRUPTED)
             stats.segments += 1
             stats.nfev += int(sol.nfev)
             stats.njev += int(sol.njev)
@@ -444,9 +459,9 @@ def reference_simulate(
     """
     from simlib.simulate import simulate
 
-    def integrator(y0, kp, impulse_ms, t_end_ms, out_dt_ms, _atol, _rtol, _h_max, _max_steps):
+    def integrator(y0, kp, impulse_ms, t_end_ms, out_dt_ms, _atol, _rtol, _h_max, _max_steps, interrupt=None):
         return integrate_reference(y0, kp, impulse_ms, t_end_ms, out_dt_ms, rtol=rtol, atol=atol, method=method,
-                                   jacobian=jacobian, muscle_spikes=muscle_spikes, stats=stats)
+                                   jacobian=jacobian, muscle_spikes=muscle_spikes, stats=stats, interrupt=interrupt)
 
     with _routed_integrator(integrator):
         return simulate(scenario, output_dt_s)

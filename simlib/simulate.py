@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 from simlib import solver
+from simlib._system import deferred_interrupt, interrupt_requested, run_interruptible
 from simlib.chain import (
     EPP,
     FORCE,
@@ -27,6 +28,7 @@ from simlib.solver import (
     ORIGIN_ECTOPIC,
     ORIGIN_MOTONEURON,
     ORIGIN_STIMULATOR,
+    STATUS_INTERRUPTED,
     STATUS_NOT_FINITE,
     STATUS_OK,
     STATUS_STEP_UNDERFLOW,
@@ -35,7 +37,7 @@ from simlib.solver import (
 from simlib.stages._jit import kernel_cached
 from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV
 
-__all__ = ["simulate", "run_chain", "simulation_key", "announce_compilation"]
+__all__ = ["simulate", "run_chain", "simulation_key", "announce_compilation", "check_scenario"]
 
 #: Absolute tolerance per state (state units: mV, µM or fraction) and its relative-tolerance factor
 #: (x 3e-4; potentials get none, their zero is arbitrary). Chosen with ``benchmarks/run.py`` so that
@@ -70,6 +72,22 @@ def _check_output_dt(output_dt_s: float) -> float:
     return float(output_dt_s)
 
 
+def check_scenario(scenario: object, function: str) -> Scenario:
+    """Return ``scenario`` if it is a Scenario, else raise the standard ParameterError naming ``function``.
+
+    Raises
+    ------
+    ParameterError
+        ``function() needs a simlib.Scenario; got NoneType. Build one with ...``.
+    """
+    if not isinstance(scenario, Scenario):
+        raise ParameterError(
+            f"{function}() needs a simlib.Scenario; got {type(scenario).__name__}. "
+            "Build one with simlib.Scenario(...) or take one from simlib.PRESETS."
+        )
+    return scenario
+
+
 def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float = 1.0) -> Result:
     """Simulate the nerve-to-muscle chain for one Scenario.
 
@@ -94,24 +112,27 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
         If ``scenario`` is not a Scenario or ``output_dt_s`` is out of range.
     SimulationError
         If the integrator cannot continue (the message gives the time reached).
+    KeyboardInterrupt
+        On Ctrl-C or Jupyter's "Interrupt kernel": the run stops within about a millisecond of
+        integration (see :mod:`simlib._system`).
     """
-    if not isinstance(scenario, Scenario):
-        raise ParameterError(
-            f"simulate() needs a simlib.Scenario; got {type(scenario).__name__}. "
-            "Build one with simlib.Scenario(...) or take one from simlib.PRESETS."
-        )
+    check_scenario(scenario, "simulate")
     dt_s = _check_output_dt(output_dt_s)
     if not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
         raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
     announce_compilation()
-    kp = kernel_params(scenario)
-    if scenario.drive == "voluntary":
-        kp = kp._replace(desc_level=descending_level_mV(scenario.rate_hz, scenario.pic_gain))
-        impulses_ms = np.empty(0)
-    else:
-        impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
-                                               scenario.duration_s)
-    return run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
+    # Ctrl-C waits while compiled code runs in this thread (loading, parameters, calibration): a
+    # KeyboardInterrupt raised inside numba's result boxing would crash (see simlib._system)
+    with deferred_interrupt():
+        kp = kernel_params(scenario)
+        if scenario.drive == "voluntary":
+            kp = kp._replace(desc_level=descending_level_mV(scenario.rate_hz, scenario.pic_gain))
+            impulses_ms = np.empty(0)
+        else:
+            impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
+                                                   scenario.duration_s)
+        interrupt_requested()
+        return run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
 
 
 _COMPILATION_CHECKED = False
@@ -179,16 +200,32 @@ def run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_
         Output interval (s), already validated.
     accuracy : float
         Tolerance divisor (see :func:`simulate`).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C during the run (the integration stops early; see :func:`simlib._system.run_interruptible`).
     """
+    with deferred_interrupt():
+        return _run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
+
+
+def _run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_s: float,
+               accuracy: float) -> Result:
+    """:func:`run_chain` with SIGINT deferred."""
     y0 = rest_state(kp)
     t_end_ms = 1000.0 * scenario.duration_s
     # The step size does not depend on the output interval: samples are interpolated inside steps.
     h_max = _H_MAX_MS
     max_steps = int((200 * t_end_ms / h_max) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
-    samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = integrate(
-        y0, kernel_record(kp)[0], impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy, _RTOL_BY_STATE / accuracy,
-        h_max, max_steps,
+    # `integrate` is looked up now: simlib.reference may have routed it to the scipy reference
+    samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = run_interruptible(
+        integrate, y0, kernel_record(kp)[0], impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy,
+        _RTOL_BY_STATE / accuracy, h_max, max_steps,
     )
+    interrupt_requested()
+    if status == STATUS_INTERRUPTED:  # the flag was set by someone else: still a Ctrl-C
+        raise KeyboardInterrupt
     if status != STATUS_OK:
         reason = {
             STATUS_STEP_UNDERFLOW: "step size fell below 1e-7 ms",

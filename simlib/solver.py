@@ -54,12 +54,16 @@ from simlib.chain import (
 from simlib.stages._jit import jit
 from simlib.stages.nmj import release_quanta
 
-__all__ = ["integrate", "STATUS_OK", "STATUS_STEP_UNDERFLOW", "STATUS_TOO_MANY_STEPS", "STATUS_NOT_FINITE"]
+__all__ = ["integrate", "STATUS_OK", "STATUS_STEP_UNDERFLOW", "STATUS_TOO_MANY_STEPS", "STATUS_NOT_FINITE",
+           "STATUS_INTERRUPTED"]
 
 STATUS_OK = 0
 STATUS_STEP_UNDERFLOW = 1
 STATUS_TOO_MANY_STEPS = 2
 STATUS_NOT_FINITE = 3
+STATUS_INTERRUPTED = 4
+#: the integrator looks at its interrupt flag once per this many steps (a power of two; ~0.1-1 ms of work)
+_POLL_STEPS = 256
 
 _H_MIN_MS = 1e-7
 _SPIKE_LOCATE_MS = 1e-4
@@ -180,7 +184,7 @@ def _fire(y, kp, t, spike_log, n_spikes, origin):
 
 
 @jit
-def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps):
+def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps, interrupt=None):
     """Integrate the chain from ``t = 0`` to ``t_end_ms``.
 
     Parameters
@@ -201,6 +205,10 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
         Largest step (ms).
     max_steps : int
         Step budget; exceeding it stops the run with ``STATUS_TOO_MANY_STEPS``.
+    interrupt : numpy.ndarray, optional
+        One-element integer flag, read every ``_POLL_STEPS`` steps: once another thread makes it
+        non-zero (Ctrl-C, see :func:`simlib._system.run_interruptible`) the run stops with
+        ``STATUS_INTERRUPTED``. Reading it changes no number of a run that is not interrupted.
 
     Returns
     -------
@@ -239,6 +247,9 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
         steps += 1
         if steps > max_steps:
             return samples, nerve, n_nerve, muscle, n_muscle, STATUS_TOO_MANY_STEPS, t
+        if interrupt is not None:
+            if steps % _POLL_STEPS == 0 and interrupt[0] != 0:
+                return samples, nerve, n_nerve, muscle, n_muscle, STATUS_INTERRUPTED, t
         t_stop = t_end_ms
         hits_impulse = False
         if next_imp < n_imp and impulse_ms[next_imp] <= t_stop:
