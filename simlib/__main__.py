@@ -9,6 +9,10 @@ Commands
 ``simlib run FILE [--csv OUT] [--overwrite]``
     Simulate a scenario file (TOML or JSON, see :func:`simlib.load_scenario`), print its metrics and
     optionally write the time series as CSV (:meth:`simlib.Result.to_csv`: units in the headers).
+``simlib scenario --template`` / ``simlib scenario FILE``
+    Print a commented example scenario file with every field at its healthy default, its unit and
+    its allowed range (``simlib scenario --template > my_scenario.toml``), or check a scenario file
+    and print what it changes.
 ``simlib presets [--citations]``
     List the presets with what they change and their descriptions.
 ``simlib warmup [--seed]``
@@ -18,9 +22,12 @@ Commands
     compiling. ``make install`` and Binder's ``postBuild`` run ``warmup --seed``.
 
 Errors (unknown figure, format or style, a missing or unwritable directory, a bad scenario file, an
-out-of-range parameter, an existing file without ``--overwrite``) print one line on stderr and exit
-with status 2 (command-line usage) or 1 (everything else); never a traceback. ``--traceback`` shows
-the traceback of an unexpected error for a bug report.
+out-of-range parameter, an existing file without ``--overwrite``, a link or device as the output, a
+full disk, a closed or full standard output) print one line on stderr and exit with status 2
+(command-line usage) or 1 (everything else); never a traceback. Ctrl-C exits with status 130, SIGTERM
+with 143 and SIGHUP with 129, each with one line and after removing any temporary file; output files
+are written atomically, so an interrupted command leaves the previous files as they were and no
+partial file. ``--traceback`` shows the traceback of an unexpected error for a bug report.
 """
 
 from __future__ import annotations
@@ -29,14 +36,16 @@ import argparse
 import contextlib
 import math
 import os
+import signal
 import sys
 import tempfile
 import textwrap
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["main"]
 
@@ -51,6 +60,103 @@ class _UsageError(Exception):
 
 class _InputError(Exception):
     """An error in the user's input or environment: one line, exit status 1."""
+
+
+class _Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived: unwinds the stack so that every ``finally`` (temporary files) runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated(signum)
+
+
+_TERMINATING_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGTERM", "SIGHUP")) if s is not None)
+
+
+@contextlib.contextmanager
+def _termination_raises() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while the command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in _TERMINATING_SIGNALS:
+        with contextlib.suppress(OSError, ValueError):
+            previous[signum] = signal.signal(signum, _terminate)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                signal.signal(signum, handler)
+
+
+class _OutputError(Exception):
+    """Standard output cannot be written (closed, or a full disk): one line on stderr, exit status 1."""
+
+
+class _Stdout:
+    """Standard output whose failures (closed, ``/dev/full``) become :class:`_OutputError`; a broken pipe stays."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._call("write", text)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def isatty(self) -> bool:
+        with contextlib.suppress(Exception):
+            return bool(self._stream is not None and self._stream.isatty())
+        return False
+
+    def _call(self, method: str, *args: str) -> Any:
+        if self._stream is None:
+            raise _OutputError("simlib: cannot write to standard output: it is closed")
+        try:
+            return getattr(self._stream, method)(*args)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: write to a closed file
+            reason = exc.strerror or exc if isinstance(exc, OSError) else "it is closed"
+            raise _OutputError(f"simlib: cannot write to standard output ({reason})") from None
+
+
+class _Stderr:
+    """Standard error that never raises: when even it cannot be written, the exit status must do."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        with contextlib.suppress(Exception):
+            if self._stream is not None:
+                return self._stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._stream is not None:
+                self._stream.flush()
+
+    def isatty(self) -> bool:
+        with contextlib.suppress(Exception):
+            return bool(self._stream is not None and self._stream.isatty())
+        return False
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that Python's final flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,6 +195,14 @@ def _build_parser() -> _Parser:
     presets = sub.add_parser("presets", help="list the presets", description="List the named scenarios.")
     presets.add_argument("--citations", action="store_true", help="also show each preset's sources")
 
+    scen = sub.add_parser("scenario", help="print a scenario file template, or check a scenario file",
+                          description="Print a commented scenario file with every field (--template), or check "
+                                      "a scenario file and print what it changes.")
+    scen.add_argument("file", metavar="FILE", nargs="?", help="scenario file to check (.toml or .json)")
+    scen.add_argument("--template", action="store_true",
+                      help="print every field at its healthy default with its unit and range, as TOML "
+                           "(simlib scenario --template > my_scenario.toml)")
+
     warmup = sub.add_parser("warmup", help="compile the model kernel into the per-user cache",
                             description="Compile the model kernel (and its helpers) now, into the per-user cache.")
     warmup.add_argument("--seed", action="store_true",
@@ -116,7 +230,24 @@ def _choose(kind: str, given: Sequence[str], valid: Sequence[str]) -> list[str]:
                 raise _UsageError(f"simlib figures: unknown {kind} {name!r}{hint}; valid {kind}s: {', '.join(valid)}")
             if key not in out:
                 out.append(key)
+    if not out:
+        option = {"figure": "--only", "format": "--format"}.get(kind, f"--{kind}")
+        raise _UsageError(f"simlib figures: {option} needs at least one {kind}; valid {kind}s: {', '.join(valid)}")
     return out
+
+
+def _check_output(path: Path, overwrite: bool, command: str) -> None:
+    """Refuse up front an output that exists (without --overwrite), is a link or device, or has a bad name."""
+    from simlib import ParameterError
+    from simlib._fileio import check_target
+
+    try:
+        check_target(path, overwrite=overwrite)
+    except ParameterError as exc:
+        message = _one_line(exc)
+        if "already exists" in message:
+            message = f"{path} already exists; pass --overwrite to replace it"
+        raise _InputError(f"simlib {command}: {message}") from None
 
 
 # --- progress bar --------------------------------------------------------------------------------
@@ -203,6 +334,9 @@ def _cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     style = styles[0]
     try:
         dpi = figures._check_dpi(args.dpi)
+        if style == "slide" and "png" in formats:  # every slide has the same size: check its pixels now
+            hs = figures.HOUSE_STYLES["slide"]
+            figures._check_pixels(hs.width_in, hs.height_in, dpi)
     except ValueError as exc:
         raise _UsageError(f"simlib figures: --{_one_line(exc)}") from None
     if not args.out:
@@ -210,14 +344,16 @@ def _cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     directory = _writable_directory(args.out)
     scenario = _load(args.scenario, "figures") if args.scenario else None
 
+    planned = [directory / f"{name}.{fmt}" for name in names for fmt in formats]
+    planned += [directory / f"{name}{figures.CAPTION_SUFFIX}" for name in names]
     if not args.overwrite:
-        planned = [directory / f"{name}.{fmt}" for name in names for fmt in formats]
-        planned += [directory / f"{name}{figures.CAPTION_SUFFIX}" for name in names]
-        existing = [p for p in planned if p.exists()]
+        existing = [p for p in planned if os.path.lexists(p)]
         if existing:
             more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
             raise _InputError(f"simlib figures: {existing[0]} already exists{more}; pass --overwrite to replace, "
                            "or choose another --out")
+    for path in planned:  # links and devices are never replaced, even with --overwrite
+        _check_output(path, True, "figures")
 
     from simlib import ParameterError, SimulationError
 
@@ -276,15 +412,13 @@ def _metric_value(value: object) -> str:
 
 def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import simlib
-    from simlib._fileio import atomic_write
 
     scenario = _load(args.file, "run")
     csv_path = Path(args.csv) if args.csv else None
     if csv_path is not None:
         if not csv_path.parent.is_dir():
             raise _InputError(f"simlib run: directory {str(csv_path.parent)!r} for --csv does not exist")
-        if csv_path.exists() and not args.overwrite:
-            raise _InputError(f"simlib run: {csv_path} already exists; pass --overwrite to replace it")
+        _check_output(csv_path, args.overwrite, "run")
     try:
         res = simlib.simulate(scenario)
     except (simlib.SimulationError, simlib.ParameterError) as exc:
@@ -297,16 +431,25 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         value, unit = _metric_value(getattr(metrics, name)), _metric_unit(name)
         out.write(f"  {name:<{width}}  {value:<12} {unit}".rstrip() + "\n")
     if csv_path is not None:
-        try:  # Result.to_csv writes to a path: write it beside the target, then move it into place atomically
-            with tempfile.TemporaryDirectory(prefix=".simlib-csv-", dir=csv_path.parent) as tmp_dir:
-                tmp = Path(tmp_dir) / "result.csv"
-                res.to_csv(tmp)
-                atomic_write(csv_path, lambda handle: handle.write(tmp.read_bytes()), overwrite=args.overwrite)
+        try:  # atomic: a temporary file beside the target, moved into place once complete
+            res.to_csv(csv_path, overwrite=args.overwrite)
         except simlib.ParameterError as exc:
             raise _InputError(f"simlib run: {_one_line(exc)}") from None
-        except OSError as exc:
-            raise _InputError(f"simlib run: {csv_path}: cannot write ({exc.strerror or exc})") from None
         err.write(f"wrote {csv_path} ({len(res.t)} rows)\n")
+    return EXIT_OK
+
+
+def _cmd_scenario(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.template == bool(args.file):
+        raise _UsageError("simlib scenario: give either --template or a FILE to check "
+                          "(simlib scenario --template > my_scenario.toml)")
+    if args.template:
+        from simlib.scenario_io import scenario_template
+
+        out.write(scenario_template())
+        return EXIT_OK
+    scenario = _load(args.file, "scenario")
+    out.write(f"{args.file}: valid\n{scenario.describe()}\n")
     return EXIT_OK
 
 
@@ -353,7 +496,8 @@ def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"figures": _cmd_figures, "run": _cmd_run, "presets": _cmd_presets, "warmup": _cmd_warmup}
+_COMMANDS = {"figures": _cmd_figures, "run": _cmd_run, "scenario": _cmd_scenario, "presets": _cmd_presets,
+             "warmup": _cmd_warmup}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -367,20 +511,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 on success, 1 for a bad file, directory or parameter, 2 for a command-line
-        mistake (unknown command, figure, format or style), 130 when interrupted.
+        Exit status: 0 on success, 1 for a bad file, directory or parameter or an unwritable standard
+        output, 2 for a command-line mistake (unknown command, figure, format or style), 130 when
+        interrupted (Ctrl-C), 143 on SIGTERM, 129 on SIGHUP, 141 when stdout is a closed pipe.
     """
-    out, err = sys.stdout, sys.stderr
-    for stream in (out, err):  # never fail on a terminal that cannot show "²⁺" or "µ"
+    for stream in (sys.stdout, sys.stderr):  # never fail on a terminal that cannot show "²⁺" or "µ"
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-            except (ValueError, OSError):
-                pass
+    out, err = _Stdout(sys.stdout), _Stderr(sys.stderr)
     args_list = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args_list
     args_list = [a for a in args_list if a != "--traceback"]
+    try:
+        with _termination_raises():
+            return _run(args_list, out, err, show_traceback)
+    except _Terminated as exc:  # a signal that came after the command's own handlers
+        err.write(f"simlib: stopped by {signal.Signals(exc.signum).name}; no partial file was left\n")
+        return 128 + exc.signum
+    except KeyboardInterrupt:
+        err.write("simlib: interrupted\n")
+        return 130
+
+
+def _run(args_list: list[str], out: _Stdout, err: _Stderr, show_traceback: bool) -> int:
+    """Parse the arguments and run the command; every failure becomes one line on stderr and an exit status."""
     parser = _build_parser()
     try:
         args = parser.parse_args(args_list)
@@ -388,22 +544,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             from simlib import __version__
 
             out.write(f"simlib {__version__}\n")
-            return EXIT_OK
-        if args.command is None:
-            parser.print_help(err)
-            return EXIT_USAGE
-        return _COMMANDS[args.command](args, out, err)
+            code = EXIT_OK
+        elif args.command is None:
+            parser.print_help(err)  # type: ignore[arg-type]
+            code = EXIT_USAGE
+        else:
+            code = _COMMANDS[args.command](args, out, err)  # type: ignore[arg-type]
+        out.flush()  # a full disk behind stdout shows here, while a clear message can still be given
+        return code
+    except _Terminated as exc:
+        err.write(f"simlib: stopped by {signal.Signals(exc.signum).name}; no partial file was left\n")
+        return 128 + exc.signum
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except _UsageError as exc:
         err.write(f"{exc}\n")
         return EXIT_USAGE
-    except _InputError as exc:
+    except (_InputError, _OutputError) as exc:
+        if isinstance(exc, _OutputError):
+            _silence_stdout()
         err.write(f"{exc}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # e.g. `simlib presets | head`: stop quietly
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 141
     except KeyboardInterrupt:
         err.write("simlib: interrupted\n")

@@ -54,6 +54,7 @@ import functools
 import math
 import os
 import re
+import shlex
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -64,15 +65,14 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
-from cycler import cycler
 from matplotlib import style as mpl_style
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from simlib import experiments, plotting
-from simlib._fileio import atomic_write, exists_message
+from simlib._fileio import atomic_write_set, exists_message
 from simlib.errors import ParameterError
 from simlib.metrics import CLASSIFICATIONS, Metrics
 from simlib.parameters import SCENARIO_PARAMS, scenario_param
@@ -164,13 +164,18 @@ EXPORT_RC: Mapping[str, object] = MappingProxyType({
     "svg.hashsalt": "simlib",
 })
 
-_DPI_RANGE = (10, 2400)
+#: Allowed export resolution, dots per inch. Drawing needs about 4 bytes of memory per pixel (measured:
+#: a 13.3 x 7.5 in slide used 238 MB at 300 dpi, 343 MB at 600 and 766 MB at 1200; 2.47 GB at 2400).
+_DPI_RANGE = (10, 1200)
+#: Most pixels of an exported PNG (40 megapixels, about 160 MB to draw): a slide up to 632 dpi, a
+#: handout (3.5 in wide) at any allowed dpi. Keeps an export within a learner's 1 GB (docs/classroom.md).
+MAX_EXPORT_PIXELS = 40_000_000
 _MODEL_NOTE = "Muscle Spasm Lab teaching model (simulated, not patient data)."
 _TIME_LABEL = "Time (s)"
 _FORCE_LABEL = "Force (normalised;\n1 = max. tetanus)"
 _CA_LABEL = "Free Ca²⁺ (µM)"
 #: Dash patterns that, with the colours, tell compared lines apart in grey scale too.
-_DASHES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
+_DASHES = plotting.LINE_STYLES
 
 
 def _house_style(style: str) -> HouseStyle:
@@ -193,7 +198,7 @@ def _rc(hs: HouseStyle) -> dict[str, object]:
         "lines.linewidth": hs.linewidth,
         "lines.markersize": hs.markersize,
         "axes.linewidth": max(0.6, hs.linewidth / 2.5),
-        "axes.prop_cycle": cycler(color=list(plotting.OKABE_ITO[1:] + plotting.OKABE_ITO[:1])),
+        "axes.prop_cycle": plotting.STYLE["axes.prop_cycle"],
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.grid": True,
@@ -288,13 +293,23 @@ class FigureInfo:
     presets: tuple[str, ...] = ()
     options: tuple[tuple[str, object], ...] = ()
 
-    def regenerate_command(self) -> str:
-        """Return the command line (or, with non-default options, the Python call) that redraws this figure."""
+    def regenerate_command(self, caption_file: str | None = None) -> str:
+        """Return the command line (or, with non-default options, the Python call) that redraws this figure.
+
+        Parameters
+        ----------
+        caption_file : str, optional
+            Name of the caption file, quoted as a Python string (``repr``) in the Python call or for a
+            POSIX shell (:func:`shlex.quote`) in the command line, so that any name pastes safely. The
+            placeholder ``CAPTION_FILE`` when None.
+        """
         if self.options:
             opts = "".join(f", {k}={v!r}" for k, v in self.options)
-            return (f"simlib.figures.render({self.name!r}, simlib.load_scenario(CAPTION_FILE), "
+            file = "CAPTION_FILE" if caption_file is None else repr(caption_file)
+            return (f"simlib.figures.render({self.name!r}, simlib.load_scenario({file}), "
                     f"style={self.style!r}{opts})")
-        return f"simlib figures --only {self.name} --style {self.style} --scenario CAPTION_FILE --out DIR"
+        file = "CAPTION_FILE" if caption_file is None else shlex.quote(caption_file)
+        return f"simlib figures --only {self.name} --style {self.style} --scenario {file} --out DIR"
 
 
 @dataclass(frozen=True)
@@ -652,7 +667,7 @@ def twitch_summation_tetanus(scenario: Scenario | str | None = None, *, style: s
     with mpl.rc_context(_rc(hs)):
         ax.axvspan(_STIM_AT_S, _STIM_AT_S + 1.0, color=plotting.DRIVE_SHADE, alpha=plotting.DRIVE_ALPHA, lw=0,
                    zorder=0, label="trains on", gid="drive")
-        colours = [plotting.BLACK, plotting.ORANGE, plotting.BLUE, plotting.VERMILLION, plotting.REDDISH_PURPLE]
+        colours = [plotting.BLACK, *plotting.LINE_COLOURS[:4]]
         for i, ((label, _), res) in enumerate(zip(runs, results, strict=True)):
             gid = "force:single" if i == 0 else f"force:{rates[i - 1]:g}hz"
             ax.plot(res.t, res.force, color=colours[i % len(colours)], ls=_DASHES[i % len(_DASHES)],
@@ -789,6 +804,8 @@ CLASS_STYLE: Mapping[str, tuple[str, str]] = MappingProxyType({
     "tetany": (plotting.ORANGE, "//"),
     "cramp": (plotting.VERMILLION, "xx"),
     "contracture": (plotting.REDDISH_PURPLE, "\\\\"),
+    "spasticity": (plotting.BLUE, "++"),
+    "repetitive firing": (plotting.YELLOW, "oo"),
 })
 
 
@@ -990,29 +1007,12 @@ def _has(*preset_names: str) -> bool:
     return all(name in PRESETS for name in preset_names)
 
 
-#: Spike rows of the rasters, top to bottom: (gid, tick label, legend label). "Motor nerve" rather than
-#: plotting's "Nerve command": in a cramp the spinal motoneuron fires without any command.
-_RASTER_ROWS = (
-    ("motoneuron_spikes", "Motor\nnerve", "motor nerve (from the spinal cord or stimulator)"),
-    ("ectopic_spikes", "Ectopic", "ectopic (started in the peripheral axon)"),
-    ("muscle_spikes", "Muscle", "muscle action potentials"),
-)
-_RASTER_SHORT = {"motoneuron_spikes": "motor nerve", "ectopic_spikes": "ectopic", "muscle_spikes": "muscle APs"}
-
-
 def _relabel_raster(ax: Axes, *, right: bool = False) -> None:
-    """Name the rows of a :func:`simlib.plotting.plot_spike_raster` axes and drop its legend."""
+    """Drop the legend of a :func:`simlib.plotting.plot_spike_raster` axes (one legend per figure)."""
     legend = ax.get_legend()
     if legend is not None:
         legend.remove()
-    rows = {c.get_gid(): c for c in ax.collections}
-    ticks = [float(np.mean(rows[gid].get_lineoffset())) for gid, _, _ in _RASTER_ROWS if gid in rows]
-    labels = [label.replace("\n", " ") if right else label for gid, label, _ in _RASTER_ROWS if gid in rows]
-    ax.set_yticks(ticks, labels)
     ax.set_gid("raster")
-    for gid, _, legend_label in _RASTER_ROWS:
-        if gid in rows:
-            rows[gid].set_label(legend_label)
     if right:
         ax.yaxis.tick_right()
 
@@ -1028,23 +1028,21 @@ def _raster(ax: Axes, res: Result, hs: HouseStyle) -> None:
 
 def _raster_legend(fig: Figure, ax: Axes, hs: HouseStyle, extra: Sequence[Any] = ()) -> None:
     """One legend for all rasters of a figure, below the panels."""
-    handles = [c for c in ax.collections if c.get_gid() in _RASTER_SHORT]
-    labels = [c.get_label() if hs.name == "slide" else _RASTER_SHORT[c.get_gid()] for c in handles]
-    handles.append(Patch(facecolor=plotting.DRIVE_SHADE, alpha=plotting.DRIVE_ALPHA))
-    labels.append("drive on")
-    for artist in extra:
-        handles.append(artist)
-        labels.append(artist.get_label() if hs.name == "slide" else "stretch")
-    fig.legend(handles, labels, loc="outside lower center", ncols=3, handlelength=1.2,
-               columnspacing=1.2 if hs.name == "slide" else 0.8)
+    handles = [*plotting.spike_legend_handles(), Patch(facecolor=plotting.DRIVE_SHADE, alpha=plotting.DRIVE_ALPHA,
+                                                       label="drive on"), *extra]
+    labels = [h.get_label() if hs.name == "slide" or h not in extra else "stretch" for h in handles]
+    fig.legend(handles, labels, loc="outside lower center", ncols=4 if hs.name == "slide" else 3,
+               handlelength=1.2, columnspacing=1.2 if hs.name == "slide" else 0.8)
 
 
 def _raster_force_columns(hs: HouseStyle, runs: Sequence[tuple[str, Scenario]], results: Sequence[Result],
                           gids: Sequence[str]) -> tuple[Figure, np.ndarray]:
     """One column per run: spike raster above force, each column on its own time axis."""
     n = len(runs)
-    fig, axes = _new_figure(hs, 2, n, sharex="col", sharey="row", handout_height_in=4.2,
+    # One time axis for all columns, so that durations compare by eye.
+    fig, axes = _new_figure(hs, 2, n, sharex=True, sharey="row", handout_height_in=4.2,
                             gridspec_kw={"height_ratios": [1.0, 1.6]})
+    end_s = max(float(r.t[-1]) for r in results)
     stretch = []
     with mpl.rc_context(_rc(hs)):
         for col, ((label, sc), res, gid) in enumerate(zip(runs, results, gids, strict=True)):
@@ -1052,14 +1050,13 @@ def _raster_force_columns(hs: HouseStyle, runs: Sequence[tuple[str, Scenario]], 
             _raster(ax_r, res, hs)
             _shade(ax_f, sc, label=None)
             ax_f.plot(res.t, res.force, color=plotting.BLUE, gid=gid, label=label)
-            if sc.stretch_at_s is not None:
-                for ax in (ax_r, ax_f):
-                    line = ax.axvline(sc.stretch_at_s, color=plotting.VERMILLION, ls="--", lw=hs.linewidth * 0.7,
-                                      gid="stretch", label="passive stretch")
+            line = plotting.mark_stretch(res, ax_f)  # the raster has its own (plot_spike_raster)
+            if line is not None:
+                line.set(linewidth=hs.linewidth * 0.7, label="passive stretch")
                 stretch = [line]
             ax_f.set_xlabel(_TIME_LABEL)
-            ax_f.set_xlim(float(res.t[0]), float(res.t[-1]))
-            ax_f.xaxis.set_major_locator(MaxNLocator(nbins=5 if hs.name == "slide" else 3))
+            ax_f.set_xlim(0.0, end_s)
+            ax_f.xaxis.set_major_locator(MaxNLocator(nbins=5 if hs.name == "slide" else 3, steps=[1, 2, 5, 10]))
             _force_ylim(ax_f, *(r.force for r in results))
             shown = label if hs.name == "slide" else label.split(" (")[0]
             _panel_title(ax_r, _capital(shown), hs)
@@ -1258,8 +1255,9 @@ def drug_comparison(scenario: Scenario | str | None = None, *, style: str = "sli
     Returns
     -------
     matplotlib.figure.Figure
-        Two axes: force traces (``1 + len(drugs)`` lines, gids ``force:<name>``) and grouped bars
-        (``5 * len(drugs)`` Rectangles, gids ``bar:<drug>:<stage>``).
+        ``2 + len(drugs)`` axes: one small force panel per run, stacked on one time and force scale
+        (lines ``force:<name>``; each drug panel also shows the no-drug trace, gid ``reference``),
+        and grouped bars (``5 * len(drugs)`` Rectangles, gids ``bar:<drug>:<stage>``).
     """
     hs = _house_style(style)
     base = _as_scenario(scenario)
@@ -1277,23 +1275,40 @@ def drug_comparison(scenario: Scenario | str | None = None, *, style: str = "sli
         fig, axes = _new_figure(hs, 1, 2, gridspec_kw={"width_ratios": [1.2, 1.0]})
         ax_f, ax_b = axes[0]
     else:
-        fig, axes = _new_figure(hs, 2, 1, handout_height_in=5.0)
+        fig, axes = _new_figure(hs, 2, 1, handout_height_in=5.6, gridspec_kw={"height_ratios": [1.2, 1.0]})
         ax_f, ax_b = axes[:, 0]
-    colours = (plotting.BLACK, plotting.ORANGE, plotting.SKY_BLUE, plotting.REDDISH_PURPLE, plotting.BLUISH_GREEN,
-               plotting.VERMILLION)
+    colours = (plotting.BLACK, *plotting.LINE_COLOURS)
     hatches = ("", "//", "..", "\\\\", "xx", "--")
     with mpl.rc_context(_rc(hs)):
-        _shade(ax_f, base)
+        # One small force panel per run: the drugs' traces all lie near 0 and would hide each other on one axes.
+        cells = ax_f.get_subplotspec().subgridspec(len(runs), 1)
+        ax_f.remove()
+        force_axes: list[Axes] = []
         for i, ((label, _), res) in enumerate(zip(runs, results, strict=True)):
-            key = "none" if i == 0 else drugs[i - 1]
-            ax_f.plot(res.t, res.force, color=colours[i % len(colours)], ls=_DASHES[i % len(_DASHES)],
-                      label=label, gid=f"force:{key}")
-        ax_f.set_xlabel(_TIME_LABEL)
-        ax_f.set_ylabel(_FORCE_LABEL)
+            ax = fig.add_subplot(cells[i], sharex=force_axes[0] if force_axes else None,
+                                 sharey=force_axes[0] if force_axes else None)
+            force_axes.append(ax)
+            _shade(ax, base, label=None)
+            if i:
+                ax.plot(results[0].t, results[0].force, color=plotting.BLACK, lw=hs.linewidth * 0.4, alpha=0.35,
+                        gid="reference")
+            colour = colours[i % len(colours)]
+            ax.plot(res.t, res.force, color=colour, ls=_DASHES[i % len(_DASHES)], label=label,
+                    gid=f"force:{'none' if i == 0 else drugs[i - 1]}")
+            ax.text(0.99, 0.92, f"{label}: peak {metrics[i].peak_force:.2f}", transform=ax.transAxes, ha="right",
+                    va="top", color=colour, fontsize=hs.legend_pt)
+            ax.yaxis.set_major_locator(FixedLocator([0.0, 1.0]))
+            if i < len(runs) - 1:
+                ax.tick_params(labelbottom=False)
+        ax_f = force_axes[0]
         ax_f.set_xlim(float(results[0].t[0]), float(results[0].t[-1]))
         _force_ylim(ax_f, *(r.force for r in results))
-        ax_f.legend(loc="upper right")
-        _panel_title(ax_f, "Force", hs)
+        force_axes[-1].set_xlabel(_TIME_LABEL)
+        middle = force_axes[(len(runs) - 1) // 2]
+        middle.set_ylabel("Force (1 = max. tetanus)")
+        if len(runs) % 2 == 0:  # centre the label on the stack
+            middle.yaxis.label.set_y(0.0)
+        _panel_title(ax_f, "Force (grey: no drug)", hs)
         # Horizontal bars, one group per step of the chain, read top to bottom as the signal travels.
         y = np.arange(len(_STAGES))
         height = 0.8 / max(1, len(drugs))
@@ -1328,17 +1343,28 @@ def drug_comparison(scenario: Scenario | str | None = None, *, style: str = "sli
                           if np.isfinite(p))
         changes = ", ".join(f"{k} = {_fmt(v, scenario_param(k).unit)}" for k, v in _preset_changes(drug).items())
         rows.append(f"{_DRUG_LABELS.get(drug, drug)} ({changes}): {cells}")
+    # More muscle action potentials than without the drug: the reflex loop, not the drug's own action.
+    extra = [(d, int(values[k + 1][2]), int(values[0][2])) for k, d in enumerate(drugs)
+             if values[k + 1][2] > values[0][2]]
+    more = "".join(
+        f" With {_DRUG_LABELS.get(d, d)} there are more muscle action potentials than without a drug ({n} vs {n0}): "
+        "a voluntary command passes through the spinal motoneuron, whose reflex feedback follows force (spindle "
+        "Ia excitation, tendon-organ Ib inhibition); with less force its net inhibition is weaker and it fires "
+        f"{n - n0} more impulse{'s' if n - n0 > 1 else ''}. The drug itself excites neither nerve nor muscle."
+        for d, n, n0 in extra)
     caption = (
-        f"{title}. {first}: force during {_drive_text(base)} (grey band) without a drug and with each drug. {second}: "
+        f"{title}. {first}: force during {_drive_text(base)} (grey band) without a drug (top) and with each drug "
+        f"(below it, the no-drug trace in grey), on one scale. {second}: "
         "the response at each step of the chain as % of the run without the drug (dashed line: 100 %), during "
         "the drive and 0.5 s after it: ACh quanta released per impulse, peak endplate potential, number of "
         "muscle action potentials, rise of free Ca²⁺, peak force. "
         + "".join(_DRUG_ACTION[d] + " " for d in drugs if d in _DRUG_ACTION)
-        + f"{'; '.join(rows)}. Base conditions: "
+        + f"{'; '.join(rows)}.{more} Base conditions: "
         f"{_conditions(base)}. {_MODEL_NOTE}"
     )
     alt = (
-        f"Two panels. Force against time: without a drug force peaks at {metrics[0].peak_force:.2f}; "
+        f"{len(runs)} stacked force panels against time and a bar chart. Without a drug force peaks at "
+        f"{metrics[0].peak_force:.2f}; "
         + ", ".join(f"with {_DRUG_LABELS.get(d, d)} at {x.peak_force:.2f}" for d, x in zip(drugs, metrics[1:],
                                                                                             strict=True))
         + ". Grouped bar chart of the response at five steps of the chain as percent of no drug: "
@@ -1399,7 +1425,7 @@ def temperature(scenario: Scenario | str | None = None, *, style: str = "slide",
     else:
         fig, axes = _new_figure(hs, 2, 1, handout_height_in=4.6)
         ax_t, ax_ff = axes[:, 0]
-    palette = [plotting.BLUE, plotting.SKY_BLUE, plotting.BLACK, plotting.ORANGE, plotting.VERMILLION]
+    palette = list(plotting.LINE_COLOURS)
     colours = palette if len(temps) > 3 else [plotting.BLUE, plotting.BLACK, plotting.VERMILLION]
     with mpl.rc_context(_rc(hs)):
         for i, (t, res, peaks) in enumerate(zip(temps, twitches, ff, strict=True)):
@@ -1472,8 +1498,21 @@ def _check_dpi(dpi: object) -> float:
     if isinstance(dpi, bool) or not isinstance(dpi, int | float | np.integer | np.floating) or not math.isfinite(dpi) \
             or not low <= dpi <= high:
         raise ParameterError(f"dpi must be a number between {low} and {high}; got {dpi!r} (300 is print quality, "
-                             "150 is plenty for slides)")
+                             f"150 is plenty for slides; above {high} dpi a slide needs gigabytes of memory)")
     return float(dpi)
+
+
+def _check_pixels(width_in: float, height_in: float, dpi: float) -> None:
+    """Refuse a PNG of more than MAX_EXPORT_PIXELS pixels, naming the highest dpi this figure size allows."""
+    width_px, height_px = round(width_in * dpi), round(height_in * dpi)
+    if width_px * height_px > MAX_EXPORT_PIXELS:
+        most = math.floor(math.sqrt(MAX_EXPORT_PIXELS / (width_in * height_in)))
+        raise ParameterError(
+            f"dpi {dpi:g} would make a {width_px} x {height_px} px image ({width_px * height_px / 1e6:.0f} "
+            f"megapixels, about {width_px * height_px * 4 / 1e9:.1f} GB of memory to draw); at most "
+            f"{MAX_EXPORT_PIXELS / 1e6:.0f} megapixels are allowed: use dpi <= {most} for this "
+            f"{width_in:.3g} x {height_in:.3g} in figure (or svg/pdf, which scale without pixels)"
+        )
 
 
 def _svg_accessible(svg: bytes, title: str, description: str) -> bytes:
@@ -1599,7 +1638,8 @@ def export_figure(
         Any of ``"png"`` (raster, dpi stored in the file), ``"svg"`` (text kept as text, with
         ``<title>``/``<desc>``) and ``"pdf"`` (TrueType fonts embedded as Type 42).
     dpi : float, default 300
-        Resolution (dots per inch, 10-2400) of the PNG and of any raster parts of SVG/PDF.
+        Resolution (dots per inch, 10-1200) of the PNG and of any raster parts of SVG/PDF. A PNG may have
+        at most :data:`MAX_EXPORT_PIXELS` pixels (a slide up to 632 dpi), which bounds the memory it takes.
     caption, title, alt_text : str, optional
         Caption, title and alt text; also stored in the image metadata.
     overwrite : bool, default False
@@ -1615,16 +1655,20 @@ def export_figure(
     Raises
     ------
     ParameterError
-        For an unknown format (listing the valid ones), a dpi out of range, a missing directory, an
-        existing file without `overwrite` (nothing is written then), or a failed write.
+        For an unknown format (listing the valid ones), a dpi out of range or too many pixels, a missing
+        directory, an existing file without `overwrite`, a path that exists and is not a regular file
+        (a symbolic link or device is never replaced), or a failed write (naming the file and the
+        reason, e.g. "No space left on device"). Nothing is written or changed then.
     TypeError
         If `fig` is not a matplotlib Figure or `scenario` not a Scenario.
 
     Notes
     -----
-    Each file is written to a temporary file in the same directory and moved into place with
-    :func:`os.replace` (with `overwrite`) or a hard link (without, so a file that appeared meanwhile is
-    never replaced). The caption file is TOML: a ``[scenario]`` table that :func:`simlib.load_scenario`
+    The files are written as a set, all or nothing (:func:`simlib._fileio.atomic_write_set`): each to a
+    temporary file in the same directory, and only when all were written are they moved into place,
+    with :func:`os.replace` (with `overwrite`) or a hard link (without, so a file that appeared meanwhile
+    is never replaced). A failure half way (a full disk, an interrupt) leaves no file of the set and no
+    temporary file. The caption file is TOML: a ``[scenario]`` table that :func:`simlib.load_scenario`
     reads, and header lines starting with ``#:`` holding the title, caption, alt text, file names, dpi
     and the runs, which :func:`read_caption` reads.
     """
@@ -1661,10 +1705,12 @@ def export_figure(
     alt = alt_text if alt_text is not None else (info.alt_text if info else "")
     sc = scenario if scenario is not None else (info.scenario if info else None)
 
+    if "png" in fmts:
+        _check_pixels(*fig.get_size_inches(), dpi_value)
     targets = [base.with_name(f"{base.name}.{fmt}") for fmt in fmts]
     caption_path = base.with_name(base.name + CAPTION_SUFFIX)
     if not overwrite:
-        existing = [p for p in (*targets, caption_path) if p.exists()]
+        existing = [p for p in (*targets, caption_path) if os.path.lexists(p)]
         if existing:
             more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
             raise ParameterError(exists_message(existing[0]).replace(" already exists", f" already exists{more}"))
@@ -1683,14 +1729,16 @@ def export_figure(
             meta["presets"] = list(info.presets)
         for key, value in info.settings:
             meta[key] = value
-        meta["regenerate"] = info.regenerate_command().replace("CAPTION_FILE", caption_path.name)
+        meta["regenerate"] = info.regenerate_command(caption_path.name)
     runs = info.runs if info is not None and sc == info.scenario else ()
     text = _caption_toml(meta, runs, sc)
 
-    for fmt, target in zip(fmts, targets, strict=True):
-        atomic_write(target, lambda h, fmt=fmt: _save_image(fig, h, fmt, dpi_value, title_text, caption_text, alt),
-                     overwrite=overwrite)
-    atomic_write(caption_path, lambda h: h.write(text.encode("utf-8")), overwrite=overwrite)
+    items: list[tuple[Path, Callable[[Any], object]]] = [
+        (target, lambda h, fmt=fmt: _save_image(fig, h, fmt, dpi_value, title_text, caption_text, alt))
+        for fmt, target in zip(fmts, targets, strict=True)
+    ]
+    items.append((caption_path, lambda h: h.write(text.encode("utf-8"))))
+    atomic_write_set(items, overwrite=overwrite)
     return (*targets, caption_path)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
+from simlib._fileio import atomic_write
 from simlib.chain import STATE_NAMES, STATE_UNITS
 from simlib.errors import ParameterError
 from simlib.scenario import Scenario
@@ -123,8 +126,8 @@ class Result:
 
         return compute_metrics(self)
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write the time series to CSV with units in the column headers.
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
+        """Write the time series to CSV with units in the column headers, atomically.
 
         Columns: time, force, then every model state (:data:`simlib.chain.STATE_NAMES`), with free
         myoplasmic Ca²⁺ (``ca_i``) just before the model's total Ca²⁺ (``ca_total``).
@@ -132,15 +135,42 @@ class Result:
         Parameters
         ----------
         path : str or os.PathLike
-            Output file; overwritten if present.
+            Output file; its directory must exist. An existing regular file is replaced (unless
+            `overwrite` is False); a symbolic link or device is never replaced.
+        overwrite : bool, keyword-only
+            Replace an existing file (default True); with False an existing file is an error.
+
+        Raises
+        ------
+        ParameterError
+            If the file cannot be written (the message names the file and the reason, e.g. "No space
+            left on device"), its directory does not exist, it is not a regular file, or it exists and
+            `overwrite` is False. The previous file, if any, is then unchanged.
+
+        Notes
+        -----
+        The rows go to a temporary file beside the target (``.simlib-tmp-*``), which is moved into
+        place only once complete (:func:`simlib._fileio.atomic_write`): a full disk or an interrupt
+        never leaves a truncated file or destroys the previous one.
         """
+        try:
+            target = Path(os.fspath(path))
+        except TypeError:
+            raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__}") from None
+        atomic_write(target, self._write_csv, overwrite=overwrite)
+
+    def _write_csv(self, handle: BinaryIO) -> None:
         columns = {"t (s)": self.t, "force (normalised)": self.force}
         for name, unit in zip(STATE_NAMES, STATE_UNITS, strict=True):
             if name == "ca_total":  # the model's state; free Ca²⁺ (what indicators measure) goes with it
                 columns["ca_i (µM)"] = self.ca_i
             if name != "force":
                 columns[f"{name} ({unit})" if unit else f"{name} (fraction)"] = self.state(name)
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        try:
+            writer = csv.writer(text)
             writer.writerow(columns)
             writer.writerows(zip(*(np.round(col, 9) for col in columns.values()), strict=True))
+            text.flush()
+        finally:
+            text.detach()  # the caller flushes, syncs and closes the binary file

@@ -4,8 +4,10 @@ File format
 -----------
 A flat table of Scenario fields, either at the top level or inside a ``[scenario]`` table (both are
 accepted when reading; :func:`save_scenario` writes the ``[scenario]`` form). Fields left out take
-their healthy defaults. TOML has no null, so an unset ``stretch_at_s`` is simply omitted; JSON writes
-it as ``null``.
+their healthy defaults, but a file must set at least one: an empty file is far more often a failed save
+than a choice, so it is refused rather than read as the healthy defaults. TOML has no null, so an unset
+``stretch_at_s`` is simply omitted; JSON writes it as ``null``. ``simlib scenario --template`` prints a
+file with every field, its unit and range (:func:`scenario_template`).
 
 .. code-block:: toml
 
@@ -19,28 +21,36 @@ it as ``null``.
 
     {"scenario": {"drive": "stimulation", "rate_hz": 50.0, "ca_mM": 0.75, "stretch_at_s": null}}
 
-Files are parsed as data only (``tomllib`` / ``json``; nothing is evaluated or unpickled). Every
-problem -- unknown extension, missing file, malformed content (with its line number), unknown or
-invalid fields -- raises :class:`~simlib.errors.ParameterError` naming the file.
+Files are parsed as data only (``tomllib`` / ``json``; nothing is evaluated or unpickled). Only a
+regular file of at most :data:`MAX_FILE_BYTES` is read (a FIFO, a device such as ``/dev/zero`` or a
+huge file could hang the reader or exhaust its memory). Every problem -- unknown extension, missing
+file, not a regular file, too large, malformed content (with its line number), nesting too deep,
+unknown or invalid fields -- raises :class:`~simlib.errors.ParameterError` naming the file, with a
+message of bounded length.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from simlib._fileio import atomic_write, exists_message
+from simlib._fileio import atomic_write, os_reason
 from simlib.errors import ParameterError
 from simlib.parameters import SCENARIO_PARAMS
 from simlib.scenario import Scenario
 
-__all__ = ["SUFFIXES", "load_scenario", "save_scenario"]
+__all__ = ["MAX_FILE_BYTES", "SUFFIXES", "load_scenario", "save_scenario", "scenario_template"]
 
 #: Supported file extensions (compared case-insensitively).
 SUFFIXES: tuple[str, ...] = (".toml", ".json")
+#: Largest scenario file read, in bytes (64 KiB). A saved scenario is about 2 KB (every field with its
+#: comment) and a caption file about 6 KB; the limit keeps a wrong file from costing memory and time.
+MAX_FILE_BYTES = 64 * 1024
 
 _TABLE = "scenario"
 
@@ -90,14 +100,62 @@ def _parse(text: str, fmt: str, path: Path) -> Any:
         except tomllib.TOMLDecodeError as exc:
             # tomllib's message ends in "(at line N, column M)" or "(at end of document)".
             raise ParameterError(f"{path}: malformed TOML: {exc}") from exc
+        except RecursionError:
+            raise ParameterError(f"{path}: malformed TOML: arrays or tables nested too deeply") from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise ParameterError(f"{path}: malformed TOML: {_short(str(exc))}") from None
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
         raise ParameterError(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
-    except ValueError as exc:  # duplicate keys
-        raise ParameterError(f"{path}: malformed JSON: {exc}") from exc
+    except RecursionError:
+        raise ParameterError(f"{path}: malformed JSON: arrays or objects nested too deeply") from None
+    except ValueError as exc:  # duplicate keys, an integer of more than 4300 digits
+        raise ParameterError(f"{path}: malformed JSON: {_short(str(exc))}") from exc
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _read(file: Path) -> bytes:
+    """Read a scenario file: a regular file of at most MAX_FILE_BYTES, never blocking on a FIFO or device."""
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once (it is refused below) instead of waiting for a writer.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) |
+                     getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise ParameterError(f"{file}: scenario file not found (working directory: {Path.cwd()})") from None
+    except IsADirectoryError:
+        raise ParameterError(f"{file}: is a directory, not a scenario file") from None
+    except OSError as exc:
+        raise ParameterError(f"{file}: cannot read scenario file ({os_reason(exc)})") from exc
+    except ValueError as exc:  # embedded NUL character
+        raise ParameterError(f"{file}: not a valid file name ({exc})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ParameterError(f"{file}: is a directory, not a scenario file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ParameterError(f"{file}: not a regular file (a device, FIFO or socket); a scenario file must "
+                                 "be an ordinary .toml or .json file")
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:  # read at most one byte more than allowed (the file may grow)
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise ParameterError(f"{file}: too large for a scenario file (more than {MAX_FILE_BYTES // 1024} KiB; "
+                                 "a scenario is about 2 KB): is this the right file?")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ParameterError(f"{file}: cannot read scenario file ({os_reason(exc)})") from exc
+    finally:
+        os.close(fd)
 
 
 def _fields_of(data: Any, fmt: str, path: Path) -> dict[str, Any]:
@@ -120,8 +178,16 @@ def _fields_of(data: Any, fmt: str, path: Path) -> dict[str, Any]:
                 f"{path}: put every field inside {table}; found {', '.join(repr(k) for k in others)} "
                 "outside it"
             )
-        return inner
+        data = inner
+    if not data:
+        raise ParameterError(_no_fields(path, "contains no scenario fields"))
     return data
+
+
+def _no_fields(path: Path, what: str) -> str:
+    return (f"{path}: {what} (an empty file is more often a failed save than a choice); to use the healthy "
+            "defaults, set at least one field, e.g. drive = \"voluntary\" ('simlib scenario --template' "
+            "prints every field)")
 
 
 # -- TOML writer (flat scalars only) -------------------------------------------------------------------
@@ -177,6 +243,44 @@ def _to_toml(scenario: Scenario) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _wrapped_comment(text: str, width: int = 100) -> list[str]:
+    return textwrap.wrap(_toml_comment(text), width=width, initial_indent="# ", subsequent_indent="#   ")
+
+
+def scenario_template() -> str:
+    """Return a commented example scenario file (TOML) with every field at its healthy default.
+
+    Each field is preceded by comments giving its meaning, unit and allowed range (from
+    :data:`simlib.parameters.SCENARIO_PARAMS`) and a hint; the optional ``stretch_at_s`` is left
+    commented out (no stretch). ``simlib scenario --template > my_scenario.toml`` writes it;
+    :func:`load_scenario` reads it back as ``Scenario()``.
+
+    Returns
+    -------
+    str
+        The file's text.
+    """
+    lines = [
+        "# Muscle Spasm Lab scenario (simlib). Written by: simlib scenario --template",
+        "# Every field is shown at its healthy default. Change what your experiment needs and delete or keep",
+        "# the rest (a field left out takes its default). Then run it:  simlib run my_scenario.toml",
+        "# or load it in Python:  simlib.load_scenario('my_scenario.toml').",
+        "# Rule across fields: drive_start_s must be earlier than duration_s.",
+        "",
+        f"[{_TABLE}]",
+    ]
+    for param in SCENARIO_PARAMS:
+        unit = f"unit: {param.unit}; " if param.unit else "dimensionless; " if not param.is_text else ""
+        lines.append("")
+        lines += _wrapped_comment(f"{param.name}: {param.meaning}.")
+        lines += _wrapped_comment(f"{unit}allowed: {param.range_text()}. {param.hint}".rstrip())
+        if param.default is None:  # TOML has no None: the field is left out; an example value is shown
+            lines.append(f"# {_toml_key(param.name)} = 1.0  # delete the first '#' to set it; left out means None")
+        else:
+            lines.append(f"{_toml_key(param.name)} = {_toml_value(param.default)}")
+    return "\n".join(lines) + "\n"
+
+
 def _to_json(scenario: Scenario) -> str:
     return json.dumps({_TABLE: scenario.to_dict()}, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -200,24 +304,21 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     Raises
     ------
     ParameterError
-        If the extension is not ``.toml``/``.json``, the file is missing or unreadable, its content
-        is malformed (the message gives the line), is not a table of fields, or has unknown names or
-        invalid values. Every message starts with the file path.
+        If the extension is not ``.toml``/``.json``; the file is missing, unreadable, not a regular file
+        or larger than :data:`MAX_FILE_BYTES`; its content is malformed (the message gives the line),
+        nested too deeply, not a table of fields or sets no field at all (an empty file); or it has
+        unknown names (at most five are listed) or invalid values. Every message starts with the file
+        path.
     """
     file = _as_path(path)
     fmt = _format_of(file)
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise ParameterError(f"{file}: scenario file not found (working directory: {Path.cwd()})") from None
-    except IsADirectoryError:
-        raise ParameterError(f"{file}: is a directory, not a scenario file") from None
-    except OSError as exc:
-        raise ParameterError(f"{file}: cannot read scenario file ({exc.strerror or exc})") from exc
+    raw = _read(file)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParameterError(f"{file}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
+    if not text.strip():
+        raise ParameterError(_no_fields(file, "is empty" if not text else "holds only white space"))
     fields = _fields_of(_parse(text, fmt, file), fmt, file)
     return Scenario.from_dict(fields, source=str(file))
 
@@ -243,8 +344,10 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], *, overwrite
     TypeError
         If `scenario` is not a :class:`Scenario`.
     ParameterError
-        If the extension is unsupported, the file exists and `overwrite` is False, the directory does
-        not exist, or the file cannot be written.
+        If the extension is unsupported, the file exists and `overwrite` is False, the path exists and
+        is not a regular file (a symbolic link or device is never replaced), the directory does not
+        exist, or the file cannot be written (the message names the file and the reason, e.g. "No
+        space left on device"; the previous file is then unchanged).
 
     Notes
     -----
@@ -258,9 +361,4 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], *, overwrite
     file = _as_path(path)
     fmt = _format_of(file)
     text = _to_toml(scenario) if fmt == "toml" else _to_json(scenario)
-    if file.exists() and not overwrite:
-        raise ParameterError(exists_message(file))
-    directory = file.parent
-    if not directory.is_dir():
-        raise ParameterError(f"{file}: directory {str(directory)!r} does not exist")
     atomic_write(file, lambda handle: handle.write(text.encode("utf-8")), overwrite=overwrite)

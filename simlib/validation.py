@@ -25,12 +25,37 @@ from simlib.errors import ParameterError
 from simlib.parameters import Param
 
 __all__ = [
+    "MAX_SAMPLES",
+    "OUTPUT_DT",
+    "check_output_dt",
     "check_value",
     "describe_value",
     "invalid_value_message",
     "suggest_names",
     "unknown_name_message",
 ]
+
+
+#: Names and words longer than this get no "did you mean" suggestion (difflib's cost grows with the
+#: square of the length: a 100 MB value once took 13 s and 3.7 GB).
+_SUGGEST_MAX_CHARS = 100
+
+#: Most samples one :func:`simlib.simulate` run may return (``duration_s / output_dt_s + 1``). Every
+#: sample holds all 24 model states plus the derived series: measured 225 bytes per sample (a 10 s run
+#: at ``output_dt_s=1e-5``, 1,000,001 samples, raised the peak memory of the process by 215 MB; 20 s,
+#: by 429 MB). One million intervals (10 s at the finest interval, 1e-5 s) keeps one run under about
+#: 0.25 GB, so a learner's kernel stays within the 1 GB per learner that docs/classroom.md recommends;
+#: a 60 s run at 1e-5 s (6 million samples, 1.5 GB) is refused. Lessons use 1e-3 to 1e-4 s: at most
+#: 600,001 samples for the longest run.
+MAX_SAMPLES = 1_000_001
+#: Measured memory per returned sample, bytes (see :data:`MAX_SAMPLES`).
+_BYTES_PER_SAMPLE = 225
+
+#: Metadata of :func:`simlib.simulate`'s sampling interval (not a Scenario field).
+OUTPUT_DT = Param(
+    "output_dt_s", 0.001, "s", "output sampling interval", "design choice", 1e-5, 0.01,
+    hint="Use 0.001 (1 ms) for lessons and 0.0001 to resolve action potentials.",
+)
 
 
 def _safe_repr(value: object) -> str:
@@ -106,7 +131,7 @@ def invalid_value_message(param: Param, value: object, *, suggestion: str = "") 
 def _closest_choice(word: str, choices: tuple[str, ...]) -> str | None:
     """Closest allowed word to ``word``: same letters in another case, a prefix, or a near spelling."""
     lowered = word.strip().lower()
-    if not lowered:
+    if not lowered or len(lowered) > _SUGGEST_MAX_CHARS:
         return None
     for choice in choices:
         if choice.lower() == lowered:
@@ -118,6 +143,12 @@ def _closest_choice(word: str, choices: tuple[str, ...]) -> str | None:
     if close:
         return next(c for c in choices if c.lower() == close[0])
     return None
+
+
+def _is_short_float(value: object) -> bool:
+    """Tell whether ``value`` is a numpy float of lower precision than Python's float (float16, float32)."""
+    dtype = getattr(value, "dtype", None)
+    return getattr(dtype, "kind", "") == "f" and getattr(dtype, "itemsize", 8) < 8
 
 
 def check_value(param: Param, value: object) -> float | str | None:
@@ -135,6 +166,15 @@ def check_value(param: Param, value: object) -> float | str | None:
     float, str or None
         A number as a Python ``float`` (ints and numpy scalars are converted), a text value
         unchanged, or ``None`` for an optional parameter that is not set.
+
+    Notes
+    -----
+    A float of lower precision than Python's (``numpy.float32``, ``numpy.float16``) is read as the
+    shortest decimal that rounds to it, i.e. the value that was typed: ``np.float32(0.001)`` is
+    0.001, not its binary value 0.0010000000474974513, and ``np.float32(0.01)`` is 0.01, not
+    0.009999999776482582, which lies outside a range that starts at 0.01. Comparing in float64 with a
+    tolerance instead would accept values just outside the range and store them; this keeps every
+    stored value inside it.
 
     Raises
     ------
@@ -161,7 +201,7 @@ def check_value(param: Param, value: object) -> float | str | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterError(invalid_value_message(param, value))
     try:
-        number = float(value)
+        number = float(str(value)) if _is_short_float(value) else float(value)
     except (OverflowError, ValueError, TypeError):
         raise ParameterError(invalid_value_message(param, value)) from None
     if (
@@ -188,7 +228,7 @@ def suggest_names(name: object, valid: Iterable[str], *, n: int = 3) -> list[str
     n : int, optional
         At most this many suggestions.
     """
-    if not isinstance(name, str):
+    if not isinstance(name, str) or len(name) > _SUGGEST_MAX_CHARS:
         return []
     valid = list(valid)
     by_lower = {v.lower(): v for v in valid}
@@ -220,10 +260,47 @@ def unknown_name_message(name: object, valid: Iterable[str], *, kind: str = "Sce
         ``'xyz' is not a Scenario field; valid names are: drive, rate_hz, ...``.
     """
     valid = list(valid)
-    shown = repr(name) if isinstance(name, str) else describe_value(name, numeric=False)
+    shown = _safe_repr(name) if isinstance(name, str) else describe_value(name, numeric=False)
     matches = suggest_names(name, valid)
     if matches:
         quoted = [repr(m) for m in matches]
         alternatives = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
         return f"{shown} is not a {kind}; did you mean {alternatives}?"
     return f"{shown} is not a {kind}; valid names are: {', '.join(valid)}."
+
+
+def check_output_dt(output_dt_s: object, duration_s: float) -> float:
+    """Validate :func:`simlib.simulate`'s sampling interval, and the number of samples it implies.
+
+    Parameters
+    ----------
+    output_dt_s : float
+        Sampling interval of the returned time series, s (1e-5 to 0.01).
+    duration_s : float
+        The scenario's total simulated time, s.
+
+    Returns
+    -------
+    float
+        ``output_dt_s`` as a Python float (see :func:`check_value` for float32 values).
+
+    Raises
+    ------
+    ParameterError
+        If ``output_dt_s`` is not a number in its range, or the run would return more than
+        :data:`MAX_SAMPLES` samples (the message gives the memory it would take and the shortest
+        interval allowed for this duration).
+    """
+    dt_s = check_value(OUTPUT_DT, output_dt_s)
+    assert isinstance(dt_s, float)
+    samples = math.floor(duration_s / dt_s * (1 + 1e-12)) + 1
+    if samples > MAX_SAMPLES:
+        exponent = math.floor(math.log10(duration_s / (MAX_SAMPLES - 1))) - 1
+        shortest = math.ceil(duration_s / (MAX_SAMPLES - 1) / 10.0**exponent * (1 - 1e-9)) * 10.0**exponent
+        raise ParameterError(
+            f"'output_dt_s'={dt_s:g} s for a {duration_s:g} s run would return {samples:,} samples (about "
+            f"{samples * _BYTES_PER_SAMPLE / 1e9:.1f} GB of memory); at most {MAX_SAMPLES:,} samples are "
+            f"allowed (about {MAX_SAMPLES * _BYTES_PER_SAMPLE / 1e9:.2f} GB). Use output_dt_s >= {shortest:.2g} s "
+            "for this duration, or a shorter duration_s."
+        )
+    return dt_s

@@ -101,7 +101,7 @@ def test_figures_list(capsys):
         (["--format", "gif"], ["unknown format 'gif'", "valid formats: png, svg, pdf"]),
         (["--style", "poster"], ["unknown style 'poster'", "valid styles: slide, handout"]),
         (["--style", "slide,handout"], ["--style takes one of: slide, handout"]),
-        (["--dpi", "0"], ["--dpi must be a number between 10 and 2400"]),
+        (["--dpi", "0"], ["--dpi must be a number between 10 and 1200"]),
         (["--dpi", "lots"], ["invalid float value: 'lots'"]),
     ],
     ids=["figure", "figure-typo", "format", "style", "two-styles", "dpi-range", "dpi-text"],

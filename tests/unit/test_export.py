@@ -183,10 +183,91 @@ def test_unknown_formats_list_the_valid_ones(fig, tmp_path, formats):
         figures.export_figure(fig, tmp_path / "f", formats=formats)
 
 
-@pytest.mark.parametrize("dpi", [0, 5, 5000, float("nan"), "300", True])
+@pytest.mark.parametrize("dpi", [0, 5, 1201, 2400, 5000, float("nan"), "300", True])
 def test_dpi_out_of_range(fig, tmp_path, dpi):
-    with pytest.raises(simlib.ParameterError, match="dpi must be a number between 10 and 2400"):
+    with pytest.raises(simlib.ParameterError, match="dpi must be a number between 10 and 1200.*memory"):
         figures.export_figure(fig, tmp_path / "f", dpi=dpi)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_too_many_pixels_are_refused_before_drawing(tmp_path):
+    # Audit D14: --dpi 2400 took 2.47 GB. A slide at 1200 dpi would be 144 megapixels (766 MB measured).
+    slide = Figure(figsize=(13.333, 7.5))
+    with pytest.raises(simlib.ParameterError) as info:
+        figures.export_figure(slide, tmp_path / "f", dpi=1200)
+    message = str(info.value)
+    assert "16000 x 9000 px image (144 megapixels" in message and "GB of memory" in message
+    assert "use dpi <= 632" in message
+    assert list(tmp_path.iterdir()) == []
+    figures.export_figure(slide, tmp_path / "f", formats=("svg",), dpi=1200)  # no pixels: allowed
+    figures.export_figure(Figure(figsize=(3.5, 6.2)), tmp_path / "handout", dpi=1200)  # 31 megapixels
+
+
+def test_a_failure_half_way_leaves_no_file_of_the_set(fig, tmp_path, monkeypatch):
+    # Audit D10: a full disk during png+svg+pdf left chain.png alone, which then blocked the retry.
+    real = figures._save_image
+
+    def fails_on_svg(fig_, handle, fmt, *args):
+        if fmt == "svg":
+            raise OSError(28, "No space left on device")
+        real(fig_, handle, fmt, *args)
+
+    monkeypatch.setattr(figures, "_save_image", fails_on_svg)
+    with pytest.raises(simlib.ParameterError, match=r"f\.svg: cannot write \(No space left on device\)"):
+        figures.export_figure(fig, tmp_path / "f", formats=("png", "svg", "pdf"), dpi=40)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(figures, "_save_image", real)
+    written = figures.export_figure(fig, tmp_path / "f", formats=("png", "svg", "pdf"), dpi=40)  # the retry works
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+
+
+def test_a_failed_overwrite_keeps_the_previous_set(fig, tmp_path, monkeypatch):
+    first = figures.export_figure(fig, tmp_path / "f", formats=("png", "pdf"), dpi=40)
+    before = {p: p.read_bytes() for p in first}
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(simlib.ParameterError, match="No space left on device"):
+        figures.export_figure(fig, tmp_path / "f", formats=("png", "pdf"), dpi=50, overwrite=True)
+    assert {p: p.read_bytes() for p in first} == before
+    assert _no_temporaries(tmp_path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links and device nodes")
+def test_overwrite_never_replaces_a_link(fig, tmp_path):
+    # Audit D11: --overwrite turned a symbolic link into a regular file.
+    real = tmp_path / "real.png"
+    real.write_bytes(b"not replaced")
+    (tmp_path / "f.png").symlink_to(real)
+    with pytest.raises(simlib.ParameterError, match="f.png: is a symbolic link, not a regular file"):
+        figures.export_figure(fig, tmp_path / "f", dpi=40, overwrite=True)
+    assert (tmp_path / "f.png").is_symlink() and real.read_bytes() == b"not replaced"
+    assert not (tmp_path / "f.caption.toml").exists()
+
+
+@pytest.mark.parametrize("name", ["my map; touch PWN", "cap $(id)", "it's here", "plain"])
+def test_regenerate_line_quotes_the_caption_file_name(tmp_path, name):
+    # Audit D16: the caption file's name was embedded unquoted in the shell and Python forms.
+    import ast
+    import shlex
+
+    fig = figures.render("twitch_summation_tetanus", style="handout")
+    (png, caption) = figures.export_figure(fig, tmp_path / name, dpi=20)
+    command = figures.read_caption(caption)["regenerate"]
+    words = shlex.split(command)
+    assert words[words.index("--scenario") + 1] == caption.name
+    info = figures.figure_info(fig)
+    python_form = dataclasses_replace_options(info).regenerate_command(caption.name)
+    call = ast.parse(python_form, mode="eval").body
+    assert ast.literal_eval(call.args[1].args[0]) == caption.name
+
+
+def dataclasses_replace_options(info):
+    import dataclasses
+
+    return dataclasses.replace(info, options=(("n_rate", 4),))
 
 
 def test_extension_in_path(fig, tmp_path):

@@ -330,10 +330,77 @@ def test_unknown_name_message_handles_non_strings():
     assert unknown_name_message(3, ["a"]).startswith("3 (int) is not a Scenario field")
 
 
-def test_constructor_unknown_keyword_is_type_error():
-    # Plain construction keeps the standard Python behaviour; replace/from_dict give suggestions.
-    with pytest.raises(TypeError):
-        Scenario(rate=3)  # type: ignore[call-arg]
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Scenario(rate=3),  # type: ignore[call-arg]
+        lambda: dataclasses.replace(Scenario(), rate=1),
+        lambda: Scenario().replace(rate=1),
+        lambda: Scenario.from_dict({"rate": 1}),
+    ],
+    ids=["constructor", "dataclasses.replace", "replace", "from_dict"],
+)
+def test_unknown_keyword_is_parameter_error_with_suggestion(make):
+    # Reliability audit D15: Scenario(rate=10) and dataclasses.replace(sc, rate=1) gave a bare TypeError.
+    with pytest.raises(ParameterError, match=r"^'rate' is not a Scenario field; did you mean 'rate_hz'\?$"):
+        make()
+
+
+def test_unknown_names_are_listed_at_most_five_times():
+    # Audit D7: 200,000 unknown keys gave a 56 MB message; now five are named and the rest counted.
+    names = {f"unknown_{i}": 1 for i in range(9_317)}
+    with pytest.raises(ParameterError) as info:
+        Scenario(**names)
+    message = str(info.value)
+    assert message.count("is not a Scenario field") == 5
+    assert message.endswith("(and 9,312 more unknown names)")
+    assert len(message) < 2_000
+
+
+def test_a_huge_unknown_name_gets_no_suggestion_and_a_short_message():
+    with pytest.raises(ParameterError) as info:
+        Scenario.from_dict({"x" * 10_000_000: 1})
+    assert len(str(info.value)) < 1_000
+
+
+def test_signature_shows_the_fields():
+    import inspect
+
+    assert list(inspect.signature(Scenario).parameters) == list(Scenario.field_names())
+
+
+def test_positional_arguments_still_work_and_copies_are_equal():
+    import copy
+
+    sc = Scenario("stimulation", 50.0)
+    assert sc == Scenario(drive="stimulation", rate_hz=50.0)
+    assert pickle.loads(pickle.dumps(sc)) == sc and copy.deepcopy(sc) == sc
+    assert dataclasses.replace(sc, ca_mM=0.8) == sc.replace(ca_mM=0.8)
+
+
+@pytest.mark.parametrize("name", ["duration_s", "ca_mM", "rate_hz", "drive_s", "ryr_block", "k_mM"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_low_precision_floats_at_the_range_ends_are_accepted_as_typed(name, dtype):
+    # Audit D15: np.float32(0.001) was refused as out of range. A float32 or float16 is read as the shortest
+    # decimal that rounds to it, so np.float32(0.01) is 0.01 (its binary value 0.00999999977... is below the range).
+    param = next(p for p in SCENARIO_PARAMS if p.name == name)
+    for bound in (param.low, param.high):
+        value = dtype(bound)
+        if float(str(value)) != bound:  # float16 cannot hold every bound's decimal; that is a different number
+            continue
+        changes = {name: value}
+        if name == "duration_s":
+            changes["drive_start_s"] = 0.0
+        sc = Scenario(**changes)
+        assert getattr(sc, name) == bound and type(getattr(sc, name)) is float
+
+
+def test_float32_in_range_is_stored_as_the_typed_decimal():
+    assert Scenario(ca_mM=np.float32(0.8)).ca_mM == 0.8
+    with pytest.raises(ParameterError, match="'ca_mM' must be between 0.3 and 4 mM"):
+        Scenario(ca_mM=np.float32(0.29))
+    with pytest.raises(ParameterError):
+        Scenario(ca_mM=np.float32("inf"))
 
 
 # -- immutability, equality, replace, dict conversion --------------------------------------------------
