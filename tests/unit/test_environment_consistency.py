@@ -104,3 +104,15 @@ def test_pre_commit_ruff_matches_the_pinned_ruff():
     (ruff,) = [hook for hook in hooks if hook["id"] == "ruff"]
     (dep,) = ruff["additional_dependencies"]
     assert dep == f"ruff=={_constraints()['ruff']}"
+
+
+def test_constraints_pin_the_build_backend_for_the_offline_wheelhouse():
+    # `make wheelhouse` downloads the build backend at these pins; without it an offline install
+    # stops at "Could not find a version that satisfies the requirement setuptools>=77".
+    pins = _constraints()
+    for line in _pyproject()["build-system"]["requires"]:
+        req = Requirement(line)
+        name = canonicalize_name(req.name)
+        assert name in pins, f"requirements/constraints.txt does not pin the build backend {req.name}"
+        assert pins[name] in req.specifier, f"{name}=={pins[name]} does not satisfy {line!r}"
+    assert "wheel" in pins
