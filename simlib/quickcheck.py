@@ -401,7 +401,7 @@ class QuickCheck(ipw.VBox):
 
     def _show(self, text: str, colour: str) -> None:
         self._result_text = text
-        self.feedback.value = (f'<div role="status" aria-live="polite" style="color:{colour}">'
+        self.feedback.value = (f'<div role="status" aria-live="polite" style="color:{colour};line-height:1.45">'
                                f"{html.escape(text)}</div>")
 
     def _answer_text(self) -> str:
