@@ -234,8 +234,26 @@ def write_startup(ipython_dir: Path) -> Path:
     return startup
 
 
+def snapshot(rev: str) -> Path:
+    """Export ``simlib/``, ``notebooks/`` and ``share/`` of git revision ``rev`` to a fixed folder.
+
+    Measuring a commit instead of the working tree keeps a series of runs comparable while others
+    edit the shared checkout. The folder (``$TMPDIR/msl-bench-snapshot-<sha>``) is reused, so the
+    model is compiled for it once.
+    """
+    sha = subprocess.run(["git", "rev-parse", "--short=12", rev], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    dest = Path(tempfile.gettempdir()) / f"msl-bench-snapshot-{sha}"
+    if not (dest / "simlib" / "__init__.py").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "simlib", "notebooks", "share"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
 @contextmanager
-def server(kind: str, variant: str = "", workdir: Path | None = None) -> Iterator[Server]:
+def server(kind: str, variant: str = "", workdir: Path | None = None, source: Path | None = None) -> Iterator[Server]:
     """Start JupyterLab (``kind="lab"``) or Voilà (``"voila"``) on 127.0.0.1 for the notebooks' copy.
 
     Parameters
@@ -245,12 +263,23 @@ def server(kind: str, variant: str = "", workdir: Path | None = None) -> Iterato
         ``MSL_BENCH_VARIANT`` of the kernels (see :mod:`_kernel_probe`); empty for simlib as it is.
     workdir : Path, optional
         Where the copy and the private folders go; a temporary folder (removed after) by default.
+    source : Path, optional
+        A :func:`snapshot`: its simlib (first on the kernels' ``PYTHONPATH``), notebooks and Voilà
+        template are served instead of the working tree's.
     """
     e2e = _e2e()
+    share = (source or ROOT) / "share" / "jupyter"
     with tempfile.TemporaryDirectory(prefix=f"msl-bench-{kind}-") as tmp:
         home = Path(workdir or tmp)
-        root = e2e.copy_notebooks(home / "notebooks")
+        saved = e2e.NOTEBOOKS
+        e2e.NOTEBOOKS = (source or ROOT) / "notebooks"
+        try:
+            root = e2e.copy_notebooks(home / "notebooks")
+        finally:
+            e2e.NOTEBOOKS = saved
         env = e2e.isolated_env(home / "home")
+        if source is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
         write_startup(Path(env["IPYTHONDIR"]))
         probe_log = home / "probe.jsonl"
         probe_log.touch()
@@ -269,8 +298,7 @@ def server(kind: str, variant: str = "", workdir: Path | None = None) -> Iterato
         elif kind == "voila":
             cmd = [e2e.venv_bin("voila"), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
                    "--Voila.port_retries=0", f"--template={VOILA_TEMPLATE}", str(root)]
-            env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
-                                                                env.get("JUPYTER_PATH")]))
+            env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(share), env.get("JUPYTER_PATH")]))
             ready = f"http://127.0.0.1:{port}/voila/static/"
         else:
             raise ValueError(f"kind must be 'lab' or 'voila'; got {kind!r}")

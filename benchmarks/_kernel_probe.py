@@ -27,6 +27,8 @@ comma-separated ``key=value`` pairs:
 ``eager=1``
     ipympl: draw in the kernel at once instead of ``draw_idle`` (which asks the browser to request
     the draw, one more round trip).
+``labeller=0``
+    Leave out the explorer's :class:`simlib.a11y.SliderLabeller` (its page-side observer).
 
 Nothing here changes a model number: only how and when the figure reaches the browser.
 """
@@ -59,7 +61,7 @@ def parse_variant(text: str) -> dict[str, str]:
     ValueError
         If a pair has no ``=`` or an unknown key.
     """
-    known = {"canvas", "fmt", "dpi", "blit", "diffpng", "eager"}
+    known = {"canvas", "fmt", "dpi", "blit", "diffpng", "eager", "labeller"}
     out: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, value = part.partition("=")
@@ -147,9 +149,15 @@ def install() -> None:
     widgets.Explorer._apply = apply  # type: ignore[method-assign]
     widgets.Explorer._render = render  # type: ignore[method-assign]
     widgets.Explorer._make_figure = make_figure  # type: ignore[method-assign]
+    if VARIANT.get("labeller") == "0":
+        import ipywidgets as ipw
+
+        widgets.SliderLabeller = lambda **_kwargs: ipw.HTML()  # type: ignore[assignment,misc]
     if "fmt" in VARIANT:
         widgets._encode = _encode_variant
         widgets._image_format = _widget_format
+        if hasattr(widgets, "_IMAGE_FORMAT"):  # newer widgets.py: the format as a constant
+            widgets._IMAGE_FORMAT = _widget_format()
 
     core = webagg.FigureCanvasWebAggCore
     original_diff, original_draw = core.get_diff_image, core.handle_draw
@@ -180,7 +188,7 @@ def install() -> None:
 
     webagg.FigureCanvasWebAggCore.get_diff_image = get_diff_image  # type: ignore[method-assign]
     webagg.FigureCanvasWebAggCore.handle_draw = handle_draw  # type: ignore[method-assign]
-    _write({"ev": "probe", "t": time.time(), "variant": VARIANT, "pid": os.getpid()})
+    _write({"ev": "probe", "t": time.time(), "variant": VARIANT, "pid": os.getpid(), "simlib": widgets.__file__})
 
 
 # Startup file contents: put benchmarks/ on sys.path, then install the probe (see write_startup).

@@ -57,6 +57,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import time
@@ -86,6 +87,7 @@ EXPLORERS: dict[str, dict[str, Any]] = {
            "sliders": ["receptor_block", "ache_activity", "rate_hz"], "presets": []},
 }
 SURFACES = ("lab:08", "voila:08", "lab:01", "voila:01")
+_probe_starts: list[dict[str, Any]] = []  # the kernels' "probe" records: which simlib, which variant
 BREAKDOWN = ("input", "to_kernel", "kernel", "to_page", "handle", "decode", "paint")
 KERNEL_PARTS = ("simulate_ms", "metrics_ms", "update_ms", "draw_ms", "encode_ms")
 
@@ -221,12 +223,21 @@ def _do(page: Any, explorer: Any, action: dict[str, Any], first_key: dict[str, s
             page.wait_for_timeout(33)
 
 
-def drive(page: Any, server: _browser.Server, surface: str, rounds: int, burst: int) -> list[dict[str, Any]]:
-    """Open the surface's notebook, run its action list and return one raw record per action."""
+def drive(page: Any, server: _browser.Server, surface: str, rounds: int, burst: int,
+          notes: list[str]) -> list[dict[str, Any]]:
+    """Open the surface's notebook, run its action list and return one analysed record per action.
+
+    ``notes`` receives what went wrong on the way without stopping the measurement (e.g. a Run
+    All that stalled after the measured explorer was drawn).
+    """
     spec = EXPLORERS[surface.split(":")[1]]
     recorder = Recorder(page)
-    _open(page, server, spec["notebook"])
-    page.wait_for_function(FIGURE_READY_JS, arg=spec["index"], timeout=120_000)
+    notes.clear()
+    try:
+        _open(page, server, spec["notebook"])
+    except AssertionError as exc:  # Run All stalled: measure the explorer anyway if it is on the page
+        notes.append(f"{exc}"[:500])
+    page.wait_for_function(FIGURE_READY_JS, arg=spec["index"], timeout=120_000 if not notes else 5_000)
     explorer = page.locator(".msl-explorer").nth(spec["index"])
     explorer.locator(".msl-figure").first.scroll_into_view_if_needed()
     _wait_quiet(page, 1500)
@@ -246,6 +257,7 @@ def drive(page: Any, server: _browser.Server, surface: str, rounds: int, burst: 
     _wait_quiet(page, 500)
     page.wait_for_timeout(200)
     probe = _browser.read_probe(server.probe_log)
+    _probe_starts.extend(p for p in probe if p["ev"] == "probe")
     for record in records:
         for mark in record["marks"]:
             mark["epoch"] = time_origin + mark["t"] / 1e3
@@ -375,8 +387,10 @@ def _load() -> list[float] | None:
 
 
 def measure(surfaces: list[str], rounds: int = 1, burst: int = 5, variant: str = "", js_variant: str = "",
-            label: str = "") -> dict[str, Any]:
+            label: str = "", rev: str = "") -> dict[str, Any]:
     """Run the benchmark on ``surfaces`` (e.g. ``["lab:08", "voila:08"]``); see the module docstring.
+
+    ``rev`` (a git revision) serves that commit's simlib and notebooks instead of the working tree.
 
     Returns
     -------
@@ -396,6 +410,7 @@ def measure(surfaces: list[str], rounds: int = 1, burst: int = 5, variant: str =
             raise ValueError(f"surface {surface!r} must be lab:<nb> or voila:<nb> with <nb> in {sorted(EXPLORERS)}")
     results: dict[str, Any] = {}
     js = {k: True for k in filter(None, js_variant.split(","))}
+    source = _browser.snapshot(rev) if rev else None
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=_browser.find_chromium(), headless=True,
                                      args=_browser.chromium_args())
@@ -404,7 +419,7 @@ def measure(surfaces: list[str], rounds: int = 1, burst: int = 5, variant: str =
                 mine = [s for s in surfaces if s.startswith(kind + ":")]
                 if not mine:
                     continue
-                with _browser.server(kind, variant) as srv:
+                with _browser.server(kind, variant, source=source) as srv:
                     for surface in mine:
                         load_before = _load()
                         context = browser.new_context(viewport=VIEWPORT)
@@ -415,12 +430,13 @@ def measure(surfaces: list[str], rounds: int = 1, burst: int = 5, variant: str =
                         context.add_init_script(path=str(_browser.PROBE_JS))
                         page = context.new_page()
                         t_start = time.perf_counter()
+                        notes: list[str] = []
                         try:
-                            actions = drive(page, srv, surface, rounds, burst)
+                            actions = drive(page, srv, surface, rounds, burst, notes)
                             results[surface] = {"summary": summarise(actions), "actions": actions,
-                                                "external_requests": external}
+                                                "external_requests": external, "notes": notes}
                         except Exception as exc:  # noqa: BLE001 - report and go on with the next surface
-                            results[surface] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+                            results[surface] = {"error": f"{type(exc).__name__}: {exc}"[:2000], "notes": notes}
                         finally:
                             context.close()
                         results[surface]["load_before"], results[surface]["load_after"] = load_before, _load()
@@ -428,7 +444,8 @@ def measure(surfaces: list[str], rounds: int = 1, burst: int = 5, variant: str =
                         _progress(surface, results[surface])
         finally:
             browser.close()
-    return {"label": label, "variant": variant, "js_variant": js_variant, "rounds": rounds,
+    return {"label": label, "variant": variant, "js_variant": js_variant, "rounds": rounds, "rev": rev or None,
+            "simlib": sorted({p.get("simlib", "") for p in _probe_starts}),
             "surfaces": results, "targets": targets(results), "machine": machine()}
 
 
@@ -479,9 +496,10 @@ def format_report(result: dict[str, Any]) -> str:
             lines.append(f"{surface:<10} {title:<20} error: {r['error'][:200]}")
             continue
         s = r["summary"]
+        notes = "".join(f"\n{'':<10} note: {n[:300]}" for n in r.get("notes", []))
         lines.append(f"{surface:<10} {title:<20} {s['n']:>3} {f(s['median_ms']):>7} {f(s['p95_ms']):>6} "
                      f"{f(s['max_ms']):>6}  {f(s['keys']['median_ms']):>8} {f(s['presets']['median_ms']):>11}  "
-                     f"{r['load_before']}")
+                     f"{r['load_before']}{notes}")
     lines += ["", "median breakdown (ms): " + " + ".join(BREAKDOWN)]
     for surface, r in result["surfaces"].items():
         if "summary" not in r:
@@ -516,12 +534,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", default="", help="MSL_BENCH_VARIANT for the kernels (see _kernel_probe.py)")
     parser.add_argument("--js-variant", default="", help="page-side variant: nodataurl")
     parser.add_argument("--label", default="", help="name of this run in the output")
+    parser.add_argument("--rev", default="", help="serve this git revision's simlib and notebooks (default: "
+                        "the working tree)")
     parser.add_argument("--json", type=Path, default=None, help=f"write the result here (e.g. {DEFAULT_OUT})")
     parser.add_argument("--require", action="store_true", help="exit 2 when the benchmark cannot run")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers we started on `kill`
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    result = measure(args.surfaces, args.rounds, args.burst, args.variant, args.js_variant, args.label)
+    result = measure(args.surfaces, args.rounds, args.burst, args.variant, args.js_variant, args.label, args.rev)
     print(format_report(result))
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,160 @@
+"""Kernel-side cost of each way of getting an explorer's figure to the browser (headless, no browser).
+
+Companion of ``browser_latency.py``: it times, on the real explorer figures (the Spasm explorer and
+lesson 01's explorer, Agg canvas), the candidate changes to ``simlib/widgets.py`` without editing it:
+
+- image encodings of the whole canvas: lossless WebP method 0 (simlib's), PNG at zlib level 1 and
+  6, JPEG and lossy WebP (bytes and ms);
+- ipympl's diff image after a blit (changed pixels, transparent elsewhere), PNG at level 6
+  (matplotlib's, i.e. Pillow's default), 1 and 0, and lossless WebP;
+- a blit (background restored, data artists drawn) against a full ``canvas.draw()``;
+- the same at 80 dpi instead of 100.
+
+Moves alternate between two settings (``rate_hz`` 20 ↔ 21 Hz, or ``receptor_block`` 0 ↔ 0.01),
+whose runs the explorer keeps, so the simulation is not timed. Each number is the median of
+``--repeat`` (default 15) interleaved repetitions.
+
+Usage::
+
+    python benchmarks/figure_transport.py [--repeat 15] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if importlib.util.find_spec("simlib") is None:  # this checkout's simlib, unless one is importable
+    sys.path.insert(0, str(ROOT))
+
+
+def _image(buffer: np.ndarray) -> Any:
+    from PIL import Image
+
+    height, width = buffer.shape[:2]
+    return Image.frombuffer("RGBA", (width, height), buffer, "raw", "RGBA", 0, 1)
+
+
+ENCODERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "webp_lossless_m0 (simlib)": lambda im: {"format": "webp", "lossless": True, "method": 0, "quality": 0},
+    "png_level1": lambda im: {"format": "png", "compress_level": 1},
+    "png_level6": lambda im: {"format": "png", "compress_level": 6},
+    "jpeg_q85": lambda im: {"format": "jpeg", "quality": 85},
+    "jpeg_q95": lambda im: {"format": "jpeg", "quality": 95},
+    "webp_lossy_q80_m0": lambda im: {"format": "webp", "quality": 80, "method": 0},
+}
+DIFF_ENCODERS: dict[str, dict[str, Any]] = {
+    "png_level6 (matplotlib)": {"format": "png"},
+    "png_level1": {"format": "png", "compress_level": 1},
+    "png_level0": {"format": "png", "compress_level": 0},
+    "webp_lossless_m0": {"format": "webp", "lossless": True, "method": 0, "quality": 0},
+}
+
+
+def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = func()
+    return 1e3 * (time.perf_counter() - t0), out
+
+
+def _save(image: Any, params: dict[str, Any]) -> tuple[float, int]:
+    """Encode ``image`` with Pillow's ``params``: (ms, bytes)."""
+    out = io.BytesIO()
+    t0 = time.perf_counter()
+    image.save(out, **params)
+    return 1e3 * (time.perf_counter() - t0), out.tell()
+
+
+def measure(which: str, repeat: int, dpi: float | None = None) -> dict[str, Any]:
+    """Time redraws and encodings of one explorer (``"08"`` Spasm explorer, ``"01"`` lesson 01's)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from simlib import widgets
+
+    if which == "08":
+        ex = widgets.spasm_explorer(canvas="image")
+        field, values = "rate_hz", (20.0, 21.0)
+    else:
+        ex = widgets.explore(["receptor_block", "ache_activity", "rate_hz"],
+                             panels=["spikes", "epp", "membrane", "force"], canvas="image")
+        field, values = "receptor_block", (0.0, 0.01)
+    if dpi is not None:
+        ex.figure.set_dpi(dpi)
+        ex._background = None  # noqa: SLF001 - force a new cached background at this resolution
+        ex._render(full=True)  # noqa: SLF001
+    canvas = ex.figure.canvas
+    for value in (*values, *values):  # both runs in the explorer's memory, background cached
+        ex.set(**{field: value})
+    results: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+
+    def add(key: str, ms: float, size: int | None = None) -> None:
+        results.setdefault(key, []).append(ms)
+        if size is not None:
+            sizes[key] = size
+
+    for i in range(repeat):
+        before = np.asarray(canvas.buffer_rgba()).copy()
+        ex.set(**{field: values[(i + 1) % 2]})
+        add("explorer_update_total", ex.timings["update_ms"] + ex.timings["draw_ms"] + ex.timings["encode_ms"]
+            + ex.timings["simulate_ms"] + ex.timings["metrics_ms"])
+        add("lines_and_limits (update_plot + _hold_limits)", ex.timings["update_ms"])
+        add(f"redraw ({ex.last_redraw})", ex.timings["draw_ms"])
+        after = np.asarray(canvas.buffer_rgba())
+        im = _image(after).convert("RGB")
+        for name, params in ENCODERS.items():
+            add(f"encode {name}", *_save(im, params(im)))
+        # ipympl's diff image: changed pixels, transparent (0) elsewhere, as get_diff_image
+        a32, b32 = before.view(np.uint32).squeeze(2), after.view(np.uint32).squeeze(2)
+        ms_diff, diff = _timed(lambda a32=a32, b32=b32: np.where(a32 != b32, b32, 0))
+        add("diff compute (numpy)", ms_diff)
+        changed = float((a32 != b32).mean())
+        diff_im = _image(np.ascontiguousarray(diff).view(np.uint8).reshape(*diff.shape, 4))
+        for name, params in DIFF_ENCODERS.items():
+            add(f"diff {name}", *_save(diff_im, params))
+        full_im = _image(after)
+        for name, params in DIFF_ENCODERS.items():
+            add(f"full RGBA {name}", *_save(full_im, params))
+        ms, _ = _timed(canvas.draw)
+        add("full canvas.draw()", ms)
+        ex._render()  # noqa: SLF001 - back to the explorer's own state (cached background)
+    return {"explorer": which, "dpi": float(ex.figure.dpi), "figure_px": [int(v) for v in ex.figure.bbox.size],
+            "changed_pixel_fraction": changed,
+            "median_ms": {k: statistics.median(v) for k, v in results.items()}, "bytes": sizes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print (and optionally write as JSON) the medians for both explorers at 100 and 80 dpi."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    load = [round(x, 2) for x in os.getloadavg()]
+    out = [measure(which, args.repeat, dpi) for which in ("08", "01") for dpi in (None, 80.0)]
+    for r in out:
+        print(f"\nexplorer {r['explorer']} at {r['dpi']:g} dpi ({r['figure_px'][0]}x{r['figure_px'][1]} px), "
+              f"{100 * r['changed_pixel_fraction']:.1f} % of pixels changed by the move")
+        for key, ms in r["median_ms"].items():
+            size = r["bytes"].get(key)
+            print(f"  {key:<48} {ms:7.1f} ms" + (f"  {size / 1e3:7.1f} kB" if size else ""))
+    print(f"\nload average at start {load}, at end {[round(x, 2) for x in os.getloadavg()]}")
+    if args.json is not None:
+        args.json.write_text(json.dumps({"load_start": load, "results": out}, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
