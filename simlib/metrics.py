@@ -2,8 +2,8 @@
 
 Metrics are computed from the Result alone. "After drive" is the window from 0.5 s
 after the drive ends to the end of the run (if the run ends sooner, the last sample).
-The classification follows the precedence contracture > cramp > tetany > weakness >
-normal (DESIGN.md §2):
+The classification follows the precedence contracture > cramp > tetany > spasticity > weakness >
+repetitive firing > normal (DESIGN.md §2):
 
 - contracture: force stays ≥ 0.2 after the drive with no muscle action potentials;
 - cramp: force stays ≥ 0.1 after the drive while the spinal motoneuron keeps firing by itself
@@ -11,9 +11,20 @@ normal (DESIGN.md §2):
   would not reach threshold; firing driven by an imposed stretch is "reflex", not a cramp);
 - tetany: the peripheral axon fires by itself (≥ 2 ectopic spikes outside the drive) with
   force ≥ 0.05 outside the drive, also when there is no drive at all;
+- spasticity: a passive stretch evokes an exaggerated reflex burst (≥ 8 "reflex" motoneuron spikes
+  from the stretch to the end of the run, twice the most the healthy stretch reflex fires at any
+  stretch speed of the slider range) that makes force (≥ 0.1), and no self-sustained firing
+  follows it (that would be a cramp). Lance 1980: spasticity is a velocity-dependent increase of
+  the stretch reflex; the model's reflex burst grows with stretch speed by itself;
 - weakness: the peak force during the drive (and 0.5 s after it) is less than half of the
   healthy default's at the same drive;
+- repetitive firing: the muscle fires more action potentials than it receives nerve impulses
+  (at least 2 more, and at least 20 % more), e.g. a second action potential after each impulse
+  when acetylcholinesterase is inhibited (Besser et al. 1989; Katz & Miledi 1973);
 - normal otherwise.
+
+The healthy default muscle never reaches the spasticity or repetitive-firing thresholds
+(tests/unit/test_metrics.py checks it over the stretch-speed and drive-rate ranges).
 """
 
 from __future__ import annotations
@@ -29,7 +40,8 @@ from simlib.scenario import Scenario
 
 __all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S"]
 
-CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture")
+#: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
+CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
 AFTER_DRIVE_DELAY_S = 0.5
 CONTRACTURE_FORCE = 0.2
 CRAMP_FORCE = 0.1
@@ -41,6 +53,14 @@ WEAKNESS_RATIO = 0.5
 HEALTHY_PEAK_BOUND = 1.05
 RELAXED_FRACTION = 0.1
 CRAMP_MIN_SPIKES = 2
+#: Reflex spikes after a stretch that make it spasticity. The healthy default (reflex gain 1) fires
+#: at most 4 at any stretch speed of 5-300 °/s (measured; tests/unit/test_metrics.py checks it).
+SPASTICITY_MIN_REFLEX_SPIKES = 8
+SPASTICITY_FORCE = 0.1
+#: Extra muscle action potentials (beyond one per nerve impulse) that make repetitive firing:
+#: at least this many, and at least this fraction of the nerve impulses.
+REPETITIVE_MIN_EXTRA = 2
+REPETITIVE_MIN_FRACTION = 0.2
 _DRIVE_FIELDS = ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s")
 
 
@@ -70,7 +90,8 @@ class Metrics:
         Maximum force from drive start to 0.5 s after drive end (the response used for
         "weakness").
     classification : str
-        One of ``"normal"``, ``"weakness"``, ``"tetany"``, ``"cramp"``, ``"contracture"``.
+        One of :data:`CLASSIFICATIONS`: ``"normal"``, ``"weakness"``, ``"tetany"``, ``"cramp"``,
+        ``"contracture"``, ``"spasticity"`` or ``"repetitive firing"``.
     """
 
     peak_force: float
@@ -145,6 +166,25 @@ def _relaxation_time(res: Result, end: float, peak: float) -> float:
     return float(res.t[below[0]] - end) if below.size else math.inf
 
 
+def _is_spasticity(res: Result) -> bool:
+    """Tell whether a passive stretch evoked an exaggerated reflex burst with force and no cramp after it."""
+    at = res.scenario.stretch_at_s
+    t_end = float(res.t[-1])
+    if at is None or at >= t_end:
+        return False
+    reflex = _count(res.spikes_from("reflex"), at, t_end)
+    self_sustained = _count(res.spikes_from("self-sustained"), at, t_end)
+    force = float(res.force[_window(res.t, at, t_end)].max())
+    return (reflex >= SPASTICITY_MIN_REFLEX_SPIKES and self_sustained < CRAMP_MIN_SPIKES
+            and force >= SPASTICITY_FORCE)
+
+
+def _is_repetitive_firing(res: Result) -> bool:
+    """Tell whether the muscle fired clearly more action potentials than it got nerve impulses."""
+    extra = res.muscle_spikes.size - res.nerve_spikes.size
+    return extra >= REPETITIVE_MIN_EXTRA and extra >= REPETITIVE_MIN_FRACTION * res.nerve_spikes.size
+
+
 def compute_metrics(res: Result) -> Metrics:
     """Compute :class:`Metrics` from a Result.
 
@@ -183,9 +223,13 @@ def compute_metrics(res: Result) -> Metrics:
         label = "cramp"
     elif ectopic_outside >= 2 and float(force[outside].max()) >= TETANY_FORCE:
         label = "tetany"
+    elif _is_spasticity(res):
+        label = "spasticity"
     elif (has_drive and response < WEAKNESS_RATIO * HEALTHY_PEAK_BOUND
           and response < WEAKNESS_RATIO * healthy_response(*(getattr(sc, f) for f in _DRIVE_FIELDS))):
         label = "weakness"
+    elif _is_repetitive_firing(res):
+        label = "repetitive firing"
     else:
         label = "normal"
     return Metrics(

@@ -2,7 +2,8 @@
 
 The Results here are built directly from synthetic arrays, so each test pins one rule: the "after
 drive" window (0.5 s after the drive ends to the end of the run), the classification precedence
-contracture > cramp > tetany > weakness > normal, and the summary numbers.
+contracture > cramp > tetany > spasticity > weakness > repetitive firing > normal, and the summary
+numbers.
 """
 
 from __future__ import annotations
@@ -180,7 +181,110 @@ def test_no_drive_is_never_weakness():
 
 
 def test_classification_is_one_of_the_documented_labels():
-    assert set(CLASSIFICATIONS) == {"normal", "weakness", "tetany", "cramp", "contracture"}
+    assert set(CLASSIFICATIONS) == {"normal", "weakness", "tetany", "cramp", "contracture", "spasticity",
+                                    "repetitive firing"}
+
+
+# --- spasticity and repetitive firing
+
+
+STRETCHED = simlib.Scenario(stretch_at_s=2.0, duration_s=4.0)  # drive 0.2-1.2 s, stretch at 2 s
+
+
+def with_origins(res: simlib.Result, origins: dict[float, str]) -> simlib.Result:
+    """Label each nerve spike: by time in ``origins``, "commanded" otherwise."""
+    labels = np.array([origins.get(float(s), "commanded") for s in res.nerve_spikes], dtype=object)
+    return dataclasses.replace(res, nerve_spike_origins=labels)
+
+
+def stretch_run(n_reflex: int, *, force_after: float = 0.3, self_sustained: int = 0,
+                sc: simlib.Scenario = STRETCHED, force_until: float = 4.0) -> simlib.Result:
+    """A healthy-looking drive, then a burst of reflex spikes (and optionally self-sustained ones) at 2 s.
+
+    Force is ``force_after`` from the stretch (2 s) to ``force_until``.
+    """
+    command = train(0.2, 1.2, 20)
+    reflex = [2.0 + 0.02 * (k + 1) for k in range(n_reflex)]
+    sustained = [3.0 + 0.05 * k for k in range(self_sustained)]
+    spikes = command + reflex + sustained
+    def force(t):
+        return np.where((t >= 0.2) & (t < 1.2), 0.6, np.where((t >= 2.0) & (t < force_until), force_after, 0.0))
+
+    res = make_result(sc, force, nerve=spikes, muscle=spikes)
+    return with_origins(res, {**dict.fromkeys(reflex, "reflex"), **dict.fromkeys(sustained, "self-sustained")})
+
+
+def test_spasticity_is_an_exaggerated_reflex_burst_after_a_stretch():
+    from simlib.metrics import SPASTICITY_MIN_REFLEX_SPIKES
+
+    assert stretch_run(SPASTICITY_MIN_REFLEX_SPIKES).metrics().classification == "spasticity"
+    # a normal stretch reflex (a few spikes) is not spasticity
+    assert stretch_run(SPASTICITY_MIN_REFLEX_SPIKES - 1).metrics().classification == "normal"
+
+
+def test_spasticity_needs_force_and_a_stretch():
+    from simlib.metrics import SPASTICITY_FORCE
+
+    assert stretch_run(12, force_after=0.9 * SPASTICITY_FORCE).metrics().classification == "normal"
+    # reflex-labelled spikes without a stretch in the scenario are not judged as spasticity
+    assert stretch_run(12, sc=STRETCHED.replace(stretch_at_s=None)).metrics().classification == "normal"
+
+
+def test_self_sustained_firing_after_the_stretch_is_not_spasticity():
+    # force stays and the motoneuron keeps firing by itself: a cramp (precedence cramp > spasticity)
+    assert stretch_run(12, self_sustained=10).metrics().classification == "cramp"
+    # a brief reflex contraction (mean force after the drive < 0.1: no cramp) is spasticity only if
+    # no self-sustained firing follows it
+    brief = {"force_after": 0.6, "force_until": 2.2}
+    assert stretch_run(12, **brief).metrics().force_after_drive < 0.1
+    assert stretch_run(12, **brief).metrics().classification == "spasticity"
+    assert stretch_run(12, self_sustained=2, **brief).metrics().classification == "normal"
+
+
+def test_tetany_takes_precedence_over_spasticity():
+    res = stretch_run(12)
+    ectopic = [0.05, 0.1, 0.15]
+    res = dataclasses.replace(res, ectopic_spikes=np.array(ectopic), force=np.where(res.t < 0.2, 0.1, res.force))
+    assert res.metrics().classification == "tetany"
+
+
+def test_repetitive_firing_more_muscle_action_potentials_than_nerve_impulses():
+    nerve = train(0.2, 1.2, 20)
+    double = sorted(nerve + [s + 0.004 for s in nerve])  # two muscle action potentials per impulse
+    res = make_result(DRIVE, step_force(1.0, 0.0), nerve=nerve, muscle=double)
+    assert res.metrics().classification == "repetitive firing"
+    # one or two extra action potentials in twenty impulses are not repetitive firing
+    for extra in (1, 2):
+        muscle = nerve + [1.21 + 0.01 * k for k in range(extra)]
+        res = make_result(DRIVE, step_force(1.0, 0.0), nerve=nerve, muscle=muscle)
+        assert res.metrics().classification == "normal"
+    # without any nerve impulse, two muscle action potentials are enough
+    assert make_result(REST, 0.0, muscle=[0.5, 1.0]).metrics().classification == "repetitive firing"
+
+
+def test_weakness_takes_precedence_over_repetitive_firing():
+    nerve = train(0.2, 1.2, 20)
+    res = make_result(DRIVE, step_force(0.001, 0.0), nerve=nerve, muscle=sorted(nerve + [s + 0.004 for s in nerve]))
+    assert res.metrics().classification == "weakness"
+
+
+@pytest.mark.parametrize("velocity", [5.0, 30.0, 60.0, 120.0, 200.0, 300.0])
+def test_healthy_stretch_reflex_stays_below_the_spasticity_threshold(velocity):
+    # The threshold is set at twice the healthy reflex burst: reflex gain 1 fires at most 4 spikes
+    # over the whole stretch-speed range (5-300 °/s), a reflex gain of 2-3 fires 9-17 at ≥ 60 °/s.
+    from simlib.metrics import SPASTICITY_MIN_REFLEX_SPIKES
+
+    res = simlib.simulate(STRETCHED.replace(stretch_velocity_deg_s=velocity))
+    assert res.spikes_from("reflex").size <= SPASTICITY_MIN_REFLEX_SPIKES // 2
+    assert res.metrics().classification == "normal"
+
+
+@pytest.mark.parametrize("drive", ["voluntary", "stimulation"])
+def test_healthy_muscle_fires_one_action_potential_per_impulse(drive):
+    for rate in (5.0, 20.0, 50.0, 100.0, 150.0):
+        res = simlib.simulate(simlib.Scenario(drive=drive, rate_hz=rate))
+        assert res.muscle_spikes.size <= res.nerve_spikes.size, rate
+        assert res.metrics().classification == "normal", rate
 
 
 # ------------------------------------------------------------------------------------------ summary numbers

@@ -151,7 +151,7 @@ def test_every_control_to_both_ends_and_back_updates_the_plot_in_place(spasm, fi
     control = spasm.controls[field]
     start_value = control.value
     start_data, start_text, start_image = _plotted(spasm), spasm.classification_text, spasm._image.value
-    assert len(start_image) > 1000 and spasm._image.format in ("webp", "png")
+    assert len(start_image) > 1000 and spasm._image.format == "jpeg"
     artists = _artists(spasm)
     for end in _ends(control):
         if end == control.value:
@@ -197,7 +197,8 @@ def test_preset_buttons_apply_presets(spasm, preset):
 
 
 @pytest.mark.parametrize(("preset", "title"), [("hypocalcaemia", "Tetany"), ("atp_depletion", "Contracture"),
-                                               ("healthy", "Normal")])
+                                               ("healthy", "Normal"), ("spasticity", "Spasticity"),
+                                               ("organophosphate", "Repetitive firing")])
 def test_preset_classification_in_words(preset, title):
     ex = widgets.explore(["ca_mM"], presets=[preset])
     assert ex.apply_preset(preset)
@@ -259,7 +260,7 @@ def test_unexpected_failure_in_a_callback_is_shown_not_raised(monkeypatch):
 def test_panel_subset_and_unknown_panel():
     ex = widgets.explore("rate_hz", panels=["spikes", "force"])
     assert len(ex.axes) == 2
-    assert [line.get_gid() for line in ex.axes[1].get_lines()] == ["force"]
+    assert [line.get_gid() for line in ex.axes[1].get_lines() if line.get_gid() != "stretch"] == ["force"]
     ex.set(rate_hz=50.0)
     np.testing.assert_array_equal(ex.axes[1].get_lines()[0].get_ydata(), ex.result.force)
     with pytest.raises(simlib.ParameterError, match="panel"):
@@ -325,6 +326,60 @@ def test_export_button_writes_png_and_caption(tmp_path, monkeypatch):
     assert any("Tetany" in text for text in [in_png, *sidecars]), "the caption must be saved with the figure"
     ex.export_button.click()  # a second export never overwrites the first
     assert len(list((tmp_path / "exports").glob("*.png"))) == 2
+
+
+def test_export_offers_the_files_as_browser_downloads(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ex = widgets.explore(["ca_mM"], app_mode=False)
+    ex.export_button.click()
+    saved = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    links = ex._export_status.value
+    for name in saved:  # each saved file is also a download link, carrying the file itself
+        assert f'download="{name}"' in links
+    assert links.count('href="data:') == len(saved) == 2
+    assert 'href="data:image/png;base64,' in links
+
+
+def test_export_in_app_mode_writes_nothing_and_shows_no_server_path(tmp_path, monkeypatch):
+    import base64
+    import re
+    import tempfile
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "test-kernel")  # as in a kernel Voilà started
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    ex = widgets.explore(["ca_mM"])
+    assert ex.app_mode and "download" in ex.export_button.tooltip
+    ex.export_button.click()
+    assert not (tmp_path / "exports").exists()
+    assert list((tmp_path / "tmp").iterdir()) == []  # the temporary files are gone again
+    status = ex._export_status.value
+    assert str(tmp_path) not in status and "exports/" not in status and "/tmp" not in status
+    assert ex.export_text == "Your figure and its caption are ready:"
+    png = re.search(r'href="data:image/png;base64,([^"]+)"', status).group(1)
+    assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
+    caption = re.search(r'href="data:text/plain;base64,([^"]+)"', status).group(1)
+    assert "[scenario]" in base64.b64decode(caption).decode("utf-8")
+    # a second export at once is refused, with a message (one per 2 s on a shared app)
+    ex.export_button.click()
+    assert ex.export_text.startswith("One export every 2 s") and "try again in" in ex.export_text
+    assert ex.error_text == ""
+
+
+def test_app_mode_caps_the_exports_of_one_visit(monkeypatch):
+    from simlib import downloads
+
+    ex = widgets.explore(["ca_mM"], app_mode=True)
+    now = [0.0]
+    ex._export_limiter = downloads.ExportLimiter(min_interval_s=2.0, limit=2, clock=lambda: now[0])
+    for _ in range(2):
+        ex.export_button.click()
+        assert ex.export_text == "Your figure and its caption are ready:"
+        now[0] += 2.5
+    ex.export_button.click()
+    assert "at most 2 exports per visit" in ex.export_text
+    assert "href=" not in ex._export_status.value
 
 
 def test_export_without_figures_module_says_so(tmp_path, monkeypatch):
@@ -427,3 +482,100 @@ def test_moves_back_to_an_earlier_setting_reuse_its_run(monkeypatch):
     assert len(runs) == 2
     assert ex.result.scenario == simlib.Scenario()
     assert ex.metrics.classification == "normal"
+
+
+# --- classification words, slider steps, layout, projector ---------------------------------------------
+
+
+def test_every_classification_has_words():
+    from simlib.metrics import CLASSIFICATIONS
+
+    assert set(widgets.CLASSIFICATION_WORDS) == set(CLASSIFICATIONS)
+    for name in CLASSIFICATIONS:
+        title, explanation = widgets.CLASSIFICATION_WORDS[name]
+        assert widgets.classification_sentence(name) == f"{title} — {explanation}"
+        assert title[0].isupper() and explanation.endswith(".")
+
+
+def test_voluntary_rate_slider_moves_in_the_steps_the_model_resolves():
+    # Every rate of one 2 Hz calibration step simulates identically (simulation_key); the slider's
+    # step is that step, and every stop on it is a different run.
+    from simlib.simulate import simulation_key
+
+    ex = widgets.explore(["drive", "rate_hz"])
+    slider = ex.controls["rate_hz"]
+    assert slider.step == widgets.VOLUNTARY_RATE_STEP_HZ == 2.0
+    assert slider.readout_format == ".0f"
+    keys = [simulation_key(simlib.Scenario(rate_hz=r)).rate_hz for r in np.arange(2.0, 30.0, 2.0)]
+    assert len(set(keys)) == len(keys)
+    assert simulation_key(simlib.Scenario(rate_hz=21.0)) == simulation_key(simlib.Scenario(rate_hz=22.0))
+    # a stimulator fires at exactly the rate asked for: 1 Hz steps give different runs
+    ex.controls["drive"].value = "stimulation"
+    assert slider.step == scenario_param("rate_hz").step == 1.0
+    assert simulation_key(simlib.Scenario(drive="stimulation", rate_hz=21.0)) != simulation_key(
+        simlib.Scenario(drive="stimulation", rate_hz=22.0))
+    ex.controls["drive"].value = "voluntary"
+    assert slider.step == 2.0
+
+
+def _layouts(ex: widgets.Explorer) -> tuple[object, object, object]:
+    return ex._body.layout, ex._controls_box.layout, ex._view_box.layout
+
+
+def test_controls_sit_beside_the_figure_and_scroll_within_the_page():
+    ex = widgets.spasm_explorer()
+    body, controls, view = _layouts(ex)
+    assert ex._body.children == (ex._controls_box, ex._view_box)
+    assert ex._figure_widget in ex._view_box.children and ex._status in ex._view_box.children
+    # 330 px of controls + at least 360 px of figure: side by side from ~700 px of page width
+    assert controls.flex == "0 1 330px" and view.min_width == "360px" and view.flex == "1 1 0%"
+    assert controls.max_height.startswith("calc(100vh") and "auto" in controls.overflow
+    # the figure shrinks to the page's height, and never grows beyond its own pixels
+    width_px, height_px = (int(v) for v in ex.figure.bbox.size)
+    assert ex._image.layout.max_height == f"min({height_px}px, calc(100vh - 230px))"
+    assert ex._image.layout.max_width == f"min(100%, {width_px}px)"
+    # presets live in the scrolling column; a collapsed "How to use" section comes with the presets
+    children = ex._controls_box.children
+    assert any("msl-presets" in c._dom_classes for c in children)
+    help_box = next(c for c in children if "msl-help" in c._dom_classes)
+    assert isinstance(help_box, ipywidgets.Accordion) and help_box.selected_index is None
+    assert "Presets" in help_box.children[0].value and "Projector" in help_box.children[0].value
+    # the lesson explorers have no presets and no help section
+    small = widgets.explore(["rate_hz"])
+    assert not any("msl-help" in c._dom_classes for c in small._controls_box.children)
+
+
+def test_projector_mode_shows_a_larger_sharper_figure_first():
+    ex = widgets.explore(["rate_hz", "ca_mM"])
+    normal_px = tuple(ex.figure.bbox.size)
+    normal_data = _plotted(ex)
+    ex.projector_toggle.value = True  # as when the teacher clicks "Projector"
+    assert ex.projector and ex.figure.dpi == 100.0 * widgets.PROJECTOR_SCALE
+    assert tuple(ex.figure.bbox.size) == pytest.approx(tuple(v * widgets.PROJECTOR_SCALE for v in normal_px))
+    _, controls, view = _layouts(ex)
+    assert int(view.order) < int(controls.order)  # the figure first
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(ex._image.value)) as image:
+        assert image.size == tuple(int(round(v)) for v in ex.figure.bbox.size)
+    assert "calc(100vh - 150px)" in ex._image.layout.max_height
+    ex.set(ca_mM=1.0)  # still updates (and blits) in projector mode
+    assert ex.error_text == "" and ex.last_redraw == "blit"
+    ex.set(ca_mM=1.2)
+    ex.set_projector(False)
+    assert not ex.projector_toggle.value and ex.figure.dpi == 100.0
+    assert _same(normal_data, _plotted(ex))
+    assert widgets.explore(["rate_hz"], projector=True).figure.dpi == 100.0 * widgets.PROJECTOR_SCALE
+
+
+def test_stretch_marker_and_origin_rows_are_redrawn_on_every_blit():
+    ex = widgets.explore(["stretch_at_s"], panels=["spikes", "force"])
+    markers = [line for ax in ex.axes for line in ax.get_lines() if line.get_gid() == "stretch"]
+    if not markers:
+        pytest.skip("simlib.plotting has no stretch marker (mark_stretch) in this checkout")
+    assert all(not m.get_visible() for m in markers)
+    ex.set(stretch_at_s=2.0)
+    assert all(m.get_visible() and m.get_xdata()[0] == 2.0 for m in markers)
+    assert all(m in ex._animated for m in markers)  # part of what a blit draws, not of the cached background
