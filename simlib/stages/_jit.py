@@ -266,20 +266,38 @@ class _DamagedEntryError(Exception):
 
 
 class _CheckedCacheFile(IndexDataCacheFile):
-    """Numba's index and data files, each data file headed by the SHA-256 checksum of its pickle."""
+    """Numba's index and data files, each data file headed by a SHA-256 checksum of its name and pickle.
+
+    The name is part of the checksum, so a data file moved or swapped under another name is
+    detected too; so is a data file the index lists but which is missing.
+    """
+
+    def load(self, key: object) -> object:
+        overloads = self._load_index()
+        name = overloads.get(key)
+        if name is None:
+            return None
+        try:
+            return self._load_data(name)
+        except FileNotFoundError:
+            raise _DamagedEntryError(f"{name} is missing") from None
+
+    @staticmethod
+    def _checksum(name: str, payload: bytes) -> bytes:
+        return hashlib.sha256(name.encode() + b"\0" + payload).digest()
 
     def _load_data(self, name: str) -> object:
         with open(self._data_path(name), "rb") as f:
             blob = f.read()
         payload = blob[_CHECKSUM_BYTES:]
-        if len(blob) <= _CHECKSUM_BYTES or hashlib.sha256(payload).digest() != blob[:_CHECKSUM_BYTES]:
+        if len(blob) <= _CHECKSUM_BYTES or self._checksum(name, payload) != blob[:_CHECKSUM_BYTES]:
             raise _DamagedEntryError(f"{name} does not match its checksum")
         return pickle.loads(payload)
 
     def _save_data(self, name: str, data: object) -> None:
         payload = self._dump(data)
         with self._open_for_write(self._data_path(name)) as f:
-            f.write(hashlib.sha256(payload).digest() + payload)
+            f.write(self._checksum(name, payload) + payload)
 
 
 _SAID: set[str] = set()
