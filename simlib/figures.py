@@ -589,7 +589,9 @@ def chain_overview(scenario: Scenario | str | None = None, *, style: str = "slid
         "spinal cord or stimulator, nerve impulses that started in the peripheral axon (ectopic), and muscle "
         "action potentials; (2) endplate potential; (3) muscle membrane potential at the endplate region; "
         "(4) free Ca²⁺ in the myoplasm; (5) force, where 1 is the maximal fused tetanus of a healthy muscle. "
-        f"Classification of this run: {metrics.classification}. {_MODEL_NOTE}"
+        f"{_RASTER_COLOURS}"
+        + ("" if sc.stretch_at_s is None else f" A dashed line marks the passive stretch at {sc.stretch_at_s:g} s.")
+        + f" Classification of this run: {metrics.classification}. {_MODEL_NOTE}"
     )
     alt = (
         f"Five stacked line panels sharing a time axis from {res.t[0]:g} to {res.t[-1]:g} seconds. "
@@ -1007,6 +1009,12 @@ def _has(*preset_names: str) -> bool:
     return all(name in PRESETS for name in preset_names)
 
 
+#: The raster colours in words, for captions (plotting.ORIGIN_COLOURS).
+_RASTER_COLOURS = ("Nerve impulses are coloured by origin: blue from the command or stimulator, bluish green "
+                   "reflex, vermillion self-sustained (the spinal motoneuron firing by itself), reddish purple "
+                   "ectopic (started in the peripheral axon); muscle action potentials are black.")
+
+
 def _relabel_raster(ax: Axes, *, right: bool = False) -> None:
     """Drop the legend of a :func:`simlib.plotting.plot_spike_raster` axes (one legend per figure)."""
     legend = ax.get_legend()
@@ -1117,7 +1125,7 @@ def cramp_and_stretch(scenario: Scenario | str | None = None, *, style: str = "s
                 f"right: preset cramp_stretch, with a passive stretch at {runs[1][1].stretch_at_s:g} s (dashed "
                 f"line; classified {m[1].classification}). In a cramp the spinal motoneuron keeps firing by itself "
                 "after the voluntary drive ends (reflex excitation from muscle spindles, persistent inward "
-                "currents); stretching activates Golgi tendon organs, whose inhibition stops it.")
+                f"currents); stretching activates Golgi tendon organs, whose inhibition stops it. {_RASTER_COLOURS}")
     else:
         what = ("This simlib version has no cramp model: the presets exercise_cramp and cramp_stretch are missing, "
                 f"so the figure shows the base scenario without (left, {m[0].classification}) and with (right, "
@@ -1184,7 +1192,8 @@ def cramp_vs_contracture(scenario: Scenario | str | None = None, *, style: str =
                "(active EMG; the cramp model is not in this simlib version, so tetany stands in for the active "
                "spasm)")
     caption = (
-        f"{title}. Spike rasters (top) and force (bottom) after {_drive_text(base)} (grey band). {explain}; in a "
+        f"{title}. Spike rasters (top) and force (bottom) after {_drive_text(base)} (grey band), on one time axis. "
+        f"{_RASTER_COLOURS} {explain}; in a "
         "contracture force persists with the muscle electrically silent, because without ATP Ca²⁺ is not pumped "
         f"back and cross-bridges cannot detach. {'; '.join(parts)}. Base conditions: {_conditions(base)}. "
         f"{_MODEL_NOTE}"

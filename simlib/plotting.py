@@ -9,8 +9,11 @@ figures. Each trace is one plain :class:`~matplotlib.lines.Line2D` (spike trains
 gid ``"drive"``. :func:`update_plot` uses these gids to redraw an existing figure from a new
 Result in place, which is what interactive widgets need.
 
-Colours are the Okabe-Ito palette [1]_, distinguishable with the common colour-vision
-deficiencies; :data:`STYLE` sets fonts of 11 pt or more.
+Colours are the Okabe-Ito palette [1]_ (defined in :mod:`simlib.palette`, re-exported here),
+distinguishable with the common colour-vision deficiencies. Lines use only its colours with a
+contrast of at least 3:1 on white (:data:`LINE_COLOURS`), each with its own dash pattern
+(:data:`LINE_STYLES`), so that traces on one axes also differ in greyscale. Nerve spikes have one
+colour per origin everywhere (:data:`ORIGIN_COLOURS`). :data:`STYLE` sets fonts of 11 pt or more.
 
 This is the only simlib module that imports matplotlib; ``import simlib`` does not.
 
@@ -23,16 +26,38 @@ References
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.collections import EventCollection
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator
+
+from simlib.lesson_plots import plot_ramp, set_log_ticks
+from simlib.palette import (
+    BLACK,
+    BLUE,
+    BLUISH_GREEN,
+    DRIVE_ALPHA,
+    DRIVE_SHADE,
+    LINE_COLOURS,
+    LINE_STYLES,
+    OKABE_ITO,
+    ORANGE,
+    ORIGIN_COLOURS,
+    ORIGIN_LABELS,
+    REDDISH_PURPLE,
+    SKY_BLUE,
+    STYLE,
+    VERMILLION,
+    YELLOW,
+    apply_style,
+    contrast_on_white,
+)
+from simlib.palette import new_axes as _new_axes
 
 if TYPE_CHECKING:
     from simlib.result import Result
@@ -42,8 +67,13 @@ __all__ = [
     "BLUE",
     "BLUISH_GREEN",
     "DRIVE_ALPHA",
+    "DATA_GIDS",
     "DRIVE_SHADE",
+    "LINE_COLOURS",
+    "LINE_STYLES",
     "OKABE_ITO",
+    "ORIGIN_COLOURS",
+    "ORIGIN_LABELS",
     "ORANGE",
     "REDDISH_PURPLE",
     "SKY_BLUE",
@@ -51,31 +81,25 @@ __all__ = [
     "VERMILLION",
     "YELLOW",
     "apply_style",
+    "contrast_on_white",
+    "mark_stretch",
+    "set_log_ticks",
     "plot_calcium",
     "plot_chain",
     "plot_epp",
     "plot_force",
     "plot_membrane",
+    "plot_ramp",
+    "plot_spike_origins",
     "plot_spike_raster",
     "shade_drive",
+    "spike_legend_handles",
     "update_plot",
 ]
 
-# --- Okabe-Ito palette ------------------------------------------------------------------------
-BLACK = "#000000"
-ORANGE = "#E69F00"
-SKY_BLUE = "#56B4E9"
-BLUISH_GREEN = "#009E73"
-YELLOW = "#F0E442"
-BLUE = "#0072B2"
-VERMILLION = "#D55E00"
-REDDISH_PURPLE = "#CC79A7"
-#: The eight Okabe-Ito colours in their published order.
-OKABE_ITO: tuple[str, ...] = (BLACK, ORANGE, SKY_BLUE, BLUISH_GREEN, YELLOW, BLUE, VERMILLION, REDDISH_PURPLE)
-#: Neutral grey for the drive window (drawn with :data:`DRIVE_ALPHA`).
-DRIVE_SHADE = "#999999"
-#: Opacity of the drive window.
-DRIVE_ALPHA = 0.2
+#: Membrane-potential axis (mV): rest (about -89 mV), its shift with K⁺ and the overshoot (+56 mV) all readable.
+_V_LIMITS_MV = (-100.0, 60.0)
+_V_TICK_MV = 50.0
 
 # What each trace shows; the key is the Result attribute and the artist's gid.
 _COLOURS = {
@@ -84,7 +108,7 @@ _COLOURS = {
     "ca_i": BLUISH_GREEN,
     "epp": REDDISH_PURPLE,
     "motoneuron_spikes": BLUE,
-    "ectopic_spikes": ORANGE,
+    "ectopic_spikes": ORIGIN_COLOURS["ectopic"],
     "muscle_spikes": BLACK,
 }
 _TRACE_LABELS = {
@@ -94,62 +118,33 @@ _TRACE_LABELS = {
     "epp": "endplate potential",
 }
 _SPIKE_ROWS = (  # (gid, row label, legend label), top to bottom in the order the signal travels
-    ("motoneuron_spikes", "Motor\nnerve", "nerve: from spinal cord or stimulator"),
-    ("ectopic_spikes", "Nerve\nectopic", "nerve: ectopic"),
+    ("motoneuron_spikes", "Nerve", "nerve: from spinal cord or stimulator"),
+    ("ectopic_spikes", "Ectopic", "nerve: ectopic"),
     ("muscle_spikes", "Muscle", "muscle fibre"),
 )
 _FORCE_YLABEL = "Force (normalised;\n1 = max. tetanus)"
 _TIME_LABEL = "Time (s)"
-
-#: rcParams used by every helper: fonts ≥ 11 pt, Okabe-Ito colour cycle, light grid.
-STYLE: dict[str, object] = {
-    "font.size": 12.0,
-    "axes.titlesize": 12.0,
-    "axes.labelsize": 12.0,
-    "xtick.labelsize": 11.0,
-    "ytick.labelsize": 11.0,
-    "legend.fontsize": 11.0,
-    "figure.titlesize": 13.0,
-    "axes.prop_cycle": cycler(color=list(OKABE_ITO[1:] + OKABE_ITO[:1])),
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "lines.linewidth": 1.8,
-    "legend.frameon": False,
-    "figure.dpi": 100.0,
-    "savefig.dpi": 150.0,
-    "savefig.bbox": "tight",
-}
+#: Gids of the artists :func:`update_plot` gives new data (what an animated, blitted figure redraws).
+DATA_GIDS: frozenset[str] = frozenset({*_COLOURS, "drive", "stretch", *(f"origin:{o}" for o in ORIGIN_COLOURS)})
 
 
-def apply_style() -> AbstractContextManager[None]:
-    """Return a context manager that applies :data:`STYLE` to figures made inside it.
-
-    Returns
-    -------
-    contextlib.AbstractContextManager
-        Use as ``with plotting.apply_style(): ...``; the previous rcParams come back on exit.
-
-    Notes
-    -----
-    The plot helpers already draw inside this context, so it is needed only for figures and
-    annotations you add yourself.
-    """
-    return mpl.rc_context(STYLE)
-
-
-def _new_axes(figsize: tuple[float, float] = (7.0, 3.0)) -> Axes:
-    """Create a single-axes figure in :data:`STYLE` with constrained layout."""
-    with apply_style():
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+def _is_outer(ax: Axes, axis: str) -> bool:
+    """Whether ``ax`` labels its ``axis``: not an inner panel of subplots sharing that axis."""
+    spec = ax.get_subplotspec()
+    shared = ax.get_shared_x_axes() if axis == "x" else ax.get_shared_y_axes()
+    if spec is None or len(shared.get_siblings(ax)) < 2:
+        return True
+    return spec.is_last_row() if axis == "x" else spec.is_first_col()
 
 
 def _finish_axes(ax: Axes, res: Result, ylabel: str, xlabel: bool = True) -> None:
-    """Set labels, time limits and tick sizes that persist after the style context exits."""
-    ax.set_ylabel(ylabel)
-    if xlabel:
+    """Set labels, time limits and tick sizes that persist after the style context exits.
+
+    Inner panels of subplots with a shared axis get no label on it (matplotlib already hides
+    their tick labels), so stacked panels do not repeat "Time (s)" above unlabelled ticks.
+    """
+    ax.set_ylabel(ylabel if _is_outer(ax, "y") else "")
+    if xlabel and _is_outer(ax, "x"):
         ax.set_xlabel(_TIME_LABEL)
     ax.set_xlim(float(res.t[0]), float(res.t[-1]))
     # Ticks are created lazily at draw time, outside the style context: fix their size here.
@@ -194,12 +189,46 @@ def shade_drive(res: Result, ax: Axes | None = None) -> Rectangle:
     return patch
 
 
+def mark_stretch(res: Result, ax: Axes | None = None, *, always: bool = False) -> Line2D | None:
+    """Mark the time of the imposed stretch with a dashed vertical line.
+
+    Parameters
+    ----------
+    res : simlib.Result
+        Its ``scenario.stretch_at_s`` (s) is the stretch time; None means no stretch.
+    ax : matplotlib.axes.Axes, optional
+        Axes with time (s) on x; a new figure is created when None.
+    always : bool, default False
+        Draw the line (invisible) even without a stretch, so that :func:`update_plot` can show it
+        for a later Result that has one (interactive figures add no artists after the first draw).
+
+    Returns
+    -------
+    matplotlib.lines.Line2D or None
+        The line (gid ``"stretch"``, label ``"stretch"``), or None when there is no stretch and
+        ``always`` is False.
+    """
+    ax = _new_axes() if ax is None else ax
+    at = res.scenario.stretch_at_s
+    if at is None and not always:
+        return None
+    line = ax.axvline(0.0 if at is None else float(at), color=BLACK, ls="--", lw=1.2, zorder=1.5,
+                      label="stretch", gid="stretch")
+    line.set_visible(at is not None)
+    return line
+
+
+def _shade_and_mark(res: Result, ax: Axes) -> None:
+    shade_drive(res, ax)
+    mark_stretch(res, ax)
+
+
 def _plot_trace(res: Result, ax: Axes | None, gid: str, ylabel: str, shade: bool) -> Axes:
     """Draw ``getattr(res, gid)`` against time as one Line2D with that gid."""
     ax = _new_axes() if ax is None else ax
     with apply_style():
         if shade:
-            shade_drive(res, ax)
+            _shade_and_mark(res, ax)
         ax.plot(res.t, getattr(res, gid), color=_COLOURS[gid], label=_TRACE_LABELS[gid], gid=gid)
         _finish_axes(ax, res, ylabel)
     return ax
@@ -221,7 +250,7 @@ def plot_force(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Ax
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
-        Shade the drive window (see :func:`shade_drive`).
+        Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
 
     Returns
     -------
@@ -234,6 +263,18 @@ def plot_force(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Ax
     return ax
 
 
+def _membrane_ylim(v_mV: np.ndarray) -> tuple[float, float]:
+    """-100 to +60 mV, widened to the next 50 mV when the trace leaves that range."""
+    low, high = _V_LIMITS_MV
+    v = np.asarray(v_mV, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size and float(v.min()) < low:
+        low = _V_TICK_MV * np.floor(float(v.min()) / _V_TICK_MV)
+    if v.size and float(v.max()) > high:
+        high = _V_TICK_MV * np.ceil(float(v.max()) / _V_TICK_MV)
+    return float(low), float(high)
+
+
 def plot_membrane(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes:
     """Plot the muscle membrane potential at the endplate region against time.
 
@@ -244,12 +285,14 @@ def plot_membrane(res: Result, ax: Axes | None = None, *, shade: bool = True) ->
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
-        Shade the drive window (see :func:`shade_drive`).
+        Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
 
     Returns
     -------
     matplotlib.axes.Axes
-        ``ax``, with one Line2D of gid ``"v_muscle"``.
+        ``ax``, with one Line2D of gid ``"v_muscle"``. The y axis runs from -100 to +60 mV
+        (wider only if the trace leaves it) with ticks every 50 mV, so that the resting potential
+        (about -89 mV) and its shift with plasma K⁺ can be read.
 
     Notes
     -----
@@ -257,7 +300,10 @@ def plot_membrane(res: Result, ax: Axes | None = None, *, shade: bool = True) ->
     output interval is short: simulate with ``simlib.simulate(sc, output_dt_s=0.0001)`` to see
     the spikes. With the default 1 ms output the trace shows mainly the resting potential.
     """
-    return _plot_trace(res, ax, "v_muscle", "Membrane potential (mV)", shade)
+    ax = _plot_trace(res, ax, "v_muscle", "Membrane potential (mV)", shade)
+    ax.set_ylim(*_membrane_ylim(res.v_muscle))
+    ax.yaxis.set_major_locator(MultipleLocator(_V_TICK_MV))
+    return ax
 
 
 def plot_calcium(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes:
@@ -270,7 +316,7 @@ def plot_calcium(res: Result, ax: Axes | None = None, *, shade: bool = True) -> 
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
-        Shade the drive window (see :func:`shade_drive`).
+        Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
 
     Returns
     -------
@@ -290,7 +336,7 @@ def plot_epp(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
-        Shade the drive window (see :func:`shade_drive`).
+        Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
 
     Returns
     -------
@@ -300,11 +346,44 @@ def plot_epp(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes
     return _plot_trace(res, ax, "epp", "Endplate potential (mV)", shade)
 
 
-def _spike_row(res: Result, gid: str) -> np.ndarray:
-    """Spike times (s) of one raster row; the motor-nerve row holds every non-ectopic nerve spike."""
-    if gid == "motoneuron_spikes":
-        return np.setdiff1d(res.nerve_spikes, res.ectopic_spikes)
-    return np.asarray(getattr(res, gid), dtype=float)
+def _spike_row(res: Result, gid: str) -> tuple[np.ndarray, list[str]]:
+    """Spike times (s) of one raster row and a colour per spike.
+
+    The nerve row holds every non-ectopic nerve spike, coloured by its origin (:data:`ORIGIN_COLOURS`).
+    """
+    if gid.startswith("origin:"):
+        origin = gid.split(":", 1)[1]
+        return np.asarray(res.spikes_from(origin), dtype=float), [ORIGIN_COLOURS[origin]]
+    if gid != "motoneuron_spikes":
+        return np.asarray(getattr(res, gid), dtype=float), [_COLOURS[gid]]
+    origins = res.nerve_spike_origins
+    if origins is None:
+        return np.setdiff1d(res.nerve_spikes, res.ectopic_spikes), [_COLOURS[gid]]
+    keep = origins != "ectopic"
+    colours = [ORIGIN_COLOURS.get(str(o), _COLOURS[gid]) for o in origins[keep]]
+    return np.asarray(res.nerve_spikes, dtype=float)[keep], colours or [_COLOURS[gid]]
+
+
+def _set_row(coll: EventCollection, res: Result) -> None:
+    times, colours = _spike_row(res, str(coll.get_gid()))
+    coll.set_positions(times)
+    coll.set_color(colours)
+
+
+def _origin_key(colour: str, label: str) -> Line2D:
+    """Legend proxy of a spike colour: a short vertical tick."""
+    return Line2D([], [], color=colour, marker="|", ls="none", markersize=10, markeredgewidth=1.8, label=label)
+
+
+def spike_legend_handles() -> list[Line2D]:
+    """Legend entries of the spike colours: one per origin, as the rasters draw them.
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+        Proxy artists (command/stimulus, reflex, self-sustained, ectopic, muscle AP).
+    """
+    return [_origin_key(ORIGIN_COLOURS[origin], label) for origin, label in ORIGIN_LABELS]
 
 
 def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True,
@@ -312,9 +391,10 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
     """Plot nerve and muscle action potentials as a raster, one row per origin.
 
     Rows, top to bottom: nerve impulses that came from the spinal motoneuron or the
-    stimulator (every non-ectopic nerve spike), nerve impulses that started in the peripheral axon
-    (``res.ectopic_spikes``, the sign of hyperexcitability), and muscle action potentials
-    (``res.muscle_spikes``).
+    stimulator (every non-ectopic nerve spike, each coloured by its origin: command or stimulus,
+    reflex, self-sustained; see :data:`ORIGIN_COLOURS`), nerve impulses that started in the
+    peripheral axon (``res.ectopic_spikes``, the sign of hyperexcitability), and muscle action
+    potentials (``res.muscle_spikes``).
 
     Parameters
     ----------
@@ -323,51 +403,48 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
-        Shade the drive window (see :func:`shade_drive`).
+        Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
     legend_columns : int, optional
-        Columns of the legend above the axes; all four entries in one row when None (about 7 in
-        wide: use 2 on narrower axes).
+        Columns of the legend above the axes; all six entries in one row when None (about 7 in
+        wide: use 3 on narrower axes).
 
     Returns
     -------
     matplotlib.axes.Axes
         ``ax``, with three :class:`~matplotlib.collections.EventCollection` rows (gids
         ``"motoneuron_spikes"``, ``"ectopic_spikes"``, ``"muscle_spikes"``; update with
-        ``set_positions``) and a legend.
+        ``set_positions``) and a legend (drive window, then one entry per spike colour).
     """
     ax = _new_axes(figsize=(7.0, 2.4)) if ax is None else ax
     with apply_style():
         if shade:
-            shade_drive(res, ax)
+            _shade_and_mark(res, ax)
         offsets = np.arange(len(_SPIKE_ROWS))[::-1]
-        collections = ax.eventplot(
-            [_spike_row(res, gid) for gid, _, _ in _SPIKE_ROWS],
-            lineoffsets=offsets, linelengths=0.7, linewidths=1.5,
-            colors=[_COLOURS[gid] for gid, _, _ in _SPIKE_ROWS],
-        )
+        collections = ax.eventplot([np.empty(0)] * len(_SPIKE_ROWS), lineoffsets=offsets, linelengths=0.7,
+                                   linewidths=1.5)
         for coll, (gid, _, label) in zip(collections, _SPIKE_ROWS, strict=True):
             coll.set_gid(gid)
             coll.set_label(label)
+            _set_row(coll, res)
         ax.set_yticks(offsets, [row for _, row, _ in _SPIKE_ROWS])
         ax.set_ylim(-0.6, len(_SPIKE_ROWS) - 0.4)
         ax.grid(False, axis="y")
         _finish_axes(ax, res, "")
         # A proxy swatch, so the legend entry shows even while the drive patch is hidden (no drive).
         drive_key = Rectangle((0.0, 0.0), 1.0, 1.0, facecolor=DRIVE_SHADE, alpha=DRIVE_ALPHA, label="drive on")
-        ax.legend(handles=[drive_key, *collections],
-                  loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=legend_columns or len(_SPIKE_ROWS) + 1,
+        keys = [drive_key, *spike_legend_handles()]
+        ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=legend_columns or len(keys),
                   borderaxespad=0.1, handlelength=1.0, handletextpad=0.4, columnspacing=0.9)
     return ax
 
 
 #: raster rows of :func:`plot_spike_origins`, top to bottom: (origin, row label, colour)
-ORIGIN_ROWS = (
-    ("stimulator", "stimulator", BLACK),
-    ("commanded", "motoneuron: commanded", BLUE),
-    ("reflex", "motoneuron: reflex", BLUISH_GREEN),
-    ("self-sustained", "motoneuron: self-sustained", VERMILLION),
-    ("ectopic", "axon: ectopic", REDDISH_PURPLE),
-)
+ORIGIN_ROWS = tuple((origin, label, ORIGIN_COLOURS[origin]) for origin, label in (
+    ("stimulator", "stimulator"), ("commanded", "motoneuron: commanded"), ("reflex", "motoneuron: reflex"),
+    ("self-sustained", "motoneuron: self-sustained"), ("ectopic", "axon: ectopic"),
+))
+#: Share of the height of :func:`plot_spike_origins` given to the force trace, below the spike rows.
+_FORCE_BAND = 0.38
 
 
 def plot_spike_origins(res: Result, ax: Axes | None = None, *, shade: bool = True) -> Axes:
@@ -384,18 +461,19 @@ def plot_spike_origins(res: Result, ax: Axes | None = None, *, shade: bool = Tru
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.
     shade : bool, default True
-        Shade the drive window (see :func:`shade_drive`).
+        Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
 
     Returns
     -------
     matplotlib.axes.Axes
-        ``ax`` with one event row per origin (gids ``"origin:<name>"``, y from 1 upwards) and the
-        force trace (gid ``"force"``, same time axis, on a twin y axis labelled in force units).
+        ``ax`` with one event row per origin (gids ``"origin:<name>"``, y from 1 upwards) and,
+        in a band below the rows, the force trace (gid ``"force"``, same time axis, on a twin y
+        axis labelled in force units).
     """
     ax = _new_axes(figsize=(7.0, 3.0)) if ax is None else ax
     with apply_style():
         if shade:
-            shade_drive(res, ax)
+            _shade_and_mark(res, ax)
         offsets = np.arange(1, len(ORIGIN_ROWS) + 1)[::-1].astype(float)
         rows = [np.asarray(res.spikes_from(origin), dtype=float) for origin, _, _ in ORIGIN_ROWS]
         collections = ax.eventplot(rows, lineoffsets=offsets, linelengths=0.7, linewidths=1.5,
@@ -404,14 +482,19 @@ def plot_spike_origins(res: Result, ax: Axes | None = None, *, shade: bool = Tru
             coll.set_gid(f"origin:{origin}")
             coll.set_label(label)
         ax.set_yticks(offsets, [label for _, label, _ in ORIGIN_ROWS])
-        ax.set_ylim(0.4, len(ORIGIN_ROWS) + 0.6)
+        top = len(ORIGIN_ROWS) + 0.6
+        ax.set_ylim(top - (top - 0.4) / (1.0 - _FORCE_BAND), top)  # the rows fill the top, force the bottom
         ax.grid(False, axis="y")
         _finish_axes(ax, res, "")
         twin = ax.twinx()
-        (line,) = twin.plot(res.t, res.force, color=_COLOURS["force"], lw=1.5, alpha=0.8, label="force")
+        (line,) = twin.plot(res.t, res.force, color=_COLOURS["force"], lw=1.5, label="force")
         line.set_gid("force")
-        twin.set_ylim(*_force_ylim(res.force))
-        twin.set_ylabel("Force (1 = max. tetanus)")
+        low, high = _force_ylim(res.force)
+        twin.set_ylim(low, low + (high - low) / (_FORCE_BAND - 0.04))
+        twin.yaxis.set_major_locator(FixedLocator([v for v in MaxNLocator(3).tick_values(0.0, high) if 0 <= v <= high]))
+        twin.grid(False)
+        twin.set_ylabel("Force\n(1 = max.)")
+        twin.yaxis.label.set_y(_FORCE_BAND / 2)
     return ax
 
 
@@ -489,7 +572,8 @@ def update_plot(axes: Axes | Iterable[Axes], res: Result) -> None:
     """Redraw existing plots from a new Result, in place (no new artists, no new figure).
 
     Every artist made by the helpers in this module is found by its gid and given the new
-    data: lines get ``set_data``, spike rows ``set_positions`` and the drive patch its new window.
+    data: lines get ``set_data``, spike rows ``set_positions`` (and their colours), the drive patch
+    its new window and a stretch marker its new time (hidden without a stretch).
     The y limits of trace axes are rescaled; call ``fig.canvas.draw_idle()`` afterwards.
 
     Parameters
@@ -508,20 +592,28 @@ def update_plot(axes: Axes | Iterable[Axes], res: Result) -> None:
                 line.set_data(res.t, getattr(res, gid))
                 rescale = True
         for coll in ax.collections:
-            gid = coll.get_gid()
-            if isinstance(coll, EventCollection) and gid in _COLOURS:
-                coll.set_positions(_spike_row(res, gid))
+            gid = str(coll.get_gid())
+            if isinstance(coll, EventCollection) and (gid in _COLOURS or gid.startswith("origin:")):
+                _set_row(coll, res)
         for patch in ax.patches:
             if patch.get_gid() == "drive" and isinstance(patch, Rectangle):
                 start, end = window if window is not None else (0.0, 0.0)
                 patch.set_x(start)
                 patch.set_width(end - start)
                 patch.set_visible(window is not None)
+        stretch_at = res.scenario.stretch_at_s
+        for line in ax.get_lines():
+            if line.get_gid() == "stretch":
+                line.set_xdata([stretch_at or 0.0] * 2)
+                line.set_visible(stretch_at is not None)
         ax.set_xlim(float(res.t[0]), float(res.t[-1]))
         if rescale:
             ax.set_autoscaley_on(True)
             ax.relim(visible_only=True)
             ax.autoscale_view(scalex=False)
-            if any(line.get_gid() == "force" for line in ax.get_lines()):
+            gids = {line.get_gid() for line in ax.get_lines()}
+            if "force" in gids:
                 ax.set_ylim(*_force_ylim(res.force))
+            elif "v_muscle" in gids:
+                ax.set_ylim(*_membrane_ylim(res.v_muscle))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,6 +42,10 @@ class Ramp:
         Instantaneous firing rate at each spike after the first (Hz), for plotting.
     command_at_spike : numpy.ndarray
         Command (mV) at each of those spikes.
+    ramp_s : float
+        Duration of the whole triangle (s); it starts at :attr:`start_s`.
+    start_s : float
+        Time at which the command starts to rise (s).
     """
 
     recruitment_drive: float
@@ -50,6 +54,13 @@ class Ramp:
     spike_times: np.ndarray
     rate_hz: np.ndarray
     command_at_spike: np.ndarray
+    ramp_s: float = 10.0
+    start_s: float = _RAMP_START_S
+
+    def command_mV(self, t_s: np.ndarray) -> np.ndarray:
+        """Return the descending command (mV) at times ``t_s`` (s): 0, up to :attr:`peak_drive`, down to 0."""
+        x = np.clip((np.asarray(t_s, dtype=float) - self.start_s) / (self.ramp_s / 2.0), 0.0, 2.0)
+        return self.peak_drive * np.where(x <= 1.0, x, 2.0 - x)
 
     @property
     def hysteresis(self) -> float:
@@ -88,18 +99,14 @@ def ramp(sc: Scenario, *, ramp_s: float = 10.0, peak_drive_mV: float = 30.0) -> 
     kp = kernel_params(run)._replace(desc_level=peak, desc_triangle=1.0)
     res = run_chain(run, kp, np.empty(0), 0.001)
     spikes = res.motoneuron_spikes
-    half = ramp_s / 2.0
-
-    def command(t: np.ndarray) -> np.ndarray:
-        x = np.clip((t - _RAMP_START_S) / half, 0.0, 2.0)
-        return peak * np.where(x <= 1.0, x, 2.0 - x)
-
+    empty = Ramp(math.nan, math.nan, peak, spikes, np.empty(0), np.empty(0), float(ramp_s), _RAMP_START_S)
     if spikes.size == 0:
-        return Ramp(math.nan, math.nan, peak, spikes, np.empty(0), np.empty(0))
+        return empty
+    command = empty.command_mV
     last = spikes[-1]
     derecruit = float(command(np.array([last]))[0]) if last < _RAMP_START_S + ramp_s else 0.0
-    return Ramp(float(command(spikes[:1])[0]), derecruit, peak, spikes, 1.0 / np.diff(spikes),
-                command(spikes[1:]))
+    return replace(empty, recruitment_drive=float(command(spikes[:1])[0]), derecruitment_drive=derecruit,
+                   rate_hz=1.0 / np.diff(spikes), command_at_spike=command(spikes[1:]))
 
 
 def cramp_threshold_frequency(sc: Scenario, *, progress: Progress = None) -> float:

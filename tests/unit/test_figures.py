@@ -58,7 +58,7 @@ EXPECTED = {
     "calcium_atp_relaxation": (2, {"ca_i:": 2, "force:": 2}, {}),
     "cramp_and_stretch": (4, {"force:": 2}, {}),
     "cramp_vs_contracture": (2 * N_CRAMP_COLUMNS, {"force:": N_CRAMP_COLUMNS}, {}),
-    "drug_comparison": (2, {"force:": 4}, {"bar:": 15}),
+    "drug_comparison": (5, {"force:": 4, "reference": 3}, {"bar:": 15}),
     "temperature": (2, {"twitch:": 3, "ff:": 3}, {}),
 }
 
@@ -282,3 +282,39 @@ def test_image_matches_baseline(rendered, name, style, tmp_path):
     assert result is None, (
         f"{result}\nIf the change is intended (model or figure update), review the images and run {REGENERATE}."
     )
+
+
+# --- legibility (issue 15 item 6) ----------------------------------------------------------------
+
+
+def test_every_classification_has_a_colour_and_hatch():
+    assert set(figures.CLASS_STYLE) == set(simlib.metrics.CLASSIFICATIONS)
+    assert len({hatch for _, hatch in figures.CLASS_STYLE.values()}) == len(figures.CLASS_STYLE)
+
+
+@pytest.mark.parametrize(("name", "style"), CASES, ids=IDS)
+def test_lines_have_contrast_on_white(rendered, name, style):
+    # WCAG 2.1 1.4.11: graphics that carry meaning need 3:1; the faint no-drug reference is secondary.
+    for line in _lines(fig := rendered[name, style], ""):
+        if line.get_gid() != "reference" and line.get_linestyle() != "None":
+            assert plotting.contrast_on_white(line.get_color()) >= 3.0, (fig.get_label(), line.get_gid())
+
+
+def test_drug_comparison_separates_the_drugs_and_explains_extra_action_potentials(rendered):
+    fig = rendered["drug_comparison", "slide"]
+    forces = _lines(fig, "force:")
+    assert len({line.axes for line in forces}) == len(forces)  # one panel each: traces near 0 cannot hide
+    assert len({line.axes.get_ylim() for line in forces}) == 1  # on one scale
+    caption = figures.figure_info(fig).caption
+    bars = {p.get_gid(): p.get_width() for ax in fig.axes for p in ax.patches if str(p.get_gid()).startswith("bar:")}
+    if bars["bar:dantrolene:muscle_aps"] > 100.0:
+        assert "more muscle action potentials than without a drug" in caption and "reflex feedback" in caption
+
+
+def test_cramp_columns_share_one_time_axis(rendered):
+    for name in ("cramp_vs_contracture", "cramp_and_stretch"):
+        for style in figures.STYLES:
+            fig = rendered[name, style]
+            forces = _lines(fig, "force:")
+            assert len({line.axes.get_xlim() for line in forces}) == 1, (name, style)
+            assert len({tuple(line.axes.get_xticks()) for line in forces}) == 1, (name, style)

@@ -114,8 +114,9 @@ def test_spike_raster_rows_split_nerve_spikes_by_origin(res_tetany):
     assert len(rows["ectopic_spikes"].get_positions()) > 0
     assert len(rows["motoneuron_spikes"].get_positions()) == 0
     legend_texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len(legend_texts) == 4 and "drive on" in legend_texts
-    assert len(ax.get_yticklabels()) == 3
+    assert legend_texts == ["drive on", "command/stimulus", "reflex", "self-sustained", "ectopic", "muscle AP"]
+    # one line per row label, so that neighbouring labels cannot touch
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Nerve", "Ectopic", "Muscle"]
 
 
 def test_spike_raster_handles_a_run_without_any_spikes():
@@ -228,5 +229,153 @@ def test_spike_origins_raster_separates_tetany_from_cramp():
         assert len(rows[f"origin:{absent}"].get_positions()) == 0
         assert "s" in ax.get_xlabel()
         twin = [a for a in fig.axes if a is not ax][0]
-        assert "tetanus" in twin.get_ylabel()
+        assert "1 = max" in twin.get_ylabel()
         plt.close(fig)
+
+
+# --- legibility (issue 15 item 6) ----------------------------------------------------------------
+
+
+def test_contrast_ratio_is_the_wcag_formula():
+    assert plotting.contrast_on_white("#000000") == pytest.approx(21.0)
+    assert plotting.contrast_on_white("#FFFFFF") == pytest.approx(1.0)
+    assert plotting.contrast_on_white(plotting.YELLOW) == pytest.approx(1.32, abs=0.01)  # the audit's figure
+
+
+def test_line_colours_are_legible_and_come_with_dashes():
+    assert set(plotting.LINE_COLOURS) <= set(plotting.OKABE_ITO)
+    assert all(plotting.contrast_on_white(c) >= 3.0 for c in plotting.LINE_COLOURS)
+    for faint in (plotting.YELLOW, plotting.SKY_BLUE, plotting.ORANGE):
+        assert plotting.contrast_on_white(faint) < 3.0 and faint not in plotting.LINE_COLOURS
+    assert len(set(plotting.LINE_STYLES)) == len(plotting.LINE_STYLES) == len(plotting.LINE_COLOURS)
+    cycle = plotting.STYLE["axes.prop_cycle"]
+    assert cycle.keys == {"color", "linestyle"}
+    assert [d["color"] for d in cycle] == list(plotting.LINE_COLOURS)
+
+
+@pytest.mark.parametrize("use", ["apply_style", "style.use"])
+def test_plain_plots_in_the_lab_style_differ_in_colour_and_dash(use):
+    # What the lessons do: several ax.plot lines on one axes under the lab style (lesson 02: 4 rates).
+    context = plotting.apply_style() if use == "apply_style" else plt.style.context(plotting.STYLE)
+    with context:
+        _, ax = plt.subplots()
+        lines = [ax.plot([0, 1], [i, i])[0] for i in range(4)]
+    colours = [to_hex(line.get_color()).upper() for line in lines]
+    dashes = [line.get_linestyle() for line in lines]
+    assert len(set(colours)) == 4 and len(set(dashes)) == 4
+    assert all(plotting.contrast_on_white(c) >= 3.0 for c in colours)
+
+
+def test_one_colour_per_spike_origin_in_every_raster():
+    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"])
+    spastic = simlib.simulate(simlib.PRESETS["spasticity"])
+    tetany = simlib.simulate(simlib.PRESETS["hypocalcaemia"])
+    colour = {k: v.upper() for k, v in plotting.ORIGIN_COLOURS.items()}
+    for res, origin in ((cramp, "self-sustained"), (spastic, "reflex"), (cramp, "commanded")):
+        nerve = _spike_rows(plotting.plot_spike_raster(res))["motoneuron_spikes"]
+        seen = {to_hex(c).upper() for c in nerve.get_colors()}
+        assert colour[origin] in seen, origin
+    ectopic = _spike_rows(plotting.plot_spike_raster(tetany))["ectopic_spikes"]
+    assert to_hex(ectopic.get_colors()[0]).upper() == colour["ectopic"]
+    _, ax = plt.subplots()
+    plotting.plot_spike_origins(tetany, ax)
+    rows = {c.get_gid(): c for c in ax.collections}
+    for origin, _, row_colour in plotting.ORIGIN_ROWS:
+        assert row_colour.upper() == colour[origin]
+        assert to_hex(rows[f"origin:{origin}"].get_colors()[0]).upper() == colour[origin]
+    # the raster's nerve row keeps one colour per spike after an update, too
+    axes = plotting.plot_chain(tetany)
+    plotting.update_plot(axes, cramp)
+    nerve = _spike_rows(axes[0])["motoneuron_spikes"]
+    assert len(nerve.get_colors()) == len(nerve.get_positions())
+    assert colour["self-sustained"] in {to_hex(c).upper() for c in nerve.get_colors()}
+
+
+def test_membrane_axis_shows_rest_and_its_shift_with_potassium(res):
+    hyperkalaemia = simlib.simulate(DRIVEN.replace(k_mM=10.0), output_dt_s=0.0005)
+    ax = plotting.plot_membrane(res)
+    for r in (res, hyperkalaemia):
+        plotting.update_plot(ax, r)
+        assert ax.get_ylim() == (-100.0, 60.0)
+        ax.figure.canvas.draw()
+        ticks = [t for t in ax.get_yticks() if -100 <= t <= 60]
+        assert ticks == [-100.0, -50.0, 0.0, 50.0]
+    # rest at -89 mV and at -70 mV with 10 mM K⁺: both between the ticks -100 and -50, 19 mV apart
+    assert -100 < res.v_muscle[0] < hyperkalaemia.v_muscle[0] < -50
+    # a trace outside the range widens it to the next 50 mV, never cuts it off
+    assert plotting._membrane_ylim(np.array([-130.0, 75.0])) == (-150.0, 100.0)
+
+
+def test_stretch_is_marked_and_follows_updates():
+    spastic = simlib.simulate(simlib.PRESETS["spasticity"])
+    axes = plotting.plot_chain(spastic)
+    for ax in axes:
+        (line,) = [ln for ln in ax.get_lines() if ln.get_gid() == "stretch"]
+        assert line.get_visible() and line.get_xdata()[0] == simlib.PRESETS["spasticity"].stretch_at_s
+    moved = simlib.simulate(simlib.PRESETS["spasticity"].replace(stretch_at_s=1.5))
+    plotting.update_plot(axes, moved)
+    assert all(ln.get_xdata()[0] == 1.5 for ax in axes for ln in ax.get_lines() if ln.get_gid() == "stretch")
+    plotting.update_plot(axes, simlib.simulate(simlib.Scenario(duration_s=4.0)))
+    assert not any(ln.get_visible() for ax in axes for ln in ax.get_lines() if ln.get_gid() == "stretch")
+    # without a stretch nothing is drawn, unless asked for (interactive figures add no artists later)
+    quiet = simlib.simulate(DRIVEN)
+    _, ax = plt.subplots()
+    assert plotting.mark_stretch(quiet, ax) is None
+    line = plotting.mark_stretch(quiet, ax, always=True)
+    assert line is not None and not line.get_visible() and line.get_gid() in plotting.DATA_GIDS
+
+
+def test_data_gids_name_every_artist_update_plot_changes(res):
+    axes = plotting.plot_chain(res)
+    ax_o = plotting.plot_spike_origins(res)
+    gids = {a.get_gid() for ax in (*axes, ax_o) for a in (*ax.lines, *ax.collections, *ax.patches)}
+    assert gids - {None} <= plotting.DATA_GIDS
+
+
+def test_inner_panels_of_shared_subplots_do_not_repeat_axis_labels(res):
+    _, axes = plt.subplots(2, 2, sharex=True, sharey="row")
+    for col in range(2):
+        plotting.plot_calcium(res, axes[0, col])
+        plotting.plot_force(res, axes[1, col])
+    assert [ax.get_xlabel() for ax in axes.ravel()] == ["", "", "Time (s)", "Time (s)"]
+    assert [bool(ax.get_ylabel()) for ax in axes.ravel()] == [True, False, True, False]
+    _, stacked = plt.subplots(3, 1, sharex=True)  # lesson 04's stacked rasters
+    for ax in stacked:
+        plotting.plot_spike_origins(res, ax)
+    assert [ax.get_xlabel() for ax in stacked] == ["", "", "Time (s)"]
+
+
+def test_spike_origin_force_trace_lies_below_the_spike_rows():
+    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"])
+    fig, ax = plt.subplots()
+    plotting.plot_spike_origins(cramp, ax)
+    twin = [a for a in fig.axes if a is not ax][0]
+    (force,) = twin.get_lines()
+    top_of_force = twin.transData.transform((0.0, float(np.max(force.get_ydata()))))[1]
+    lowest_row = min(float(np.min(c.get_lineoffset())) - 0.35 for c in ax.collections)
+    assert top_of_force < ax.transData.transform((0.0, lowest_row))[1]
+
+
+def test_log_ticks_label_exactly_the_given_values():
+    k_values = [1.5, 2.5, 3.5, 4.2, 5.5, 7.0, 8.5, 10.0]  # lesson 04's K⁺ axis, less than a decade
+    _, ax = plt.subplots()
+    ax.plot(k_values, np.linspace(-100, -70, len(k_values)))
+    assert plotting.set_log_ticks(ax, k_values) is ax
+    ax.figure.canvas.draw()
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"{k:g}" for k in k_values]
+    assert not any(t.get_text() for t in ax.get_xticklabels(minor=True))
+
+
+def test_ramp_figure_draws_the_command_with_the_firing():
+    ramps = {"rested": simlib.ramp(simlib.Scenario()), "fatigued": simlib.ramp(simlib.Scenario(fatigue=1.0))}
+    ax = plotting.plot_ramp(ramps)
+    rates = [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("rate:")]
+    assert [ln.get_gid() for ln in rates] == ["rate:rested", "rate:fatigued"]
+    assert len({ln.get_marker() for ln in rates}) == 2 and len({ln.get_color() for ln in rates}) == 2
+    (command,) = [ln for a in ax.figure.axes for ln in a.get_lines() if ln.get_gid() == "command"]
+    rp = ramps["rested"]
+    assert float(np.max(command.get_ydata())) == pytest.approx(rp.peak_drive, rel=0.01)
+    assert "(mV)" in command.axes.get_ylabel() and "(Hz)" in ax.get_ylabel()
+    np.testing.assert_allclose(rp.command_mV(rp.spike_times[1:]), rp.command_at_spike)
+    assert "command" in ax.get_legend().get_texts()[-1].get_text()
