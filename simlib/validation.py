@@ -190,7 +190,7 @@ def check_value(param: Param, value: object) -> float | str | None:
 
     if param.is_text:
         if isinstance(value, str) and value in param.choices:
-            return value
+            return param.choices[param.choices.index(value)]  # a plain str, also for np.str_ or a subclass
         suggestion = ""
         if isinstance(value, str):
             closest = _closest_choice(value, param.choices)

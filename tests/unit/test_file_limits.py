@@ -342,3 +342,54 @@ def test_a_set_without_overwrite_is_all_or_nothing_when_a_file_appears_meanwhile
         _fileio.atomic_write_set(items, overwrite=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt"]
     assert (tmp_path / "b.txt").read_text() == "the other writer's"
+
+
+# -- D14/D15: the sampling interval and the sample-count limit ------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [np.float32(0.001), np.float32(1e-5), np.float32(0.01), 0.001, np.float64(0.002)])
+def test_output_dt_accepts_low_precision_floats_in_range(value):
+    from simlib.validation import check_output_dt
+
+    assert check_output_dt(value, 3.0) == float(str(value))
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), "0.001", None, True, np.array([0.001]), 0.02])
+def test_output_dt_out_of_range_or_wrong_type(value):
+    from simlib.validation import check_output_dt
+
+    with pytest.raises(ParameterError, match=r"'output_dt_s' must be between 1e-05 and 0.01 s"):
+        check_output_dt(value, 3.0)
+
+
+def test_the_sample_limit_names_the_memory_and_the_shortest_interval():
+    from simlib.validation import MAX_SAMPLES, check_output_dt
+
+    assert check_output_dt(1e-5, 10.0) == 1e-5  # 1,000,001 samples: the limit
+    assert check_output_dt(1e-4, 60.0) == 1e-4  # the longest lesson run
+    with pytest.raises(ParameterError) as info:
+        check_output_dt(1e-5, 60.0)  # audit D14: 6,000,001 samples, 1.5 GB
+    message = str(info.value)
+    assert "6,000,001 samples" in message and "1.4 GB" in message and f"{MAX_SAMPLES:,}" in message
+    assert "output_dt_s >= 6e-05 s" in message
+    assert check_output_dt(6e-5, 60.0) == 6e-5  # what the message suggests is accepted
+
+
+@pytest.mark.xfail(strict=True, reason="needs simlib/simulate.py to call validation.check_output_dt (reported to the "
+                                       "lead); remove this marker when it does")
+def test_simulate_refuses_a_run_over_the_sample_limit(monkeypatch):
+    import simlib.simulate as simulate_module
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("simulate started a 1.5 GB run instead of refusing it")
+
+    monkeypatch.setattr(simulate_module, "run_chain", must_not_run)
+    with pytest.raises(ParameterError, match="samples"):
+        simlib.simulate(Scenario(duration_s=60.0), output_dt_s=1e-5)
+
+
+@pytest.mark.xfail(strict=True, reason="needs simlib/simulate.py to call validation.check_output_dt (reported to the "
+                                       "lead); remove this marker when it does")
+def test_simulate_accepts_a_float32_interval():
+    res = simlib.simulate(Scenario(duration_s=0.05, drive_start_s=0.0), output_dt_s=np.float32(0.001))
+    assert len(res.t) == 51
