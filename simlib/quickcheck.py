@@ -376,7 +376,7 @@ class QuickCheck(ipw.VBox):
         self.question = question
         self.attempts = 0
         self.revealed = False
-        self._record = record
+        self._recording = record
         self._last_checked: str | None = None
         self._wrong: list[str] = []
         self._result_text = ""
@@ -431,17 +431,17 @@ class QuickCheck(ipw.VBox):
         elif len(self._wrong) >= 2 or self.revealed:
             was_revealed, self.revealed = self.revealed, True
             self._show(f"✘ Not quite: {q.hints[choice]} {self._answer_text()}", _WRONG)
-            if self._record and not was_revealed:
+            if self._recording and not was_revealed:
                 _record(q.id, revealed=True)
         else:
             self._show(f"✘ Not quite: {q.hints[choice]} Try again.", _WRONG)
-        if self._record:
+        if self._recording:
             _record(q.id, choice=choice, attempts=self.attempts, correct=right)
         return right
 
     def show_answer(self) -> None:
         """Show the right option and the explanation (recorded as revealed if not yet answered right)."""
-        if not self.revealed and self._record:
+        if not self.revealed and self._recording:
             _record(self.question.id, revealed=True)
         self.revealed = True
         self._show(self._answer_text(), _NEUTRAL)
