@@ -291,3 +291,60 @@ def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, 
         assert new, f"no exported PNG in {exports}: {texts['export']!r}"
         assert new[0].stat().st_size > 10_000
     return texts
+
+
+# --- a page that keeps answering (issue 15: the labellers' freeze) ------------------------------
+
+
+def assert_page_responsive(page, what: str, duration_s: float = 10.0, interval_s: float = 1.0,
+                           budget_ms: float = 3_000) -> list[float]:
+    """Ask the page's main thread for a trivial answer again and again for ``duration_s``; fail on a hang.
+
+    Each probe is a ``wait_for_function`` whose timeout is kept by Playwright's driver, outside the
+    page, so a renderer spinning in a script loop makes it time out instead of blocking the test.
+    Returns each probe's round trip (ms).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    trips: list[float] = []
+    deadline = time.monotonic() + duration_s
+    while True:
+        t0 = time.monotonic()
+        try:
+            page.wait_for_function("() => true", timeout=budget_ms)
+        except PlaywrightTimeout:
+            raise AssertionError(f"{what}: the page stopped answering (no reply within {budget_ms / 1e3:g} s, "
+                                 f"probe {len(trips) + 1}, after {len(trips)} answered in {trips} ms)") from None
+        trips.append(round(1e3 * (time.monotonic() - t0), 1))
+        if time.monotonic() >= deadline:
+            return trips
+        time.sleep(interval_s)
+
+
+# Counts the writes of slider names and value texts anywhere in the page from now on.
+COUNT_NAME_WRITES = """() => {
+  window.__mslNameWrites = 0;
+  new MutationObserver(records => { window.__mslNameWrites += records.length; })
+    .observe(document.body, { subtree: true, attributes: true,
+                              attributeFilter: ["aria-label", "aria-valuetext", "alt", "tabindex"] });
+}"""
+
+
+def name_writes_during(page, seconds: float) -> int:
+    """How many slider-name/value-text attribute writes the page makes in ``seconds`` of idling."""
+    page.evaluate(COUNT_NAME_WRITES)
+    page.wait_for_timeout(1e3 * seconds)
+    return int(page.evaluate("() => window.__mslNameWrites"))
+
+
+def put_lab_setting(page, server, plugin: str, values: dict) -> None:
+    """Replace one JupyterLab settings plugin's user values (e.g. ``"@jupyterlab/notebook-extension:tracker"``).
+
+    Through the server's settings API, as the Settings editor does; the page reads them on its next load.
+    """
+    parts = urllib.parse.urlsplit(server.url)
+    token = urllib.parse.parse_qs(parts.query)["token"][0]
+    response = page.request.put(f"{parts.scheme}://{parts.netloc}/lab/api/settings/{plugin}?token={token}",
+                                data=json.dumps({"raw": json.dumps(values)}),
+                                headers={"Content-Type": "application/json"})
+    assert response.status == 204, f"settings {plugin} not saved: {response.status} {response.text()[:300]}"

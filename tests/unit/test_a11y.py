@@ -6,7 +6,10 @@ checked by tests/e2e (axe-core and the handles' attributes, in JupyterLab and Vo
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 
 import matplotlib
 
@@ -41,7 +44,7 @@ def test_labeller_is_an_invisible_anywidget():
     labeller = a11y.SliderLabeller()
     assert labeller.layout.display == "none"
     assert "msl-a11y" in labeller._dom_classes
-    assert (labeller.scope, labeller.units) == ("", {})
+    assert (labeller.scope, labeller.units, labeller.alt_text) == ("", {}, "")
     state = labeller.get_state()
     assert state["_view_module"] == "anywidget"
     assert state["_esm"] == a11y._ESM
@@ -52,8 +55,51 @@ def test_esm_is_self_contained():
     esm = a11y.SliderLabeller().get_state()["_esm"]
     assert not re.search(r"\bhttps?://|//cdn|\bimport\b", esm)
     assert "export default { render }" in esm
-    # The observer is disconnected when the view goes (render returns the cleanup).
-    assert "observer.disconnect()" in esm and "model.off(" in esm
+    # The observers are disconnected when the view goes (render returns the cleanup), which also
+    # gives the root back for another labeller.
+    assert "names.disconnect()" in esm and "waiting.disconnect()" in esm and "model.off(" in esm
+    assert "root.removeAttribute(CLAIM)" in esm
+
+
+def test_esm_never_takes_the_page_as_root():
+    """Issue 15: two labellers that fell back to <body> rewrote each other's sliders forever (tab frozen)."""
+    esm = a11y._ESM
+    assert "|| el.ownerDocument.body" not in esm and "|| doc.body" not in esm
+    # The root is the scope's closest ancestor, or the parent container; <body> and <html> are refused.
+    assert "found === doc.body || found === doc.documentElement ? null : found" in esm
+    # Until then the document is watched (also for a class added to an ancestor), and only until then.
+    assert 'attributeFilter: ["class"]' in esm and "waiting.disconnect();\n    addStyle(doc);" in esm
+    # Sliders of a nested root with its own labeller are not touched.
+    assert "if (!owned(root, box)) continue;" in esm
+
+
+def test_esm_styles_focus_and_removes_readouts_from_tab_order():
+    esm = a11y._ESM
+    assert ':focus-visible { outline: 3px solid #0072B2' in esm
+    assert 'setIfChanged(readout, "tabindex", "-1")' in esm
+    assert 'setIfChanged(img, "alt", altText)' in esm
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_value_text_appends_the_unit_once(tmp_path):
+    """The value text comes from the readout alone: a unit already there is not appended again."""
+    module = tmp_path / "a11y.mjs"
+    module.write_text(a11y._ESM, encoding="utf-8")
+    cases = [["20", "Hz"], ["20 Hz", "Hz"], ["1.20", "mM"], ["1.20 mM", "mM"], ["0.5", ""], ["", "Hz"], ["Hz", "Hz"]]
+    script = (f"import {{ valueText }} from {json.dumps(module.as_uri())};"
+              f"console.log(JSON.stringify({json.dumps(cases)}.map(([r, u]) => valueText(r, u))));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True,
+                         timeout=30, check=True).stdout
+    assert json.loads(out) == ["20 Hz", "20 Hz", "1.20 mM", "1.20 mM", "0.5", "", "Hz"]
+
+
+def test_alt_text_is_a_synced_trait():
+    labeller = a11y.SliderLabeller(scope=".box", alt_text="A figure")
+    assert labeller.get_state()["alt_text"] == "A figure"
+    labeller.alt_text = "Another figure"
+    assert labeller.get_state()["alt_text"] == "Another figure"
+    with pytest.raises(Exception, match="(?i)unicode|str"):
+        labeller.alt_text = 3
 
 
 def test_units_are_validated_and_copied():
