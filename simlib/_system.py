@@ -114,9 +114,14 @@ def deferred_interrupt() -> Iterator[np.ndarray]:
         signal.signal(signal.SIGINT, previous)
         pending, _FLAG[0] = bool(_FLAG[0]), 0
     if isinstance(error, _Interrupted) or (pending and not isinstance(error, KeyboardInterrupt)):
-        _deliver(previous)  # outside the except clause: no "during handling of ..." chain
-        if isinstance(error, _Interrupted):  # the previous handler did not raise: stop anyway
-            raise KeyboardInterrupt
+        try:
+            _deliver(previous)
+            if isinstance(error, _Interrupted):  # the previous handler did not raise: stop anyway
+                raise KeyboardInterrupt
+        except BaseException as delivered:
+            if isinstance(error, _Interrupted):  # no "during handling of _Interrupted ..." in the traceback
+                delivered.__suppress_context__ = True
+            raise
     if error is not None:
         raise error
 
