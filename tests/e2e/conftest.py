@@ -207,6 +207,47 @@ def make_app(tmp_path_factory):
         _stop_group(proc)
 
 
+@pytest.fixture
+def make_lab(tmp_path_factory):
+    """Start ``make lab`` as a learner does (the venv's shipped settings, not the tests' user settings).
+
+    Returns a function ``start(*make_args) -> Server`` whose ``url`` is a template
+    ``http://127.0.0.1:<port>/{path}?token=<token>``. Port, token and "no browser" come from a
+    jupyter_server_config.json in the server's own config folder; the lab stamp is taken as done
+    (``-o``), the shipped JupyterLab settings are installed into this venv as ``make lab`` does.
+    """
+    started: list[subprocess.Popen] = []
+    venv = Path(sys.prefix)
+
+    def start(*make_args: str) -> Server:
+        home = tmp_path_factory.mktemp("make-lab-home")
+        env = isolated_env(home)
+        port, token = free_port(), secrets.token_hex(24)
+        config = Path(env["JUPYTER_CONFIG_DIR"])
+        config.mkdir(parents=True, exist_ok=True)
+        server = {"ip": "127.0.0.1", "port": port, "port_retries": 0, "token": token, "open_browser": False}
+        (config / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": server}), encoding="utf-8")
+        # It serves the repository itself: never autosave into its notebooks.
+        autosave = config / "lab/user-settings/@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
+        autosave.parent.mkdir(parents=True, exist_ok=True)
+        autosave.write_text(json.dumps({"autosave": False}), encoding="utf-8")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        log = ARTIFACTS / f"make-lab-{len(started)}.log"
+        cmd = ["make", "--no-print-directory", "-C", str(ROOT), "-o", str(venv / ".installed-lab"), "lab",
+               f"VENV={venv}", *make_args]
+        with log.open("w") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        started.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base}/api/status?token={token}", proc, log)
+        return Server(f"{base}/{{path}}?token={token}", ROOT, proc, log)
+
+    yield start
+    for proc in started:
+        _stop_group(proc)
+
+
 def _stop_group(proc: subprocess.Popen) -> None:
     """SIGTERM, then SIGKILL, to the process group of ``proc`` (make, Voilà and the kernels)."""
     for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):

@@ -85,3 +85,23 @@ def test_files_next_to_the_notebook_are_not_served(make_app):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{app.url}voila/files/{path}", timeout=30)
         assert refused.value.code == 403, (path, refused.value.code)
+
+
+@pytest.mark.slow
+def test_make_lab_shows_no_news_toast_and_serves_the_docs(browser, make_lab):
+    lab = make_lab()
+    # the root is the repository: the lessons' ../docs/*.md links and the guides open
+    for path in ("docs/instructor_figures.md", "docs/teacher_guide.md", "notebooks/00_start_here.ipynb"):
+        with urllib.request.urlopen(lab.url.format(path=f"api/contents/{path}") + "&content=0", timeout=30) as r:
+            assert r.status == 200, path
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        page.goto(lab.url.format(path="lab/tree/notebooks/00_start_here.ipynb") + "&reset", timeout=120_000)
+        page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(8_000)  # the news question appeared a few seconds after the page
+        page.screenshot(path=str(ARTIFACTS / "make-lab-no-news.png"))
+        toasts = page.locator(".Toastify__toast").all_inner_texts()
+    finally:
+        context.close()
+    assert not [t for t in toasts if "news" in t.lower() or "update" in t.lower()], toasts
