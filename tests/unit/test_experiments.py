@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -151,3 +152,34 @@ def test_classification_grid_matches_metrics():
     labels = experiments.classification_grid(grid)
     assert labels.shape == grid.shape
     assert list(labels) == [m.classification for m in grid]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: simlib.twitch(None),
+    lambda: simlib.force_frequency(None, [10.0]),
+    lambda: simlib.sweep(None, rate_hz=[10.0]),
+    lambda: simlib.twitch({"ca_mM": 1.2}),
+])
+def test_experiments_need_a_scenario(call):
+    with pytest.raises(simlib.ParameterError, match=r"needs a simlib.Scenario; got (NoneType|dict)\. Build one"):
+        call()
+
+
+@pytest.mark.parametrize(("axes", "shown"), [
+    ({"rate_hz": 20}, "got 20 (int)"),
+    ({"ca_mM": 1.2}, "got 1.2 (float)"),
+    ({"drive": "voluntary"}, "got 'voluntary'"),
+    ({"rate_hz": [10.0], "ca_mM": None}, "got None"),
+])
+def test_sweep_axes_must_be_lists_of_values(axes, shown):
+    name = list(axes)[-1]
+    expected = rf"sweep\(\) needs a list of values for '{name}'; {re.escape(shown)}"
+    with pytest.raises(simlib.ParameterError, match=expected) as caught:
+        simlib.sweep(simlib.Scenario(duration_s=0.3), **axes)
+    assert f"{name}=[" in str(caught.value)  # the suggestion shows the list form
+
+
+def test_force_frequency_rates_must_be_a_list():
+    expected = r"force_frequency\(\) needs a list of values for 'rates_hz'; got 5"
+    with pytest.raises(simlib.ParameterError, match=expected):
+        simlib.force_frequency(simlib.Scenario(), 5)

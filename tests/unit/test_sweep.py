@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
@@ -418,3 +419,93 @@ def test_the_calibration_helper_thread_is_stopped_before_workers_are_forked():
     assert not helper_alive()
     drive.descending_level_mV.cache_clear()
     assert simlib.simulate(SHORT.replace(rate_hz=17.0)).nerve_spikes.size > 0  # and it comes back when needed
+
+
+_ORPHAN_SWEEP = (
+    "import simlib\n"
+    "print('ready', flush=True)\n"
+    "simlib.sweep(simlib.Scenario(duration_s=1.0), workers=2, progress=False,\n"
+    "             rate_hz=[float(r) for r in range(1, 101)], ca_mM=[0.6, 1.2, 2.5])\n"
+)
+
+
+def _workers_of(pid: int, wait_s: float = 60.0) -> list[int]:
+    import time
+
+    end = time.monotonic() + wait_s
+    while time.monotonic() < end:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        if len(out) >= 2:
+            return [int(p) for p in out]
+        time.sleep(0.05)
+    pytest.fail("the sweep started no workers")
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM", "SIGHUP"])
+def test_workers_end_when_the_parent_is_killed(signame):
+    """Reliability audit D5: both workers used to stay alive, re-parented to PID 1."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", _ORPHAN_SWEEP], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        workers = _workers_of(proc.pid)
+        time.sleep(0.3)
+        proc.send_signal(getattr(signal, signame))
+        proc.communicate(timeout=30)
+        end = time.monotonic() + 5.0
+        while any(_running(w) for w in workers) and time.monotonic() < end:
+            time.sleep(0.05)
+        left = [w for w in workers if _running(w)]
+    finally:
+        for w in workers:
+            if _running(w):  # pragma: no cover - only if the test fails
+                os.kill(w, signal.SIGKILL)
+        proc.kill()
+    assert not left, f"workers {left} outlived their parent"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_portable_watchdog_ends_a_worker_whose_parent_died():
+    """Without PR_SET_PDEATHSIG (macOS, or a missed signal) the worker's watchdog thread ends it."""
+    import signal
+    import time
+
+    script = (
+        "import multiprocessing, os, sys, time, types\n"
+        "import simlib._system as system\n"
+        "def worker(parent):\n"
+        "    system.sys = types.SimpleNamespace(platform='darwin')  # no prctl: the watchdog alone\n"
+        "    system.die_with_parent(parent, poll_s=0.1)\n"
+        "    time.sleep(60)\n"
+        "if __name__ == '__main__':\n"
+        "    p = multiprocessing.get_context('fork').Process(target=worker, args=(os.getpid(),))\n"
+        "    p.start()\n"
+        "    print(p.pid, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    try:
+        time.sleep(0.3)
+        assert _running(child)
+        proc.kill()
+        proc.wait()
+        end = time.monotonic() + 5.0
+        while _running(child) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not _running(child), "the worker outlived its parent"
+    finally:
+        if _running(child):  # pragma: no cover
+            os.kill(child, signal.SIGKILL)
