@@ -180,3 +180,10 @@ def test_classroom_voila_hook_creates_the_xsrf_cookie_the_page_posts_back():
 
     assert hook(Handler(), notebook=None, cwd=".") is None  # the notebook runs unchanged
     assert Handler.touched
+
+
+def test_binder_postbuild_warms_up_and_ships_the_lab_settings():
+    lines = [line.strip() for line in (ROOT / "postBuild").read_text(encoding="utf-8").splitlines()]
+    commands = " ".join(line for line in lines if line and not line.startswith("#"))
+    assert "python -m simlib warmup --seed" in commands
+    assert "share/jupyter/lab/settings/overrides.json" in commands and "sys.prefix" in commands
