@@ -214,13 +214,14 @@ _WARM_LOOP = textwrap.dedent("""
 """)
 
 
-def test_a_warm_process_survives_many_interrupts_at_random_moments():
-    rng = random.Random(20261206)
+def check_warm_process(n_signals: int, seed: int) -> None:
+    """Send ``n_signals`` SIGINTs at random moments to one process simulating in a loop; all must be clean."""
+    rng = random.Random(seed)
     proc = subprocess.Popen([sys.executable, "-c", _WARM_LOOP], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "ready"
-        for _ in range(6):
+        for _ in range(n_signals):
             proc.stdin.write("go\n")
             proc.stdin.flush()
             assert proc.stdout.readline().strip() == "running"
@@ -232,8 +233,12 @@ def test_a_warm_process_survives_many_interrupts_at_random_moments():
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert out.strip() == "done 6 True", err
+    assert out.strip() == f"done {n_signals} True", err
     assert proc.returncode == 0 and "Error" not in err, err
+
+
+def test_a_warm_process_survives_many_interrupts_at_random_moments():
+    check_warm_process(6, seed=20261206)
 
 
 _FRESH = textwrap.dedent("""
@@ -247,10 +252,10 @@ _FRESH = textwrap.dedent("""
 """)
 
 
-def test_fresh_processes_interrupted_at_random_moments_stop_cleanly():
-    # from start-up (import, loading the compiled kernel from the cache) into the first runs
-    rng = random.Random(2324)
-    for _ in range(4):
+def check_fresh_processes(n_processes: int, seed: int) -> None:
+    """SIGINT at a random moment from start-up (import, loading the compiled kernel) into the first runs."""
+    rng = random.Random(seed)
+    for _ in range(n_processes):
         proc = subprocess.Popen([sys.executable, "-c", _FRESH], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         time.sleep(rng.uniform(0.2, 3.0))
@@ -258,6 +263,10 @@ def test_fresh_processes_interrupted_at_random_moments_stop_cleanly():
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, f"exit status {proc.returncode}: {err[-2000:]}"
         assert out.strip() == "interrupted" and "Error" not in err, err
+
+
+def test_fresh_processes_interrupted_at_random_moments_stop_cleanly():
+    check_fresh_processes(4, seed=2324)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -282,22 +291,28 @@ def test_an_interrupted_sweep_raises_keyboard_interrupt_and_stops_its_workers(wo
     assert "Error" not in err, err
 
 
-def test_the_command_line_exits_130_with_one_line(tmp_path):
+def check_command_line(tmp_path, delays_s: list[float]) -> None:
+    """``simlib run`` of a long scenario, SIGINT after each delay: exit 130 and one line."""
     scenario = tmp_path / "long.toml"
     scenario.write_text('drive = "stimulation"\nrate_hz = 100.0\nduration_s = 60.0\ndrive_s = 30.0\n')
-    proc = subprocess.Popen([sys.executable, "-m", "simlib", "run", str(scenario)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(4.0)  # past start-up (see the lead's notes on Ctrl-C during the imports)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, (proc.returncode, err)
-    assert err == "simlib: interrupted\n"
+    for delay_s in delays_s:
+        proc = subprocess.Popen([sys.executable, "-m", "simlib", "run", str(scenario)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        time.sleep(delay_s)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert (proc.returncode, err) == (130, "simlib: interrupted\n"), f"after {delay_s:.2f} s"
 
 
-def test_a_real_ipython_kernel_interrupted_during_simulations_stays_alive():
+def test_the_command_line_exits_130_with_one_line(tmp_path):
+    check_command_line(tmp_path, [4.0])  # past start-up: Ctrl-C during the imports is the CLI's (see soak)
+
+
+def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
+    """Interrupt a real IPython kernel (jupyter_client) running simulations: KeyboardInterrupt, kernel alive."""
     jupyter_client = pytest.importorskip("jupyter_client")
     pytest.importorskip("ipykernel")
-    rng = random.Random(12)
+    rng = random.Random(seed)
     manager = jupyter_client.KernelManager(kernel_name="python3")
     manager.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     manager.start_kernel(env={**os.environ})
@@ -310,7 +325,7 @@ def test_a_real_ipython_kernel_interrupted_during_simulations_stays_alive():
         assert reply["content"]["status"] == "ok"
         loop = ("sc = simlib.Scenario(duration_s=10.0, drive='stimulation', rate_hz=100.0, drive_s=9.0)\n"
                 "while True:\n    simlib.simulate(sc)\n")
-        for _ in range(3):
+        for _ in range(n_interrupts):
             msg_id = client.execute(loop)
             time.sleep(rng.uniform(0.5, 1.5))
             manager.interrupt_kernel()
@@ -326,3 +341,7 @@ def test_a_real_ipython_kernel_interrupted_during_simulations_stays_alive():
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_a_real_ipython_kernel_interrupted_during_simulations_stays_alive():
+    check_ipython_kernel(3, seed=12)
