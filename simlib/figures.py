@@ -669,7 +669,7 @@ def twitch_summation_tetanus(scenario: Scenario | str | None = None, *, style: s
     with mpl.rc_context(_rc(hs)):
         ax.axvspan(_STIM_AT_S, _STIM_AT_S + 1.0, color=plotting.DRIVE_SHADE, alpha=plotting.DRIVE_ALPHA, lw=0,
                    zorder=0, label="trains on", gid="drive")
-        colours = [plotting.BLACK, *plotting.LINE_COLOURS[:4]]
+        colours = [plotting.BLACK, *(c for c in plotting.LINE_COLOURS if c != plotting.BLACK)]
         for i, ((label, _), res) in enumerate(zip(runs, results, strict=True)):
             gid = "force:single" if i == 0 else f"force:{rates[i - 1]:g}hz"
             ax.plot(res.t, res.force, color=colours[i % len(colours)], ls=_DASHES[i % len(_DASHES)],
@@ -1286,7 +1286,7 @@ def drug_comparison(scenario: Scenario | str | None = None, *, style: str = "sli
     else:
         fig, axes = _new_figure(hs, 2, 1, handout_height_in=5.6, gridspec_kw={"height_ratios": [1.2, 1.0]})
         ax_f, ax_b = axes[:, 0]
-    colours = (plotting.BLACK, *plotting.LINE_COLOURS)
+    colours = (plotting.BLACK, *(c for c in plotting.LINE_COLOURS if c != plotting.BLACK))
     hatches = ("", "//", "..", "\\\\", "xx", "--")
     with mpl.rc_context(_rc(hs)):
         # One small force panel per run: the drugs' traces all lie near 0 and would hide each other on one axes.

@@ -46,8 +46,9 @@ DRIVE_SHADE = "#999999"
 #: Opacity of the drive window.
 DRIVE_ALPHA = 0.2
 #: Line colours, in cycle order: the Okabe-Ito colours with a contrast of at least 3:1 on white
-#: (5.2, 3.9, 3.4, 3.1 and 21:1). Orange (2.2:1), sky blue (2.3:1) and yellow (1.3:1) are kept for fills.
-LINE_COLOURS: tuple[str, ...] = (BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, BLACK)
+#: (5.2, 3.9, 3.4, 21 and 3.1:1). Orange (2.2:1), sky blue (2.3:1) and yellow (1.3:1) are kept for fills.
+#: Black comes fourth: a lesson's fourth line is often its extreme case (50 Hz tetanus, no ATP).
+LINE_COLOURS: tuple[str, ...] = (BLUE, VERMILLION, BLUISH_GREEN, BLACK, REDDISH_PURPLE)
 #: Dash patterns cycled together with :data:`LINE_COLOURS` (solid, dashed, dash-dot, dotted, dash-dot-dot).
 LINE_STYLES: tuple[str | tuple[int, tuple[int, ...]], ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)))
 #: Colour of each nerve-spike origin (``Result.nerve_spike_origins``) and of muscle action potentials

@@ -405,8 +405,8 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
     shade : bool, default True
         Shade the drive window (see :func:`shade_drive`) and mark a stretch (:func:`mark_stretch`).
     legend_columns : int, optional
-        Columns of the legend above the axes; all six entries in one row when None (about 7 in
-        wide: use 3 on narrower axes).
+        Columns of the legend above the axes; 3 (two rows of the six entries) when None. One row
+        (6) needs about 8.5 in.
 
     Returns
     -------
@@ -433,7 +433,7 @@ def plot_spike_raster(res: Result, ax: Axes | None = None, *, shade: bool = True
         # A proxy swatch, so the legend entry shows even while the drive patch is hidden (no drive).
         drive_key = Rectangle((0.0, 0.0), 1.0, 1.0, facecolor=DRIVE_SHADE, alpha=DRIVE_ALPHA, label="drive on")
         keys = [drive_key, *spike_legend_handles()]
-        ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=legend_columns or len(keys),
+        ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=legend_columns or 3,
                   borderaxespad=0.1, handlelength=1.0, handletextpad=0.4, columnspacing=0.9)
     return ax
 
@@ -551,7 +551,7 @@ def plot_chain(res: Result, axes: Iterable[Axes] | None = None) -> np.ndarray:
             plot(res, ax)
             ax.set_ylabel(ylabel)
             # The raster's legend sits just above its axes: lift that title over it.
-            pad = 24.0 if ax.get_legend() is not None else 4.0
+            pad = 40.0 if ax.get_legend() is not None else 4.0
             ax.set_title(title, loc="left", fontsize=STYLE["axes.titlesize"], pad=pad)
         for ax in axes_arr[:-1]:
             ax.set_xlabel("")

@@ -123,8 +123,7 @@ def lesson_05() -> Figure:
     fig, axes = plt.subplots(3, 1, figsize=(9, 8), sharex=True, layout="constrained")
     for ax, (preset, title) in zip(axes, panels, strict=True):
         plotting.plot_spike_origins(simlib.simulate(simlib.PRESETS[preset]), ax)
-        ax.set_title(title)
-    axes[1].axvline(2.2, color=plotting.BLACK, ls="--", lw=1)
+        ax.set_title(title)  # plot_spike_origins marks the stretch itself (dashed line)
     return fig
 
 
