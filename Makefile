@@ -50,6 +50,7 @@ help:
 	@echo "make lab      install what learners need (first time ~1-2 min) and open JupyterLab at lesson 00"
 	@echo "make app      serve the Spasm explorer as a standalone page (Voila, no code shown)"
 	@echo "make test     lint, unit, science and browser (e2e, if Chromium is installed) tests, then nbval"
+	@echo "              (make test, test-e2e, lint and bench first add the test and browser-test extras)"
 	@echo "make test-e2e only the browser tests (JupyterLab and Voila in Chromium); fails without Chromium"
 	@echo "make lint     ruff check"
 	@echo "make bench    speed and accuracy benchmarks (not tests)"
@@ -57,9 +58,10 @@ help:
 	@echo "make baselines  redraw the figure test baselines (only after a deliberate change; review them)"
 	@echo "make gallery  redraw the README figure gallery (docs/images/gallery)"
 	@echo "make notebook-outputs  re-record what the checked notebook cells print (tests/notebook_outputs.json)"
+	@echo "make install  only install what learners need (make install-test: with the test extras)"
+	@echo "make wheelhouse  download every wheel an offline install needs into WHEELS=$(WHEELS)"
+	@echo "make install-offline WHEELS=dir  install from that wheelhouse, no network (docs/classroom.md)"
 	@echo "make clean    remove the virtual environment, caches and build output"
-	@echo "make wheelhouse        download every wheel an offline install needs into WHEELS=$(WHEELS)"
-	@echo "make install-offline WHEELS=dir  install from a wheelhouse, no network (docs/classroom.md)"
 
 # The learners' install: the [lab] extra, then the model compiled now, not in a learner's first lesson
 # cell; --seed keeps a copy in the venv that every other user of this install starts from (no ~9 s
