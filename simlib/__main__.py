@@ -24,10 +24,11 @@ Commands
 Errors (unknown figure, format or style, a missing or unwritable directory, a bad scenario file, an
 out-of-range parameter, an existing file without ``--overwrite``, a link or device as the output, a
 full disk, a closed or full standard output) print one line on stderr and exit with status 2
-(command-line usage) or 1 (everything else); never a traceback. Ctrl-C exits with status 130, SIGTERM
-with 143 and SIGHUP with 129, each with one line and after removing any temporary file; output files
-are written atomically, so an interrupted command leaves the previous files as they were and no
-partial file. ``--traceback`` shows the traceback of an unexpected error for a bug report.
+(command-line usage) or 1 (everything else); never a traceback. Ctrl-C exits with status 130 and one
+line; SIGTERM and SIGHUP during a write exit with 143 and 129 and one line, after removing the
+temporary files, and at any other moment end the process as they normally do. Output files are
+written atomically, so an interrupted command leaves the previous files as they were and no partial
+file. ``--traceback`` shows the traceback of an unexpected error for a bug report.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class _InputError(Exception):
 
 
 class _Terminated(SystemExit):
-    """SIGTERM or SIGHUP arrived: unwinds the stack so that every ``finally`` (temporary files) runs."""
+    """SIGTERM or SIGHUP arrived during a write: unwinds the stack so that every ``finally`` runs."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(128 + signum)
@@ -71,25 +72,60 @@ class _Terminated(SystemExit):
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated(signum)
+    """Raise :class:`_Terminated` during an atomic write, else end the process by the signal as usual.
+
+    The exception unwinds to the write's ``finally``, which removes its temporary files; at any other
+    moment no file of ours is half written, and an exception raised at an arbitrary moment could be
+    swallowed (e.g. inside a ctypes callback of the compiler).
+    """
+    from simlib import _fileio
+
+    if _fileio.writing():
+        raise _Terminated(signum)
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 _TERMINATING_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGTERM", "SIGHUP")) if s is not None)
 
 
-@contextlib.contextmanager
-def _termination_raises() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while the command runs (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+#: Interrupts raised where Python cannot propagate an exception (a weakref or ctypes callback, ``__del__``):
+#: Python would print them as "Exception ignored" with a traceback and carry on. They are kept here and
+#: raised again at the next :func:`_checkpoint`.
+_PENDING: list[BaseException] = []
+
+
+def _keep_interrupts(hook_args: Any) -> None:
+    if isinstance(hook_args.exc_value, KeyboardInterrupt | _Terminated):
+        _PENDING.append(hook_args.exc_value)
         return
+    sys.__unraisablehook__(hook_args)
+
+
+def _checkpoint() -> None:
+    """Raise an interrupt that arrived where it could not propagate (see :data:`_PENDING`)."""
+    if _PENDING:
+        exc = _PENDING[0]
+        _PENDING.clear()
+        raise exc
+
+
+@contextlib.contextmanager
+def _signals_handled() -> Iterator[None]:
+    """While the command runs: SIGTERM and SIGHUP as :func:`_terminate`, swallowed interrupts kept."""
+    _PENDING.clear()
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _keep_interrupts
     previous = {}
-    for signum in _TERMINATING_SIGNALS:
-        with contextlib.suppress(OSError, ValueError):
-            previous[signum] = signal.signal(signum, _terminate)
+    if threading.current_thread() is threading.main_thread():
+        for signum in _TERMINATING_SIGNALS:
+            with contextlib.suppress(OSError, ValueError):
+                previous[signum] = signal.signal(signum, _terminate)
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             with contextlib.suppress(OSError, ValueError, TypeError):
                 signal.signal(signum, handler)
@@ -99,14 +135,17 @@ class _OutputError(Exception):
     """Standard output cannot be written (closed, or a full disk): one line on stderr, exit status 1."""
 
 
-class _Stdout:
-    """Standard output whose failures (closed, ``/dev/full``) become :class:`_OutputError`; a broken pipe stays."""
+class _Stream:
+    """Standard output whose failures become :class:`_OutputError`, or (``quiet``) stderr, which never raises.
 
-    def __init__(self, stream: TextIO | None) -> None:
-        self._stream = stream
+    A closed stdout or ``/dev/full`` gives one line and status 1; a broken pipe stays BrokenPipeError.
+    """
+
+    def __init__(self, stream: TextIO | None, *, quiet: bool = False) -> None:
+        self._stream, self._quiet = stream, quiet
 
     def write(self, text: str) -> int:
-        return self._call("write", text)
+        return self._call("write", text) or len(text)
 
     def flush(self) -> None:
         self._call("flush")
@@ -117,38 +156,21 @@ class _Stdout:
         return False
 
     def _call(self, method: str, *args: str) -> Any:
-        if self._stream is None:
-            raise _OutputError("simlib: cannot write to standard output: it is closed")
         try:
+            if self._stream is None:
+                raise _OutputError("simlib: cannot write to standard output: it is closed")
             return getattr(self._stream, method)(*args)
         except BrokenPipeError:
+            if self._quiet:
+                return None
             raise
-        except (OSError, ValueError) as exc:  # ValueError: write to a closed file
+        except (OSError, ValueError, _OutputError) as exc:  # ValueError: write to a closed file
+            if self._quiet:
+                return None
+            if isinstance(exc, _OutputError):
+                raise
             reason = exc.strerror or exc if isinstance(exc, OSError) else "it is closed"
             raise _OutputError(f"simlib: cannot write to standard output ({reason})") from None
-
-
-class _Stderr:
-    """Standard error that never raises: when even it cannot be written, the exit status must do."""
-
-    def __init__(self, stream: TextIO | None) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        with contextlib.suppress(Exception):
-            if self._stream is not None:
-                return self._stream.write(text)
-        return len(text)
-
-    def flush(self) -> None:
-        with contextlib.suppress(Exception):
-            if self._stream is not None:
-                self._stream.flush()
-
-    def isatty(self) -> bool:
-        with contextlib.suppress(Exception):
-            return bool(self._stream is not None and self._stream.isatty())
-        return False
 
 
 def _silence_stdout() -> None:
@@ -362,9 +384,11 @@ def _cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     started = time.perf_counter()
     try:
         for i, name in enumerate(names):
+            _checkpoint()
             progress.start(i, name)
             t0 = time.perf_counter()
             fig = figures.render(name, scenario, style=style)
+            _checkpoint()
             try:
                 paths = figures.export_figure(fig, directory / name, formats=formats, dpi=dpi,
                                               overwrite=args.overwrite)
@@ -424,6 +448,7 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (simlib.SimulationError, simlib.ParameterError) as exc:
         raise _InputError(f"simlib run: {args.file}: {_one_line(exc)}") from None
     metrics = res.metrics()
+    _checkpoint()
     out.write(f"{args.file}\n{scenario.describe()}\n\nMetrics\n")
     names = [f.name for f in fields(metrics)]
     width = max(len(n) for n in names)
@@ -513,19 +538,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status: 0 on success, 1 for a bad file, directory or parameter or an unwritable standard
         output, 2 for a command-line mistake (unknown command, figure, format or style), 130 when
-        interrupted (Ctrl-C), 143 on SIGTERM, 129 on SIGHUP, 141 when stdout is a closed pipe.
+        interrupted (Ctrl-C), 143 on SIGTERM and 129 on SIGHUP during a write (otherwise those signals
+        end the process), 141 when stdout is a closed pipe.
     """
     for stream in (sys.stdout, sys.stderr):  # never fail on a terminal that cannot show "²⁺" or "µ"
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-    out, err = _Stdout(sys.stdout), _Stderr(sys.stderr)
+    out, err = _Stream(sys.stdout), _Stream(sys.stderr, quiet=True)
     args_list = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args_list
     args_list = [a for a in args_list if a != "--traceback"]
     try:
-        with _termination_raises():
+        with _signals_handled():
             return _run(args_list, out, err, show_traceback)
     except _Terminated as exc:  # a signal that came after the command's own handlers
         err.write(f"simlib: stopped by {signal.Signals(exc.signum).name}; no partial file was left\n")
@@ -535,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _run(args_list: list[str], out: _Stdout, err: _Stderr, show_traceback: bool) -> int:
+def _run(args_list: list[str], out: _Stream, err: _Stream, show_traceback: bool) -> int:
     """Parse the arguments and run the command; every failure becomes one line on stderr and an exit status."""
     parser = _build_parser()
     try:
@@ -550,6 +576,7 @@ def _run(args_list: list[str], out: _Stdout, err: _Stderr, show_traceback: bool)
             code = EXIT_USAGE
         else:
             code = _COMMANDS[args.command](args, out, err)  # type: ignore[arg-type]
+        _checkpoint()
         out.flush()  # a full disk behind stdout shows here, while a clear message can still be given
         return code
     except _Terminated as exc:

@@ -25,6 +25,7 @@ import os
 import secrets
 import signal
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -41,6 +42,7 @@ __all__ = [
     "exists_message",
     "os_reason",
     "remove_stale_temps",
+    "writing",
 ]
 
 #: Name prefix of the temporary files of an atomic write (hidden; recognisable for clean-up).
@@ -55,6 +57,32 @@ _NAME_PART = 100
 _HELD_SIGNALS = {s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None}
 
 Writer = Callable[[BinaryIO], object]
+
+_active = 0
+_active_lock = threading.Lock()
+
+
+def writing() -> bool:
+    """Tell whether an atomic write is in progress in this process (temporary files may exist).
+
+    The command line's SIGTERM handler raises an exception only then, so that the ``finally`` block
+    removes the temporary files; at any other moment it lets the signal end the process as usual
+    (an exception raised at an arbitrary moment can be swallowed, e.g. inside a ctypes callback of
+    the compiler).
+    """
+    return _active > 0
+
+
+@contextlib.contextmanager
+def _in_progress() -> Iterator[None]:
+    global _active
+    with _active_lock:
+        _active += 1
+    try:
+        yield
+    finally:
+        with _active_lock:
+            _active -= 1
 
 
 def os_reason(exc: OSError) -> str:
@@ -242,6 +270,11 @@ def atomic_write_set(items: Sequence[tuple[Path, Writer]], *, overwrite: bool) -
     into place, which never replaces a file that appeared meanwhile; if one appeared, the files already
     linked are removed again.
     """
+    with _in_progress():
+        _write_set(items, overwrite)
+
+
+def _write_set(items: Sequence[tuple[Path, Writer]], overwrite: bool) -> None:
     pairs: list[tuple[Path, Path]] = []
     current = items[0][0] if items else Path()
     try:

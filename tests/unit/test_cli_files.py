@@ -196,6 +196,23 @@ def test_ctrl_c_in_a_command_is_one_line_and_130(capsys, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_ctrl_c_swallowed_by_a_callback_still_stops_the_command_without_a_traceback(capsys, tmp_path, monkeypatch):
+    # Soak finding: a Ctrl-C that lands in a weakref or ctypes callback (matplotlib, llvmlite) was printed as
+    # "Exception ignored ... Traceback ... KeyboardInterrupt" and the command carried on to the end.
+    class InterruptedInCallback:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    def render(*args, **kwargs):
+        InterruptedInCallback()  # raised in __del__: Python cannot propagate it
+        return matplotlib.figure.Figure()
+
+    monkeypatch.setattr(figures, "render", render)
+    code, _, err = run(capsys, "figures", "--out", str(tmp_path), *QUICK)
+    one_line(err, code, 130, "simlib: interrupted")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_ctrl_c_half_way_through_a_figure_set_leaves_no_partial_set(capsys, tmp_path, monkeypatch):
     # Audit D10: SIGINT during `simlib figures` left figures with only their PNG.
     real = figures._save_image
