@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 __all__ = ["usable_cores", "deferred_interrupt", "run_interruptible", "interrupt_requested", "die_with_parent",
-           "terminate_on_sigterm"]
+           "terminate_on_sigterm", "quiet_interrupt_until_main"]
 
 T = TypeVar("T")
 
@@ -132,14 +132,16 @@ def interrupt_requested() -> None:
         raise _Interrupted
 
 
-def run_interruptible(function: Callable[..., T], *args: Any) -> T:
+def run_interruptible(function: Callable[..., T], *args: Any, helper_thread: bool = True) -> T:
     """Return ``function(*args, flag)``, run so that Ctrl-C stops it cleanly and soon.
 
     ``function`` gets the interrupt flag as its last argument and should return soon after
-    ``flag[0]`` becomes non-zero (the compiled integrator polls it). On the main thread it runs in
-    a helper thread while this thread waits, with SIGINT deferred (:func:`deferred_interrupt`):
-    the signal sets the flag at once, and ``KeyboardInterrupt`` is raised here once ``function``
-    has returned (its result is dropped). Elsewhere it is called directly.
+    ``flag[0]`` becomes non-zero (the compiled integrator polls it). On the main thread, with
+    ``helper_thread``, it runs in a helper thread while this thread waits, with SIGINT deferred
+    (:func:`deferred_interrupt`): the signal sets the flag at once, and ``KeyboardInterrupt`` is
+    raised here once ``function`` has returned (its result is dropped). Starting the thread costs
+    ~0.1-0.5 ms, so short runs pass ``helper_thread=False``: they run here, SIGINT deferred until
+    they end. Off the main thread ``function`` is simply called.
 
     Raises
     ------
@@ -147,8 +149,10 @@ def run_interruptible(function: Callable[..., T], *args: Any) -> T:
         If SIGINT arrived while ``function`` ran.
     """
     with deferred_interrupt() as flag:
-        if flag is not _FLAG:
-            return function(*args, flag)
+        if flag is not _FLAG or not helper_thread:
+            result = function(*args, flag)
+            interrupt_requested()
+            return result
         interrupt_requested()
         box: dict[str, Any] = {}
 
@@ -269,3 +273,33 @@ def terminate_on_sigterm(processes: Callable[[], Iterator[Any]]) -> Iterator[Non
     finally:
         if signal.getsignal(signal.SIGTERM) is handler:
             signal.signal(signal.SIGTERM, previous)
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def quiet_interrupt_until_main() -> None:
+    """For the command line's start-up: until ``main()`` takes over, Ctrl-C prints one line and exits 130.
+
+    Importing simlib (numpy, scipy, numba) takes about a second, before the command line's own
+    ``except KeyboardInterrupt`` is reached; Python would print a traceback and end by SIGINT. This
+    handler writes ``simlib: interrupted`` and ends the process at once with status 130 (nothing
+    has been written yet). ``main()`` must put ``signal.default_int_handler`` back first thing, so
+    that its own handling (and the clean-up of partly written files) applies from then on.
+    Main thread only; elsewhere it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        try:
+            sys.stderr.write("simlib: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+        os._exit(130)
+
+    try:
+        signal.signal(signal.SIGINT, handler)
+    except (ValueError, OSError):  # pragma: no cover - not the main interpreter
+        pass

@@ -58,6 +58,10 @@ _RTOL = 3e-4
 _ATOL = np.array([_TOLERANCES[name][0] for name in STATE_NAMES])
 _RTOL_BY_STATE = np.array([_RTOL * _TOLERANCES[name][1] for name in STATE_NAMES])
 _H_MAX_MS = 1.0
+#: runs of at least this much simulated time (ms; x sqrt(accuracy)) integrate in a helper thread, so that
+#: Ctrl-C stops them within a millisecond; shorter ones (< ~50 ms of work) run in the calling thread,
+#: Ctrl-C waiting for their end, which saves the ~0.1-0.5 ms of starting a thread (see simlib._system)
+_HELPER_THREAD_FROM_MS = 2000.0
 _EVOKED_MV = 1.0
 
 
@@ -222,6 +226,7 @@ def _run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt
     samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = run_interruptible(
         integrate, y0, kernel_record(kp)[0], impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy,
         _RTOL_BY_STATE / accuracy, h_max, max_steps,
+        helper_thread=t_end_ms * max(1.0, accuracy) ** 0.5 >= _HELPER_THREAD_FROM_MS,
     )
     interrupt_requested()
     if status == STATUS_INTERRUPTED:  # the flag was set by someone else: still a Ctrl-C

@@ -163,6 +163,19 @@ def test_simulate_stops_soon_and_later_runs_are_unchanged():
     assert _digest(simlib.simulate(LONG)) == expected
 
 
+def test_short_runs_in_the_calling_thread_are_interrupted_cleanly_too():
+    short = simlib.Scenario(duration_s=0.5)  # below _HELPER_THREAD_FROM_MS: no helper thread
+    expected = _digest(simlib.simulate(short))
+    timer = _send_sigint_after(0.2)
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        while time.perf_counter() - start < 10.0:
+            simlib.simulate(short)
+    timer.join()
+    assert time.perf_counter() - start < 2.0
+    assert _digest(simlib.simulate(short)) == expected
+
+
 def test_the_integrator_stops_at_once_when_its_flag_is_set():
     from simlib import solver
     from simlib.chain import kernel_params, kernel_record, rest_state
@@ -345,3 +358,14 @@ def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
 
 def test_a_real_ipython_kernel_interrupted_during_simulations_stays_alive():
     check_ipython_kernel(3, seed=12)
+
+
+def test_the_start_up_guard_exits_130_with_one_line():
+    # what the command line installs before its imports (see _system.quiet_interrupt_until_main)
+    script = ("import time\nfrom simlib._system import quiet_interrupt_until_main\nquiet_interrupt_until_main()\n"
+              "print('ready', flush=True)\ntime.sleep(30)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (130, "simlib: interrupted\n")
