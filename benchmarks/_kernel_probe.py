@@ -123,21 +123,28 @@ def install() -> None:
         if "canvas" in VARIANT:
             kwargs["canvas"] = VARIANT["canvas"]
         original_init(self, *args, **kwargs)
-        if VARIANT.get("eager") == "1" and self._image is None:
-            canvas = self._figure.canvas
-            canvas.draw_idle = canvas.draw  # type: ignore[method-assign]
 
     def apply(self: Any, make: Any) -> bool:
-        t0 = time.time()
+        t0, c0 = time.time(), time.thread_time()
         ok = original_apply(self, make)
         image = getattr(self, "_image", None)
         _write({"ev": "apply", "name": self.name, "t0": t0, "t1": time.time(), "ok": ok,
+                "cpu_ms": 1e3 * (time.thread_time() - c0),
                 "timings": dict(self.timings), "redraw": self.last_redraw,
                 "image_bytes": None if image is None else len(image.value)})
         return ok
 
     def render(self: Any, *, full: bool = False) -> None:
-        original_render(self, full=full or VARIANT.get("blit") == "0")
+        full = full or VARIANT.get("blit") == "0"
+        stale = full or self._background is None or self._background_key != self._view_key()
+        if VARIANT.get("eager") == "1" and self._image is None and stale:
+            # ipympl: draw now (Agg draw, then the image is sent) instead of draw_idle's browser round trip
+            t0 = time.perf_counter()
+            self._figure.canvas.draw()
+            self.last_redraw = "full"
+            self.timings["draw_ms"], self.timings["encode_ms"] = 1e3 * (time.perf_counter() - t0), 0.0
+            return
+        original_render(self, full=full)
 
     def make_figure(self: Any, figsize: Any) -> Any:
         fig, axes = original_make(self, figsize)
@@ -182,9 +189,9 @@ def install() -> None:
         return data
 
     def handle_draw(self: Any, event: Any) -> None:
-        t0 = time.time()
+        t0, c0 = time.time(), time.thread_time()
         original_draw(self, event)
-        _write({"ev": "handle_draw", "t0": t0, "t1": time.time()})
+        _write({"ev": "handle_draw", "t0": t0, "t1": time.time(), "cpu_ms": 1e3 * (time.thread_time() - c0)})
 
     webagg.FigureCanvasWebAggCore.get_diff_image = get_diff_image  # type: ignore[method-assign]
     webagg.FigureCanvasWebAggCore.handle_draw = handle_draw  # type: ignore[method-assign]

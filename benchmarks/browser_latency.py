@@ -294,6 +294,8 @@ def analyse(record: dict[str, Any], frames: list[dict[str, Any]], probe: list[di
     out["todataurl_ms"] = sum(m.get("ms", 0.0) for m in marks if m["kind"] == "todataurl")
     out["ws_in_bytes"] = sum(f["bytes"] for f in window if f["dir"] == "in")
     out["ws_messages_in"] = sum(1 for f in window if f["dir"] == "in")
+    sent_sizes = [m["bytes"] for m in marks if m["kind"] == "ws_out"]
+    out["ws_out_bytes"], out["ws_out_max_bytes"] = sum(sent_sizes), max(sent_sizes, default=0)
     if painted is None:
         return out
     out["total_ms"] = 1e3 * (painted["epoch"] - t0)
@@ -333,6 +335,8 @@ def analyse(record: dict[str, Any], frames: list[dict[str, Any]], probe: list[di
     kernel: dict[str, float] = {}
     if applies:
         kernel["apply_ms"] = sum(1e3 * (p["t1"] - p["t0"]) for p in applies)
+        if all("cpu_ms" in p for p in applies):  # CPU time of the kernel's thread: the rest is waiting for a core
+            kernel["apply_cpu_ms"] = sum(p["cpu_ms"] for p in applies)
         for part in KERNEL_PARTS:
             kernel[part] = sum(p["timings"].get(part, 0.0) for p in applies)
         out["redraw"] = "+".join(p["redraw"] for p in applies)
@@ -342,6 +346,8 @@ def analyse(record: dict[str, Any], frames: list[dict[str, Any]], probe: list[di
         out["diff_modes"] = [p["mode"] for p in diffs]
     if draws:
         kernel["browser_requested_draw_ms"] = sum(1e3 * (p["t1"] - p["t0"]) for p in draws)
+        if all("cpu_ms" in p for p in draws):
+            kernel["browser_requested_draw_cpu_ms"] = sum(p["cpu_ms"] for p in draws)
         if applies:  # kernel idle between draw_idle and the browser's draw request: the round trip
             kernel["draw_round_trip_ms"] = 1e3 * (draws[0]["t0"] - applies[-1]["t1"])
     out["kernel_ms"] = kernel

@@ -10,9 +10,11 @@ lesson 01's explorer, Agg canvas), the candidate changes to ``simlib/widgets.py`
 - a blit (background restored, data artists drawn) against a full ``canvas.draw()``;
 - the same at 80 dpi instead of 100.
 
-Moves alternate between two settings (``rate_hz`` 20 ↔ 21 Hz, or ``receptor_block`` 0 ↔ 0.01),
-whose runs the explorer keeps, so the simulation is not timed. Each number is the median of
-``--repeat`` (default 15) interleaved repetitions.
+Times are CPU time of the measuring thread (``time.thread_time``), so that they stay meaningful on
+a loaded shared machine (wall time there is several times longer; rows marked "wall" are
+``Explorer.timings``). Moves alternate between two settings (``rate_hz`` 20 ↔ 21 Hz, or
+``receptor_block`` 0 ↔ 0.01), whose runs the explorer keeps, so the simulation is not timed. Each
+number is the median of ``--repeat`` (default 15) interleaved repetitions.
 
 Usage::
 
@@ -64,17 +66,17 @@ DIFF_ENCODERS: dict[str, dict[str, Any]] = {
 
 
 def _timed(func: Callable[[], Any]) -> tuple[float, Any]:
-    t0 = time.perf_counter()
+    """Call ``func``: (CPU ms of this thread, result); CPU time is what a quiet machine would take."""
+    t0 = time.thread_time()
     out = func()
-    return 1e3 * (time.perf_counter() - t0), out
+    return 1e3 * (time.thread_time() - t0), out
 
 
 def _save(image: Any, params: dict[str, Any]) -> tuple[float, int]:
-    """Encode ``image`` with Pillow's ``params``: (ms, bytes)."""
+    """Encode ``image`` with Pillow's ``params``: (CPU ms, bytes)."""
     out = io.BytesIO()
-    t0 = time.perf_counter()
-    image.save(out, **params)
-    return 1e3 * (time.perf_counter() - t0), out.tell()
+    ms, _ = _timed(lambda: image.save(out, **params))
+    return ms, out.tell()
 
 
 def measure(which: str, repeat: int, dpi: float | None = None) -> dict[str, Any]:
@@ -108,18 +110,20 @@ def measure(which: str, repeat: int, dpi: float | None = None) -> dict[str, Any]
 
     for i in range(repeat):
         before = np.asarray(canvas.buffer_rgba()).copy()
-        ex.set(**{field: values[(i + 1) % 2]})
-        add("explorer_update_total", ex.timings["update_ms"] + ex.timings["draw_ms"] + ex.timings["encode_ms"]
-            + ex.timings["simulate_ms"] + ex.timings["metrics_ms"])
-        add("lines_and_limits (update_plot + _hold_limits)", ex.timings["update_ms"])
-        add(f"redraw ({ex.last_redraw})", ex.timings["draw_ms"])
+        ms, _ = _timed(lambda i=i: ex.set(**{field: values[(i + 1) % 2]}))
+        add("explorer update, CPU (no simulation: a remembered run)", ms)
+        add("  wall: lines_and_limits (update_plot + _hold_limits)", ex.timings["update_ms"])
+        add(f"  wall: redraw ({ex.last_redraw})", ex.timings["draw_ms"])
+        add("  wall: encode (simlib's)", ex.timings["encode_ms"])
+        ms, _ = _timed(lambda: (canvas.restore_region(ex._background), ex._draw_animated()))  # noqa: SLF001
+        add("blit alone (restore background + draw data artists), CPU", ms)
         after = np.asarray(canvas.buffer_rgba())
         im = _image(after).convert("RGB")
         for name, params in ENCODERS.items():
             add(f"encode {name}", *_save(im, params(im)))
         # ipympl's diff image: changed pixels, transparent (0) elsewhere, as get_diff_image
         a32, b32 = before.view(np.uint32).squeeze(2), after.view(np.uint32).squeeze(2)
-        ms_diff, diff = _timed(lambda a32=a32, b32=b32: np.where(a32 != b32, b32, 0))
+        ms_diff, diff = _timed(lambda a32=a32, b32=b32: np.where(a32 != b32, b32, 0))  # CPU ms
         add("diff compute (numpy)", ms_diff)
         changed = float((a32 != b32).mean())
         diff_im = _image(np.ascontiguousarray(diff).view(np.uint8).reshape(*diff.shape, 4))
@@ -129,7 +133,7 @@ def measure(which: str, repeat: int, dpi: float | None = None) -> dict[str, Any]
         for name, params in DIFF_ENCODERS.items():
             add(f"full RGBA {name}", *_save(full_im, params))
         ms, _ = _timed(canvas.draw)
-        add("full canvas.draw()", ms)
+        add("full canvas.draw(), CPU", ms)
         ex._render()  # noqa: SLF001 - back to the explorer's own state (cached background)
     return {"explorer": which, "dpi": float(ex.figure.dpi), "figure_px": [int(v) for v in ex.figure.bbox.size],
             "changed_pixel_fraction": changed,
@@ -149,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{100 * r['changed_pixel_fraction']:.1f} % of pixels changed by the move")
         for key, ms in r["median_ms"].items():
             size = r["bytes"].get(key)
-            print(f"  {key:<48} {ms:7.1f} ms" + (f"  {size / 1e3:7.1f} kB" if size else ""))
+            print(f"  {key:<58} {ms:7.1f} ms" + (f"  {size / 1e3:7.1f} kB" if size else ""))
     print(f"\nload average at start {load}, at end {[round(x, 2) for x in os.getloadavg()]}")
     if args.json is not None:
         args.json.write_text(json.dumps({"load_start": load, "results": out}, indent=1) + "\n", encoding="utf-8")
