@@ -348,3 +348,29 @@ def put_lab_setting(page, server, plugin: str, values: dict) -> None:
                                 data=json.dumps({"raw": json.dumps(values)}),
                                 headers={"Content-Type": "application/json"})
     assert response.status == 204, f"settings {plugin} not saved: {response.status} {response.text()[:300]}"
+
+
+def axe_violations(page, selector: str | None = None) -> list[dict]:
+    """axe-core's violations (all impacts) in each element matching ``selector``, or in the whole page.
+
+    axe-core is the vendored copy (tests/e2e/vendor, no CDN). Each violation is axe's dict (``id``,
+    ``impact``, ``help``, ``nodes``).
+    """
+    page.add_script_tag(path=str(VENDOR / "axe.min.js"))
+    return page.evaluate(
+        """async selector => {
+          const contexts = selector === null ? [document] : [...document.querySelectorAll(selector)];
+          const found = [];
+          for (const context of contexts) {
+            found.push(...(await axe.run(context, {resultTypes: ['violations']})).violations);
+          }
+          return found;
+        }""",
+        selector,
+    )
+
+
+def describe_violations(violations: list[dict]) -> list[str]:
+    """One line per axe violation: rule, impact, help and the first node's HTML."""
+    return [f"{v['id']} ({v['impact']}): {v['help']} -- {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['html'][:200]}"
+            for v in violations]

@@ -15,6 +15,8 @@ the audit (issue 15). The other e2e tests keep "none" (every cell in the DOM), r
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from _e2e import assert_page_responsive, name_writes_during, put_lab_setting, require_browser, shot
 from test_lab import KERNEL_IDLE, open_and_run_all
@@ -63,3 +65,64 @@ def test_reloading_a_two_explorer_lesson_with_a_live_kernel_does_not_freeze(page
     writes = name_writes_during(page, 2.0)
     assert writes == 0, f"{notebook}: {writes} slider-name writes in 2 s of idling after the reload"
     assert max(trips) < 3_000, trips
+
+
+# Standalone labellers (no Explorer): two boxes whose sliders share a label but not a unit (the
+# ping-pong of issue 15: "20" <-> "20 Hz"), each with its labeller in the box (no scope: the parent
+# container), and a third scoped by a CSS class; each box has an image for alt_text.
+_PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+STANDALONE = f'''import base64
+
+import ipywidgets as ipw
+
+from simlib.a11y import SliderLabeller
+
+png = base64.b64decode("{_PNG_1PX}")
+boxes = [ipw.VBox([ipw.FloatSlider(value=20, description="Signal rate", readout_format=".1f"),
+                   ipw.Image(value=png, format="png"),
+                   SliderLabeller(scope=scope, units={{"Signal rate": unit}} if unit else {{}},
+                                  alt_text=f"Figure {{i}}")])
+         for i, (unit, scope) in enumerate([("Hz", ""), ("", ""), ("mM", ".msl-test-scope")])]
+boxes[2].add_class("msl-test-scope")
+boxes[2].children[0].value = 1.2
+ipw.VBox(boxes[:2])'''
+
+# [aria-valuetext, aria-label, readout tabindex, img alt] in each labelled box, in page order.
+LABELLED = """() => [...document.querySelectorAll('[data-msl-labeller]')].map(root => {
+  const handle = root.querySelector('.noUi-handle');
+  return [handle.getAttribute('aria-valuetext'), handle.getAttribute('aria-label'),
+          root.querySelector('.widget-readout').getAttribute('tabindex'),
+          root.querySelector('img').getAttribute('alt')];
+})"""
+
+
+def test_labellers_name_only_their_own_box_and_never_ping_pong(page, jupyter_lab):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+                    for src in (STANDALONE, "boxes[2]")],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (jupyter_lab.root / "zz_labellers.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    open_and_run_all(page, jupyter_lab, "zz_labellers.ipynb")
+    expected = [["20.0 Hz", "Signal rate", "-1", "Figure 0"], ["20.0", "Signal rate", "-1", "Figure 1"],
+                ["1.2 mM", "Signal rate", "-1", "Figure 2"]]
+    try:
+        page.wait_for_function(f"expected => JSON.stringify(({LABELLED})()) === JSON.stringify(expected)",
+                               arg=expected, timeout=15_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"labelled boxes: {page.evaluate(LABELLED)}, expected {expected}") from None
+    assert_page_responsive(page, "two labellers with different units", duration_s=3.0)
+    assert name_writes_during(page, 2.0) == 0
+    # Keyboard: Tab from one handle goes to the next slider's handle (the readout is no Tab stop),
+    # with a 3 px focus ring.
+    page.locator(".noUi-handle").first.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+      return [e.classList.contains('noUi-handle'), e.matches(':focus-visible'), s.outlineStyle, s.outlineWidth]; }""")
+    assert focused == [True, True, "solid", "3px"], focused
+    # The handle still moves the value, and the value text follows the readout with its own unit.
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelectorAll('.noUi-handle')[1]"
+                           ".getAttribute('aria-valuetext') === '20.1'", timeout=10_000)
+    assert page.evaluate(LABELLED)[0][0] == "20.0 Hz"
