@@ -114,8 +114,8 @@ _OTHER_GROUP = "Other settings"
 
 #: Figure panels an explorer can show: name -> (plot helper, short y label, title).
 PANELS: dict[str, tuple[Callable[..., Axes], str, str]] = {
-    # Legend in two rows: in one, it is wider than the explorer's axes.
-    "spikes": (functools.partial(plotting.plot_spike_raster, legend_columns=2), "", "Spikes: nerve → muscle"),
+    # Legend in three columns: in one row, it is wider than the explorer's axes.
+    "spikes": (functools.partial(plotting.plot_spike_raster, legend_columns=3), "", "Spikes: nerve → muscle"),
     "epp": (plotting.plot_epp, "EPP (mV)", "Neuromuscular junction: endplate potential"),
     "membrane": (plotting.plot_membrane, "V (mV)", "Muscle membrane potential"),
     "calcium": (plotting.plot_calcium, "Ca²⁺ (µM)", "Free Ca²⁺ inside the fibre"),
@@ -131,9 +131,13 @@ _SWITCH_TEXT = {"stretch_at_s": "Stretch the muscle"}
 # Words written in capitals in preset button labels.
 _ACRONYMS = {"atp": "ATP", "ach": "ACh", "ache": "AChE", "pic": "PIC", "ryr": "RyR"}
 _DESCRIPTION_WIDTH = "13em"
-_CONTROL_WIDTH = "400px"
+# Width of the controls column (CSS) and of slider labels in it: the track keeps ~120 px.
+_CONTROL_WIDTH = "360px"
+_COLUMN_DESCRIPTION_WIDTH = "12em"
 #: runs an explorer keeps for moves back to an earlier setting (~3 MB each for 3 s at 0.2 ms)
 _RECENT_RUNS = 6
+#: cached figure backgrounds (one per view: axis limits, size, resolution; ~2 MB each)
+_CACHED_BACKGROUNDS = 8
 _TITLE_PAD_PT = 4.0  # as in simlib.plotting.plot_chain
 #: How much larger (resolution and on-screen size) the figure is in projector mode.
 PROJECTOR_SCALE = 1.5
@@ -390,7 +394,8 @@ class Explorer:
     output_dt_s : float, default 0.0002
         Output interval of the simulations (s); 0.2 ms resolves muscle action potentials.
     figsize : tuple of float, optional
-        Figure size in inches (width, height); 6.6 in wide and about 1.35 in per panel by default.
+        Figure size in inches (width, height); by default 8 in wide and about 1.1 in per panel
+        (landscape, like the screens it is shown on: 800 x 630 px at 100 dpi for five panels).
     canvas : {"auto", "image", "ipympl"}, default "auto"
         How the figure is shown: an image widget (a JPEG of the canvas) re-rendered after each
         change, with any backend; or an ipympl canvas (needs ``%matplotlib widget``; full draws are
@@ -747,7 +752,7 @@ class Explorer:
 
     def _make_figure(self, figsize: tuple[float, float] | None) -> tuple[Figure, np.ndarray]:
         n = len(self._panels)
-        size = figsize or (6.6, 0.8 + 1.35 * n)
+        size = figsize or (8.0, 0.8 + 1.1 * n)
         with plotting.apply_style():
             fig = Figure(figsize=size, layout="constrained")
             if self._use_ipympl:
@@ -757,7 +762,7 @@ class Explorer:
                 new_figure_manager_given_figure(id(fig), fig)
             else:
                 FigureCanvasAgg(fig)
-            ratios = [1.1 if p == "spikes" else 1.0 for p in self._panels]
+            ratios = [1.5 if p == "spikes" else 1.0 for p in self._panels]  # room for the spike rows
             axes = fig.subplots(n, 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": ratios})[:, 0]
         return fig, np.asarray(axes, dtype=object)
 
@@ -769,7 +774,7 @@ class Explorer:
                 # An (invisible) stretch marker on every panel, which update_plot shows for runs with a
                 # stretch: the explorer adds no artists after this first plot of a run without one.
                 mark_stretch = getattr(plotting, "mark_stretch", None)
-                if mark_stretch is not None and not any(line.get_gid() == "stretch" for line in ax.get_lines()):
+                if mark_stretch is not None and not any(a.get_gid() == "stretch" for a in (*ax.lines, *ax.collections)):
                     mark_stretch(res, ax, always=True)
                 ax.set_ylabel(ylabel)
                 ax.set_xlabel("")
@@ -823,6 +828,9 @@ class Explorer:
             artist.set_animated(True)
         self._background: Any = None
         self._background_key: tuple[Any, ...] | None = None
+        # Backgrounds of earlier views (other run lengths or y ranges, e.g. of presets), so that a
+        # move back to one of them blits instead of drawing everything again (~2 MB each).
+        self._backgrounds: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     def _view_key(self) -> tuple[Any, ...]:
@@ -838,6 +846,10 @@ class Explorer:
             return
         self._background = canvas.copy_from_bbox(self._figure.bbox)
         self._background_key = self._view_key()
+        self._backgrounds[self._background_key] = self._background
+        self._backgrounds.move_to_end(self._background_key)
+        while len(self._backgrounds) > _CACHED_BACKGROUNDS:
+            self._backgrounds.popitem(last=False)
         self._draw_animated()
 
     def _draw_animated(self) -> None:
@@ -855,8 +867,10 @@ class Explorer:
         """Put the controls in a scrolling column beside the figure (see the class Notes)."""
         column: list[ipw.Widget] = []
         if self.preset_buttons:
-            heading = ipw.HTML("<b>Presets</b> (hover over a button to see what it changes):")
-            row = ipw.HBox(list(self.preset_buttons.values()), layout=ipw.Layout(flex_flow="row wrap"))
+            heading = ipw.HTML("<b>Presets</b> (hover over one to see what it changes):")
+            # flex "0 0 auto": a scrolling column must not squeeze the rows of buttons away
+            row = ipw.HBox(list(self.preset_buttons.values()),
+                           layout=ipw.Layout(flex_flow="row wrap", flex="0 0 auto"))
             row.add_class("msl-presets")
             column += [heading, row]
         if len(self._fields) > 4:
@@ -869,6 +883,10 @@ class Explorer:
                     column += [self.controls[f] for f in present]
         else:
             column += [self.controls[f] for f in self._fields]
+        for control in self.controls.values():
+            for part in (control.slider, control.checkbox) if isinstance(control, OptionalSlider) else (control,):
+                if isinstance(part, (ipw.FloatSlider, ipw.Dropdown)):
+                    part.style.description_width = _COLUMN_DESCRIPTION_WIDTH
         if self.preset_buttons:
             column.append(self._help())
         self._controls_box = ipw.VBox(column)
@@ -902,7 +920,7 @@ class Explorer:
             "<li><b>Export figure</b> saves the figure with a caption; <b>Projector</b> shows a larger figure "
             "for a room.</li></ul>"
         )
-        accordion = ipw.Accordion([ipw.HTML(text)], selected_index=None)
+        accordion = ipw.Accordion([ipw.HTML(text)], selected_index=None, layout=ipw.Layout(flex="0 0 auto"))
         accordion.set_title(0, "How to use this explorer")
         accordion.add_class("msl-help")
         return accordion
@@ -936,7 +954,7 @@ class Explorer:
         on = self._projector
         _set_layout(self._body, display="flex", flex_flow="row wrap", align_items="flex-start", width="100%")
         # The column scrolls inside the page's height; it goes right of the figure in projector mode.
-        _set_layout(self._controls_box, flex="0 0 300px" if on else "0 1 330px", min_width="280px",
+        _set_layout(self._controls_box, flex="0 0 300px" if on else f"0 1 {_CONTROL_WIDTH}", min_width="280px",
                     max_height="calc(100vh - 120px)", overflow="hidden auto", order="1" if on else "0",
                     margin="0 0 0 12px" if on else "0 12px 0 0")
         _set_layout(self._view_box, flex="1 1 0%", min_width="360px", order="0")
@@ -947,8 +965,10 @@ class Explorer:
             width_px = int(round(self._figure.get_figwidth() * self._base_dpi * scale))
             height_px = int(round(self._figure.get_figheight() * self._base_dpi * scale))
             reserve = "150px" if on else "230px"
+            # align_self: not stretched to the column's width, so the width follows the height.
             _set_layout(self._image, width="auto", height="auto", max_width=f"min(100%, {width_px}px)",
-                        max_height=f"min({height_px}px, calc(100vh - {reserve}))", object_fit="contain")
+                        max_height=f"min({height_px}px, calc(100vh - {reserve}))", object_fit="contain",
+                        align_self="flex-start")
 
     # -- updating ---------------------------------------------------------------------------------
 
@@ -1066,7 +1086,11 @@ class Explorer:
         """Bring the canvas up to date: blit when the axes are unchanged, else a full draw."""
         canvas = self._figure.canvas
         t0 = time.perf_counter()
-        if not full and self._background is not None and self._background_key == self._view_key():
+        key = self._view_key()
+        if not full and self._background_key != key and key in self._backgrounds:
+            self._background, self._background_key = self._backgrounds[key], key  # a view shown before
+            self._backgrounds.move_to_end(key)
+        if not full and self._background is not None and self._background_key == key:
             canvas.restore_region(self._background)
             self._draw_animated()
             canvas.blit(self._figure.bbox)
