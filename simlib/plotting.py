@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import EventCollection
+from matplotlib.collections import EventCollection, LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, MaxNLocator, MultipleLocator
@@ -189,8 +189,13 @@ def shade_drive(res: Result, ax: Axes | None = None) -> Rectangle:
     return patch
 
 
-def mark_stretch(res: Result, ax: Axes | None = None, *, always: bool = False) -> Line2D | None:
-    """Mark the time of the imposed stretch with a dashed vertical line.
+def _stretch_segment(at_s: float | None) -> list[list[tuple[float, float]]]:
+    x = 0.0 if at_s is None else float(at_s)
+    return [[(x, 0.0), (x, 1.0)]]
+
+
+def mark_stretch(res: Result, ax: Axes | None = None, *, always: bool = False) -> LineCollection | None:
+    """Mark the time of the imposed stretch with a dashed vertical line over the full height of ``ax``.
 
     Parameters
     ----------
@@ -204,17 +209,19 @@ def mark_stretch(res: Result, ax: Axes | None = None, *, always: bool = False) -
 
     Returns
     -------
-    matplotlib.lines.Line2D or None
-        The line (gid ``"stretch"``, label ``"stretch"``), or None when there is no stretch and
+    matplotlib.collections.LineCollection or None
+        The line (gid ``"stretch"``, label ``"stretch"``; a collection, not a Line2D, so that
+        ``ax.get_lines()`` still holds only data traces), or None when there is no stretch and
         ``always`` is False.
     """
     ax = _new_axes() if ax is None else ax
     at = res.scenario.stretch_at_s
     if at is None and not always:
         return None
-    line = ax.axvline(0.0 if at is None else float(at), color=BLACK, ls="--", lw=1.2, zorder=1.5,
-                      label="stretch", gid="stretch")
+    line = LineCollection(_stretch_segment(at), colors=BLACK, linestyles="--", linewidths=1.2, zorder=1.5,
+                          transform=ax.get_xaxis_transform(), label="stretch", gid="stretch")
     line.set_visible(at is not None)
+    ax.add_collection(line, autolim=False)
     return line
 
 
@@ -602,10 +609,10 @@ def update_plot(axes: Axes | Iterable[Axes], res: Result) -> None:
                 patch.set_width(end - start)
                 patch.set_visible(window is not None)
         stretch_at = res.scenario.stretch_at_s
-        for line in ax.get_lines():
-            if line.get_gid() == "stretch":
-                line.set_xdata([stretch_at or 0.0] * 2)
-                line.set_visible(stretch_at is not None)
+        for coll in ax.collections:
+            if coll.get_gid() == "stretch" and isinstance(coll, LineCollection):
+                coll.set_segments(_stretch_segment(stretch_at))
+                coll.set_visible(stretch_at is not None)
         ax.set_xlim(float(res.t[0]), float(res.t[-1]))
         if rescale:
             ax.set_autoscaley_on(True)

@@ -306,23 +306,32 @@ def test_membrane_axis_shows_rest_and_its_shift_with_potassium(res):
     assert plotting._membrane_ylim(np.array([-130.0, 75.0])) == (-150.0, 100.0)
 
 
+def _stretch_markers(ax) -> list:
+    return [c for c in ax.collections if c.get_gid() == "stretch"]
+
+
 def test_stretch_is_marked_and_follows_updates():
     spastic = simlib.simulate(simlib.PRESETS["spasticity"])
     axes = plotting.plot_chain(spastic)
     for ax in axes:
-        (line,) = [ln for ln in ax.get_lines() if ln.get_gid() == "stretch"]
-        assert line.get_visible() and line.get_xdata()[0] == simlib.PRESETS["spasticity"].stretch_at_s
+        (marker,) = _stretch_markers(ax)
+        assert marker.get_visible() and marker.get_segments()[0][0, 0] == simlib.PRESETS["spasticity"].stretch_at_s
+        assert marker.get_linestyle()[0][1] is not None  # dashed
+        assert marker not in ax.get_lines()  # get_lines() stays the data traces (explorers rely on it)
     moved = simlib.simulate(simlib.PRESETS["spasticity"].replace(stretch_at_s=1.5))
     plotting.update_plot(axes, moved)
-    assert all(ln.get_xdata()[0] == 1.5 for ax in axes for ln in ax.get_lines() if ln.get_gid() == "stretch")
+    assert all(m.get_segments()[0][0, 0] == 1.5 for ax in axes for m in _stretch_markers(ax))
     plotting.update_plot(axes, simlib.simulate(simlib.Scenario(duration_s=4.0)))
-    assert not any(ln.get_visible() for ax in axes for ln in ax.get_lines() if ln.get_gid() == "stretch")
+    assert not any(m.get_visible() for ax in axes for m in _stretch_markers(ax))
     # without a stretch nothing is drawn, unless asked for (interactive figures add no artists later)
     quiet = simlib.simulate(DRIVEN)
     _, ax = plt.subplots()
     assert plotting.mark_stretch(quiet, ax) is None
-    line = plotting.mark_stretch(quiet, ax, always=True)
-    assert line is not None and not line.get_visible() and line.get_gid() in plotting.DATA_GIDS
+    marker = plotting.mark_stretch(quiet, ax, always=True)
+    assert marker is not None and not marker.get_visible() and marker.get_gid() in plotting.DATA_GIDS
+    ylim = ax.get_ylim()
+    plotting.update_plot(ax, spastic)
+    assert marker.get_visible() and ax.get_ylim() == ylim  # the marker spans the axes, never rescales it
 
 
 def test_data_gids_name_every_artist_update_plot_changes(res):
