@@ -559,6 +559,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.write("simlib: interrupted\n")
         return 130
+    finally:
+        if argv is None and threading.current_thread() is threading.main_thread():
+            # The program is over: a Ctrl-C now (while Python shuts down) would only turn the exit status
+            # into "killed by SIGINT" with nothing printed.
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(args_list: list[str], out: _Stream, err: _Stream, show_traceback: bool) -> int:

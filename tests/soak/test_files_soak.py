@@ -272,6 +272,24 @@ def test_two_processes_exporting_one_figure_leave_one_complete_set(tmp_path, ove
 # -- signals while the command line writes ------------------------------------------------------------------------
 
 
+def _during_import(err: str) -> bool:
+    """Tell whether a traceback is that of Ctrl-C while ``import simlib`` ran, before the command line's main."""
+    return "Traceback" in err and "_get_module_details" in err and "simlib/__main__.py" not in err
+
+
+@pytest.mark.xfail(strict=True, reason="`import simlib` (numba, ~1 s) runs before simlib.__main__.main can catch "
+                                       "Ctrl-C; needs lazy imports in simlib/__init__.py (reported to the lead)")
+def test_ctrl_c_during_start_up_is_one_line_and_130():
+    # Audit D13: Ctrl-C in the first ~0.8 s printed a traceback and the exit status was -2.
+    for delay in (0.05, 0.2, 0.4):
+        proc = subprocess.Popen([sys.executable, "-m", "simlib", "presets"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode in (0, 130) and "Traceback" not in err, (delay, proc.returncode, err[-300:])
+
+
 def _complete_csv(path: Path, rows: int) -> bool:
     with open(path, newline="", encoding="utf-8") as handle:
         table = list(csv.reader(handle))
@@ -283,24 +301,32 @@ def test_signals_during_run_csv_never_leave_a_partial_file(tmp_path, signum):
     # Audit 3h/D12: SIGTERM/SIGKILL left `.simlib-csv-XXXX/` folders of 12-15 MB in 3 of 6 runs.
     rng = random.Random(f"{SEED}-{signum}")
     scenario = tmp_path / "long.toml"
-    scenario.write_text("[scenario]\nduration_s = 20.0\n")
-    rows = 20_001
+    scenario.write_text("[scenario]\nduration_s = 30.0\n")
+    rows = 30_001
+    command = [sys.executable, "-m", "simlib", "run", str(scenario), "--csv"]
+    started = time.perf_counter()  # a whole run first: the signals then land in its last half (the CSV phase)
+    subprocess.run([*command, str(tmp_path / "whole.csv")], capture_output=True, check=True, timeout=300)
+    whole_s = time.perf_counter() - started
     codes = []
     for attempt in range(6):
         target = tmp_path / f"run{attempt}.csv"
-        proc = subprocess.Popen([sys.executable, "-m", "simlib", "run", str(scenario), "--csv", str(target)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(1.0, 6.0))
+        proc = subprocess.Popen([*command, str(target)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+        time.sleep(rng.uniform(0.5, 1.0) * whole_s)
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=300)
         codes.append(proc.returncode)
+        if _during_import(err):  # before simlib.__main__ runs: see test_ctrl_c_during_start_up
+            codes[-1] = f"{proc.returncode} (during import)"
+            continue
         assert "Traceback" not in err, err
         assert not target.exists() or _complete_csv(target, rows)
+        (tmp_path / "whole.csv").unlink(missing_ok=True)
         if signum != signal.SIGKILL:
             assert _temps(tmp_path) == [], (attempt, proc.returncode, err)
             expected = {signal.SIGTERM: {0, 143, -signal.SIGTERM}, signal.SIGINT: {0, 130}}[signum]
             assert proc.returncode in expected, (proc.returncode, err)
-    print(f"signal {signum}: exit codes {codes}")
+    print(f"signal {signum}: whole run {whole_s:.1f} s, exit codes {codes}")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -317,6 +343,8 @@ def test_signals_during_figures_never_leave_an_incomplete_set(tmp_path, signum):
         time.sleep(rng.uniform(2.0, 8.0))
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=300)
+        if _during_import(err):  # before simlib.__main__ runs: see test_ctrl_c_during_start_up
+            continue
         assert "Traceback" not in err and "unexpected error" not in err, err
         assert proc.returncode in {0, 128 + signum, -signum, 130 if signum == signal.SIGINT else 143}, err
         assert _temps(out) == []
