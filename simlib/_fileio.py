@@ -22,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import shutil
 import signal
 import stat
 import threading
@@ -152,23 +154,34 @@ def _temp_path(target: Path) -> Path:
     return target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}-{target.name[:_NAME_PART]}"
 
 
+#: Leftovers of simlib before version 0.1.1, removed like stale temporary files: the command line's
+#: ``.simlib-csv-XXXXXXXX/`` folders and the exporters' ``.NAME.HEX.tmp`` files.
+_OLD_LEFTOVERS = re.compile(r"^(\.simlib-csv-[a-z0-9_]{8}|\..+\.[0-9a-f]{12}\.tmp)$")
+
+
 def remove_stale_temps(directory: Path, *, max_age_s: float = STALE_AFTER_S) -> int:
     """Remove this user's temporary files older than `max_age_s` s from `directory`; return how many.
 
-    They are left only by a process killed with SIGKILL (or a power cut) while writing.
+    They are left only by a process killed with SIGKILL (or a power cut) while writing. Folders
+    ``.simlib-csv-*`` and files ``.NAME.HEX.tmp`` left by earlier versions of simlib go too.
     """
     removed = 0
     now = time.time()
     getuid = getattr(os, "getuid", None)
     with contextlib.suppress(OSError), os.scandir(directory) as entries:
         for entry in entries:
-            if not entry.name.startswith(TEMP_PREFIX):
+            ours = entry.name.startswith(TEMP_PREFIX)
+            if not ours and not _OLD_LEFTOVERS.match(entry.name):
                 continue
             with contextlib.suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > max_age_s and (
-                        getuid is None or info.st_uid == getuid()):
+                if now - info.st_mtime <= max_age_s or (getuid is not None and info.st_uid != getuid()):
+                    continue
+                if stat.S_ISREG(info.st_mode):
                     os.unlink(entry.path)
+                    removed += 1
+                elif stat.S_ISDIR(info.st_mode) and entry.name.startswith(".simlib-csv-"):
+                    shutil.rmtree(entry.path)
                     removed += 1
     return removed
 

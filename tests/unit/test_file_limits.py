@@ -318,11 +318,15 @@ def test_stale_temporary_files_are_removed_by_the_next_write(tmp_path):
     stale = tmp_path / f"{_fileio.TEMP_PREFIX}0123456789ab-old.csv"
     fresh = tmp_path / f"{_fileio.TEMP_PREFIX}ba9876543210-new.csv"
     other = tmp_path / ".hidden"
-    for path in (stale, fresh, other):
+    old_tmp = tmp_path / ".chain.png.0123456789ab.tmp"  # the exporters' temporary files before this version
+    old_csv = tmp_path / ".simlib-csv-k2j4_x9a"  # the command line's CSV folders before this version
+    old_csv.mkdir()
+    (old_csv / "result.csv").write_text("12 MB")
+    for path in (stale, fresh, other, old_tmp):
         path.write_text("x")
     old = time.time() - _fileio.STALE_AFTER_S - 60
-    os.utime(stale, (old, old))
-    os.utime(other, (old, old))
+    for path in (stale, other, old_tmp, old_csv):
+        os.utime(path, (old, old))
     save_scenario(Scenario(), tmp_path / "s.toml")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name, "s.toml"])
 
