@@ -8,6 +8,11 @@ otherwise a full draw) → image encoded for the image widget. That is ``update`
 sees in a notebook without ipympl. ``ipympl`` times the same moves with the ipympl canvas that
 JupyterLab and Voilà show (``%matplotlib widget``), where ipympl's diff image replaces the encoding.
 
+``presets`` times a fixed sequence of preset clicks (every preset, then a few again, as a class
+compares them): presets change the run length and so the time axis, which costs a full draw the
+first time a view is shown; the explorer keeps the backgrounds of views it has shown, so a return
+blits. ``image_kib`` is the size of the image message the browser receives per update.
+
 Each series of moves starts with simlib's in-process caches (command calibrations, healthy runs of
 the weakness test) emptied, as in a learner's fresh kernel; the explorer's own memory of its last
 runs is part of what is measured.
@@ -105,6 +110,23 @@ def _ipympl_latency(moves: list[tuple[str, float]], warmup: int) -> dict[str, fl
     return _stats(times)
 
 
+#: Preset clicks timed by ``presets``: every preset once, then a comparison a class makes.
+PRESET_SEQUENCE = ("healthy", "hypocalcaemia", "exercise_cramp", "cramp_stretch", "spasticity", "organophosphate",
+                   "baclofen", "atp_depletion", "healthy", "exercise_cramp", "spasticity", "hypocalcaemia",
+                   "cramp_stretch", "healthy")
+
+
+def _preset_latency(explorer: Any) -> dict[str, float]:
+    """Time :data:`PRESET_SEQUENCE` on an explorer (median/p95/max ms and the share of full draws)."""
+    times, full = [], 0
+    for preset in PRESET_SEQUENCE:
+        t0 = time.perf_counter()
+        explorer.apply_preset(preset)
+        times.append(1e3 * (time.perf_counter() - t0))
+        full += explorer.last_redraw == "full"
+    return {**_stats(times), "full_draw_fraction": full / len(PRESET_SEQUENCE)}
+
+
 def measure_slider_latency(n_moves: int = 50, seed: int = 0, *, warmup: int = 3,
                            with_ipympl: bool = True) -> dict[str, Any]:
     """Time ``n_moves`` random slider moves of the Spasm explorer (headless).
@@ -123,13 +145,13 @@ def measure_slider_latency(n_moves: int = 50, seed: int = 0, *, warmup: int = 3,
     Returns
     -------
     dict
-        ``update``, ``full_draw`` and ``ipympl``: ``median_ms``, ``p95_ms``, ``max_ms`` over the moves
+        ``update``, ``full_draw``, ``ipympl`` and ``presets``: ``median_ms``, ``p95_ms``, ``max_ms`` over the moves
         (see the module docstring and :func:`_ipympl_latency` for what each includes);
         ``breakdown_median_ms``: median ms of ``simulate``, ``metrics``, ``lines`` (lines and limits),
         ``draw`` (the explorer's redraw), ``encode`` (image widget) and ``full_draw``
         (``fig.canvas.draw()``); ``blit_fraction``: share of moves that only blitted; ``errors``:
         moves that showed an error message; ``moves``: every move (field, value, ms, redraw kind,
-        classification); ``build_ms``;
+        classification, image bytes); ``image_kib``: median image message (KiB); ``build_ms``;
         ``target_p95_ms``, ``meets_target``, ``figure_px``, ``machine``; ``n_moves``, ``seed``.
     """
     import matplotlib
@@ -183,11 +205,13 @@ def measure_slider_latency(n_moves: int = 50, seed: int = 0, *, warmup: int = 3,
             "simulate_ms": timings.get("simulate_ms", 0.0), "metrics_ms": timings.get("metrics_ms", 0.0),
             "lines_ms": timings.get("update_ms", 0.0), "draw_ms": timings.get("draw_ms", 0.0),
             "encode_ms": timings.get("encode_ms", 0.0), "full_draw_ms": full_draw_ms,
+            "image_bytes": len(explorer._image.value) if explorer._image is not None else 0,
         })
     parts = ("simulate", "metrics", "lines", "draw", "encode", "full_draw")
     breakdown = {part: float(np.median([m[f"{part}_ms"] for m in moves])) for part in parts}
     update = _stats([m["update_ms"] for m in moves])
     full = _stats([m["full_draw_pipeline_ms"] for m in moves])
+    presets = _preset_latency(explorer)
     ipympl = _ipympl_latency([(m["field"], m["value"]) for m in moves], warmup=warmup) if with_ipympl else None
     return {
         "n_moves": n_moves,
@@ -195,6 +219,8 @@ def measure_slider_latency(n_moves: int = 50, seed: int = 0, *, warmup: int = 3,
         "update": update,
         "full_draw": full,
         "ipympl": ipympl,
+        "presets": presets,
+        "image_kib": float(np.median([m["image_bytes"] for m in moves])) / 1024.0,
         "breakdown_median_ms": breakdown,
         "blit_fraction": sum(m["redraw"] == "blit" for m in moves) / n_moves,
         "errors": sum(bool(m["error"]) for m in moves),
@@ -218,11 +244,16 @@ def _print(result: dict[str, Any]) -> None:
             ("update with a full fig.canvas.draw() (issue 7)", result["full_draw"])]
     if result["ipympl"] is not None:
         rows.append(("update, ipympl canvas (blit + diff image)", result["ipympl"]))
+    if result.get("presets") is not None:
+        rows.append((f"preset clicks ({len(PRESET_SEQUENCE)}, image widget)", result["presets"]))
     for label, stats in rows:
         print(f"{label:<52} {stats['median_ms']:>10.1f} {stats['p95_ms']:>8.1f} {stats['max_ms']:>8.1f}")
     parts = ", ".join(f"{k} {v:.1f}" for k, v in result["breakdown_median_ms"].items())
     print(f"median breakdown (ms): {parts}")
-    print(f"blitted moves: {100 * result['blit_fraction']:.0f} %; moves with an error message: {result['errors']}")
+    print(f"blitted moves: {100 * result['blit_fraction']:.0f} %; moves with an error message: {result['errors']}; "
+          f"image message {result['image_kib']:.0f} KiB")
+    if result.get("presets") is not None:
+        print(f"preset clicks that drew everything: {100 * result['presets']['full_draw_fraction']:.0f} %")
     verdict = "meets" if result["meets_target"] else "misses"
     print(f"target p95 <= {result['target_p95_ms']:.0f} ms: update {verdict} it "
           f"(full-draw pipeline {'meets' if result['meets_target_full_draw'] else 'misses'} it)")
