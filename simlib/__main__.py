@@ -541,6 +541,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         interrupted (Ctrl-C), 143 on SIGTERM and 129 on SIGHUP during a write (otherwise those signals
         end the process), 141 when stdout is a closed pipe.
     """
+    _take_over_ctrl_c()
     for stream in (sys.stdout, sys.stderr):  # never fail on a terminal that cannot show "²⁺" or "µ"
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -565,6 +566,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             # into "killed by SIGINT" with nothing printed.
             with contextlib.suppress(OSError, ValueError):
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _take_over_ctrl_c() -> None:
+    """Replace the start-up guard (:func:`simlib._system.quiet_interrupt_until_main`) by Python's handler.
+
+    The guard ends the process at once, which is right only until ``main`` can clean up after itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    with contextlib.suppress(OSError, ValueError):
+        handler = signal.getsignal(signal.SIGINT)
+        if getattr(handler, "__qualname__", "").startswith("quiet_interrupt_until_main."):
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _run(args_list: list[str], out: _Stream, err: _Stream, show_traceback: bool) -> int:

@@ -230,10 +230,22 @@ def _write_temp(tmp: Path, write: Writer) -> None:
 
 
 def _publish(pairs: Sequence[tuple[Path, Path]], overwrite: bool) -> None:
-    """Move every temporary file onto its target; without `overwrite`, all or none appear."""
+    """Move every temporary file onto its target; without `overwrite`, all or none appear.
+
+    With `overwrite`, an exception raised part way by a signal handler (Ctrl-C, the command line's
+    SIGTERM) does not leave half the set replaced: the remaining files are moved too, then it is raised.
+    """
     if overwrite:
-        for tmp, target in pairs:
-            os.replace(tmp, target)
+        done = 0
+        try:
+            for tmp, target in pairs:
+                os.replace(tmp, target)
+                done += 1
+        except (KeyboardInterrupt, SystemExit):
+            for tmp, target in pairs[done:]:
+                with contextlib.suppress(OSError):  # the one being moved when it came may be there already
+                    os.replace(tmp, target)
+            raise
         return
     linked: list[Path] = []
     try:
@@ -278,8 +290,9 @@ def atomic_write_set(items: Sequence[tuple[Path, Writer]], *, overwrite: bool) -
     Notes
     -----
     The temporary files are moved into place only after all were written, with SIGINT, SIGTERM and
-    SIGHUP held back and under an advisory lock on the directory (two processes writing the same set
-    with `overwrite` leave one complete set, never a mix). Without `overwrite` each file is hard-linked
+    SIGHUP held back on this thread, under an advisory lock on the directory (two processes writing the
+    same set with `overwrite` leave one complete set, never a mix); an interrupt that still arrives
+    while they are moved is raised once the whole set is in place. Without `overwrite` each file is hard-linked
     into place, which never replaces a file that appeared meanwhile; if one appeared, the files already
     linked are removed again.
     """

@@ -263,3 +263,17 @@ def test_no_temporary_file_prefix_is_left_by_a_normal_run(capsys, scenario_file,
     code, _, err = run(capsys, "run", str(scenario_file), "--csv", str(tmp_path / "a.csv"))
     assert code == 0, err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((_fileio.TEMP_PREFIX, ".simlib-csv-"))]
+
+
+def test_main_takes_over_from_the_start_up_guard(capsys, monkeypatch):
+    from simlib import _system
+
+    if not hasattr(_system, "quiet_interrupt_until_main"):
+        pytest.skip("no start-up guard in simlib._system")
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        _system.quiet_interrupt_until_main()
+        assert run(capsys, "--version")[0] == 0
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -397,3 +397,22 @@ def test_simulate_refuses_a_run_over_the_sample_limit(monkeypatch):
 def test_simulate_accepts_a_float32_interval():
     res = simlib.simulate(Scenario(duration_s=0.05, drive_start_s=0.0), output_dt_s=np.float32(0.001))
     assert len(res.t) == 51
+
+
+def test_an_interrupt_while_a_set_is_moved_into_place_still_leaves_a_whole_set(tmp_path, monkeypatch):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text("old")
+    real_replace = os.replace
+    calls = []
+
+    def interrupted_after_the_first(src, dst):
+        real_replace(src, dst)
+        calls.append(dst)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted_after_the_first)
+    items = [(tmp_path / n, lambda h: h.write(b"new")) for n in ("a.txt", "b.txt", "c.txt")]
+    with pytest.raises(KeyboardInterrupt):
+        _fileio.atomic_write_set(items, overwrite=True)
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"a.txt": "new", "b.txt": "new", "c.txt": "new"}
