@@ -136,6 +136,9 @@ def voila_app(tmp_path_factory):
     ]
     env = isolated_env(home)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
+    # and its server settings (kernel shutdown on tab close, culling, no files served)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "share" / "jupyter" / "app_config"), env.get("JUPYTER_CONFIG_PATH")]))
     log = ARTIFACTS / "voila.log"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
