@@ -40,7 +40,12 @@ def test_twelve_interrupts_of_a_real_ipython_kernel():
 
 def test_simlib_run_interrupted_during_the_run(tmp_path):
     rng = random.Random(4)
-    checks.check_command_line(tmp_path, [rng.uniform(3.0, 8.0) for _ in range(12)])
+    assert checks.check_command_line(tmp_path, [rng.uniform(1.2, 2.5) for _ in range(12)], "run") >= 3
+
+
+def test_simlib_figures_interrupted_at_random_moments(tmp_path):
+    rng = random.Random(7)
+    assert checks.check_command_line(tmp_path, [rng.uniform(2.0, 9.0) for _ in range(10)]) >= 8
 
 
 @pytest.mark.xfail(reason="Ctrl-C while `simlib` imports numba, before main() runs, still prints Python's "
@@ -48,7 +53,7 @@ def test_simlib_run_interrupted_during_the_run(tmp_path):
                           "/work/notes/cache-interrupts.md", strict=False)
 def test_simlib_run_interrupted_during_start_up(tmp_path):
     rng = random.Random(5)
-    checks.check_command_line(tmp_path, [rng.uniform(0.05, 1.0) for _ in range(10)])
+    assert checks.check_command_line(tmp_path, [rng.uniform(0.05, 1.0) for _ in range(10)], "run") == 10
 
 
 def test_sweeps_interrupted_at_random_moments():

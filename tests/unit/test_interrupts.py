@@ -251,12 +251,13 @@ def check_warm_process(n_signals: int, seed: int) -> None:
 
 
 def test_a_warm_process_survives_many_interrupts_at_random_moments():
-    check_warm_process(6, seed=20261206)
+    check_warm_process(4, seed=20261206)
 
 
 _FRESH = textwrap.dedent("""
     import sys
     try:
+        print("started", flush=True)
         import simlib
         while True:
             simlib.simulate(simlib.Scenario(duration_s=10.0, drive="stimulation", rate_hz=100.0, drive_s=9.0))
@@ -266,12 +267,17 @@ _FRESH = textwrap.dedent("""
 
 
 def check_fresh_processes(n_processes: int, seed: int) -> None:
-    """SIGINT at a random moment from start-up (import, loading the compiled kernel) into the first runs."""
+    """SIGINT at a random moment from start-up (import, loading the compiled kernel) into the first runs.
+
+    The clock starts once the child runs Python code: before that (the interpreter's own start-up,
+    tens to hundreds of ms on a loaded machine) SIGINT still has its default action, for any program.
+    """
     rng = random.Random(seed)
     for _ in range(n_processes):
         proc = subprocess.Popen([sys.executable, "-c", _FRESH], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
-        time.sleep(rng.uniform(0.2, 3.0))
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(rng.uniform(0.0, 2.5))
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, f"exit status {proc.returncode}: {err[-2000:]}"
@@ -279,7 +285,7 @@ def check_fresh_processes(n_processes: int, seed: int) -> None:
 
 
 def test_fresh_processes_interrupted_at_random_moments_stop_cleanly():
-    check_fresh_processes(4, seed=2324)
+    check_fresh_processes(3, seed=2324)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -304,21 +310,36 @@ def test_an_interrupted_sweep_raises_keyboard_interrupt_and_stops_its_workers(wo
     assert "Error" not in err, err
 
 
-def check_command_line(tmp_path, delays_s: list[float]) -> None:
-    """``simlib run`` of a long scenario, SIGINT after each delay: exit 130 and one line."""
+def check_command_line(tmp_path, delays_s: list[float], command: str = "figures") -> int:
+    """The command line, SIGINT after each delay: exit status 130 and one line, ``simlib: interrupted``.
+
+    ``figures`` draws all nine figures (~10 s, simulating throughout); ``run`` simulates a 60 s
+    scenario (~1-2 s after ~1 s of start-up). A command that finished before the signal must have
+    succeeded. Returns how many were interrupted.
+    """
     scenario = tmp_path / "long.toml"
-    scenario.write_text('drive = "stimulation"\nrate_hz = 100.0\nduration_s = 60.0\ndrive_s = 30.0\n')
+    scenario.write_text('drive = "stimulation"\nrate_hz = 150.0\nduration_s = 60.0\ndrive_s = 30.0\nca_mM = 0.5\n')
+    out_dir = tmp_path / "figures"
+    out_dir.mkdir(exist_ok=True)
+    args = {"run": ["run", str(scenario)],
+            "figures": ["figures", "--out", str(out_dir), "--dpi", "50", "--quiet", "--overwrite"]}[command]
+    interrupted = 0
     for delay_s in delays_s:
-        proc = subprocess.Popen([sys.executable, "-m", "simlib", "run", str(scenario)], stdout=subprocess.PIPE,
+        proc = subprocess.Popen([sys.executable, "-m", "simlib", *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         time.sleep(delay_s)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert (proc.returncode, err) == (130, "simlib: interrupted\n"), f"after {delay_s:.2f} s"
+        out, err = proc.communicate(timeout=120)
+        if proc.returncode == 0:  # finished first
+            continue
+        assert (proc.returncode, err) == (130, "simlib: interrupted\n"), f"after {delay_s:.2f} s: {out}"
+        interrupted += 1
+    return interrupted
 
 
 def test_the_command_line_exits_130_with_one_line(tmp_path):
-    check_command_line(tmp_path, [4.0])  # past start-up: Ctrl-C during the imports is the CLI's (see soak)
+    # past start-up: Ctrl-C while the command line imports simlib is the soak suite's (it needs a CLI change)
+    assert check_command_line(tmp_path, [4.0]) == 1
 
 
 def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
@@ -357,7 +378,7 @@ def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
 
 
 def test_a_real_ipython_kernel_interrupted_during_simulations_stays_alive():
-    check_ipython_kernel(3, seed=12)
+    check_ipython_kernel(2, seed=12)
 
 
 def test_the_start_up_guard_exits_130_with_one_line():
