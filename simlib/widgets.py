@@ -1143,8 +1143,8 @@ class Explorer:
 
     def _export_callback(self, _button: ipw.Button) -> None:
         refusal = self._export_limiter.refusal() if self.app_mode else ""
-        if refusal:
-            self._set_export_message(refusal)
+        if refusal:  # the links of the last export stay
+            self._set_export_message(refusal, getattr(self, "_export_links", ""))
             return
         try:
             if self.app_mode:  # a shared app: nothing stays on the server, no server path is shown
@@ -1174,7 +1174,7 @@ class Explorer:
 
     def _set_export_message(self, message: str, links: str = "") -> None:
         """Show the export message (plain text, kept in :attr:`export_text`) and any download links (HTML)."""
-        self._export_message = message
+        self._export_message, self._export_links = message, links
         self._export_status.value = (f'<span role="status" aria-live="polite">{html.escape(message)}</span>'
                                      + (f" {links}" if links else ""))
 
