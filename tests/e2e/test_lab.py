@@ -1,4 +1,4 @@
-"""JupyterLab in Chromium: the notebooks run without errors and the Spasm explorer responds."""
+"""JupyterLab in Chromium: the notebooks run without errors, their explorers pass axe-core, the explorer responds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 from _e2e import NOTEBOOKS as NOTEBOOKS_DIR
-from _e2e import drive_explorer, require_browser, shot
+from _e2e import assert_sliders_named, axe_violations, describe_violations, drive_explorer, require_browser, shot
 
 require_browser()
 pytestmark = pytest.mark.e2e
@@ -70,6 +70,10 @@ def test_notebook_runs_without_errors_and_draws_figures(page, jupyter_lab, noteb
     assert errors.count() == 0, f"error outputs in {notebook}: {errors.all_inner_texts()}"
     page.locator(FIGURES).first.wait_for(timeout=30_000)
     assert page.locator(FIGURES).count() >= 1, f"no figure rendered in {notebook}"
+    if page.locator(".msl-explorer").count():  # every explorer: axe-core finds nothing, of any impact
+        assert_sliders_named(page)
+        found = describe_violations(axe_violations(page, ".msl-explorer"))
+        assert not found, f"axe-core violations in the explorers of {notebook}:\n" + "\n".join(found)
 
 
 def test_spasm_explorer_in_lab_responds_to_keyboard_presets_and_export(page, jupyter_lab):
