@@ -137,7 +137,8 @@ def install() -> None:
     def render(self: Any, *, full: bool = False) -> None:
         full = full or VARIANT.get("blit") == "0"
         stale = full or self._background is None or self._background_key != self._view_key()
-        if VARIANT.get("eager") == "1" and self._image is None and stale:
+        connected = self._image is None and not getattr(self._figure.canvas, "syncing_data_url", True)
+        if VARIANT.get("eager") == "1" and connected and stale:  # before a view connects: draw_idle as simlib
             # ipympl: draw now (Agg draw, then the image is sent) instead of draw_idle's browser round trip
             t0 = time.perf_counter()
             self._figure.canvas.draw()

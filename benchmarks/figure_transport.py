@@ -8,7 +8,8 @@ lesson 01's explorer, Agg canvas), the candidate changes to ``simlib/widgets.py`
 - ipympl's diff image after a blit (changed pixels, transparent elsewhere), PNG at level 6
   (matplotlib's, i.e. Pillow's default), 1 and 0, and lossless WebP;
 - a blit (background restored, data artists drawn) against a full ``canvas.draw()``;
-- the same at 80 dpi instead of 100.
+- the same at 80 dpi instead of 100;
+- preset clicks on the Spasm explorer with one cached background (simlib) or an LRU of 8.
 
 Times are CPU time of the measuring thread (``time.thread_time``), so that they stay meaningful on
 a loaded shared machine (wall time there is several times longer; rows marked "wall" are
@@ -140,6 +141,61 @@ def measure(which: str, repeat: int, dpi: float | None = None) -> dict[str, Any]
             "median_ms": {k: statistics.median(v) for k, v in results.items()}, "bytes": sizes}
 
 
+def _cache_backgrounds(ex: Any, size: int) -> None:
+    """Give explorer ``ex`` an LRU of ``size`` backgrounds keyed by its view key (patch P1 of the findings)."""
+    from collections import OrderedDict
+
+    cache: OrderedDict[Any, Any] = OrderedDict()
+    on_draw, render = ex._on_draw, ex._render  # noqa: SLF001
+
+    def cached_on_draw(event: object) -> None:
+        on_draw(event)
+        if ex._background is not None:  # noqa: SLF001
+            cache[ex._background_key] = ex._background  # noqa: SLF001
+            cache.move_to_end(ex._background_key)  # noqa: SLF001
+            while len(cache) > size:
+                cache.popitem(last=False)
+
+    def cached_render(*, full: bool = False) -> None:
+        key = ex._view_key()  # noqa: SLF001
+        if not full and key in cache:
+            ex._background, ex._background_key = cache[key], key  # noqa: SLF001
+        render(full=full)
+
+    ex.figure.canvas.callbacks.callbacks["draw_event"].clear()
+    ex.figure.canvas.mpl_connect("draw_event", cached_on_draw)
+    ex._render = cached_render  # noqa: SLF001
+
+
+def preset_revisits(passes: int = 3, cache: int = 0) -> dict[str, Any]:
+    """CPU ms of preset clicks on the Spasm explorer, every preset ``passes`` times (the first pass untimed).
+
+    With ``cache`` > 0 the explorer keeps that many backgrounds (one per set of axis limits)
+    instead of one, so a preset seen before blits.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import simlib
+    from simlib import widgets
+
+    ex = widgets.spasm_explorer(canvas="image")
+    if cache:
+        _cache_backgrounds(ex, cache)
+    names = list(simlib.PRESETS)
+    timed = []
+    keys = set()
+    for i, name in enumerate(names * passes):
+        ms, _ = _timed(lambda name=name: ex.apply_preset(name))
+        keys.add(ex._view_key())  # noqa: SLF001
+        if i >= len(names):
+            timed.append((ex.last_redraw, ms))
+    cpu = sorted(ms for _, ms in timed)
+    return {"cache": cache, "clicks": len(timed), "full_draws": sum(r != "blit" for r, _ in timed),
+            "median_ms": statistics.median(cpu), "p95_ms": float(np.percentile(cpu, 95)), "max_ms": cpu[-1],
+            "distinct_view_keys": len(keys)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print (and optionally write as JSON) the medians for both explorers at 100 and 80 dpi."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -148,15 +204,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     load = [round(x, 2) for x in os.getloadavg()]
     out = [measure(which, args.repeat, dpi) for which in ("08", "01") for dpi in (None, 80.0)]
+    presets = [preset_revisits(cache=n) for n in (0, 8)]
     for r in out:
         print(f"\nexplorer {r['explorer']} at {r['dpi']:g} dpi ({r['figure_px'][0]}x{r['figure_px'][1]} px), "
               f"{100 * r['changed_pixel_fraction']:.1f} % of pixels changed by the move")
         for key, ms in r["median_ms"].items():
             size = r["bytes"].get(key)
             print(f"  {key:<58} {ms:7.1f} ms" + (f"  {size / 1e3:7.1f} kB" if size else ""))
+    for r in presets:
+        print(f"\npreset clicks, every preset seen before ({r['clicks']}), {r['cache'] or 1} cached background(s): "
+              f"{r['full_draws']} full draws, CPU median {r['median_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, "
+              f"max {r['max_ms']:.0f} ms ({r['distinct_view_keys']} distinct sets of axis limits)")
     print(f"\nload average at start {load}, at end {[round(x, 2) for x in os.getloadavg()]}")
     if args.json is not None:
-        args.json.write_text(json.dumps({"load_start": load, "results": out}, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps({"load_start": load, "results": out, "preset_revisits": presets}, indent=1)
+                             + "\n", encoding="utf-8")
     return 0
 
 
