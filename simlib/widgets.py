@@ -889,12 +889,21 @@ class Explorer:
                     part.style.description_width = _COLUMN_DESCRIPTION_WIDTH
         if self.preset_buttons:
             column.append(self._help())
+        # A short column (a lesson explorer's few sliders) has room for the sentence below the sliders,
+        # so the figure gets the page's whole height; a long one scrolls, so the sentence goes above the figure.
+        self._status_beside = bool(column) and not self.preset_buttons
+        if self._status_beside:
+            column += [self._status, self._error]
+        for child in column:  # a scrolling column must not squeeze boxes (presets, optional sliders) away
+            if isinstance(child, ipw.Box):
+                child.layout.flex = "0 0 auto"
         self._controls_box = ipw.VBox(column)
         self._controls_box.add_class("msl-controls")
         self._figure_widget = figure_widget
         tools = ipw.HBox([self.export_button, self.projector_toggle, self._export_status],
                          layout=ipw.Layout(align_items="center", flex_flow="row wrap"))
-        self._view_box = ipw.VBox([self._status, self._error, figure_widget, tools])
+        above = [] if self._status_beside else [self._status, self._error]
+        self._view_box = ipw.VBox([*above, figure_widget, tools])
         self._view_box.add_class("msl-view")
         self._body = ipw.HBox([self._controls_box, self._view_box] if column else [self._view_box])
         self._body.add_class("msl-body")
@@ -964,7 +973,7 @@ class Explorer:
             scale = PROJECTOR_SCALE if on else 1.0
             width_px = int(round(self._figure.get_figwidth() * self._base_dpi * scale))
             height_px = int(round(self._figure.get_figheight() * self._base_dpi * scale))
-            reserve = "150px" if on else "230px"
+            reserve = "150px" if on or self._status_beside else "230px"
             # align_self: not stretched to the column's width, so the width follows the height.
             _set_layout(self._image, width="auto", height="auto", max_width=f"min(100%, {width_px}px)",
                         max_height=f"min({height_px}px, calc(100vh - {reserve}))", object_fit="contain",

@@ -539,12 +539,18 @@ def test_controls_sit_beside_the_figure_and_scroll_within_the_page():
     # presets live in the scrolling column; a collapsed "How to use" section comes with the presets
     children = ex._controls_box.children
     assert any("msl-presets" in c._dom_classes for c in children)
+    # boxes (preset rows, optional sliders, help) keep their height in the scrolling column
+    assert ex.controls["stretch_at_s"] in children
+    assert all(c.layout.flex == "0 0 auto" for c in children if isinstance(c, ipywidgets.Box))
     help_box = next(c for c in children if "msl-help" in c._dom_classes)
     assert isinstance(help_box, ipywidgets.Accordion) and help_box.selected_index is None
     assert "Presets" in help_box.children[0].value and "Projector" in help_box.children[0].value
-    # the lesson explorers have no presets and no help section
+    # the lesson explorers have no presets and no help section; their sentence goes below their few
+    # sliders, so the figure can use the page's height
     small = widgets.explore(["rate_hz"])
     assert not any("msl-help" in c._dom_classes for c in small._controls_box.children)
+    assert small._status in small._controls_box.children and small._status not in small._view_box.children
+    assert small._image.layout.max_height.endswith("calc(100vh - 150px))")
 
 
 def test_projector_mode_shows_a_larger_sharper_figure_first():
