@@ -27,6 +27,9 @@ comma-separated ``key=value`` pairs:
 ``eager=1``
     ipympl: draw in the kernel at once instead of ``draw_idle`` (which asks the browser to request
     the draw, one more round trip).
+``bgcache=<n>``
+    Keep ``n`` cached backgrounds (one per set of axis limits) instead of one
+    (``figure_transport._cache_backgrounds``).
 ``labeller=0``
     Leave out the explorer's :class:`simlib.a11y.SliderLabeller` (its page-side observer).
 
@@ -61,7 +64,7 @@ def parse_variant(text: str) -> dict[str, str]:
     ValueError
         If a pair has no ``=`` or an unknown key.
     """
-    known = {"canvas", "fmt", "dpi", "blit", "diffpng", "eager", "labeller"}
+    known = {"canvas", "fmt", "dpi", "blit", "diffpng", "eager", "labeller", "bgcache"}
     out: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, value = part.partition("=")
@@ -123,6 +126,10 @@ def install() -> None:
         if "canvas" in VARIANT:
             kwargs["canvas"] = VARIANT["canvas"]
         original_init(self, *args, **kwargs)
+        if int(VARIANT.get("bgcache", "0")) > 1:
+            from figure_transport import _cache_backgrounds
+
+            _cache_backgrounds(self, int(VARIANT["bgcache"]))
 
     def apply(self: Any, make: Any) -> bool:
         t0, c0 = time.time(), time.thread_time()

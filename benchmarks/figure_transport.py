@@ -162,8 +162,11 @@ def _cache_backgrounds(ex: Any, size: int) -> None:
             ex._background, ex._background_key = cache[key], key  # noqa: SLF001
         render(full=full)
 
-    ex.figure.canvas.callbacks.callbacks["draw_event"].clear()
-    ex.figure.canvas.mpl_connect("draw_event", cached_on_draw)
+    canvas = ex.figure.canvas
+    for cid, ref in list(canvas.callbacks.callbacks.get("draw_event", {}).items()):
+        if ref() == on_draw:  # the explorer's own handler only (a toolbar may listen too)
+            canvas.mpl_disconnect(cid)
+    canvas.mpl_connect("draw_event", cached_on_draw)
     ex._render = cached_render  # noqa: SLF001
 
 

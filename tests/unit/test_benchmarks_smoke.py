@@ -156,3 +156,34 @@ def test_browser_summary_of_synthetic_actions():
         {"lab:08": {"summary": s}}), "machine": {"platform": "p", "cpu_count": 2, "load_average_end": None,
                                                  "date": "d"}})
     assert "lab:08" in report and "NOT met" in report
+
+
+def test_browser_analysis_breakdown_adds_up_to_the_total():
+    import datetime as dt
+
+    _, _, browser_latency = _browser_helpers()
+
+    def date(t):
+        return dt.datetime.fromtimestamp(t, dt.UTC).isoformat()
+
+    def frame(direction, epoch, msg_type, msg_id, parent_id=None, when=None, buffers=0):
+        return {"dir": direction, "epoch": epoch, "bytes": 100, "msg": {
+            "msg_type": msg_type, "msg_id": msg_id, "parent_id": parent_id, "date": date(when) if when else None,
+            "buffers": buffers, "buffer_bytes": 5000 * buffers}}
+
+    t = 1_800_000_000.0
+    marks = [{"kind": k, "epoch": t + dt_s, "t": 0.0, "bytes": 10} for k, dt_s in
+             (("keydown", 0.0), ("ws_out", 0.001), ("ws_in", 0.141), ("blob", 0.150), ("decoded", 0.160),
+              ("painted", 0.170))]
+    frames = [frame("out", t + 0.002, "comm_msg", "m"), frame("in", t + 0.020, "status", "s", "m", t + 0.010),
+              frame("in", t + 0.140, "comm_msg", "i", "m", t + 0.130, buffers=1)]
+    probe = [{"ev": "apply", "t0": t + 0.011, "t1": t + 0.125, "cpu_ms": 30.0, "redraw": "blit",
+              "timings": {"simulate_ms": 20.0, "draw_ms": 50.0}}]
+    out = browser_latency.analyse({"action": {"kind": "key"}, "marks": marks, "timed_out": False}, frames, probe)
+    assert math.isclose(out["total_ms"], 170.0, abs_tol=1e-3)
+    parts = out["breakdown_ms"]
+    assert set(parts) == set(browser_latency.BREAKDOWN)
+    assert math.isclose(sum(parts.values()), out["total_ms"], abs_tol=1e-3)
+    assert math.isclose(parts["kernel"], 120.0, abs_tol=1e-3) and math.isclose(parts["decode"], 10.0, abs_tol=1e-3)
+    assert out["image_bytes"] == 5000 and out["redraw"] == "blit"
+    assert math.isclose(out["kernel_ms"]["apply_ms"], 114.0, abs_tol=1e-3) and out["kernel_ms"]["apply_cpu_ms"] == 30.0
