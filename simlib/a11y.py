@@ -63,7 +63,7 @@ const NAMES = { childList: true, subtree: true, characterData: true, attributes:
 const WAIT = { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] };
 const STYLE_ID = "msl-a11y-style";
 // A visible focus ring; and the highlighted ("info") button in Okabe-Ito blue, 5.2:1 against its
-// white text (the Voila theme's cyan gives 2.6:1, axe color-contrast).
+// white text (with the Voila theme's info colour, axe reports color-contrast, serious).
 const STYLE = `[${CLAIM}] :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px !important; }
 [${CLAIM}] .jupyter-button.mod-info { background-color: #0072B2; color: #ffffff; }`;
 
