@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 def open_app(page, server) -> None:
     page.goto(server.url, timeout=120_000)
     page.locator(".msl-classification").first.wait_for(timeout=120_000)
-    page.locator(".msl-figure canvas, .msl-figure img").first.wait_for(timeout=60_000)
+    page.locator(".msl-figure canvas, img.msl-figure, .msl-figure img").first.wait_for(timeout=60_000)
 
 
 def test_voila_app_shows_no_code_and_responds(page, voila_app):
