@@ -45,6 +45,8 @@ class _Interrupted(BaseException):
 #: the flag compiled code polls (non-zero: Ctrl-C was pressed during the current deferral)
 _FLAG = np.zeros(1, dtype=np.int64)
 _depth = 0
+#: how often the waiting main thread wakes up to run Python's signal handlers (s)
+_POLL_S = 0.005
 
 
 def _record(signum: int, frame: object) -> None:
@@ -165,7 +167,12 @@ def run_interruptible(function: Callable[..., T], *args: Any, helper_thread: boo
         helper = threading.Thread(target=target, name="simlib-kernel", daemon=True)
         helper.start()
         try:
-            helper.join()
+            # waking up every few ms: the OS may deliver SIGINT to another thread (the helper), and
+            # Python runs the handler, which sets the flag, only when this thread runs
+            while helper.is_alive():
+                helper.join(_POLL_S)
+                if _FLAG[0]:
+                    helper.join()
         except BaseException:  # another signal's handler raised: stop the helper, then pass it on
             flag[0] = 1
             helper.join()

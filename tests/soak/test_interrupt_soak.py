@@ -40,7 +40,8 @@ def test_twelve_interrupts_of_a_real_ipython_kernel():
 
 def test_simlib_run_interrupted_during_the_run(tmp_path):
     rng = random.Random(4)
-    assert checks.check_command_line(tmp_path, [rng.uniform(1.2, 2.5) for _ in range(12)], "run") >= 3
+    assert checks.check_command_line(tmp_path, [rng.uniform(1.2, 2.5) for _ in range(12)], "run",
+                                     skip_start_up=True) >= 3
 
 
 def test_simlib_figures_interrupted_at_random_moments(tmp_path):
@@ -65,7 +66,8 @@ def test_sweeps_interrupted_at_random_moments():
             "print('ready', flush=True)\n"
             "try:\n"
             f"    simlib.sweep(simlib.Scenario(duration_s=1.0), workers={workers}, progress=False,\n"
-            "                 rate_hz=list(range(1, 101)), ca_mM=[0.8, 1.2, 2.0])\n"
+            "                 rate_hz=list(range(1, 101)), ca_mM=[0.8, 1.2, 2.0, 2.5])\n"
+            "    print('finished', flush=True)\n"
             "except KeyboardInterrupt:\n"
             "    time.sleep(0.2)\n"
             "    print('interrupted', len(multiprocessing.active_children()), flush=True)\n"
@@ -76,5 +78,7 @@ def test_sweeps_interrupted_at_random_moments():
         time.sleep(rng.uniform(0.2, 4.0))
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0 and out.strip() == "interrupted 0", (workers, out, err)
+        if out.strip() == "finished":  # before the signal
+            continue
+        assert proc.returncode == 0 and out.strip() == "interrupted 0", (workers, proc.returncode, out, err)
         assert "Error" not in err, err

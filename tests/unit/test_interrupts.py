@@ -310,12 +310,15 @@ def test_an_interrupted_sweep_raises_keyboard_interrupt_and_stops_its_workers(wo
     assert "Error" not in err, err
 
 
-def check_command_line(tmp_path, delays_s: list[float], command: str = "figures") -> int:
+def check_command_line(tmp_path, delays_s: list[float], command: str = "figures", *,
+                       skip_start_up: bool = False) -> int:
     """The command line, SIGINT after each delay: exit status 130 and one line, ``simlib: interrupted``.
 
     ``figures`` draws all nine figures (~10 s, simulating throughout); ``run`` simulates a 60 s
     scenario (~1-2 s after ~1 s of start-up). A command that finished before the signal must have
-    succeeded. Returns how many were interrupted.
+    succeeded. With ``skip_start_up``, a signal that arrived while Python was still importing
+    simlib, before the command line's ``main()`` (a known gap, see the soak suite) is not counted.
+    Returns how many were interrupted.
     """
     scenario = tmp_path / "long.toml"
     scenario.write_text('drive = "stimulation"\nrate_hz = 150.0\nduration_s = 60.0\ndrive_s = 30.0\nca_mM = 0.5\n')
@@ -331,6 +334,8 @@ def check_command_line(tmp_path, delays_s: list[float], command: str = "figures"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
         if proc.returncode == 0:  # finished first
+            continue
+        if skip_start_up and proc.returncode == -signal.SIGINT and "<frozen runpy>" in err:
             continue
         outcome = (proc.returncode, err if proc.returncode == 130 else err[-1500:])
         assert outcome == (130, "simlib: interrupted\n"), f"after {delay_s:.2f} s: {outcome}"
