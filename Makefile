@@ -147,7 +147,7 @@ gallery: $(STAMP_LAB)
 	mkdir -p docs/images/gallery
 	MPLBACKEND=Agg $(PY) -m simlib figures --out docs/images/gallery --format png --dpi 72 --overwrite --quiet
 
-# What the notebook cells marked NBVAL_CHECK_OUTPUT print, compared by nbval in `make test`
+# What the notebook cells tagged nbval-check-output print, compared by nbval in `make test`
 # (tests/nbval_references.py). Re-record only after a deliberate change, then read the diff.
 notebook-outputs: $(STAMP_TEST)
 	MPLBACKEND=Agg $(PY) -m tests.record_notebook_outputs
