@@ -174,7 +174,8 @@ def sweep(
     and start in milliseconds. Elsewhere (``spawn``; and ``forkserver`` on Python 3.12+ when
     other threads run, as in Jupyter) each worker imports simlib and loads the compiled kernel
     from numba's on-disk cache (see :mod:`simlib.stages._jit`), which takes about a second.
-    Workers ignore Ctrl-C; the parent handles it. Grid points are sent in chunks, in grid order.
+    Workers ignore Ctrl-C; the parent handles it. They end with the parent even when it is killed
+    (SIGTERM, SIGKILL, SIGHUP). Grid points are sent in chunks, in grid order.
 
     Examples
     --------
