@@ -910,7 +910,9 @@ class Explorer:
         self._apply_layout()
         # Invisible: names each slider handle after its label, for screen readers (see simlib.a11y).
         units = {p.axis_label(): p.unit for p in map(_param, self._fields) if p.unit and not p.is_text}
-        box = ipw.VBox([self._body, SliderLabeller(scope=".msl-explorer", units=units)])
+        # It also gives the figure's <img> the generated alt text (kept up to date by _show).
+        self._labeller = SliderLabeller(scope=".msl-explorer", units=units, alt_text=self.alt_text())
+        box = ipw.VBox([self._body, self._labeller])
         box.add_class("msl-explorer")
         return box
 
@@ -1089,6 +1091,9 @@ class Explorer:
             f"<b>{html.escape(title)}</b> \N{EM DASH} {html.escape(explanation)}<br>"
             f"<small>Drive: {html.escape(_drive_text(self._scenario))}. {html.escape(_metrics_text(m))}</small></div>"
         )
+        labeller = getattr(self, "_labeller", None)
+        if labeller is not None:
+            labeller.alt_text = self.alt_text()
         self._render()
 
     def _render(self, *, full: bool = False) -> None:

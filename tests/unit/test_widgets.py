@@ -602,3 +602,11 @@ def test_views_shown_before_are_blitted_from_their_cached_background():
     blitted = np.array(ex.figure.canvas.buffer_rgba(), copy=True)
     ex._render(full=True)
     np.testing.assert_array_equal(blitted, np.asarray(ex.figure.canvas.buffer_rgba()))
+
+
+def test_figure_image_gets_the_generated_alt_text():
+    # the explorer's labeller (simlib.a11y) sets alt on the figure's <img> from this trait
+    ex = widgets.explore(["ca_mM", "rate_hz"])
+    assert ex._labeller.alt_text == ex.alt_text() and "classification: normal" in ex._labeller.alt_text
+    ex.set(ca_mM=0.75, rate_hz=0.0)
+    assert ex._labeller.alt_text == ex.alt_text() and "classification: tetany" in ex._labeller.alt_text
