@@ -6,9 +6,13 @@ compiled function's result, the process gets ``SystemError: CPUDispatcher(...) r
 with an exception set`` or, while the kernel is still being loaded, a segmentation fault (numba
 issue #2324). :func:`deferred_interrupt` therefore replaces the handler, for the time compiled
 code runs, by one that only *records* the signal, and delivers it (a clean ``KeyboardInterrupt``
-from the previous handler) when the block ends. :func:`run_interruptible` runs the long
+from the previous handler) when the block ends. :func:`run_interruptible` runs a long
 integration in a helper thread while the main thread waits: the recording handler then runs at
-once, sets the flag the integrator polls, and the integration returns within about a millisecond.
+once, sets the flag the integrator polls, and the integration returns within about a millisecond
+(short runs stay in the calling thread, and Ctrl-C waits for their end, tens of milliseconds).
+
+Sweep workers use :func:`die_with_parent` and :func:`terminate_on_sigterm` so that no worker
+outlives a parent that is killed; the command line can use :func:`quiet_interrupt_until_main`.
 """
 
 from __future__ import annotations
