@@ -238,8 +238,11 @@ def slider_value_text(page, field: str) -> str:
     return page.locator(f".msl-control-{field} .noUi-handle").first.get_attribute("aria-valuetext") or ""
 
 
-def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, str]:
+def drive_explorer(page, prefix: str, exports: Path | None = None, *, app: bool = False) -> dict[str, str]:
     """Move the rate and calcium sliders with the keyboard, press a preset, optionally export.
+
+    With ``exports`` the export is also checked: saved into that folder (JupyterLab), or, with
+    ``app`` (Voilà: the explorer's app mode), offered only as browser downloads, nothing on the server.
 
     Asserts after each step that the classification text and the figure's pixels changed. Returns
     the classification text after each step.
@@ -252,10 +255,11 @@ def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, 
     assert_sliders_named(page)
     before = settled_figure(page, figure, f"{prefix}-1-start")
 
-    # Signal rate: one step down with ArrowLeft, then to the maximum with End.
+    # Signal rate: one step down with ArrowLeft (a voluntary rate moves in 2 Hz steps), then to the
+    # maximum with End.
     press_on_slider(page, "rate_hz", "ArrowLeft")
     texts["rate_left"] = wait_text_change(page, texts["start"], "ArrowLeft on the signal-rate slider")
-    assert slider_readout(page, "rate_hz") == "19", slider_readout(page, "rate_hz")
+    assert slider_readout(page, "rate_hz") == "18", slider_readout(page, "rate_hz")
     press_on_slider(page, "rate_hz", "End")
     texts["rate_end"] = wait_text_change(page, texts["rate_left"], "End on the signal-rate slider")
     assert slider_readout(page, "rate_hz") == "150", slider_readout(page, "rate_hz")
@@ -279,7 +283,22 @@ def drive_explorer(page, prefix: str, exports: Path | None = None) -> dict[str, 
     assert after_preset != after_ca, "the figure did not change after pressing the Hypocalcaemia preset"
     shot(page, f"{prefix}-4-preset-hypocalcaemia-page")
 
-    if exports is not None:
+    if exports is not None and app:
+        page.locator(".msl-export").first.click()
+        links = page.locator(".msl-export-status a.msl-download")
+        links.first.wait_for(timeout=60_000)
+        texts["export"] = page.locator(".msl-export-status").first.inner_text().strip()
+        shot(page, f"{prefix}-5-exported-page")
+        assert texts["export"].startswith("Your figure and its caption are ready"), texts["export"]
+        assert links.count() == 2
+        with page.expect_download() as download:
+            links.first.click()
+        name = download.value.suggested_filename
+        assert re.fullmatch(r"spasm_explorer_hypocalcaemia_[0-9-]+(_[0-9]+)?\.png", name), name
+        assert not exports.exists(), "an export in the app wrote files on the server"
+        page.locator(".msl-export").first.click()  # at once again: refused, one per 2 s
+        page.locator(".msl-export-status").filter(has_text="One export every 2 s").wait_for(timeout=10_000)
+    elif exports is not None:
         existing = set(exports.glob("*.png")) if exports.is_dir() else set()
         page.locator(".msl-export").first.click()
         status = page.locator(".msl-export-status").first

@@ -33,7 +33,7 @@ def test_voila_app_shows_no_code_and_responds(page, voila_app):
     open_app(page, voila_app)
     shot(page, "voila-1-loaded")
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0, "Voilà shows code"
-    drive_explorer(page, "voila-explorer", exports=voila_app.root / "exports")
+    drive_explorer(page, "voila-explorer", exports=voila_app.root / "exports", app=True)
     assert page.locator(".msl-error").first.inner_text().strip() == ""
     assert not [m for m in page.console_errors if "pageerror" in m], page.console_errors
     # Works offline: every request went to the Voilà server. (Voilà's own "lab" template fetches Font
