@@ -508,7 +508,7 @@ class Explorer:
         # Round the tops up (force: kept at 1.08), so that runs a little above the default fit.
         self._reference_ylim = [
             None if not ax.get_lines()
-            else ax.get_ylim() if any(line.get_gid() == "force" for line in ax.get_lines())
+            else ax.get_ylim() if any(line.get_gid() in ("force", "v_muscle") for line in ax.get_lines())
             else (ax.get_ylim()[0], _round_away(ax.get_ylim()[1]))
             for ax in self._axes
         ]
@@ -822,7 +822,7 @@ class Explorer:
         """
         artists = []
         for ax in self._axes:
-            artists += [a for a in (*ax.lines, *ax.collections, *ax.patches) if _is_data_artist(a.get_gid())]
+            artists += [a for a in (*ax.lines, *ax.collections, *ax.patches) if a.get_gid() in plotting.DATA_GIDS]
         self._animated = sorted(artists, key=lambda a: a.get_zorder())
         for artist in self._animated:
             artist.set_animated(True)
@@ -1055,7 +1055,7 @@ class Explorer:
 
         Fixed ranges let a learner see a trace shrink or grow between two settings (autoscaling
         would hide it) and keep the ticks, and so the cached background, unchanged. Data outside
-        the range widen it to a round number (force: the next multiple of 0.25), so small
+        the range widen it to a round number (force: a multiple of 0.25; membrane potential: of 50 mV), so small
         differences do not change the ticks or force a full redraw.
         """
         for ax, ref in zip(self._axes, self._reference_ylim, strict=True):
@@ -1065,16 +1065,19 @@ class Explorer:
             data = [np.asarray(line.get_ydata(), dtype=float) for line in lines]
             data = [y[np.isfinite(y)] for y in data]
             data = [y for y in data if y.size]
-            is_force = any(line.get_gid() == "force" for line in lines)
+            gids = {line.get_gid() for line in lines}
+            # force widens to the next 0.25, membrane potential to the next 50 mV (its tick step)
+            step = 0.25 if "force" in gids else 50.0 if "v_muscle" in gids else None
             low, high = ref
             if data:
                 span = high - low
                 d_low, d_high = min(float(y.min()) for y in data), max(float(y.max()) for y in data)
                 if d_high > high:
                     wanted = d_high + 0.05 * span
-                    high = max(high, 0.25 * math.ceil(wanted / 0.25) if is_force else _round_away(wanted))
+                    high = max(high, step * math.ceil(wanted / step) if step else _round_away(wanted))
                 if d_low < low:
-                    low = min(low, _round_away(d_low - 0.05 * span))
+                    wanted = d_low - 0.05 * span
+                    low = min(low, step * math.floor(wanted / step) if step else _round_away(wanted))
             ax.set_ylim(low, high)
 
     def _show(self) -> None:
@@ -1202,15 +1205,6 @@ class Explorer:
 
 #: gids of the artists that :func:`simlib.plotting.update_plot` changes (drawn on every blit);
 #: spike rows by origin have gids "origin:<origin>".
-_DATA_GIDS = frozenset({"force", "v_muscle", "ca_i", "epp", "motoneuron_spikes", "ectopic_spikes", "muscle_spikes",
-                        "drive", "stretch"})
-
-
-def _is_data_artist(gid: str | None) -> bool:
-    """Tell whether an artist with this gid shows data of the Result (and so is redrawn on every update)."""
-    return gid is not None and (gid in _DATA_GIDS or gid.startswith("origin:"))
-
-
 def _set_layout(widget: ipw.DOMWidget, **css: str) -> None:
     """Set layout (CSS) properties of a widget in place, sending only those that change."""
     for key, value in css.items():
