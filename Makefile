@@ -43,7 +43,7 @@ APP_JUPYTER_PATH := $(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)
 # share/jupyter/app_config/voila.py, found through JUPYTER_CONFIG_PATH.
 APP_CONFIG_PATH := $(CURDIR)/share/jupyter/app_config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
-.PHONY: help install install-test install-offline wheelhouse lab app test test-e2e lint bench docs \
+.PHONY: help install install-test install-offline wheelhouse lab app test test-e2e soak lint bench docs \
 	baselines gallery notebook-outputs clean
 
 help:
@@ -52,6 +52,7 @@ help:
 	@echo "make test     lint, unit, science and browser (e2e, if Chromium is installed) tests, then nbval"
 	@echo "              (make test, test-e2e, lint and bench first add the test and browser-test extras)"
 	@echo "make test-e2e only the browser tests (JupyterLab and Voila in Chromium); fails without Chromium"
+	@echo "make soak     slow fault tests: signals at random moments, full disks, concurrent users (~10 min)"
 	@echo "make lint     ruff check"
 	@echo "make bench    speed and accuracy benchmarks (not tests)"
 	@echo "make docs     generate the reference documentation (simlib.docgen)"
@@ -129,6 +130,12 @@ test: $(STAMP_TEST)
 # Browser tests only (screenshots in tests/e2e/artifacts/); missing Chromium or Playwright is a failure here.
 test-e2e: $(STAMP_TEST)
 	MSL_E2E_REQUIRED=1 $(VENV)/bin/pytest -m e2e tests/e2e
+
+# Slow fault tests (tests/soak, skipped by `make test`): SIGINT/SIGTERM at seeded random moments to
+# fresh and warm processes, the command line, sweeps and a real IPython kernel; full disks on a tmpfs
+# (needs root to mount it, else those tests skip); several processes writing and reading one file.
+soak: $(STAMP_TEST)
+	MSL_SOAK=1 $(VENV)/bin/pytest tests/soak
 
 # The installation's seed for new users must match the current kernel sources (seconds if cached).
 bench: $(STAMP_TEST)

@@ -10,6 +10,7 @@ Public API (see DESIGN.md §2)::
 Importing simlib does not import matplotlib and needs no network.
 """
 
+from simlib import _startup  # noqa: F401  (first: Ctrl-C while the command line starts up)
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Twitch, force_frequency, sweep, twitch
 from simlib.metrics import Metrics

@@ -510,7 +510,8 @@ def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     announce_compilation(advice="")
     for drive in ("voluntary", "stimulation"):  # one short run compiles everything a lesson uses
         simlib.simulate(simlib.Scenario(drive=drive, duration_s=0.3, drive_start_s=0.1, drive_s=0.1))
-    out.write(f"simlib kernel ready in {time.perf_counter() - start:.1f} s (cache: {cache_dir()})\n")
+    where = cache_dir() or "in memory only, this session"
+    out.write(f"simlib kernel ready in {time.perf_counter() - start:.1f} s (cache: {where})\n")
     if args.seed:
         try:
             seed = write_seed()
@@ -569,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _take_over_ctrl_c() -> None:
-    """Replace the start-up guard (:func:`simlib._system.quiet_interrupt_until_main`) by Python's handler.
+    """Replace the start-up guard (:func:`simlib._startup.quiet_interrupt_until_main`) by Python's handler.
 
     The guard ends the process at once, which is right only until ``main`` can clean up after itself.
     """

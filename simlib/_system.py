@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from simlib._startup import quiet_interrupt_until_main
+
 __all__ = ["usable_cores", "deferred_interrupt", "run_interruptible", "interrupt_requested", "die_with_parent",
            "terminate_on_sigterm", "quiet_interrupt_until_main"]
 
@@ -284,33 +286,3 @@ def terminate_on_sigterm(processes: Callable[[], Iterator[Any]]) -> Iterator[Non
     finally:
         if signal.getsignal(signal.SIGTERM) is handler:
             signal.signal(signal.SIGTERM, previous)
-
-
-# ------------------------------------------------------------------------------------------ command line
-
-
-def quiet_interrupt_until_main() -> None:
-    """For the command line's start-up: until ``main()`` takes over, Ctrl-C prints one line and exits 130.
-
-    Importing simlib (numpy, scipy, numba) takes about a second, before the command line's own
-    ``except KeyboardInterrupt`` is reached; Python would print a traceback and end by SIGINT. This
-    handler writes ``simlib: interrupted`` and ends the process at once with status 130 (nothing
-    has been written yet). ``main()`` must put ``signal.default_int_handler`` back first thing, so
-    that its own handling (and the clean-up of partly written files) applies from then on.
-    Main thread only; elsewhere it does nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        try:
-            sys.stderr.write("simlib: interrupted\n")
-            sys.stderr.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-        os._exit(130)
-
-    try:
-        signal.signal(signal.SIGINT, handler)
-    except (ValueError, OSError):  # pragma: no cover - not the main interpreter
-        pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 
 import numpy as np
@@ -36,6 +35,7 @@ from simlib.solver import (
 )
 from simlib.stages._jit import kernel_cached
 from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV
+from simlib.validation import check_output_dt
 
 __all__ = ["simulate", "run_chain", "simulation_key", "announce_compilation", "check_scenario"]
 
@@ -63,17 +63,6 @@ _H_MAX_MS = 1.0
 #: Ctrl-C waiting for their end, which saves the ~0.1-0.5 ms of starting a thread (see simlib._system)
 _HELPER_THREAD_FROM_MS = 2000.0
 _EVOKED_MV = 1.0
-
-
-def _check_output_dt(output_dt_s: float) -> float:
-    if isinstance(output_dt_s, bool) or not isinstance(output_dt_s, (int, float)) or not (
-        math.isfinite(output_dt_s) and 1e-5 <= output_dt_s <= 0.01
-    ):
-        raise ParameterError(
-            f"'output_dt_s' must be between 1e-05 and 0.01 s (output sampling interval); got {output_dt_s!r}. "
-            "Use 0.001 (1 ms) for lessons and 0.0001 to resolve action potentials."
-        )
-    return float(output_dt_s)
 
 
 def check_scenario(scenario: object, function: str) -> Scenario:
@@ -113,7 +102,8 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
     Raises
     ------
     ParameterError
-        If ``scenario`` is not a Scenario or ``output_dt_s`` is out of range.
+        If ``scenario`` is not a Scenario, ``output_dt_s`` is out of range or would return more
+        than :data:`simlib.validation.MAX_SAMPLES` samples, or ``accuracy`` is not a number.
     SimulationError
         If the integrator cannot continue (the message gives the time reached).
     KeyboardInterrupt
@@ -121,8 +111,8 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
         integration (see :mod:`simlib._system`).
     """
     check_scenario(scenario, "simulate")
-    dt_s = _check_output_dt(output_dt_s)
-    if not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
+    dt_s = check_output_dt(output_dt_s, scenario.duration_s)
+    if isinstance(accuracy, bool) or not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
         raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
     announce_compilation()
     # Ctrl-C waits while compiled code runs in this thread (loading, parameters, calibration): a

@@ -277,8 +277,6 @@ def _during_import(err: str) -> bool:
     return "Traceback" in err and "_get_module_details" in err and "simlib/__main__.py" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="`import simlib` (numba, ~1 s) runs before simlib.__main__.main can catch "
-                                       "Ctrl-C; needs lazy imports in simlib/__init__.py (reported to the lead)")
 def test_ctrl_c_during_start_up_is_one_line_and_130():
     # Audit D13: Ctrl-C in the first ~0.8 s printed a traceback and the exit status was -2.
     for delay in (0.05, 0.2, 0.4):

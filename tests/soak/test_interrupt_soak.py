@@ -49,9 +49,6 @@ def test_simlib_figures_interrupted_at_random_moments(tmp_path):
     assert checks.check_command_line(tmp_path, [rng.uniform(2.0, 9.0) for _ in range(10)]) >= 8
 
 
-@pytest.mark.xfail(reason="Ctrl-C while `simlib` imports numba, before main() runs, still prints Python's "
-                          "traceback and exits by SIGINT: needs the command-line change described in "
-                          "/work/notes/cache-interrupts.md", strict=False)
 def test_simlib_run_interrupted_during_start_up(tmp_path):
     rng = random.Random(5)
     assert checks.check_command_line(tmp_path, [rng.uniform(0.05, 1.0) for _ in range(10)], "run") == 10

@@ -30,7 +30,7 @@ def test_the_integrator_reports_a_non_finite_state():
     y0[VM] = np.nan
     *_, status, t_reached = solver.integrate(
         y0, kernel_record(kp)[0], np.empty(0), 100.0, 1.0, simulate_module._ATOL, simulate_module._RTOL_BY_STATE,
-        1.0, 100_000,
+        1.0, 100_000, np.zeros(1, dtype=np.int64),  # all 10 arguments: the signature simulate compiles
     )
     assert status == solver.STATUS_NOT_FINITE
     assert t_reached == 0.0
