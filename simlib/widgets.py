@@ -94,7 +94,7 @@ CLASSIFICATION_WORDS: dict[str, tuple[str, str]] = {
     "contracture": ("Contracture", "the muscle stays contracted although it is electrically silent (no muscle "
                     "action potentials)."),
     "spasticity": ("Spasticity", "the passive stretch sets off an exaggerated reflex burst in the spinal "
-                   "motoneuron (the faster the stretch, the bigger the burst), so the muscle contracts against "
+                   "motoneuron (a fast stretch sets it off, a slow one does not), so the muscle contracts against "
                    "it; the firing stops with the stretch, so it is not a cramp."),
     "repetitive firing": ("Repetitive firing", "the muscle fires more action potentials than it gets nerve "
                           "impulses (e.g. two per impulse when acetylcholine lingers): the fibre is "
