@@ -297,7 +297,8 @@ def test_an_interrupted_sweep_raises_keyboard_interrupt_and_stops_its_workers(wo
         import simlib
         print("ready", flush=True)
         try:
-            simlib.sweep(simlib.Scenario(duration_s=2.0), workers={workers}, progress=False,
+            # stimulation: every rate is its own run (voluntary rates share calibration steps)
+            simlib.sweep(simlib.Scenario(drive="stimulation", duration_s=2.0), workers={workers}, progress=False,
                          rate_hz=list(range(1, 101)), ca_mM=[0.8, 1.0, 1.2, 1.6, 2.0, 2.5])
             print("finished before the signal", flush=True)
         except KeyboardInterrupt:
@@ -306,7 +307,7 @@ def test_an_interrupted_sweep_raises_keyboard_interrupt_and_stops_its_workers(wo
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
-    # the grid takes several seconds even on an idle machine (600 points of 2 s): signal well inside it
+    # 600 distinct runs of 2 s take several seconds even on an idle machine: signal well inside them
     time.sleep(random.Random(workers).uniform(0.5, 1.5))
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
