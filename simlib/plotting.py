@@ -613,7 +613,9 @@ def update_plot(axes: Axes | Iterable[Axes], res: Result) -> None:
             if coll.get_gid() == "stretch" and isinstance(coll, LineCollection):
                 coll.set_segments(_stretch_segment(stretch_at))
                 coll.set_visible(stretch_at is not None)
-        ax.set_xlim(float(res.t[0]), float(res.t[-1]))
+        xlim = (float(res.t[0]), float(res.t[-1]))
+        if ax.get_xlim() != xlim:  # setting equal limits still costs ~1 ms of callbacks per move
+            ax.set_xlim(*xlim)
         if rescale:
             ax.set_autoscaley_on(True)
             ax.relim(visible_only=True)
