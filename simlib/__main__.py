@@ -43,10 +43,20 @@ import tempfile
 import textwrap
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
+
+from simlib._cli_process import (
+    OutputError,
+    Stream,
+    Terminated,
+    checkpoint,
+    signals_handled,
+    silence_stdout,
+    take_over_ctrl_c,
+)
 
 __all__ = ["main"]
 
@@ -61,124 +71,6 @@ class _UsageError(Exception):
 
 class _InputError(Exception):
     """An error in the user's input or environment: one line, exit status 1."""
-
-
-class _Terminated(SystemExit):
-    """SIGTERM or SIGHUP arrived during a write: unwinds the stack so that every ``finally`` runs."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(128 + signum)
-        self.signum = signum
-
-
-def _terminate(signum: int, frame: object) -> None:
-    """Raise :class:`_Terminated` during an atomic write, else end the process by the signal as usual.
-
-    The exception unwinds to the write's ``finally``, which removes its temporary files; at any other
-    moment no file of ours is half written, and an exception raised at an arbitrary moment could be
-    swallowed (e.g. inside a ctypes callback of the compiler).
-    """
-    from simlib import _fileio
-
-    if _fileio.writing():
-        raise _Terminated(signum)
-    with contextlib.suppress(Exception):
-        sys.stdout.flush()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
-
-
-_TERMINATING_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGTERM", "SIGHUP")) if s is not None)
-
-
-#: Interrupts raised where Python cannot propagate an exception (a weakref or ctypes callback, ``__del__``):
-#: Python would print them as "Exception ignored" with a traceback and carry on. They are kept here and
-#: raised again at the next :func:`_checkpoint`.
-_PENDING: list[BaseException] = []
-
-
-def _keep_interrupts(hook_args: Any) -> None:
-    if isinstance(hook_args.exc_value, KeyboardInterrupt | _Terminated):
-        _PENDING.append(hook_args.exc_value)
-        return
-    sys.__unraisablehook__(hook_args)
-
-
-def _checkpoint() -> None:
-    """Raise an interrupt that arrived where it could not propagate (see :data:`_PENDING`)."""
-    if _PENDING:
-        exc = _PENDING[0]
-        _PENDING.clear()
-        raise exc
-
-
-@contextlib.contextmanager
-def _signals_handled() -> Iterator[None]:
-    """While the command runs: SIGTERM and SIGHUP as :func:`_terminate`, swallowed interrupts kept."""
-    _PENDING.clear()
-    previous_hook, sys.unraisablehook = sys.unraisablehook, _keep_interrupts
-    previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for signum in _TERMINATING_SIGNALS:
-            with contextlib.suppress(OSError, ValueError):
-                previous[signum] = signal.signal(signum, _terminate)
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous_hook
-        for signum, handler in previous.items():
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                signal.signal(signum, handler)
-
-
-class _OutputError(Exception):
-    """Standard output cannot be written (closed, or a full disk): one line on stderr, exit status 1."""
-
-
-class _Stream:
-    """Standard output whose failures become :class:`_OutputError`, or (``quiet``) stderr, which never raises.
-
-    A closed stdout or ``/dev/full`` gives one line and status 1; a broken pipe stays BrokenPipeError.
-    """
-
-    def __init__(self, stream: TextIO | None, *, quiet: bool = False) -> None:
-        self._stream, self._quiet = stream, quiet
-
-    def write(self, text: str) -> int:
-        return self._call("write", text) or len(text)
-
-    def flush(self) -> None:
-        self._call("flush")
-
-    def isatty(self) -> bool:
-        with contextlib.suppress(Exception):
-            return bool(self._stream is not None and self._stream.isatty())
-        return False
-
-    def _call(self, method: str, *args: str) -> Any:
-        try:
-            if self._stream is None:
-                raise _OutputError("simlib: cannot write to standard output: it is closed")
-            return getattr(self._stream, method)(*args)
-        except BrokenPipeError:
-            if self._quiet:
-                return None
-            raise
-        except (OSError, ValueError, _OutputError) as exc:  # ValueError: write to a closed file
-            if self._quiet:
-                return None
-            if isinstance(exc, _OutputError):
-                raise
-            reason = exc.strerror or exc if isinstance(exc, OSError) else "it is closed"
-            raise _OutputError(f"simlib: cannot write to standard output ({reason})") from None
-
-
-def _silence_stdout() -> None:
-    """Point file descriptor 1 at /dev/null, so that Python's final flush at exit cannot fail again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -384,11 +276,11 @@ def _cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     started = time.perf_counter()
     try:
         for i, name in enumerate(names):
-            _checkpoint()
+            checkpoint()
             progress.start(i, name)
             t0 = time.perf_counter()
             fig = figures.render(name, scenario, style=style)
-            _checkpoint()
+            checkpoint()
             try:
                 paths = figures.export_figure(fig, directory / name, formats=formats, dpi=dpi,
                                               overwrite=args.overwrite)
@@ -448,7 +340,7 @@ def _cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (simlib.SimulationError, simlib.ParameterError) as exc:
         raise _InputError(f"simlib run: {args.file}: {_one_line(exc)}") from None
     metrics = res.metrics()
-    _checkpoint()
+    checkpoint()
     out.write(f"{args.file}\n{scenario.describe()}\n\nMetrics\n")
     names = [f.name for f in fields(metrics)]
     width = max(len(n) for n in names)
@@ -542,20 +434,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         interrupted (Ctrl-C), 143 on SIGTERM and 129 on SIGHUP during a write (otherwise those signals
         end the process), 141 when stdout is a closed pipe.
     """
-    _take_over_ctrl_c()
+    take_over_ctrl_c()
     for stream in (sys.stdout, sys.stderr):  # never fail on a terminal that cannot show "²⁺" or "µ"
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-    out, err = _Stream(sys.stdout), _Stream(sys.stderr, quiet=True)
+    out, err = Stream(sys.stdout), Stream(sys.stderr, quiet=True)
     args_list = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args_list
     args_list = [a for a in args_list if a != "--traceback"]
     try:
-        with _signals_handled():
+        with signals_handled():
             return _run(args_list, out, err, show_traceback)
-    except _Terminated as exc:  # a signal that came after the command's own handlers
+    except Terminated as exc:  # a signal that came after the command's own handlers
         err.write(f"simlib: stopped by {signal.Signals(exc.signum).name}; no partial file was left\n")
         return 128 + exc.signum
     except KeyboardInterrupt:
@@ -569,20 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _take_over_ctrl_c() -> None:
-    """Replace the start-up guard (:func:`simlib._startup.quiet_interrupt_until_main`) by Python's handler.
-
-    The guard ends the process at once, which is right only until ``main`` can clean up after itself.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return
-    with contextlib.suppress(OSError, ValueError):
-        handler = signal.getsignal(signal.SIGINT)
-        if getattr(handler, "__qualname__", "").startswith("quiet_interrupt_until_main."):
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-def _run(args_list: list[str], out: _Stream, err: _Stream, show_traceback: bool) -> int:
+def _run(args_list: list[str], out: Stream, err: Stream, show_traceback: bool) -> int:
     """Parse the arguments and run the command; every failure becomes one line on stderr and an exit status."""
     parser = _build_parser()
     try:
@@ -597,10 +476,10 @@ def _run(args_list: list[str], out: _Stream, err: _Stream, show_traceback: bool)
             code = EXIT_USAGE
         else:
             code = _COMMANDS[args.command](args, out, err)  # type: ignore[arg-type]
-        _checkpoint()
+        checkpoint()
         out.flush()  # a full disk behind stdout shows here, while a clear message can still be given
         return code
-    except _Terminated as exc:
+    except Terminated as exc:
         err.write(f"simlib: stopped by {signal.Signals(exc.signum).name}; no partial file was left\n")
         return 128 + exc.signum
     except SystemExit as exc:  # --help
@@ -608,13 +487,13 @@ def _run(args_list: list[str], out: _Stream, err: _Stream, show_traceback: bool)
     except _UsageError as exc:
         err.write(f"{exc}\n")
         return EXIT_USAGE
-    except (_InputError, _OutputError) as exc:
-        if isinstance(exc, _OutputError):
-            _silence_stdout()
+    except (_InputError, OutputError) as exc:
+        if isinstance(exc, OutputError):
+            silence_stdout()
         err.write(f"{exc}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # e.g. `simlib presets | head`: stop quietly
-        _silence_stdout()
+        silence_stdout()
         return 141
     except KeyboardInterrupt:
         err.write("simlib: interrupted\n")
