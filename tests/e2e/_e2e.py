@@ -343,14 +343,22 @@ def assert_page_responsive(page, what: str, duration_s: float = 10.0, interval_s
 # Counts the writes of slider names and value texts anywhere in the page from now on.
 COUNT_NAME_WRITES = """() => {
   window.__mslNameWrites = 0;
-  new MutationObserver(records => { window.__mslNameWrites += records.length; })
+  // only the explorers' own elements: JupyterLab itself sets aria-label/tabindex on its cells and toolbars
+  new MutationObserver(records => {
+    window.__mslNameWrites += records.filter(r => r.target.closest && r.target.closest(".msl-explorer")).length;
+  })
     .observe(document.body, { subtree: true, attributes: true,
                               attributeFilter: ["aria-label", "aria-valuetext", "alt", "tabindex"] });
 }"""
 
 
 def name_writes_during(page, seconds: float) -> int:
-    """How many slider-name/value-text attribute writes the page makes in ``seconds`` of idling."""
+    """How many slider-name/value-text attribute writes the explorers make in ``seconds`` of idling.
+
+    Counting starts after a second of settling (late-attached cells are named once when they appear);
+    a labeller ping-pong makes hundreds of writes a second.
+    """
+    page.wait_for_timeout(1_000)
     page.evaluate(COUNT_NAME_WRITES)
     page.wait_for_timeout(1e3 * seconds)
     return int(page.evaluate("() => window.__mslNameWrites"))

@@ -267,11 +267,14 @@ def _corrupt(folder: Path, kind: str) -> None:
             flipped[len(flipped) * 2 // 3] ^= 0x10
             path.write_bytes(bytes(flipped))
     if kind == "data-swapped":  # the integrator's and the right-hand side's
-        a = next(p for p in data if p.name.startswith("solver.integrate-"))
-        b = next(p for p in data if p.name.startswith("chain.rates-"))
-        a_bytes = a.read_bytes()
-        a.write_bytes(b.read_bytes())
-        b.write_bytes(a_bytes)
+        # every specialisation of the integrator (other tests may have compiled more than the one
+        # the child uses), each swapped with one of the right-hand side's
+        rates = [p for p in data if p.name.startswith("chain.rates-")]
+        for i, a in enumerate(p for p in data if p.name.startswith("solver.integrate-")):
+            b = rates[i % len(rates)]
+            a_bytes = a.read_bytes()
+            a.write_bytes(b.read_bytes())
+            b.write_bytes(a_bytes)
 
 
 # The 11 kinds of damage of the reliability audit (D3): index or data files truncated, half
