@@ -349,8 +349,9 @@ def check_command_line(tmp_path, delays_s: list[float], command: str = "figures"
 
 
 def test_the_command_line_exits_130_with_one_line(tmp_path):
-    # past start-up: Ctrl-C while the command line imports simlib is the soak suite's (it needs a CLI change)
-    assert check_command_line(tmp_path, [4.0]) == 1
+    # 1.5 s: at the end of start-up or early in drawing the nine figures (~3.5 s on an idle machine, so a
+    # later signal can come after the command finished); either way one line and 130 (simlib._startup)
+    assert check_command_line(tmp_path, [1.5]) == 1
 
 
 def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
