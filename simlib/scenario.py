@@ -1,9 +1,12 @@
 """The learner-facing :class:`Scenario`: what is set before a simulation.
 
-A Scenario is a frozen, validated record of the settings listed in
-:data:`simlib.parameters.SCENARIO_PARAMS` (drive, rate, electrolytes, temperature,
-ATP, drugs, stretch). Variants are made by :meth:`Scenario.replace`, which validates
-again; a Scenario never holds an invalid value.
+A Scenario is a frozen, validated record of the settings a learner chooses (drive, rate,
+electrolytes, temperature, ATP, drugs, stretch). Each field is declared once, in the class body,
+with its metadata (unit, allowed range, meaning, source, slider label and step, the hint shown when
+a value is rejected); :data:`SCENARIO_PARAMS` is that metadata as :class:`~simlib.parameters.Param`
+records, read from :func:`dataclasses.fields`, and drives validation, the parameter table of
+``docs/model.md``, the scenario-file template, slider ranges and axis labels. Variants are made by
+:meth:`Scenario.replace`, which validates again; a Scenario never holds an invalid value.
 
 Examples
 --------
@@ -27,24 +30,44 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from simlib.errors import ParameterError
-from simlib.parameters import SCENARIO_PARAMS, Param, scenario_param
-from simlib.validation import check_value, unknown_name_message
+from simlib.parameters import Param
+from simlib.validation import _safe_repr, check_value, unknown_name_message
 
-__all__ = ["Scenario"]
+__all__ = ["SCENARIO_PARAMS", "Scenario", "scenario_param"]
 
 #: Unknown names listed in one error message; the rest are only counted (a file of 200,000 unknown
 #: keys once produced a 56 MB message).
 _NAMES_SHOWN = 5
 
+_ELECTROLYTE_SRC = "typical adult plasma reference interval (Harrison's lab-value appendix; physiology.md §2.2)"
+_FRACTION_HINT = "use a fraction, not a percentage."
 
-def _default(name: str) -> Any:
-    """Default value of a Scenario field, read from its metadata."""
-    return scenario_param(name).default
+
+def _declare(default: float | str | None, unit: str, **metadata: Any) -> Any:
+    """Declare a Scenario field: its default and every :class:`~simlib.parameters.Param` attribute but the name.
+
+    Parameters
+    ----------
+    default : float, str or None
+        Healthy-adult default (in ``unit``).
+    unit : str
+        Unit symbol, ``""`` for a dimensionless number or a word.
+    **metadata
+        The other :class:`~simlib.parameters.Param` attributes (``meaning``, ``source``, ``low``,
+        ``high``, ``hint``, ``label``, ``choices``, ``optional``, ``step``).
+
+    Returns
+    -------
+    dataclasses.Field
+        The field; its ``metadata`` holds ``unit`` and ``metadata`` (read by :data:`SCENARIO_PARAMS`).
+    """
+    return dataclasses.field(default=default, metadata={"unit": unit, **metadata})
 
 
 def _fmt(value: object, unit: str = "") -> str:
@@ -55,95 +78,143 @@ def _fmt(value: object, unit: str = "") -> str:
     return repr(value)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, kw_only=True)
 class Scenario:
     """Settings of one simulation: drive, electrolytes, temperature, energy, drugs and stretch.
 
-    All fields are keyword arguments with healthy-adult defaults; every value is validated
-    against its metadata in :data:`simlib.parameters.SCENARIO_PARAMS` (numbers are stored as
-    ``float``). Instances are immutable and hashable; make variants with :meth:`replace`.
-
-    Parameters
-    ----------
-    drive : {'voluntary', 'stimulation'}
-        ``'voluntary'``: descending command to the spinal motoneuron, reflexes active;
-        ``'stimulation'``: the motor nerve is stimulated electrically at `rate_hz`.
-    rate_hz : float
-        Commanded impulse rate while the drive is on, Hz (0-150).
-    drive_start_s : float
-        Time at which the drive starts, s (0-60; must be earlier than `duration_s`).
-    drive_s : float
-        How long the drive lasts, s (0-30). The drive may outlast the run.
-    duration_s : float
-        Total simulated time, s (0.01-60).
-    ca_mM : float
-        Extracellular ionised Ca²⁺, mM (0.3-4.0).
-    mg_mM : float
-        Extracellular ionised Mg²⁺, mM (0.1-5.0).
-    k_mM : float
-        Extracellular K⁺, mM (1.5-10.0).
-    na_mM : float
-        Extracellular Na⁺, mM (110-170).
-    temperature_c : float
-        Muscle and nerve temperature, °C (20-42).
-    atp_mM : float
-        Intracellular ATP available to SERCA and cross-bridges, mM (0-10).
-    ache_activity : float
-        Fraction of normal acetylcholinesterase activity, dimensionless (0-1).
-    release_block : float
-        Fraction of ACh release blocked (botulinum toxin), dimensionless (0-1).
-    receptor_block : float
-        Fraction of ACh receptors blocked (curare-like), dimensionless (0-1).
-    ryr_block : float
-        Fraction of SR Ca²⁺ release blocked (dantrolene), dimensionless (0-1).
-    pic_gain : float
-        Motoneuron persistent-inward-current strength relative to normal, dimensionless (0-3).
-    fatigue : float
-        Local muscle fatigue, dimensionless (0-1).
-    stretch_at_s : float or None
-        Time of a passive stretch of the muscle, s (0-60), or ``None`` for no stretch.
-    stretch_velocity_deg_s : float
-        Angular velocity of that stretch, °/s (5-300); the joint turns by 30°.
-    reflex_gain : float
-        Gain of the spindle stretch reflex relative to normal, dimensionless (0-3).
-
-    Raises
-    ------
-    ParameterError
-        If any value is outside its range, of the wrong type (``bool`` and strings are rejected for
-        numbers), NaN or infinite, not one of the allowed words, or if `drive_start_s` is not earlier
-        than `duration_s`.
+    Every field is a keyword argument with a healthy-adult default, validated against the metadata
+    declared with it (numbers are stored as ``float``). Instances are immutable and hashable; make
+    variants with :meth:`replace`. The parameter list below is generated from the declarations.
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Scenario:
-        """Refuse unknown keyword names with the standard message, before ``__init__`` sees them.
+        """Refuse positional values and unknown names with the standard message, before ``__init__``.
 
-        The generated ``__init__`` would raise a bare ``TypeError`` for ``Scenario(rate=10)``; this
-        also covers :func:`dataclasses.replace`, which calls the class with keyword arguments.
+        The generated ``__init__`` would raise a bare ``TypeError`` for ``Scenario(rate=10)`` or
+        ``Scenario(0.8)``; this also covers :func:`dataclasses.replace`, which calls the class with
+        keyword arguments.
         """
+        if args:
+            cls._refuse_positional(args)
         cls._check_names(kwargs)
         return super().__new__(cls)
 
-    drive: str = _default("drive")
-    rate_hz: float = _default("rate_hz")
-    drive_start_s: float = _default("drive_start_s")
-    drive_s: float = _default("drive_s")
-    duration_s: float = _default("duration_s")
-    ca_mM: float = _default("ca_mM")
-    mg_mM: float = _default("mg_mM")
-    k_mM: float = _default("k_mM")
-    na_mM: float = _default("na_mM")
-    temperature_c: float = _default("temperature_c")
-    atp_mM: float = _default("atp_mM")
-    ache_activity: float = _default("ache_activity")
-    release_block: float = _default("release_block")
-    receptor_block: float = _default("receptor_block")
-    ryr_block: float = _default("ryr_block")
-    pic_gain: float = _default("pic_gain")
-    fatigue: float = _default("fatigue")
-    stretch_at_s: float | None = _default("stretch_at_s")
-    stretch_velocity_deg_s: float = _default("stretch_velocity_deg_s")
-    reflex_gain: float = _default("reflex_gain")
+    drive: str = _declare(
+        "voluntary", "", choices=("voluntary", "stimulation"), label="Drive",
+        meaning="how the motor nerve is activated: 'voluntary' (descending command to the spinal motoneuron) "
+                "or 'stimulation' (electrical stimulation of the motor nerve)",
+        source="design choice (DESIGN.md §2)",
+        hint="Use 'voluntary' for a normal contraction and 'stimulation' for a nerve-stimulation experiment.",
+    )
+    rate_hz: float = _declare(
+        20.0, "Hz", low=0.0, high=150.0, label="Signal rate", step=1.0,
+        meaning="commanded impulse rate while the drive is on",
+        source="human motor units fire about 8-35 Hz in voluntary contractions (Bellemare et al. 1983, "
+               "J Neurophysiol 50:1380); stimulation protocols use up to 100+ Hz",
+        hint="Voluntary motor-unit rates are about 8-35 Hz; 0 means no drive.",
+    )
+    drive_start_s: float = _declare(
+        0.2, "s", low=0.0, high=60.0, label="Drive start", step=0.05,
+        meaning="time at which the drive starts", source="design choice",
+        hint="Leave a little quiet time (0.1-0.5 s) so the resting state is visible.",
+    )
+    drive_s: float = _declare(
+        1.0, "s", low=0.0, high=30.0, label="Drive duration", step=0.1,
+        meaning="how long the drive lasts", source="design choice", hint="Typical lessons use 0.5-5 s.",
+    )
+    duration_s: float = _declare(
+        3.0, "s", low=0.01, high=60.0, label="Simulated time", step=0.5,
+        meaning="total simulated time", source="design choice; upper bound keeps memory and run time bounded",
+        hint="Typical runs are 1-10 s; it is the total length, not the drive length.",
+    )
+    ca_mM: float = _declare(
+        1.2, "mM", low=0.3, high=4.0, label="Extracellular Ca²⁺", step=0.05,
+        meaning="extracellular ionised calcium", source=_ELECTROLYTE_SRC,
+        hint="Plasma values are about 1.1-1.3 mM \N{EM DASH} did you enter total calcium in mg/dL?",
+    )
+    mg_mM: float = _declare(
+        0.55, "mM", low=0.1, high=5.0, label="Extracellular Mg²⁺", step=0.05,
+        meaning="extracellular ionised magnesium", source=_ELECTROLYTE_SRC,
+        hint="Ionised plasma Mg²⁺ is about 0.5-0.7 mM \N{EM DASH} did you enter mg/dL or mEq/L?",
+    )
+    k_mM: float = _declare(
+        4.2, "mM", low=1.5, high=10.0, label="Extracellular K⁺", step=0.1,
+        meaning="extracellular potassium", source=_ELECTROLYTE_SRC,
+        hint="Plasma K⁺ is about 3.5-5.0 mM; values above 10 mM are not survivable.",
+    )
+    na_mM: float = _declare(
+        140.0, "mM", low=110.0, high=170.0, label="Extracellular Na⁺", step=1.0,
+        meaning="extracellular sodium", source=_ELECTROLYTE_SRC, hint="Plasma Na⁺ is about 135-145 mM.",
+    )
+    temperature_c: float = _declare(
+        37.0, "°C", low=20.0, high=42.0, label="Temperature", step=0.5,
+        meaning="muscle and nerve temperature",
+        source="core body temperature; rates scale with Q10 (Bennett 1984, Am J Physiol 247:R217; "
+               "Hodgkin & Huxley 1952)",
+        hint="Body temperature is 37 °C \N{EM DASH} did you enter °F?",
+    )
+    atp_mM: float = _declare(
+        5.0, "mM", low=0.0, high=10.0, label="Intracellular ATP", step=0.1,
+        meaning="intracellular ATP available to SERCA pumps and cross-bridges",
+        source="myoplasmic ATP is about 5-8 mM (Baylor & Hollingworth 1998, J Gen Physiol 112:297)",
+        hint="Resting muscle has about 5-8 mM ATP; even exhausted muscle keeps most of it.",
+    )
+    ache_activity: float = _declare(
+        1.0, "", low=0.0, high=1.0, label="AChE activity", step=0.01,
+        meaning="fraction of normal acetylcholinesterase activity (organophosphates and neostigmine lower it)",
+        source="Eddleston et al. 2008, Lancet 371:597",
+        hint="1 is normal, 0 is fully inhibited; " + _FRACTION_HINT,
+    )
+    release_block: float = _declare(
+        0.0, "", low=0.0, high=1.0, label="ACh release block", step=0.01,
+        meaning="fraction of ACh release blocked (botulinum toxin)",
+        source="Rossetto et al. 2014, Nat Rev Microbiol 12:535",
+        hint="0 is no block, 1 is complete block; " + _FRACTION_HINT,
+    )
+    receptor_block: float = _declare(
+        0.0, "", low=0.0, high=1.0, label="ACh receptor block", step=0.01,
+        meaning="fraction of ACh receptors blocked (curare-like drugs)", source="Paton & Waud 1967, J Physiol 191:59",
+        hint="0 is no block, 1 is complete block; " + _FRACTION_HINT,
+    )
+    ryr_block: float = _declare(
+        0.0, "", low=0.0, high=1.0, label="RyR1 block (dantrolene)", step=0.01,
+        meaning="fraction of SR Ca²⁺ release blocked (dantrolene)", source="Krause et al. 2004, Anaesthesia 59:364",
+        hint="0 is no block, 1 is complete block; " + _FRACTION_HINT,
+    )
+    pic_gain: float = _declare(
+        1.0, "", low=0.0, high=3.0, label="PIC strength", step=0.05,
+        meaning="motoneuron persistent-inward-current strength relative to normal "
+                "(monoaminergic tone; baclofen lowers it)",
+        source="Heckman et al. 2005, Muscle Nerve 31:135; Heckman et al. 2008, Neuroscientist 14:264",
+        hint="1 is normal; 0 removes the persistent inward current.",
+    )
+    fatigue: float = _declare(
+        0.0, "", low=0.0, high=1.0, label="Muscle fatigue", step=0.01,
+        meaning="local muscle fatigue: more spindle (Ia) excitation, less Golgi-tendon (Ib) inhibition",
+        source="Schwellnus 2009, Br J Sports Med 43:401; Hutton & Nelson 1986, Med Sci Sports Exerc 18:69",
+        hint="0 is rested, 1 is strongly fatigued; " + _FRACTION_HINT,
+    )
+    stretch_at_s: float | None = _declare(
+        None, "s", low=0.0, high=60.0, optional=True, label="Stretch at", step=0.1,
+        meaning="time at which the muscle is passively stretched (None: no stretch)",
+        source="Khan & Burne 2007, J Neurophysiol 98:1102",
+        hint="Give a time within the run, or None for no stretch.",
+    )
+    stretch_velocity_deg_s: float = _declare(
+        60.0, "°/s", low=5.0, high=300.0, label="Stretch speed", step=5.0,
+        meaning="angular velocity of the passive stretch (the joint turns by 30°)",
+        source="clinical spasticity tests compare slow and fast passive stretches (Lance 1980 definition: "
+               "velocity-dependent); 30° is a typical ankle dorsiflexion range",
+        hint="Slow clinical stretches are ~10-30 °/s, fast ones 100-300 °/s.",
+    )
+    reflex_gain: float = _declare(
+        1.0, "", low=0.0, high=3.0, label="Stretch-reflex gain", step=0.05,
+        meaning="gain of the spindle (Ia) stretch reflex relative to normal; rises when descending "
+                "inhibition is lost (spinal cord injury, multiple sclerosis)",
+        source="Lance 1980 (spasticity as velocity-dependent reflex hyperexcitability); Nielsen et al. 2007, "
+               "Acta Physiol 189:171",
+        hint="1 is normal; 2-3 mimics loss of descending inhibition (spasticity).",
+    )
 
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:
@@ -169,18 +240,28 @@ class Scenario:
     @staticmethod
     def field_names() -> tuple[str, ...]:
         """Names of all Scenario fields, in declaration order."""
-        return tuple(p.name for p in SCENARIO_PARAMS)
+        return _FIELD_NAMES
 
     @classmethod
     def _check_names(cls, names: Mapping[Any, Any], source: str = "") -> None:
         """Refuse unknown field names: at most :data:`_NAMES_SHOWN` are named, the rest counted."""
-        valid = cls.field_names()
+        valid = _FIELD_NAMES
         unknown = [name for name in names if name not in valid]
         if unknown:
             message = "; ".join(unknown_name_message(name, valid) for name in unknown[:_NAMES_SHOWN])
             if len(unknown) > _NAMES_SHOWN:
                 message += f" (and {len(unknown) - _NAMES_SHOWN:,} more unknown names)"
             raise ParameterError(f"{source}: {message}" if source else message)
+
+    @staticmethod
+    def _refuse_positional(args: tuple[Any, ...]) -> None:
+        """Refuse values given by position, showing them (the fields have no natural order to rely on)."""
+        shown = ", ".join(_safe_repr(value) for value in args[:3]) + (", ..." if len(args) > 3 else "")
+        raise ParameterError(
+            f"Scenario takes its fields by name, e.g. Scenario(rate_hz=20, ca_mM=0.8); got {len(args)} "
+            f"value{'s' if len(args) > 1 else ''} by position ({shown}). help(simlib.Scenario) lists the "
+            "fields with their units and ranges."
+        )
 
     def replace(self, **changes: Any) -> Scenario:
         """Return a copy with some fields changed, validated again.
@@ -266,6 +347,63 @@ class Scenario:
         """Compact form showing only non-default fields, e.g. ``Scenario(rate_hz=0.0, ca_mM=0.75)``."""
         parts = ", ".join(f"{param.name}={value!r}" for param, value in self._changed())
         return f"Scenario({parts})"
+
+
+#: The metadata of every Scenario field, in declaration order, as declared in the class body.
+SCENARIO_PARAMS: tuple[Param, ...] = tuple(
+    Param(f.name, f.default, **f.metadata) for f in dataclasses.fields(Scenario)
+)
+_FIELD_NAMES: tuple[str, ...] = tuple(p.name for p in SCENARIO_PARAMS)
+_BY_NAME: dict[str, Param] = {p.name: p for p in SCENARIO_PARAMS}
+
+
+def scenario_param(name: str) -> Param:
+    """Return the metadata of a Scenario field.
+
+    Parameters
+    ----------
+    name : str
+        Field name, e.g. ``"ca_mM"``.
+
+    Returns
+    -------
+    Param
+        Its unit, default, range, meaning, source, hint and slider settings.
+
+    Raises
+    ------
+    KeyError
+        If there is no such field.
+    """
+    return _BY_NAME[name]
+
+
+def _parameters_section(params: tuple[Param, ...]) -> str:
+    """Render the numpydoc ``Parameters`` section of :class:`Scenario` from the field metadata."""
+    lines = ["Parameters", "----------"]
+    for p in params:
+        kind = "{" + ", ".join(repr(c) for c in p.choices) + "}" if p.is_text else "float"
+        lines.append(f"{p.name} : {kind}{' or None' if p.optional else ''}")
+        default = repr(p.default) if p.is_text or p.default is None else f"{p.default:g}"
+        unit = f"\N{NO-BREAK SPACE}{p.unit}" if p.unit and p.default is not None else ""
+        allowed = "" if p.is_text else f"; {p.range_text()}"
+        text = f"{p.meaning[0].upper()}{p.meaning[1:]}{allowed}; default {default}{unit}."
+        lines += ["    " + line.replace("\N{NO-BREAK SPACE}", " ") for line in textwrap.wrap(text, 92)]
+    return "\n".join(lines)
+
+
+Scenario.__doc__ = f"""{inspect.cleandoc(Scenario.__doc__ or "")}
+
+{_parameters_section(SCENARIO_PARAMS)}
+
+Raises
+------
+ParameterError
+    If a value is given by position or under an unknown name (with a "did you mean" suggestion),
+    is outside its range, of the wrong type (``bool`` and strings are rejected for numbers), NaN
+    or infinite, not one of the allowed words, or if `drive_start_s` is not earlier than
+    `duration_s` (the drive itself may outlast the run).
+"""
 
 
 def _field_signature() -> inspect.Signature:

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from simlib.errors import ParameterError
-from simlib.parameters import SCENARIO_PARAMS, Param, scenario_param
-from simlib.scenario import Scenario
+from simlib.parameters import Param
+from simlib.scenario import SCENARIO_PARAMS, Scenario, scenario_param
 from simlib.validation import check_value, invalid_value_message, unknown_name_message
 
 NUMERIC = [p for p in SCENARIO_PARAMS if not p.is_text]
@@ -54,19 +54,31 @@ def _assert_standard_message(message: str, param: Param, shown_value: str) -> No
 # -- fields and defaults -------------------------------------------------------------------------------
 
 
-def test_field_names_match_metadata_in_order():
-    names = [f.name for f in dataclasses.fields(Scenario)]
-    assert names == [p.name for p in SCENARIO_PARAMS]
-    assert Scenario.field_names() == tuple(names)
+def test_fields_are_declared_once_with_their_metadata():
+    # SCENARIO_PARAMS is read from the dataclass fields: one declaration per field, nothing to keep in step.
+    assert [f.name for f in dataclasses.fields(Scenario)] == [p.name for p in SCENARIO_PARAMS]
+    assert Scenario.field_names() == tuple(p.name for p in SCENARIO_PARAMS)
+    assert all(getattr(Scenario(), p.name) == p.default for p in SCENARIO_PARAMS)
+    assert scenario_param("ca_mM") is SCENARIO_PARAMS[[p.name for p in SCENARIO_PARAMS].index("ca_mM")]
+    import simlib.parameters
+
+    assert simlib.parameters.SCENARIO_PARAMS is SCENARIO_PARAMS  # the older import path still works
+    assert simlib.parameters.scenario_param is scenario_param
+    with pytest.raises(AttributeError):
+        simlib.parameters.NOT_A_NAME  # noqa: B018
 
 
-@pytest.mark.parametrize("param", SCENARIO_PARAMS, ids=_ids(SCENARIO_PARAMS))
-def test_defaults_match_metadata(param):
-    field = {f.name: f for f in dataclasses.fields(Scenario)}[param.name]
-    assert field.default == param.default
-    value = getattr(Scenario(), param.name)
-    assert value == param.default
-    assert type(value) is type(param.default)
+def test_help_lists_every_field_with_unit_range_and_default():
+    doc = Scenario.__doc__
+    section = doc[doc.index("Parameters\n----------"):doc.index("Raises\n------")]
+    entries = section.split("\n")[2:]
+    names = [line.split(" : ")[0] for line in entries if line and not line.startswith(" ")]
+    assert names == list(Scenario.field_names())
+    flat = " ".join(section.split())
+    for p in SCENARIO_PARAMS:
+        assert p.meaning[1:] in flat and (p.is_text or p.range_text() in flat), p.name
+    assert "ca_mM : float\n    Extracellular ionised calcium; between 0.3 and 4 mM; default 1.2 mM.\n" in doc
+    assert "stretch_at_s : float or None\n" in doc and "drive : {'voluntary', 'stimulation'}\n" in doc
 
 
 @pytest.mark.parametrize("param", SCENARIO_PARAMS, ids=_ids(SCENARIO_PARAMS))
@@ -366,16 +378,29 @@ def test_a_huge_unknown_name_gets_no_suggestion_and_a_short_message():
 def test_signature_shows_the_fields():
     import inspect
 
-    assert list(inspect.signature(Scenario).parameters) == list(Scenario.field_names())
+    signature = inspect.signature(Scenario)
+    assert list(signature.parameters) == list(Scenario.field_names())
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in signature.parameters.values())
 
 
-def test_positional_arguments_still_work_and_copies_are_equal():
+@pytest.mark.parametrize("args", [("stimulation", 50.0), (20,), (0.8,), tuple(range(25))])
+def test_positional_values_are_refused_with_a_clear_message(args):
+    with pytest.raises(ParameterError) as info:
+        Scenario(*args)
+    message = str(info.value)
+    assert message.startswith("Scenario takes its fields by name, e.g. Scenario(rate_hz=20, ca_mM=0.8); "
+                              f"got {len(args)} value")
+    assert repr(args[0]) in message and "help(simlib.Scenario)" in message
+    assert len(message) < 300
+
+
+def test_keyword_construction_copies_and_replace_are_equal():
     import copy
 
-    sc = Scenario("stimulation", 50.0)
-    assert sc == Scenario(drive="stimulation", rate_hz=50.0)
-    assert pickle.loads(pickle.dumps(sc)) == sc and copy.deepcopy(sc) == sc
+    sc = Scenario(drive="stimulation", rate_hz=50.0)
+    assert pickle.loads(pickle.dumps(sc)) == sc and copy.deepcopy(sc) == sc and copy.copy(sc) == sc
     assert dataclasses.replace(sc, ca_mM=0.8) == sc.replace(ca_mM=0.8)
+    assert hash(sc) == hash(tuple(getattr(sc, name) for name in Scenario.field_names()))  # as before
 
 
 @pytest.mark.parametrize("name", ["duration_s", "ca_mM", "rate_hz", "drive_s", "ryr_block", "k_mM"])
