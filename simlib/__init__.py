@@ -10,15 +10,18 @@ Public API (see DESIGN.md §2)::
 Importing simlib does not import matplotlib and needs no network.
 """
 
-from simlib import _startup  # noqa: F401  (first: Ctrl-C while the command line starts up)
+from simlib import (
+    _startup,  # noqa: F401  (first: Ctrl-C while the command line starts up)
+    simulate,  # the module, which is callable (see simlib.simulate)
+)
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Twitch, force_frequency, sweep, twitch
 from simlib.metrics import Metrics
 from simlib.presets import PRESET_INFO, PRESETS, preset_table
+from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
-from simlib.simulate import simulate
 from simlib.spinal_experiments import Ramp, cramp_threshold_frequency, ramp
 
 __version__ = "0.1.0"
@@ -35,6 +38,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "PRESETS",
     "PRESET_INFO",
+    "Protocol",
     "Ramp",
     "Metrics",
     "ParameterError",

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from simlib.constants import constant as c
+from simlib.protocol import NO_STRETCH, SHAPE_TRIANGLE
 from simlib.scenario import Scenario
 from simlib.stages._jit import jit
 from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
@@ -54,6 +55,9 @@ STATE_UNITS = ("mV", "mV", "", "", "", "mV", "", "", "", "mV", "", "µM", "µM",
 (VAX, WAX, POOL, ACH, OPEN, VM, NA_M, NA_H, K_N, EPP, SENSOR, CATOT, CASR, TROP, XB, FORCE, VEP,
  VMN, GAHP, PIC, IA, IB, SSTIM, VD) = range(24)
 N_STATES = len(STATE_NAMES)
+
+#: kernel input table of a protocol with no stretch and no command (see simlib.Protocol.kernel_arrays)
+_AT_REST = np.array([[*NO_STRETCH, 0.0]])
 
 #: ATP of a healthy resting fibre (mM); the run starts from a fibre at rest with this ATP.
 HEALTHY_ATP_MM = 5.0
@@ -133,10 +137,6 @@ class KernelParams(NamedTuple):
     pic_half: float
     pic_slope: float
     pic_tau: float
-    desc_start: float
-    desc_end: float
-    desc_level: float
-    desc_triangle: float
     reflex_gain: float
     ia_force: float
     ia_fatigue_boost: float
@@ -146,9 +146,7 @@ class KernelParams(NamedTuple):
     ib_force: float
     ib_fatigue_loss: float
     ib_tau: float
-    stretch_start: float
     stretch_amplitude: float
-    stretch_velocity: float
     passive_tension: float
     stim_epsp: float
     stim_epsp_tau: float
@@ -319,10 +317,6 @@ def kernel_params(sc: Scenario) -> KernelParams:
         pic_half=c("pic_half_mV"),
         pic_slope=c("pic_slope_mV"),
         pic_tau=c("pic_tau_ms"),
-        desc_start=1000.0 * sc.drive_start_s,
-        desc_end=1000.0 * (sc.drive_start_s + sc.drive_s),
-        desc_level=0.0,
-        desc_triangle=0.0,
         reflex_gain=sc.reflex_gain,
         ia_force=c("ia_force_mV"),
         ia_fatigue_boost=1.0 + c("ia_fatigue_boost") * sc.fatigue,
@@ -332,9 +326,7 @@ def kernel_params(sc: Scenario) -> KernelParams:
         ib_force=c("ib_force_mV"),
         ib_fatigue_loss=1.0 - c("ib_fatigue_loss") * sc.fatigue,
         ib_tau=c("ib_tau_ms"),
-        stretch_start=-1.0 if sc.stretch_at_s is None else 1000.0 * sc.stretch_at_s,
         stretch_amplitude=c("stretch_amplitude_deg"),
-        stretch_velocity=sc.stretch_velocity_deg_s / 1000.0,
         passive_tension=c("passive_tension"),
         stim_epsp=c("stim_epsp_mV"),
         stim_epsp_tau=c("stim_epsp_tau_ms"),
@@ -428,7 +420,7 @@ def rest_state(kp: KernelParams) -> np.ndarray:
         y[XB] = on / (on + healthy_detach)
     y[FORCE] = y[XB]
     y[CATOT] = (1.0 + kp.buffer_ratio) * ca_rest + kp.trop_total * y[TROP]
-    ia, ib = reflex_inputs(0.0, y, kp)
+    ia, ib = reflex_inputs(0.0, y, kp, _AT_REST)  # no stretch has started at t = 0
     y[IA], y[IB] = ia, ib
     y[VD] = motoneuron_rest_potential(kp, ia - ib)
     y[PIC] = pic_activation(y[VD], kp.pic_half, kp.pic_slope)
@@ -437,7 +429,7 @@ def rest_state(kp: KernelParams) -> np.ndarray:
 
 
 @jit
-def rates(t, y, kp, a, b):
+def rates(t, y, kp, inputs, a, b):
     """Evaluate every stage: fill ``a`` and ``b`` so that ``dy/dt = a - b*y`` (per ms).
 
     Parameters
@@ -448,6 +440,8 @@ def rates(t, y, kp, a, b):
         State vector (order of :data:`STATE_NAMES`).
     kp : KernelParams
         Parameters of the run.
+    inputs : numpy.ndarray
+        The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
     a, b : numpy.ndarray
         Output arrays, same length as ``y``.
     """
@@ -480,7 +474,7 @@ def rates(t, y, kp, a, b):
     a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio, kp.trop_kon, koff)
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
     a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)
-    motoneuron_and_reflex_rates(t, y, kp, a, b)
+    motoneuron_and_reflex_rates(t, y, kp, inputs, a, b)
 
 
 def free_calcium_trace(states: np.ndarray, kp: KernelParams) -> np.ndarray:
@@ -504,32 +498,47 @@ def calcium_jacobian(y, kp):
 
 
 @jit
-def descending_command(t, kp):
-    """Descending command onto the motoneuron at time ``t`` (mV): plateau, or triangle for ramps."""
-    if t < kp.desc_start or t >= kp.desc_end:
-        return 0.0
-    if kp.desc_triangle > 0.5:
-        half = 0.5 * (kp.desc_end - kp.desc_start)
-        x = (t - kp.desc_start) / half
-        return kp.desc_level * (x if x <= 1.0 else 2.0 - x)
-    return kp.desc_level
+def descending_command(t, inputs):
+    """Descending command onto the motoneuron at time ``t`` (mV): the sum of the protocol's command segments.
+
+    ``inputs`` is the kernel input table of :meth:`simlib.Protocol.kernel_arrays` (rows 1...: start ms,
+    end ms, level mV, shape); a "hold" segment is constant, a "triangle" rises to its level at the midpoint.
+    """
+    total = 0.0
+    for row in range(1, inputs.shape[0]):
+        start, end, level = inputs[row, 0], inputs[row, 1], inputs[row, 2]
+        if t < start or t >= end:
+            continue
+        if inputs[row, 3] == SHAPE_TRIANGLE:
+            half = 0.5 * (end - start)
+            x = (t - start) / half
+            total += level * (x if x <= 1.0 else 2.0 - x)
+        else:
+            total += level
+    return total
 
 
 @jit
-def evoked_input(t, y, kp):
+def protocol_stretch(t, inputs):
+    """Joint angle (deg) and angular velocity (deg/ms) of the protocol's stretch (row 0 of ``inputs``)."""
+    return stretch_angle(t, inputs[0, 0], inputs[0, 1], inputs[0, 2])
+
+
+@jit
+def evoked_input(t, y, kp, inputs):
     """Input (mV) evoked by the experimenter rather than by the contraction itself.
 
     The stretch-evoked spindle target (length and velocity terms) plus the stimulus EPSP. Spikes
     fired while it is substantial are labelled "reflex" rather than "self-sustained".
     """
-    angle, velocity = stretch_angle(t, kp.stretch_start, kp.stretch_amplitude, kp.stretch_velocity)
+    angle, velocity = protocol_stretch(t, inputs)
     return kp.reflex_gain * (kp.ia_length * angle + kp.ia_velocity * 1000.0 * velocity) + y[SSTIM]
 
 
 @jit
-def reflex_inputs(t, y, kp):
+def reflex_inputs(t, y, kp, inputs):
     """Ia excitation minus Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``."""
-    angle, velocity = stretch_angle(t, kp.stretch_start, kp.stretch_amplitude, kp.stretch_velocity)
+    angle, velocity = protocol_stretch(t, inputs)
     force = y[FORCE] / kp.force_unit
     ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force, kp.ia_fatigue_boost,
                         kp.ia_length, kp.ia_velocity)
@@ -538,15 +547,15 @@ def reflex_inputs(t, y, kp):
 
 
 @jit
-def motoneuron_and_reflex_rates(t, y, kp, a, b):
+def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     """Fill the rates of the spinal motoneuron, its afferent drives and the stimulus EPSP."""
-    ia_target, ib_target = reflex_inputs(t, y, kp)
+    ia_target, ib_target = reflex_inputs(t, y, kp, inputs)
     a[IA], b[IA] = ia_target / kp.ia_tau, 1.0 / kp.ia_tau
     a[IB], b[IB] = ib_target / kp.ib_tau, 1.0 / kp.ib_tau
     a[SSTIM], b[SSTIM] = 0.0, 1.0 / kp.stim_epsp_tau
     a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau
     p_inf = pic_activation(y[VD], kp.pic_half, kp.pic_slope)
     a[PIC], b[PIC] = p_inf / kp.pic_tau, 1.0 / kp.pic_tau
-    synaptic = descending_command(t, kp) + y[IA] - y[IB] + y[SSTIM]
+    synaptic = descending_command(t, inputs) + y[IA] - y[IB] + y[SSTIM]
     a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el, kp.pic_e, kp.pic_g, kp.mn_dendrite_tau)
     a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el, kp.mn_ek, kp.mn_coupling, kp.mn_tau)

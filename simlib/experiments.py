@@ -8,7 +8,7 @@ import numbers
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,8 +16,9 @@ import numpy as np
 from simlib._system import die_with_parent, terminate_on_sigterm, usable_cores
 from simlib.errors import ParameterError, SimulationError
 from simlib.progress import Reporter, check_progress, progress_reporter
+from simlib.protocol import DRIVE_FIELDS, Protocol
 from simlib.scenario import Scenario
-from simlib.simulate import check_scenario, simulate, simulation_key
+from simlib.simulate import check_scenario, simulate
 from simlib.stages.drive import descending_level_mV, stop_helper_thread
 from simlib.validation import describe_value, unknown_name_message
 
@@ -164,11 +165,12 @@ def sweep(
 
     Notes
     -----
-    Grid points that simulate identically are simulated once (``simulation_key`` in simlib/simulate.py:
-    the voluntary rates of one 2 Hz calibration step, and every voluntary rate above the
-    motoneuron's maximal rate, about 44 Hz, get the same command) and each point is then judged with
-    its own Scenario. In a 60 x 60 rate x Ca²⁺ grid with voluntary drive from 1 to 100 Hz, 1 380
-    simulations serve the 3 600 points.
+    Grid points that simulate identically are simulated once: those whose Scenarios differ only in
+    drive fields that give the same :class:`simlib.Protocol` (the voluntary rates of one 2 Hz
+    calibration step, and every voluntary rate above the motoneuron's maximal rate, about 44 Hz, get
+    the same command). Their metrics, which depend on the run and its protocol only, are the same
+    object. In a 60 x 60 rate x Ca²⁺ grid with voluntary drive from 1 to 100 Hz, 1 380 simulations
+    serve the 3 600 points.
 
     Workers are started with ``fork`` on Linux: they inherit the already compiled model kernel
     and start in milliseconds. Elsewhere (``spawn``; and ``forkserver`` on Python 3.12+ when
@@ -229,18 +231,27 @@ def _axis_values(function: str, name: str, values: object, *, example: str) -> l
     return list(values)
 
 
+_NO_DRIVE = Scenario()
+
+
+def _run_key(point: Scenario) -> tuple[Scenario, Protocol]:
+    """Return what a run depends on: the Scenario's preparation fields and the protocol of its drive fields."""
+    preparation = point.replace(**{name: getattr(_NO_DRIVE, name) for name in DRIVE_FIELDS})
+    return preparation, Protocol.from_scenario(point)
+
+
 def _identical_runs(points: Sequence[Scenario]) -> list[list[int]]:
-    """Group grid points that simulate identically (same ``simulation_key``), in grid order."""
-    groups: dict[Scenario, list[int]] = {}
+    """Group grid points that simulate identically (same preparation and protocol), in grid order."""
+    groups: dict[tuple[Scenario, Protocol], list[int]] = {}
     for i, point in enumerate(points):
-        groups.setdefault(simulation_key(point), []).append(i)
+        groups.setdefault(_run_key(point), []).append(i)
     return list(groups.values())
 
 
 def _group_metrics(points: Sequence[Scenario]) -> list[Metrics]:
-    """Metrics of grid points that simulate identically: one run, each point judged with its own Scenario."""
-    result = simulate(points[0])
-    return [result.metrics()] + [replace(result, scenario=point).metrics() for point in points[1:]]
+    """Metrics of grid points that simulate identically: one run, whose metrics serve every point."""
+    metrics = simulate(points[0]).metrics()
+    return [metrics] * len(points)
 
 
 # ------------------------------------------------------------------------------------------ parallel sweep

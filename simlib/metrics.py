@@ -1,7 +1,9 @@
 """Summary numbers and classification of a Result.
 
-Metrics are computed from the Result alone. "After drive" is the window from 0.5 s
-after the drive ends to the end of the run (if the run ends sooner, the last sample).
+Metrics are computed from the Result alone (a pure function: no simulation). The drive window is
+the protocol's (:meth:`simlib.Protocol.drive_window_s`; for a Scenario's own drive, from
+``drive_start_s`` for ``drive_s``). "After drive" is the window from 0.5 s after the drive ends to the
+end of the run (if the run ends sooner, the last sample).
 The classification follows the precedence contracture > cramp > tetany > spasticity > weakness >
 repetitive firing > normal (DESIGN.md §2):
 
@@ -19,7 +21,8 @@ repetitive firing > normal (DESIGN.md §2):
   the spasticity preset's gain; force after it 0.57 at 30 °/s, 0.85 at 120 °/s), but its spike
   count does not grow further with speed;
 - weakness: the peak force during the drive (and 0.5 s after it) is less than half of the
-  healthy default's at the same drive;
+  healthy default's at the same drive (``healthy_peak``: :func:`simlib.simulate` records it in the
+  Result when the force is low enough for the test to matter);
 - repetitive firing: the muscle fires more action potentials than it receives nerve impulses
   (at least 2 more, and at least 20 % more), e.g. a second action potential after each impulse
   when acetylcholinesterase is inhibited (Besser et al. 1989; Katz & Miledi 1973);
@@ -33,14 +36,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simlib.result import Result
-from simlib.scenario import Scenario
+if TYPE_CHECKING:
+    from simlib.protocol import Protocol
+    from simlib.result import Result
 
-__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S"]
+__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
 CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
@@ -63,7 +67,6 @@ SPASTICITY_FORCE = 0.1
 #: at least this many, and at least this fraction of the nerve impulses.
 REPETITIVE_MIN_EXTRA = 2
 REPETITIVE_MIN_FRACTION = 0.2
-_DRIVE_FIELDS = ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s")
 
 
 @dataclass(frozen=True)
@@ -121,43 +124,25 @@ def _count(times: np.ndarray, start: float, stop: float) -> int:
     return int(np.count_nonzero((times >= start) & (times <= stop)))
 
 
-def drive_end_s(sc: Scenario) -> float:
-    """End of the drive, clipped to the run (s)."""
-    return min(sc.drive_start_s + sc.drive_s, sc.duration_s)
+def drive_window(protocol: Protocol, duration_s: float) -> tuple[float, float]:
+    """Start and end of the protocol's drive (s), the end clipped to the run; ``(0, 0)`` without a drive."""
+    window = protocol.drive_window_s()
+    if window is None:
+        return 0.0, 0.0
+    start, length = window
+    return start, min(start + length, duration_s)
 
 
-def _response_window(sc: Scenario) -> tuple[float, float]:
-    return sc.drive_start_s, min(drive_end_s(sc) + AFTER_DRIVE_DELAY_S, sc.duration_s)
+def response_window(protocol: Protocol, duration_s: float) -> tuple[float, float]:
+    """Return the window whose peak force is "the response" (s): the drive and 0.5 s after it."""
+    start, end = drive_window(protocol, duration_s)
+    return start, min(end + AFTER_DRIVE_DELAY_S, duration_s)
 
 
-def healthy_response(drive: str, rate_hz: float, drive_start_s: float, drive_s: float, duration_s: float) -> float:
-    """Peak force of the healthy default muscle for the same drive (cached).
-
-    Parameters
-    ----------
-    drive, rate_hz, drive_start_s, drive_s, duration_s
-        The drive settings of the Scenario being judged.
-
-    Returns
-    -------
-    float
-        Peak force in the response window (force unit).
-    """
-    from simlib.simulate import simulation_key
-
-    sc = Scenario(drive=drive, rate_hz=rate_hz, drive_start_s=drive_start_s, drive_s=drive_s, duration_s=duration_s)
-    # drives that simulate identically (voluntary rates that get the same command) share one run
-    return _healthy_response(simulation_key(sc))
-
-
-@lru_cache(maxsize=256)
-def _healthy_response(sc: Scenario) -> float:
-    from simlib.simulate import simulate
-
-    start, end = _response_window(sc)
-    # Only the response window matters: stop there (duration_s has a 0.01 s floor).
-    res = simulate(sc.replace(duration_s=max(min(sc.duration_s, end + 0.01), 0.01)))
-    return float(res.force[_window(res.t, start, end)].max())
+def response_peak(res: Result) -> float:
+    """Peak force during the drive and 0.5 s after it (force unit), the response used for "weakness"."""
+    window = response_window(res.protocol, res.scenario.duration_s)
+    return float(res.force[_window(res.t, *window)].max())
 
 
 def _relaxation_time(res: Result, end: float, peak: float) -> float:
@@ -170,15 +155,22 @@ def _relaxation_time(res: Result, end: float, peak: float) -> float:
 
 def _is_spasticity(res: Result) -> bool:
     """Tell whether a passive stretch evoked an exaggerated reflex burst with force and no cramp after it."""
-    at = res.scenario.stretch_at_s
+    stretch = res.protocol.stretch
     t_end = float(res.t[-1])
-    if at is None or at >= t_end:
+    if stretch is None or stretch.start_s >= t_end:
         return False
+    at = stretch.start_s
     reflex = _count(res.spikes_from("reflex"), at, t_end)
     self_sustained = _count(res.spikes_from("self-sustained"), at, t_end)
     force = float(res.force[_window(res.t, at, t_end)].max())
     return (reflex >= SPASTICITY_MIN_REFLEX_SPIKES and self_sustained < CRAMP_MIN_SPIKES
             and force >= SPASTICITY_FORCE)
+
+
+def _is_weak(res: Result, response: float, healthy_peak: float | None) -> bool:
+    """Tell whether the response is below half the healthy muscle's (read only now: it may need a run)."""
+    reference = res.healthy_peak if healthy_peak is None else healthy_peak
+    return reference is not None and response < WEAKNESS_RATIO * reference
 
 
 def _is_repetitive_firing(res: Result) -> bool:
@@ -187,30 +179,35 @@ def _is_repetitive_firing(res: Result) -> bool:
     return extra >= REPETITIVE_MIN_EXTRA and extra >= REPETITIVE_MIN_FRACTION * res.nerve_spikes.size
 
 
-def compute_metrics(res: Result) -> Metrics:
-    """Compute :class:`Metrics` from a Result.
+def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metrics:
+    """Compute :class:`Metrics` from a Result (pure: no simulation).
 
     Parameters
     ----------
     res : Result
         Output of :func:`simlib.simulate`.
+    healthy_peak : float, keyword-only, optional
+        Peak force of the healthy default muscle under the same drive (force unit), for the
+        "weakness" test; default :attr:`Result.healthy_peak` (read only when the force is low enough
+        for the test to matter). Without either, a run is never "weakness".
 
     Returns
     -------
     Metrics
         Summary numbers and classification.
     """
-    sc = res.scenario
+    protocol = res.protocol
     t, force = res.t, res.force
     t_end = float(t[-1])
-    start, end = sc.drive_start_s, drive_end_s(sc)
+    start, end = drive_window(protocol, res.scenario.duration_s)
+    length = window[1] if (window := protocol.drive_window_s()) is not None else 0.0
     after_start = min(end + AFTER_DRIVE_DELAY_S, t_end)
     after = _window(t, after_start, t_end)
-    has_drive = sc.rate_hz > 0 and sc.drive_s > 0
+    has_drive = protocol.has_drive and length > 0
     peak = float(force.max())
-    plateau = float(force[_window(t, end - sc.drive_s / 4.0, end)].mean()) if has_drive else 0.0
+    plateau = float(force[_window(t, end - length / 4.0, end)].mean()) if has_drive else 0.0
     force_after = float(force[after].mean())
-    response = float(force[_window(t, *_response_window(sc))].max())
+    response = response_peak(res)
     before = t < start
     rest_v = float(np.median(res.v_muscle[before])) if before.any() else float(res.v_muscle[0])
     quantal = float(res.quanta.mean()) if res.quanta.size else float(res.resting_quantal_content)
@@ -227,8 +224,7 @@ def compute_metrics(res: Result) -> Metrics:
         label = "tetany"
     elif _is_spasticity(res):
         label = "spasticity"
-    elif (has_drive and response < WEAKNESS_RATIO * HEALTHY_PEAK_BOUND
-          and response < WEAKNESS_RATIO * healthy_response(*(getattr(sc, f) for f in _DRIVE_FIELDS))):
+    elif has_drive and response < WEAKNESS_RATIO * HEALTHY_PEAK_BOUND and _is_weak(res, response, healthy_peak):
         label = "weakness"
     elif _is_repetitive_firing(res):
         label = "repetitive firing"

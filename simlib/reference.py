@@ -12,12 +12,14 @@ What is shared with :func:`simlib.simulate`, and what is not
   the reference integrates :math:`dy/dt = a - b\,y` (a small compiled wrapper turns the
   production-loss form into ``dy/dt``; the Jacobian is a compiled forward finite difference of
   the same function);
-- the event representation: every nerve impulse is an *instantaneous* jump applied by the very
-  functions the fast solver uses (:func:`simlib.solver._fire`: axon reset, adaptation jump,
-  quantal ACh release; plus the motoneuron reset/AHP jump and the afferent-volley EPSP);
-- the setup (kernel parameters, initial state, stimulator times, descending command) and the
-  assembly of the :class:`simlib.Result`: :func:`reference_simulate` runs
-  :func:`simlib.simulate` itself with its integrator call routed to :func:`integrate_reference`.
+- the events: every event (stimulator impulse, ectopic axon spike, motoneuron spike) is an
+  *instantaneous* jump applied by the one function the fast solver also calls
+  (:func:`simlib.events.apply_event`), and the threshold events come from the same table
+  (:func:`simlib.events.threshold_table`);
+- the protocol's breakpoints (:meth:`simlib.Protocol.breakpoints_ms`);
+- the setup (kernel parameters, initial state, protocol arrays) and the assembly of the
+  :class:`simlib.Result`: ``simlib.simulate(sc, solver="reference")`` (or
+  ``solver=Reference(rtol=...)``) calls a :class:`Reference` in place of the compiled integrator.
 
 *Different* (this is the point of a reference):
 
@@ -45,21 +47,12 @@ five orders of magnitude below the accuracy target of the fast path (1e-3).
 Limits
 ------
 A 3 s scenario takes 0.3-4 s at ``rtol=1e-9`` (python-level stepping: every step costs tens of
-microseconds of interpreter overhead; the compiled right-hand side itself is ~1 µs). The event
-handling in :func:`_apply` repeats what :func:`simlib.solver.integrate` does at each event; when
-the model's events change, change both (``tests/unit/test_reference.py`` fails when they
-disagree). :func:`reference_simulate` temporarily replaces the integrator used by
-:mod:`simlib.simulate` (under a lock), so do not call :func:`simlib.simulate` from another
-*thread* while a reference run is in progress.
+microseconds of interpreter overhead; the compiled right-hand side itself is ~1 µs).
 """
 
 from __future__ import annotations
 
 import math
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,28 +60,23 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from simlib import chain
-from simlib.chain import GAHP, SSTIM, VAX, VM, VMN, rates
-from simlib.scenario import Scenario
+from simlib.chain import VM, rates
+from simlib.events import EVENT_IMPULSE, LOG_COLUMNS, apply_event, threshold_table
+from simlib.protocol import input_breakpoints_ms
 from simlib.solver import (
     _REARM_BELOW_MV,
-    LOG_COLUMNS,
-    ORIGIN_ECTOPIC,
-    ORIGIN_MOTONEURON,
-    ORIGIN_STIMULATOR,
     STATUS_INTERRUPTED,
     STATUS_NOT_FINITE,
     STATUS_OK,
     STATUS_STEP_UNDERFLOW,
-    _fire,
 )
 from simlib.stages._jit import jit
 
-__all__ = ["ReferenceStats", "integrate_reference", "reference_simulate", "DEFAULT_RTOL"]
+__all__ = ["Reference", "ReferenceStats", "integrate_reference", "DEFAULT_RTOL"]
 
 #: tolerance of the tight reference used by the accuracy tests and benchmarks
 DEFAULT_RTOL = 1e-9
 
-_LOCK = threading.Lock()
 _MAX_EVENTS_PER_MS = 5.0
 
 
@@ -120,25 +108,25 @@ class ReferenceStats:
 
 
 @jit
-def _rhs(t, y, params, a, b, out):
+def _rhs(t, y, params, inputs, a, b, out):
     """``out = dy/dt = a(t, y) - b(t, y) * y`` (per ms); ``params`` is a 1-record array of KernelParams."""
-    rates(t, y, params[0], a, b)
+    rates(t, y, params[0], inputs, a, b)
     for i in range(y.shape[0]):
         out[i] = a[i] - b[i] * y[i]
 
 
 @jit
-def _jacobian(t, y, params, a, b, f0, f1, yp, jac):
+def _jacobian(t, y, params, inputs, a, b, f0, f1, yp, jac):
     """Forward-difference Jacobian ``jac[i, j] = d(dy_i/dt)/dy_j`` of :func:`_rhs` (per ms)."""
     n = y.shape[0]
-    _rhs(t, y, params, a, b, f0)
+    _rhs(t, y, params, inputs, a, b, f0)
     for j in range(n):
         yp[j] = y[j]
     for j in range(n):
         h = 1.5e-8 * max(abs(y[j]), 1.0)
         yp[j] = y[j] + h
         h = yp[j] - y[j]  # the exactly representable increment
-        _rhs(t, yp, params, a, b, f1)
+        _rhs(t, yp, params, inputs, a, b, f1)
         for i in range(n):
             jac[i, j] = (f1[i] - f0[i]) / h
         yp[j] = y[j]
@@ -151,8 +139,10 @@ class _StopError(Exception):
 class _Model:
     """Python-facing ``fun``/``jac`` for solve_ivp, with preallocated work arrays."""
 
-    def __init__(self, kp: chain.KernelParams, n: int, interrupt: np.ndarray | None = None) -> None:
+    def __init__(self, kp: chain.KernelParams, inputs: np.ndarray, n: int,
+                 interrupt: np.ndarray | None = None) -> None:
         self.params = chain.kernel_record(kp)
+        self.inputs = inputs
         self.interrupt = interrupt
         self.a = np.empty(n)
         self.b = np.empty(n)
@@ -164,62 +154,17 @@ class _Model:
         if self.interrupt is not None and self.interrupt[0]:
             raise _StopError
         out = np.empty(y.shape[0])
-        _rhs(t, y, self.params, self.a, self.b, out)
+        _rhs(t, y, self.params, self.inputs, self.a, self.b, out)
         return out
 
     def jac(self, t: float, y: np.ndarray) -> np.ndarray:
         n = y.shape[0]
         jac = np.empty((n, n))
-        _jacobian(t, y, self.params, self.a, self.b, self.f0, self.f1, self.yp, jac)
+        _jacobian(t, y, self.params, self.inputs, self.a, self.b, self.f0, self.f1, self.yp, jac)
         return jac
 
 
 # ------------------------------------------------------------------------------------------ events
-
-
-def _breakpoints_ms(kp: chain.KernelParams, t_end_ms: float) -> list[float]:
-    """Return the times (ms) where the inputs of the right-hand side change abruptly.
-
-    Drive start and end (descending command; its midpoint for a triangular ramp) and the start
-    and end of the stretch ramp. Restarting there keeps the implicit solver from stepping across
-    a discontinuity; missing one here would cost accuracy only, not correctness.
-    """
-    times: list[float] = []
-    if kp.desc_level != 0.0:
-        times += [kp.desc_start, kp.desc_end]
-        if kp.desc_triangle > 0.5:
-            times.append(0.5 * (kp.desc_start + kp.desc_end))
-    if kp.stretch_start >= 0.0:
-        times.append(kp.stretch_start)
-        if kp.stretch_velocity > 0.0:
-            times.append(kp.stretch_start + kp.stretch_amplitude / kp.stretch_velocity)
-    return sorted({t for t in times if 0.0 < t < t_end_ms})
-
-
-def _threshold_events(kp: chain.KernelParams) -> list[tuple[int, float, str]]:
-    """Terminal threshold events ``(state index, threshold, kind)``: the fast solver's spike tests."""
-    return [(VAX, kp.ax_spike_v, "ectopic"), (VMN, kp.mn_threshold, "motoneuron")]
-
-
-def _apply(kind: str, y: np.ndarray, kp: chain.KernelParams, t: float, log: np.ndarray, n: int,
-           last_stimulus: float) -> int:
-    """Apply one instantaneous event to ``y`` in place, exactly as :func:`simlib.solver.integrate` does.
-
-    ``last_stimulus`` is the time (ms) of the latest stimulator impulse: a motoneuron spike within
-    ``collision_ms`` of it is annihilated by the antidromic volley (the soma still resets).
-    """
-    if kind == "ectopic":
-        return _fire(y, kp, t, log, n, ORIGIN_ECTOPIC)
-    if kind == "motoneuron":
-        if t - last_stimulus >= kp.collision_ms:
-            n = _fire(y, kp, t, log, n, ORIGIN_MOTONEURON)
-        y[VMN] = kp.mn_reset
-        y[GAHP] += kp.mn_ahp_jump
-        return n
-    # stimulator impulse: orthodromic spike to the muscle and an afferent volley (EPSP) onto the motoneuron
-    n = _fire(y, kp, t, log, n, ORIGIN_STIMULATOR)
-    y[SSTIM] += kp.stim_epsp
-    return n
 
 
 def _crossing(index: int, level: float, direction: float, terminal: bool) -> Any:
@@ -238,6 +183,7 @@ def integrate_reference(
     y0: np.ndarray,
     kp: chain.KernelParams | np.void,
     impulse_ms: np.ndarray,
+    inputs: np.ndarray,
     t_end_ms: float,
     out_dt_ms: float,
     *,
@@ -264,6 +210,8 @@ def integrate_reference(
         :func:`simlib.simulate` passes them).
     impulse_ms : numpy.ndarray
         Sorted stimulator impulse times (ms).
+    inputs : numpy.ndarray
+        The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
     t_end_ms, out_dt_ms : float
         End time and output sampling interval (ms).
     rtol : float, keyword-only
@@ -293,8 +241,8 @@ def integrate_reference(
         ``(samples, nerve, n_nerve, muscle, n_muscle, status, t_reached)`` as documented in
         :func:`simlib.solver.integrate`.
     """
-    if not isinstance(kp, chain.KernelParams):
-        kp = chain.KernelParams(*kp.item())
+    if isinstance(kp, chain.KernelParams):
+        kp = chain.kernel_record(kp)[0]
     stats = stats if stats is not None else ReferenceStats()
     n_states = y0.shape[0]
     n_out = int(math.floor(t_end_ms / out_dt_ms + 1e-9)) + 1
@@ -304,13 +252,13 @@ def integrate_reference(
     spike_cap = int(t_end_ms) + 16
     nerve = np.zeros((spike_cap, LOG_COLUMNS))
     n_nerve = 0
-    model = _Model(kp, n_states, interrupt)
+    model = _Model(chain.KernelParams(*kp.item()), inputs, n_states, interrupt)
     options: dict[str, Any] = {"rtol": rtol, "atol": rtol if atol is None else atol}
     if math.isfinite(max_step_ms):
         options["max_step"] = max_step_ms
     if jacobian:
         options["jac"] = model.jac
-    thresholds = _threshold_events(kp)
+    thresholds = list(zip(*(column.tolist() for column in threshold_table(kp)), strict=True))
     n_term = len(thresholds)
     detect = kp.spike_detect
     events = [_crossing(index, level, 1.0, True) for index, level, _ in thresholds]
@@ -320,7 +268,7 @@ def integrate_reference(
     downs: list[float] = []
     # stops in time order: stimulator impulses (a jump follows) and breakpoints (restart only)
     stops = [(float(t), True) for t in impulse_ms if 0.0 <= t < t_end_ms]
-    stops += [(t, False) for t in _breakpoints_ms(kp, t_end_ms)]
+    stops += [(float(t), False) for t in input_breakpoints_ms(inputs, t_end_ms)]
     stops.sort()
     stops.append((t_end_ms, False))
     max_events = int(_MAX_EVENTS_PER_MS * t_end_ms) + 100
@@ -364,7 +312,7 @@ def integrate_reference(
                 t_event, k = min(fired)
                 y = np.array(sol.y_events[k][0], dtype=float)
                 t = t_event
-                n_nerve = _apply(thresholds[k][2], y, kp, t, nerve, n_nerve, last_stimulus)
+                n_nerve = apply_event(thresholds[k][2], y, kp, inputs, t, nerve, n_nerve, last_stimulus)
                 stats.events += 1
                 if stats.events > max_events:
                     stats.messages.append(f"more than {max_events} threshold events")
@@ -375,7 +323,7 @@ def integrate_reference(
             if not np.all(np.isfinite(y)):
                 return failed(STATUS_NOT_FINITE)
         if is_impulse:
-            n_nerve = _apply("impulse", y, kp, t, nerve, n_nerve, last_stimulus)
+            n_nerve = apply_event(EVENT_IMPULSE, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
             last_stimulus = t
     while next_out < n_out:  # a grid point past t_end by rounding
         samples[next_out] = y
@@ -402,68 +350,37 @@ def _muscle_spikes(ups: list[float], downs: list[float], *, armed: bool) -> np.n
 # ------------------------------------------------------------------------------------------ Result
 
 
-@contextmanager
-def _routed_integrator(integrator: Any) -> Iterator[None]:
-    """Temporarily make :func:`simlib.simulate` call ``integrator`` instead of the compiled one."""
-    module = sys.modules["simlib.simulate"]
-    with _LOCK:
-        original = module.integrate
-        module.integrate = integrator
-        try:
-            yield
-        finally:
-            module.integrate = original
+@dataclass
+class Reference:
+    """The scipy reference integrator with its options, to pass as ``simlib.simulate(sc, solver=...)``.
 
-
-def reference_simulate(
-    scenario: Scenario,
-    output_dt_s: float = 0.001,
-    *,
-    rtol: float = DEFAULT_RTOL,
-    atol: float | np.ndarray | None = None,
-    method: str = "LSODA",
-    jacobian: bool = True,
-    muscle_spikes: bool = True,
-    stats: ReferenceStats | None = None,
-) -> Any:
-    """Simulate a Scenario with the scipy reference integrator.
-
-    Parameters
+    Attributes
     ----------
-    scenario : Scenario
-        What to simulate.
-    output_dt_s : float, optional
-        Output sampling interval (s), as in :func:`simlib.simulate`.
-    rtol, atol, method, jacobian, muscle_spikes : keyword-only
-        See :func:`integrate_reference`.
-    stats : ReferenceStats, optional
-        Filled in with the work done (segments, function evaluations, events).
-
-    Returns
-    -------
-    simlib.Result
-        Built exactly as :func:`simlib.simulate` builds it, so the two compare field by field.
-
-    Raises
-    ------
-    simlib.SimulationError
-        If ``solve_ivp`` fails.
+    rtol, atol, method, jacobian, muscle_spikes, stats
+        See :func:`integrate_reference`; ``Reference()`` is what ``solver="reference"`` uses.
 
     Examples
     --------
     >>> import simlib, numpy as np                                           # doctest: +SKIP
     >>> sc = simlib.Scenario(duration_s=1.0)                                 # doctest: +SKIP
-    >>> ref = reference_simulate(sc)                                         # doctest: +SKIP
+    >>> ref = simlib.simulate(sc, solver="reference")                        # doctest: +SKIP
     >>> float(np.max(np.abs(simlib.simulate(sc).force - ref.force))) < 1e-3  # doctest: +SKIP
     True
     """
-    from simlib.simulate import simulate
 
-    def integrator(y0, kp, impulse_ms, t_end_ms, out_dt_ms, _atol, _rtol, _h_max, _max_steps, interrupt=None):
-        return integrate_reference(y0, kp, impulse_ms, t_end_ms, out_dt_ms, rtol=rtol, atol=atol, method=method,
-                                   jacobian=jacobian, muscle_spikes=muscle_spikes, stats=stats, interrupt=interrupt)
+    rtol: float = DEFAULT_RTOL
+    atol: float | np.ndarray | None = None
+    method: str = "LSODA"
+    jacobian: bool = True
+    muscle_spikes: bool = True
+    stats: ReferenceStats | None = None
 
-    with _routed_integrator(integrator):
-        return simulate(scenario, output_dt_s)
-
+    def __call__(self, y0: np.ndarray, kp: np.void, impulse_ms: np.ndarray, inputs: np.ndarray, t_end_ms: float,
+                 out_dt_ms: float, _atol: np.ndarray, _rtol: np.ndarray, _h_max_ms: float, _max_steps: int,
+                 interrupt: np.ndarray | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
+        """Integrate with the arguments of :func:`simlib.solver.integrate` (its tolerances are not used)."""
+        return integrate_reference(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, rtol=self.rtol, atol=self.atol,
+                                   method=self.method, jacobian=self.jacobian, muscle_spikes=self.muscle_spikes,
+                                   stats=self.stats, interrupt=interrupt)
 

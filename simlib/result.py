@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -14,6 +15,8 @@ import numpy as np
 from simlib._fileio import atomic_write
 from simlib.chain import STATE_NAMES, STATE_UNITS
 from simlib.errors import ParameterError
+from simlib.metrics import compute_metrics
+from simlib.protocol import Protocol
 from simlib.scenario import Scenario
 from simlib.validation import unknown_name_message
 
@@ -65,6 +68,13 @@ class Result:
         ``"commanded"`` (motoneuron driven by the descending command), ``"reflex"``
         (motoneuron driven by afferent input strong enough on its own) or ``"self-sustained"``
         (motoneuron kept firing by its persistent inward current).
+    protocol : Protocol
+        What was done to the preparation (``Protocol.from_scenario(scenario)`` unless
+        :func:`simlib.simulate` was given one).
+    healthy_reference : callable or None
+        Returns the peak force of the healthy default muscle under the same drive (force unit), for
+        the "weakness" test; :func:`simlib.simulate` sets it (a cached run of the healthy muscle,
+        made only when :attr:`healthy_peak` is first read). None for a hand-made Result.
     """
 
     t: np.ndarray
@@ -80,6 +90,20 @@ class Result:
     scenario: Scenario
     states: np.ndarray = field(repr=False)
     nerve_spike_origins: np.ndarray | None = field(default=None, repr=False)
+    protocol: Protocol = field(default=None, repr=False)  # type: ignore[assignment]  # set in __post_init__
+    healthy_reference: Callable[[], float] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.protocol is None:
+            object.__setattr__(self, "protocol", Protocol.from_scenario(self.scenario))
+
+    @property
+    def healthy_peak(self) -> float | None:
+        """Peak force of the healthy default muscle under the same drive (force unit), or None.
+
+        Computed on first use (and cached) by :attr:`healthy_reference`.
+        """
+        return None if self.healthy_reference is None else self.healthy_reference()
 
     def state(self, name: str) -> np.ndarray:
         """Return one model state on the time grid.
@@ -120,11 +144,12 @@ class Result:
             return self.motoneuron_spikes if origin == "self-sustained" else np.empty(0)
         return self.nerve_spikes[self.nerve_spike_origins == origin]
 
-    def metrics(self) -> Metrics:
-        """Summary numbers and the classification of this run (see :class:`simlib.Metrics`)."""
-        from simlib.metrics import compute_metrics
+    def metrics(self, *, healthy_peak: float | None = None) -> Metrics:
+        """Summary numbers and the classification of this run (see :class:`simlib.Metrics`).
 
-        return compute_metrics(self)
+        ``healthy_peak`` overrides :attr:`healthy_peak` for the weakness test.
+        """
+        return compute_metrics(self, healthy_peak=healthy_peak)
 
     def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
         """Write the time series to CSV with units in the column headers, atomically.

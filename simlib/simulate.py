@@ -1,12 +1,23 @@
-"""One entry point: :func:`simulate` turns a Scenario into a Result."""
+"""One entry point: ``simlib.simulate(scenario, ...)`` turns a Scenario (and a Protocol) into a Result.
+
+This module is callable: ``simlib.simulate`` is the module itself, and calling it calls
+:func:`simulate` (so ``import simlib.simulate as m`` gives this module, and
+``simlib.simulate(sc)`` still runs a simulation).
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+import types
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from simlib import solver
+from simlib import solver as _solver
 from simlib._system import deferred_interrupt, interrupt_requested, run_interruptible
 from simlib.chain import (
     EPP,
@@ -21,6 +32,8 @@ from simlib.chain import (
     rest_state,
 )
 from simlib.errors import ParameterError, SimulationError
+from simlib.metrics import response_peak, response_window
+from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.solver import (
@@ -34,10 +47,9 @@ from simlib.solver import (
     integrate,
 )
 from simlib.stages._jit import kernel_cached
-from simlib.stages.drive import command_rate_hz, command_times_s, descending_level_mV
 from simlib.validation import check_output_dt
 
-__all__ = ["simulate", "run_chain", "simulation_key", "announce_compilation", "check_scenario"]
+__all__ = ["simulate", "announce_compilation", "check_scenario", "SOLVERS"]
 
 #: Absolute tolerance per state (state units: mV, µM or fraction) and its relative-tolerance factor
 #: (x 3e-4; potentials get none, their zero is arbitrary). Chosen with ``benchmarks/run.py`` so that
@@ -64,6 +76,8 @@ _H_MAX_MS = 1.0
 #: thread costs a 7 ms default run (measured: 7.3 against 6.8 ms; see simlib._system)
 _HELPER_THREAD_FROM_MS = 10_000.0
 _EVOKED_MV = 1.0
+#: the integrators ``solver=`` can name: the compiled adaptive one, and scipy's LSODA at rtol 1e-9
+SOLVERS = ("fast", "reference")
 
 
 def check_scenario(scenario: object, function: str) -> Scenario:
@@ -82,7 +96,8 @@ def check_scenario(scenario: object, function: str) -> Scenario:
     return scenario
 
 
-def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float = 1.0) -> Result:
+def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protocol | None = None,
+             solver: Any = "fast", accuracy: float = 1.0) -> Result:
     """Simulate the nerve-to-muscle chain for one Scenario.
 
     Parameters
@@ -91,43 +106,111 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, accuracy: float 
         What the learner set (validated on construction).
     output_dt_s : float, optional
         Sampling interval of the returned time series (s); 1e-5 to 0.01.
+    protocol : Protocol, keyword-only, optional
+        What is done to the preparation (stimulator impulses, descending command, stretch). It
+        replaces the Scenario's own drive fields (``drive``, ``rate_hz``, ``drive_start_s``,
+        ``drive_s``, ``stretch_at_s``, ``stretch_velocity_deg_s``); default
+        ``Protocol.from_scenario(scenario)``. The run still lasts ``scenario.duration_s``.
+    solver : {"fast", "reference"} or simlib.reference.Reference, keyword-only
+        ``"fast"``: the compiled adaptive integrator (:mod:`simlib.solver`). ``"reference"``: scipy's
+        LSODA at ``rtol=1e-9`` (:mod:`simlib.reference`; 10-500 times slower, for checking accuracy);
+        a :class:`simlib.reference.Reference` sets its options.
     accuracy : float, keyword-only
-        Tolerance divisor: 1 is the default accuracy, 100 makes every tolerance 100
-        times tighter (used by the accuracy tests; slower).
+        Tolerance divisor of the fast solver: 1 is the default accuracy, 100 makes every tolerance
+        100 times tighter (used by the accuracy tests; slower).
 
     Returns
     -------
     Result
-        Time series, spike times and the scenario.
+        Time series, spike times, the scenario and the protocol. The Result can also tell the
+        healthy default muscle's peak force under the same drive (:attr:`Result.healthy_peak`, a
+        cached run made on first use), which the "weakness" test of :meth:`Result.metrics` needs
+        when the force stays below half of a healthy tetanus.
 
     Raises
     ------
     ParameterError
-        If ``scenario`` is not a Scenario, ``output_dt_s`` is out of range or would return more
-        than :data:`simlib.validation.MAX_SAMPLES` samples, or ``accuracy`` is not a number.
+        If ``scenario`` is not a Scenario, ``protocol`` not a Protocol, ``solver`` unknown,
+        ``output_dt_s`` out of range or would return more than
+        :data:`simlib.validation.MAX_SAMPLES` samples, or ``accuracy`` is not a number.
     SimulationError
         If the integrator cannot continue (the message gives the time reached).
     KeyboardInterrupt
         On Ctrl-C or Jupyter's "Interrupt kernel": the run stops within about a millisecond of
         integration (see :mod:`simlib._system`).
+
+    Examples
+    --------
+    >>> import simlib
+    >>> res = simlib.simulate(simlib.Scenario(duration_s=1.0), protocol=simlib.Protocol.paired(0.02, 0.1))
+    >>> res.nerve_spikes.size
+    2
     """
     check_scenario(scenario, "simulate")
     dt_s = check_output_dt(output_dt_s, scenario.duration_s)
     if isinstance(accuracy, bool) or not (isinstance(accuracy, (int, float)) and 0.1 <= accuracy <= 1e4):
         raise ParameterError(f"'accuracy' must be between 0.1 and 10000; got {accuracy!r}. Use 1 normally.")
+    if protocol is not None and not isinstance(protocol, Protocol):
+        raise ParameterError(f"'protocol' must be a simlib.Protocol or None; got {type(protocol).__name__}. "
+                             "Build one with simlib.Protocol.train(...), .pulses(...) or .paired(...).")
+    integrator = _integrator(solver)
     announce_compilation()
     # Ctrl-C waits while compiled code runs in this thread (loading, parameters, calibration): a
     # KeyboardInterrupt raised inside numba's result boxing would crash (see simlib._system)
     with deferred_interrupt():
+        own = protocol is None
+        run_protocol = Protocol.from_scenario(scenario) if own else protocol
         kp = kernel_params(scenario)
-        if scenario.drive == "voluntary":
-            kp = kp._replace(desc_level=descending_level_mV(scenario.rate_hz, scenario.pic_gain))
-            impulses_ms = np.empty(0)
-        else:
-            impulses_ms = 1000.0 * command_times_s(scenario.rate_hz, scenario.drive_start_s, scenario.drive_s,
-                                                   scenario.duration_s)
         interrupt_requested()
-        return run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
+        reference = functools.partial(_healthy_reference, scenario, protocol)
+        return _run(scenario, run_protocol, kp, dt_s, accuracy, integrator, reference)
+
+
+def _integrator(solver: Any) -> Any:
+    """Return the integrator function that ``solver`` names (see :func:`simulate`)."""
+    if isinstance(solver, str) and solver in SOLVERS:
+        if solver == "fast":
+            return integrate
+        from simlib.reference import Reference  # scipy: imported only when asked for
+
+        return Reference()
+    if callable(solver) and type(solver).__name__ == "Reference":
+        return solver
+    raise ParameterError(f"'solver' must be 'fast' or 'reference' (or a simlib.reference.Reference); "
+                         f"got {solver!r}.")
+
+
+def _healthy_reference(sc: Scenario, protocol: Protocol | None) -> float:
+    """Return the healthy default muscle's peak under the drive of a run of ``sc`` (with ``protocol``).
+
+    A Scenario's own drive is judged against the healthy default with the same drive fields (its
+    default spinal settings, no stretch); an explicit protocol against the healthy default under
+    that protocol.
+    """
+    if protocol is None:
+        healthy = Scenario(drive=sc.drive, rate_hz=sc.rate_hz, drive_start_s=sc.drive_start_s,
+                           drive_s=sc.drive_s, duration_s=sc.duration_s)
+        protocol = Protocol.from_scenario(healthy)
+    return healthy_peak(protocol, sc.duration_s)
+
+
+@lru_cache(maxsize=256)
+def healthy_peak(protocol: Protocol, duration_s: float) -> float:
+    """Peak force of the healthy default muscle in the protocol's response window (force unit; cached).
+
+    Parameters
+    ----------
+    protocol : Protocol
+        The drive being judged.
+    duration_s : float
+        Duration of the run being judged (s): the response window ends 0.5 s after the drive or
+        at the end of the run.
+    """
+    _, end = response_window(protocol, duration_s)
+    # Only the response window matters: stop there (duration_s has a 0.01 s floor).
+    sc = Scenario(duration_s=max(min(duration_s, end + 0.01), 0.01))
+    res = _run(sc, protocol, kernel_params(sc), 0.001, 1.0, integrate)
+    return response_peak(res)  # the trimmed run's window is the judged run's (it ends at or before the trim)
 
 
 _COMPILATION_CHECKED = False
@@ -146,76 +229,22 @@ def announce_compilation(advice: str = _WARMUP_ADVICE) -> None:
     if _COMPILATION_CHECKED:
         return
     _COMPILATION_CHECKED = True
-    # the compiled integrator itself (simlib.reference may have routed this module's name elsewhere)
-    if not solver.integrate.signatures and not kernel_cached():
+    if not _solver.integrate.signatures and not kernel_cached():
         print(f"simlib: compiling the model for this computer, once (about 10 s; later runs start at once).{advice}",
               file=sys.stderr, flush=True)
 
 
-def simulation_key(scenario: Scenario) -> Scenario:
-    """Return a Scenario that :func:`simulate` integrates exactly like ``scenario``.
-
-    Scenarios with the same key give the same time series, bit for bit, so one run can serve
-    them all (:func:`simlib.sweep` does). A voluntary run reads its rate only through the
-    calibrated descending command, and the calibration gives the same command to every rate of
-    one 2 Hz step and to every rate above the motoneuron's maximum
-    (:func:`simlib.stages.drive.command_rate_hz`): their key has the rate that stands for the
-    step. Any other scenario is its own key.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        Any scenario.
-
-    Returns
-    -------
-    Scenario
-        ``scenario`` itself, or a copy with the representative rate.
-    """
-    if scenario.drive == "voluntary":
-        same = command_rate_hz(scenario.rate_hz, scenario.pic_gain)
-        if same != scenario.rate_hz:
-            return scenario.replace(rate_hz=same)
-    return scenario
-
-
-def run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_s: float,
-              accuracy: float = 1.0) -> Result:
-    """Integrate prepared parameters and stimulator impulses into a Result (used by experiments).
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario the parameters came from (stored in the Result).
-    kp : KernelParams
-        Parameters, possibly adjusted by an experiment (e.g. a triangular command).
-    impulses_ms : numpy.ndarray
-        Stimulator impulse times (ms).
-    dt_s : float
-        Output interval (s), already validated.
-    accuracy : float
-        Tolerance divisor (see :func:`simulate`).
-
-    Raises
-    ------
-    KeyboardInterrupt
-        On Ctrl-C during the run (the integration stops early; see :func:`simlib._system.run_interruptible`).
-    """
-    with deferred_interrupt():
-        return _run_chain(scenario, kp, impulses_ms, dt_s, accuracy)
-
-
-def _run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt_s: float,
-               accuracy: float) -> Result:
-    """:func:`run_chain` with SIGINT deferred."""
+def _run(scenario: Scenario, protocol: Protocol, kp: KernelParams, dt_s: float, accuracy: float,
+         integrator: Any, healthy_reference: Callable[[], float] | None = None) -> Result:
+    """Integrate one run from rest (SIGINT deferred by the caller) and assemble its Result."""
     y0 = rest_state(kp)
     t_end_ms = 1000.0 * scenario.duration_s
+    impulses_ms, inputs = protocol.kernel_arrays()
     # The step size does not depend on the output interval: samples are interpolated inside steps.
     h_max = _H_MAX_MS
     max_steps = int((200 * t_end_ms / h_max) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
-    # `integrate` is looked up now: simlib.reference may have routed it to the scipy reference
     samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = run_interruptible(
-        integrate, y0, kernel_record(kp)[0], impulses_ms, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy,
+        integrator, y0, kernel_record(kp)[0], impulses_ms, inputs, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy,
         _RTOL_BY_STATE / accuracy, h_max, max_steps,
         helper_thread=t_end_ms * max(1.0, accuracy) ** 0.5 >= _HELPER_THREAD_FROM_MS,
     )
@@ -247,11 +276,13 @@ def _run_chain(scenario: Scenario, kp: KernelParams, impulses_ms: np.ndarray, dt
         resting_quantal_content=kp.pool_quanta * kp.p_release,
         scenario=scenario,
         states=samples,
-        nerve_spike_origins=_origin_labels(nerve, kp),
+        nerve_spike_origins=_origin_labels(nerve),
+        protocol=protocol,
+        healthy_reference=healthy_reference,
     )
 
 
-def _origin_labels(nerve: np.ndarray, kp: KernelParams) -> np.ndarray:
+def _origin_labels(nerve: np.ndarray) -> np.ndarray:
     """Label each logged nerve spike by where it started (see :attr:`Result.nerve_spike_origins`).
 
     A motoneuron spike is "commanded" while the descending command is on, "reflex" while input
@@ -268,3 +299,15 @@ def _origin_labels(nerve: np.ndarray, kp: KernelParams) -> np.ndarray:
     labels[mn & (desc <= 0.0) & (evoked >= _EVOKED_MV)] = "reflex"
     labels[mn & (desc <= 0.0) & (evoked < _EVOKED_MV)] = "self-sustained"
     return labels
+
+
+class _CallableModule(types.ModuleType):
+    """Type of this module: calling the module calls :func:`simulate`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Result:
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
+#: so that ``inspect.signature(simlib.simulate)`` and ``help`` show the function's parameters
+__signature__ = inspect.signature(simulate)

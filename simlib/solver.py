@@ -33,28 +33,20 @@ import math
 
 import numpy as np
 
-from simlib.chain import (
-    ACH,
-    CATOT,
-    GAHP,
-    PIC,
-    POOL,
-    SSTIM,
-    TROP,
-    VAX,
-    VD,
-    VM,
-    VMN,
-    WAX,
-    calcium_jacobian,
-    descending_command,
-    evoked_input,
-    rates,
+from simlib.chain import CATOT, TROP, VAX, VM, calcium_jacobian, rates
+from simlib.events import (
+    EVENT_IMPULSE,
+    LOG_COLUMNS,
+    ORIGIN_ECTOPIC,
+    ORIGIN_MOTONEURON,
+    ORIGIN_STIMULATOR,
+    apply_event,
+    threshold_table,
 )
 from simlib.stages._jit import jit
-from simlib.stages.nmj import release_quanta
 
-__all__ = ["integrate", "STATUS_OK", "STATUS_STEP_UNDERFLOW", "STATUS_TOO_MANY_STEPS", "STATUS_NOT_FINITE",
+__all__ = ["integrate", "ORIGIN_STIMULATOR", "ORIGIN_ECTOPIC", "ORIGIN_MOTONEURON", "LOG_COLUMNS",
+           "STATUS_OK", "STATUS_STEP_UNDERFLOW", "STATUS_TOO_MANY_STEPS", "STATUS_NOT_FINITE",
            "STATUS_INTERRUPTED"]
 
 STATUS_OK = 0
@@ -68,10 +60,6 @@ _POLL_STEPS = 256
 _H_MIN_MS = 1e-7
 _SPIKE_LOCATE_MS = 1e-4
 
-ORIGIN_STIMULATOR = 0.0
-ORIGIN_ECTOPIC = 1.0
-ORIGIN_MOTONEURON = 2.0
-LOG_COLUMNS = 6
 _REARM_BELOW_MV = 20.0
 
 
@@ -161,30 +149,7 @@ def _pair_solve(m, r1, r2):
 
 
 @jit
-def _fire(y, kp, t, spike_log, n_spikes, origin):
-    """Apply one axon action potential at time ``t``: reset the node and release ACh.
-
-    ``origin`` is ORIGIN_STIMULATOR, ORIGIN_ECTOPIC or ORIGIN_MOTONEURON. The log row also keeps the
-    motoneuron's inputs at that moment (descending command, input evoked by stretch or stimulation,
-    PIC current; mV).
-    """
-    y[VAX] = kp.ax_reset
-    y[WAX] += kp.ax_jump
-    quanta = release_quanta(y[POOL], kp.pool_quanta, kp.p_release)
-    y[POOL] -= quanta / kp.pool_quanta
-    y[ACH] += quanta * kp.ach_per_quantum
-    if n_spikes < spike_log.shape[0]:
-        spike_log[n_spikes, 0] = t
-        spike_log[n_spikes, 1] = origin
-        spike_log[n_spikes, 2] = quanta
-        spike_log[n_spikes, 3] = descending_command(t, kp)
-        spike_log[n_spikes, 4] = evoked_input(t, y, kp)
-        spike_log[n_spikes, 5] = kp.pic_g * y[PIC] * (kp.pic_e - y[VD])
-    return n_spikes + 1
-
-
-@jit
-def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps, interrupt=None):
+def integrate(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps, interrupt=None):
     """Integrate the chain from ``t = 0`` to ``t_end_ms``.
 
     Parameters
@@ -194,7 +159,9 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
     kp : KernelParams or numpy.void
         Parameters of the run, best as a record (``kernel_record(kp)[0]``, passed by reference).
     impulse_ms : numpy.ndarray
-        Sorted times of commanded impulses (ms).
+        Sorted times of stimulator impulses (ms).
+    inputs : numpy.ndarray
+        The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
     t_end_ms, out_dt_ms : float
         End time and output sampling interval (ms).
     atol : numpy.ndarray
@@ -238,6 +205,8 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
     next_out = 1
     next_imp = 0
     n_imp = impulse_ms.shape[0]
+    thr_index, thr_level, thr_kind = threshold_table(kp)
+    n_thr = thr_index.shape[0]
     armed = y[VM] < kp.spike_detect - _REARM_BELOW_MV
     t = 0.0
     last_stimulus = -1e9
@@ -260,14 +229,14 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
         else:
             h_try = min(h, t_stop - t)
         if h_try > 0.0:
-            rates(t, y, kp, a0, b0)
+            rates(t, y, kp, inputs, a0, b0)
             _exp_step(y, a0, b0, h_try, y_pred, phi)
             # total Ca2+ and troponin: linearly implicit ROS2 stages (their coupling is stiff)
             m = _pair_matrix(y, kp, h_try)
             k1c, k1t = _pair_solve(m, a0[CATOT] - b0[CATOT] * y[CATOT], a0[TROP] - b0[TROP] * y[TROP])
             y_pred[CATOT] = y[CATOT] + h_try * k1c
             y_pred[TROP] = y[TROP] + h_try * k1t
-            rates(t + h_try, y_pred, kp, a1, b1)
+            rates(t + h_try, y_pred, kp, inputs, a1, b1)
             _exp_linear_step(y, a0, b0, a1, b1, h_try, y_new, phi)
             k2c, k2t = _pair_solve(m, a1[CATOT] - b1[CATOT] * y_pred[CATOT] - 2.0 * k1c,
                                    a1[TROP] - b1[TROP] * y_pred[TROP] - 2.0 * k1t)
@@ -291,14 +260,16 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
                     return samples, nerve, n_nerve, muscle, n_muscle, status, t
                 h = max(h_try * max(0.2, 0.9 / math.sqrt(err if finite else 100.0)), _H_MIN_MS)
                 continue
-            if y_new[VAX] >= kp.ax_spike_v and h_try > _SPIKE_LOCATE_MS:
-                # an ectopic spike happened inside the step: shorten the step to land just past it
-                frac = (kp.ax_spike_v - y[VAX]) / max(y_new[VAX] - y[VAX], 1e-12)
-                h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
-                continue
-            if y_new[VMN] >= kp.mn_threshold and h_try > _SPIKE_LOCATE_MS:
-                frac = (kp.mn_threshold - y[VMN]) / max(y_new[VMN] - y[VMN], 1e-12)
-                h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
+            relocate = False
+            for k in range(n_thr):
+                i = thr_index[k]
+                if y_new[i] >= thr_level[k] and h_try > _SPIKE_LOCATE_MS:
+                    # a threshold was crossed inside the step: shorten the step to land just past it
+                    frac = (thr_level[k] - y[i]) / max(y_new[i] - y[i], 1e-12)
+                    h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
+                    relocate = True
+                    break
+            if relocate:
                 continue
             t_new = t_stop if (hits_impulse and h_try == t_stop - t) else t + h_try
             # uniform output by linear interpolation inside the accepted step
@@ -319,19 +290,13 @@ def integrate(y0, kp, impulse_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max
             for i in range(n_states):
                 y[i] = max(y_new[i], 0.0) if i == CATOT else y_new[i]
             t = t_new
-            if y[VAX] >= kp.ax_spike_v:
-                n_nerve = _fire(y, kp, t, nerve, n_nerve, ORIGIN_ECTOPIC)
-            if y[VMN] >= kp.mn_threshold:
-                # an antidromic stimulus volley still in the axon annihilates the orthodromic spike
-                if t - last_stimulus >= kp.collision_ms:
-                    n_nerve = _fire(y, kp, t, nerve, n_nerve, ORIGIN_MOTONEURON)
-                y[VMN] = kp.mn_reset
-                y[GAHP] += kp.mn_ahp_jump
+            for k in range(n_thr):
+                if y[thr_index[k]] >= thr_level[k]:
+                    n_nerve = apply_event(thr_kind[k], y, kp, inputs, t, nerve, n_nerve, last_stimulus)
             grow = 2.0 if err < 1e-4 else min(2.0, 0.9 / math.sqrt(err))
             h = min(h * grow, h_max_ms)
         if next_imp < n_imp and impulse_ms[next_imp] <= t + 1e-12:
-            n_nerve = _fire(y, kp, t, nerve, n_nerve, ORIGIN_STIMULATOR)
-            y[SSTIM] += kp.stim_epsp
+            n_nerve = apply_event(EVENT_IMPULSE, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
             last_stimulus = t
             next_imp += 1
             h = min(h, 0.005)

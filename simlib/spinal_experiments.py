@@ -7,11 +7,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simlib._system import deferred_interrupt
-from simlib.chain import kernel_params
 from simlib.progress import Progress, check_progress, progress_reporter
+from simlib.protocol import Protocol
 from simlib.scenario import Scenario
-from simlib.simulate import run_chain, simulate
+from simlib.simulate import simulate
 
 __all__ = ["Ramp", "ramp", "cramp_threshold_frequency", "CTF_TRAIN_S", "CTF_RATES_HZ"]
 
@@ -97,9 +96,7 @@ def ramp(sc: Scenario, *, ramp_s: float = 10.0, peak_drive_mV: float = 30.0) -> 
     run = sc.replace(drive="voluntary", rate_hz=0.0, drive_start_s=_RAMP_START_S, drive_s=ramp_s,
                      duration_s=_RAMP_START_S + ramp_s + 1.0, stretch_at_s=None)
     peak = float(peak_drive_mV)
-    with deferred_interrupt():  # compiled code: Ctrl-C waits for it (see simlib._system)
-        kp = kernel_params(run)._replace(desc_level=peak, desc_triangle=1.0)
-        res = run_chain(run, kp, np.empty(0), 0.001)
+    res = simulate(run, protocol=Protocol.ramp(peak, _RAMP_START_S, float(ramp_s)))
     spikes = res.motoneuron_spikes
     empty = Ramp(math.nan, math.nan, peak, spikes, np.empty(0), np.empty(0), float(ramp_s), _RAMP_START_S)
     if spikes.size == 0:

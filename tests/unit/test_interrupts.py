@@ -178,30 +178,28 @@ def test_short_runs_in_the_calling_thread_are_interrupted_cleanly_too():
 
 
 def test_the_integrator_stops_at_once_when_its_flag_is_set():
+    import simlib.simulate as simulate_module
     from simlib import solver
     from simlib.chain import kernel_params, kernel_record, rest_state
 
-    simulate_module = sys.modules["simlib.simulate"]
     kp = kernel_params(LONG)
     flag = np.ones(1, dtype=np.int64)
+    _, inputs = simlib.Protocol().kernel_arrays()
     *_, status, t_reached = solver.integrate(
-        rest_state(kp), kernel_record(kp)[0], np.empty(0), 10_000.0, 1.0, simulate_module._ATOL,
+        rest_state(kp), kernel_record(kp)[0], np.empty(0), inputs, 10_000.0, 1.0, simulate_module._ATOL,
         simulate_module._RTOL_BY_STATE, 1.0, 10**8, flag,
     )
     assert status == solver.STATUS_INTERRUPTED and t_reached <= solver._POLL_STEPS * 1.0  # at most h_max per step
 
 
 def test_the_reference_solver_stops_too():
-    from simlib.reference import reference_simulate
-
     timer = _send_sigint_after(0.3)
     start = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
         while time.perf_counter() - start < 30.0:
-            reference_simulate(simlib.Scenario(duration_s=3.0))
+            simlib.simulate(simlib.Scenario(duration_s=3.0), solver="reference")
     timer.join()
     assert time.perf_counter() - start < 5.0
-    assert sys.modules["simlib.simulate"].integrate is simlib.solver.integrate  # routing undone
 
 
 # ------------------------------------------------------------------------------------------ in other processes

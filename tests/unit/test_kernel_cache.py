@@ -89,13 +89,13 @@ def test_a_new_user_runs_from_a_read_only_seed_without_compiling(tmp_path):
 
 
 def test_a_run_that_must_compile_first_says_so_once(monkeypatch, capsys):
-    simulate_module = sys.modules["simlib.simulate"]
+    import simlib.simulate as simulate_module
 
     class NotYetCompiled:
         signatures: list = []
 
     monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
-    monkeypatch.setattr(simulate_module.solver, "integrate", NotYetCompiled())
+    monkeypatch.setattr(simulate_module._solver, "integrate", NotYetCompiled())
     monkeypatch.setattr(simulate_module, "kernel_cached", lambda: False)
     simulate_module.announce_compilation()
     simulate_module.announce_compilation()
@@ -109,7 +109,8 @@ def test_a_run_that_must_compile_first_says_so_once(monkeypatch, capsys):
 
 
 def test_a_run_that_loads_the_cached_kernel_says_nothing(monkeypatch, capsys):
-    simulate_module = sys.modules["simlib.simulate"]
+    import simlib.simulate as simulate_module
+
     monkeypatch.setattr(simulate_module, "_COMPILATION_CHECKED", False)
     monkeypatch.setattr(simulate_module, "kernel_cached", lambda: True)
     simulate_module.announce_compilation()

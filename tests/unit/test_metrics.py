@@ -9,6 +9,7 @@ numbers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -17,6 +18,7 @@ import pytest
 import simlib
 from simlib.chain import STATE_NAMES
 from simlib.metrics import AFTER_DRIVE_DELAY_S, CLASSIFICATIONS
+from simlib.simulate import _healthy_reference
 
 DT = 0.001
 # Force during the drive in tests that must not be judged "weakness": 1.0 is the maximal fused tetanus of
@@ -48,6 +50,8 @@ def make_result(
         muscle_spikes=np.asarray(sorted(muscle), dtype=float), quanta=q,
         resting_quantal_content=resting_quantal_content, scenario=sc,
         states=np.zeros((t.size, len(STATE_NAMES))),
+        # the weakness test compares with the healthy muscle under the same drive, as simulate() sets up
+        healthy_reference=functools.partial(_healthy_reference, sc, None),
     )
 
 
@@ -396,25 +400,26 @@ def test_metrics_of_real_run_are_consistent():
 def test_no_drive_makes_the_healthy_muscle_exceed_the_bound_used_to_skip_the_weakness_run(drive):
     # compute_metrics skips the healthy comparison run when the response exceeds
     # WEAKNESS_RATIO * HEALTHY_PEAK_BOUND; that is only the same answer if the bound holds.
-    from simlib.metrics import HEALTHY_PEAK_BOUND, healthy_response
+    from simlib.metrics import HEALTHY_PEAK_BOUND
+    from simlib.simulate import healthy_peak
 
     for rate in (20.0, 45.0, 100.0, 150.0):
         for drive_s in (0.5, 5.0):
-            assert healthy_response(drive, rate, 0.2, drive_s, drive_s + 1.0) <= HEALTHY_PEAK_BOUND
+            sc = simlib.Scenario(drive=drive, rate_hz=rate, drive_start_s=0.2, drive_s=drive_s, duration_s=drive_s + 1.0)
+            assert healthy_peak(simlib.Protocol.from_scenario(sc), sc.duration_s) <= HEALTHY_PEAK_BOUND
 
 
 def test_voluntary_rates_above_the_maximal_one_share_one_healthy_run():
     # Every requested rate at or above the motoneuron's maximal rate gets the strongest command,
     # so the healthy comparison run is the same simulation: it is computed once and reused.
-    from simlib.metrics import _healthy_response, healthy_response
+    from simlib.simulate import _healthy_reference, healthy_peak
     from simlib.stages.drive import descending_level_mV, max_voluntary_rate_hz
 
     top = max_voluntary_rate_hz(1.0)
     assert descending_level_mV(top, 1.0) == descending_level_mV(150.0, 1.0)
-    window = (0.2, 0.5, 1.0)
-    direct = _healthy_response.__wrapped__(simlib.Scenario(rate_hz=150.0, drive_start_s=0.2, drive_s=0.5,
-                                                           duration_s=1.0))
-    before = _healthy_response.cache_info().currsize
-    assert healthy_response("voluntary", 150.0, *window) == direct
-    assert healthy_response("voluntary", 120.0, *window) == direct
-    assert _healthy_response.cache_info().currsize <= before + 1
+    fast = simlib.Scenario(rate_hz=150.0, drive_start_s=0.2, drive_s=0.5, duration_s=1.0)
+    direct = healthy_peak.__wrapped__(simlib.Protocol.from_scenario(fast), 1.0)
+    before = healthy_peak.cache_info().currsize
+    assert _healthy_reference(fast, None) == direct
+    assert _healthy_reference(fast.replace(rate_hz=120.0), None) == direct
+    assert healthy_peak.cache_info().currsize <= before + 1

@@ -329,23 +329,21 @@ def test_text_bar_shows_its_label():
 def test_voluntary_rates_above_the_maximum_simulate_identically():
     import numpy as np
 
-    from simlib.simulate import simulation_key
     from simlib.stages.drive import max_voluntary_rate_hz
 
+    protocol = simlib.Protocol.from_scenario
     top = max_voluntary_rate_hz(1.0)
     fast, faster = SHORT.replace(rate_hz=top + 16.0), SHORT.replace(rate_hz=150.0)
-    assert simulation_key(fast) == simulation_key(faster) == SHORT.replace(rate_hz=top)
+    assert protocol(fast) == protocol(faster) == protocol(SHORT.replace(rate_hz=top))
     np.testing.assert_array_equal(simlib.simulate(fast).states, simlib.simulate(faster).states)
-    # below the maximum, with nerve stimulation, or without any drive, a scenario is its own key
-    for sc in (SHORT.replace(rate_hz=top - 2.0), SHORT.replace(drive="stimulation", rate_hz=150.0),
-               SHORT.replace(rate_hz=0.0)):
-        assert simulation_key(sc) is sc
+    # below the maximum a rate has its own command
+    assert protocol(SHORT.replace(rate_hz=top - 2.0)) != protocol(fast)
 
 
 def test_rates_of_one_calibration_step_get_the_same_command_bit_for_bit():
     """The calibration counts spikes in 0.5 s, so it tells rates apart in 2 Hz steps: every request in
     (2k - 2, 2k] Hz must get exactly the command of 2k Hz, the step's representative; else sharing
-    their runs (simulation_key) would be wrong."""
+    their runs (identical protocols) would be wrong."""
     import numpy as np
 
     from simlib.stages import drive
@@ -370,10 +368,9 @@ def test_rates_of_one_calibration_step_get_the_same_command_bit_for_bit():
 def test_voluntary_rates_of_one_step_simulate_identically():
     import numpy as np
 
-    from simlib.simulate import simulation_key
-
     low, high = SHORT.replace(rate_hz=16.4), SHORT.replace(rate_hz=17.9)
-    assert simulation_key(low) == simulation_key(high) == SHORT.replace(rate_hz=18.0)
+    protocol = simlib.Protocol.from_scenario
+    assert protocol(low) == protocol(high) == protocol(SHORT.replace(rate_hz=18.0))
     np.testing.assert_array_equal(simlib.simulate(low).states, simlib.simulate(high).states)
 
 
