@@ -26,10 +26,70 @@ that the node fires by itself: this is the ectopic discharge of tetany.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
+from simlib.model._declare import Stage, State
+from simlib.parameters import Param
 from simlib.stages._jit import jit
 
-__all__ = ["axon_rates", "axon_rest_potential", "divalent_shift_mV"]
+if TYPE_CHECKING:
+    from simlib.model import ConstantValues
+    from simlib.model.shared import Environment
+    from simlib.scenario import Scenario
+
+__all__ = ["CONSTANTS", "STAGE", "STATES", "axon_rates", "axon_rest_potential", "derive", "divalent_shift_mV"]
+
+_CHOSEN = "chosen so that "
+
+STATES: tuple[State, ...] = (
+    State("v_axon", "mV", 5e-4, 0.0, "potential of the motor-axon node (ectopic site)"),
+    State("w_axon", "mV", 5e-3, 0.0, "slow axonal K⁺ (Kv7) current, in voltage units"),
+)
+
+CONSTANTS: tuple[Param, ...] = (
+    Param("ax_el_mV", -80.0, "mV", "resting (leak reversal) potential of the motor-axon node",
+          "typical mammalian motor-axon resting potential (Bostock & Rothwell 1997 review range -80 to -85 mV)",
+          -85.0, -75.0),
+    Param("ax_delta_t_mV", 3.0, "mV", "sharpness of Na⁺-channel activation in the exponential integrate-and-fire node",
+          "Fourcaud-Trocmé et al. 2003, J Neurosci 23:11628 (ΔT ≈ 1-3.5 mV for cortical and axonal Na⁺ channels)",
+          1.0, 3.5),
+    Param("ax_vt_mV", -75.2, "mV", "rheobase potential of the axon node at reference Ca²⁺/Mg²⁺",
+          _CHOSEN + "spontaneous (ectopic) firing starts when ionised Ca²⁺ falls below ≈0.88 mM at normal Mg²⁺ "
+          "(clinical tetany range 0.8-1.0 mM, Cooper & Gittoes 2008, BMJ 336:1298); the node stands for an "
+          "axon region that is already close to threshold (persistent Na⁺ current), physiology.md §1.3",
+          -77.0, -74.0),
+    Param("ax_tau_ms", 1.0, "ms", "membrane time constant of the axon node",
+          "order of magnitude of myelinated-axon node/internode time constants (Bostock 1995)", 0.2, 3.0),
+    Param("ax_spike_dv_mV", 15.0, "mV", "depolarisation above the rheobase potential counted as an action potential",
+          "numerical convention for the exponential integrate-and-fire model (spike at VT + 5 ΔT)", 10.0, 30.0),
+    Param("ax_reset_mV", -82.0, "mV", "axon potential right after an action potential (afterhyperpolarisation)",
+          "depolarising/hyperpolarising afterpotentials of human motor axons are a few mV (Bostock & Rothwell 1997)",
+          -90.0, -78.0),
+    Param("ax_adapt_jump_mV", 4.0, "mV", "slow K⁺ (Kv7) current added by each axon action potential",
+          _CHOSEN + "ectopic firing in moderate hypocalcaemia is about 5-15 Hz, the rate of tetanic "
+          "motor-unit discharges (Kugelberg 1948)", 1.0, 10.0),
+    Param("ax_adapt_tau_ms", 80.0, "ms", "decay time constant of the slow axonal K⁺ current",
+          "slow K⁺ (Kv7) channels of human motor axons, τ ≈ 40-100 ms (Bostock & Rothwell 1997)", 30.0, 150.0),
+)
+
+
+def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
+    """Kernel parameters of the axon node: the divalent shift moves its rheobase, Q10 its time constants."""
+    shift = env.divalent_shift_mV
+    phi_gate = env.phi.gating
+    return {
+        "ax_el": c.ax_el_mV,
+        "ax_vt": c.ax_vt_mV + shift,
+        "ax_delta_t": c.ax_delta_t_mV,
+        "ax_tau": c.ax_tau_ms / phi_gate,
+        "ax_tau_w": c.ax_adapt_tau_ms / phi_gate,
+        "ax_spike_v": c.ax_vt_mV + shift + c.ax_spike_dv_mV,
+        "ax_reset": c.ax_reset_mV,
+        "ax_jump": c.ax_adapt_jump_mV,
+    }
+
+
+STAGE = Stage("axon", STATES, CONSTANTS, derive)
 
 _MAX_EXP = 30.0
 

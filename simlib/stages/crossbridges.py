@@ -23,10 +23,46 @@ fully activated healthy muscle, :math:`f/(f+g)` at normal ATP and 37 °C.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
+from simlib.model._declare import Stage, State
+from simlib.parameters import Param
 from simlib.stages._jit import jit
 
-__all__ = ["crossbridge_rates", "series_rates", "atp_saturation", "activation_power"]
+if TYPE_CHECKING:
+    from simlib.model import ConstantValues
+    from simlib.model.shared import Environment
+    from simlib.scenario import Scenario
+
+__all__ = ["CONSTANTS", "STAGE", "STATES", "activation_power", "atp_saturation", "crossbridge_rates", "derive",
+           "force_unit", "series_rates"]
+
+_CHOSEN = "chosen so that "
+
+STATES: tuple[State, ...] = (
+    State("attached", "", 1e-5, 1.0, "attached (force-generating) fraction of the myosin heads"),
+    State("force", "", 1e-5, 1.0, "force delivered through the series elastic element (attached-fraction units)"),
+)
+
+CONSTANTS: tuple[Param, ...] = (
+    Param("xb_coop", 2.5, "", "cooperativity of thin-filament activation (exponent on troponin occupancy)",
+          _CHOSEN + "the force-pCa relation is steep (Hill ≈ 2-4 in intact fibres)", 1.0, 4.0),
+    Param("xb_attach_per_ms", 0.18, "1/ms", "cross-bridge attachment rate at full thin-filament activation",
+          _CHOSEN + "a duty ratio ≈0.9; with the series element it sets the twitch contraction time "
+          "(76 ms in the model, as in human motor units: Macefield et al. 1996, J Neurophysiol 75:2509)",
+          0.05, 1.0),
+    Param("xb_detach_per_ms", 0.02, "1/ms", "ATP-dependent cross-bridge detachment rate at saturating ATP",
+          _CHOSEN + "human twitch half-relaxation ≈100 ms (Sale et al. 1982); Huxley 1957 g1 = 10 s⁻¹ "
+          "at 0 °C", 0.005, 0.1),
+    Param("xb_katp_mM", 0.15, "mM", "ATP half-saturation of cross-bridge detachment",
+          "Cooke & Bialek 1979, Biophys J 28:241 (Km 0.1-0.2 mM); Lymn & Taylor 1971", 0.05, 0.3),
+    Param("series_rate_per_ms", 0.012, "1/ms", "rate at which cross-bridge force stretches the series "
+          "elastic element (tendon/aponeurosis)", _CHOSEN + "the twitch is human-like: contraction time 76 ms "
+          "(human toe-extensor motor units 74.8 ± 3.9 ms, Macefield et al. 1996; the whole triceps surae, "
+          "a mixture of units, 112 ms, Sale et al. 1982) and half-relaxation 113 ms (triceps surae 100 ± 14 ms); "
+          "series elasticity dominates human twitch timing (van der Zee et al. 2024, J Exp Biol "
+          "227:jeb247436)", 0.005, 0.05),
+)
 
 
 def atp_saturation(atp_mM: float, k_mM: float) -> float:
@@ -76,3 +112,24 @@ def crossbridge_rates(trop: float, attach: float, detach: float, coop: float):
 def series_rates(attached: float, rate: float):
     """Production-loss rates ``(a, b)`` of transmitted force (same unit as ``attached``)."""
     return rate * attached, rate
+
+
+def force_unit(c: ConstantValues, healthy_atp_mM: float) -> float:
+    """Attached fraction of a fully activated healthy muscle at 37 °C: the force unit (dimensionless)."""
+    detach = c.xb_detach_per_ms * atp_saturation(healthy_atp_mM, c.xb_katp_mM)
+    return c.xb_attach_per_ms / (c.xb_attach_per_ms + detach)
+
+
+def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
+    """Kernel parameters of the cross-bridges: Q10 on every rate, ATP on detachment, and the force unit."""
+    phi_xb = env.phi.crossbridge
+    return {
+        "xb_coop": c.xb_coop,
+        "xb_attach": c.xb_attach_per_ms * phi_xb,
+        "xb_detach": c.xb_detach_per_ms * phi_xb * atp_saturation(sc.atp_mM, c.xb_katp_mM),
+        "series_rate": c.series_rate_per_ms * phi_xb,
+        "force_unit": force_unit(c, env.healthy_atp_mM),
+    }
+
+
+STAGE = Stage("crossbridges", STATES, CONSTANTS, derive)

@@ -15,12 +15,15 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simlib._system import usable_cores
-from simlib.constants import constant as c
 from simlib.stages.motoneuron import steady_rate_hz
+
+if TYPE_CHECKING:
+    from simlib.model import ConstantValues
 
 __all__ = ["bisect_boundary", "command_rate_hz", "command_times_s", "descending_level_mV", "max_voluntary_rate_hz",
            "motoneuron_rate_hz", "stop_helper_thread"]
@@ -58,32 +61,49 @@ def command_times_s(rate_hz: float, start_s: float, duration_s: float, end_of_ru
     return times[times < stop]
 
 
-@lru_cache(maxsize=4096)
-def motoneuron_rate_hz(level_mV: float, pic_gain: float) -> float:
+def _motoneuron_constants(constants: ConstantValues | None) -> tuple[float, ...]:
+    """Return the constants the motoneuron calibration reads, in the order of :func:`_rate_hz`."""
+    if constants is None:
+        from simlib.model import resolve_constants
+
+        constants = resolve_constants()
+    c = constants
+    return (c.mn_el_mV, c.mn_ek_mV, c.pic_e_mV, c.pic_g, c.mn_dendrite_tau_ms, c.mn_tau_ms, c.mn_coupling,
+            c.mn_threshold_mV, c.mn_reset_mV, c.mn_ahp_jump, c.mn_ahp_tau_ms, c.pic_half_mV, c.pic_slope_mV,
+            c.pic_tau_ms)
+
+
+def motoneuron_rate_hz(level_mV: float, pic_gain: float, constants: ConstantValues | None = None) -> float:
     """Steady firing rate (Hz) of the isolated motoneuron under a constant descending command (mV).
 
-    Cached: the calibrations of different rates bisect the same interval, so they share their first
-    midpoints (30 mV, then 15 or 45 mV, ...).
+    ``constants`` are the run's model constants (:func:`simlib.model.resolve_constants`; None: the
+    defaults). Cached on the motoneuron's own constants: the calibrations of different rates bisect the
+    same interval, so they share their first midpoints (30 mV, then 15 or 45 mV, ...), and a change of
+    a constant elsewhere in the chain reuses them.
     """
-    return steady_rate_hz(
-        level_mV, c("mn_el_mV"), c("mn_ek_mV"), c("pic_e_mV"), c("pic_g") * pic_gain, c("mn_dendrite_tau_ms"),
-        c("mn_tau_ms"), c("mn_coupling"), c("mn_threshold_mV"), c("mn_reset_mV"), c("mn_ahp_jump"),
-        c("mn_ahp_tau_ms"), c("pic_half_mV"), c("pic_slope_mV"), c("pic_tau_ms"), _CALIBRATION_MS,
-    )
+    return _rate_hz(level_mV, pic_gain, _motoneuron_constants(constants))
+
+
+@lru_cache(maxsize=4096)
+def _rate_hz(level_mV: float, pic_gain: float, mn: tuple[float, ...]) -> float:
+    """:func:`motoneuron_rate_hz` for the constants tuple of :func:`_motoneuron_constants`."""
+    el, ek, e_pic, g_pic, tau_d, tau_m, coupling, threshold, reset, ahp_jump, ahp_tau, half, slope, tau_p = mn
+    return steady_rate_hz(level_mV, el, ek, e_pic, g_pic * pic_gain, tau_d, tau_m, coupling, threshold, reset,
+                          ahp_jump, ahp_tau, half, slope, tau_p, _CALIBRATION_MS)
 
 
 @lru_cache(maxsize=64)
-def max_voluntary_rate_hz(pic_gain: float) -> float:
+def max_voluntary_rate_hz(pic_gain: float, constants: ConstantValues | None = None) -> float:
     """Steady rate (Hz) of the isolated motoneuron under the strongest descending command.
 
     Any requested rate at or above it gets that command (:func:`descending_level_mV`), so all
     such rates give the same run.
     """
-    return motoneuron_rate_hz(_MAX_LEVEL_MV, pic_gain)
+    return motoneuron_rate_hz(_MAX_LEVEL_MV, pic_gain, constants)
 
 
 @lru_cache(maxsize=1024)
-def descending_level_mV(rate_hz: float, pic_gain: float) -> float:
+def descending_level_mV(rate_hz: float, pic_gain: float, constants: ConstantValues | None = None) -> float:
     """Descending command (mV of equivalent depolarisation) that makes the motoneuron fire at ``rate_hz``.
 
     Parameters
@@ -92,6 +112,8 @@ def descending_level_mV(rate_hz: float, pic_gain: float) -> float:
         Requested steady firing rate (Hz).
     pic_gain : float
         Persistent-inward-current gain of the scenario.
+    constants : ConstantValues, optional
+        The run's model constants (:func:`simlib.model.resolve_constants`); None: the defaults.
 
     Returns
     -------
@@ -101,19 +123,19 @@ def descending_level_mV(rate_hz: float, pic_gain: float) -> float:
     """
     if rate_hz <= 0.0:
         return 0.0
-    if max_voluntary_rate_hz(pic_gain) <= rate_hz:
+    if max_voluntary_rate_hz(pic_gain, constants) <= rate_hz:
         return _MAX_LEVEL_MV
-    same = command_rate_hz(rate_hz, pic_gain)
+    same = command_rate_hz(rate_hz, pic_gain, constants)
     if same != rate_hz:  # one calibration serves every rate of the same step
-        return descending_level_mV(same, pic_gain)
+        return descending_level_mV(same, pic_gain, constants)
 
     def too_weak(level_mV: float) -> bool:
-        return motoneuron_rate_hz(level_mV, pic_gain) < rate_hz
+        return motoneuron_rate_hz(level_mV, pic_gain, constants) < rate_hz
 
     return bisect_boundary(too_weak, 0.0, _MAX_LEVEL_MV, _CALIBRATION_STEPS, helper=_helper_thread())
 
 
-def command_rate_hz(rate_hz: float, pic_gain: float) -> float:
+def command_rate_hz(rate_hz: float, pic_gain: float, constants: ConstantValues | None = None) -> float:
     """Return the rate that stands for every requested rate given the same descending command as ``rate_hz``.
 
     The calibration (:func:`descending_level_mV`) counts the motoneuron's spikes over the second
@@ -130,13 +152,15 @@ def command_rate_hz(rate_hz: float, pic_gain: float) -> float:
         Requested steady firing rate (Hz); 0 (no command) stands for itself.
     pic_gain : float
         Persistent-inward-current gain of the scenario.
+    constants : ConstantValues, optional
+        The run's model constants; None: the defaults.
 
     Returns
     -------
     float
         The representative rate (Hz): ``rate_hz`` itself, or the top of its step.
     """
-    top = max_voluntary_rate_hz(pic_gain)
+    top = max_voluntary_rate_hz(pic_gain, constants)
     if rate_hz <= 0.0 or top <= 0.0:
         return rate_hz
     if rate_hz >= top:

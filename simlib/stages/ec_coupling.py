@@ -39,15 +39,90 @@ Human muscle has almost no parvalbumin (Heizmann et al. 1982), so none is modell
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from simlib.model._declare import Stage, State
+from simlib.parameters import Param
 from simlib.stages._jit import jit
+from simlib.stages.crossbridges import atp_saturation
+
+if TYPE_CHECKING:
+    from simlib.model import ConstantValues
+    from simlib.model.shared import Environment
+    from simlib.scenario import Scenario
 
 #: total myoplasmic Ca²⁺ (µM) below which SERCA has nothing to pump: 1e-12 µM is less than one ion
 #: in a whole fibre (one ion in ~1e-8 L of myoplasm is ~2e-10 µM)
 _NO_CALCIUM_UM = 1e-12
 
 __all__ = [
-    "serca_flux", "free_calcium", "total_calcium_rates", "troponin_rates", "sr_rates", "calcium_troponin_jacobian",
+    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "serca_flux", "sr_rates",
+    "total_calcium_rates", "troponin_rates",
 ]
+
+_CHOSEN = "chosen so that "
+
+STATES: tuple[State, ...] = (
+    State("sensor", "", 1e-4, 1.0, "activation of the T-tubule voltage sensor (DHPR)"),
+    State("ca_total", "µM", 3.5e-4, 0.7, "total myoplasmic Ca²⁺: free, fast-buffered and troponin-bound"),
+    State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
+    State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),
+)
+
+CONSTANTS: tuple[Param, ...] = (
+    Param("sensor_half_mV", -25.0, "mV", "half-activation voltage of the T-tubule voltage sensor (DHPR)",
+          "charge-movement midpoint ≈ -20 to -30 mV (Ríos & Stern 1997, Annu Rev Biophys 26:47)", -35.0, -15.0),
+    Param("sensor_slope_mV", 6.0, "mV", "slope factor of the voltage sensor", "Ríos & Stern 1997", 4.0, 10.0),
+    Param("sensor_tau_ms", 0.3, "ms", "voltage-sensor activation time constant", "Ríos & Stern 1997 (sub-ms)",
+          0.2, 2.0),
+    Param("ryr_rate_per_ms", 0.6, "1/ms", "maximal RyR1 release rate constant (fraction of SR Ca²⁺ per ms)",
+          _CHOSEN + "one action potential raises free Ca²⁺ by ≈10-20 µM (Baylor & Hollingworth 2003, "
+          "J Physiol 551:125)", 0.1, 2.0),
+    Param("sr_ca_uM", 2500.0, "µM", "resting SR Ca²⁺ content, expressed per litre of myoplasm",
+          "SR content ≈1-3 mM myoplasmic equivalent; Kim 2020 / Williams 1998 initial SR Ca 2.5 mM", 1000.0, 4000.0),
+    Param("ca_rest_uM", 0.05, "µM", "resting myoplasmic free Ca²⁺",
+          "Westerblad & Allen 1991, J Gen Physiol 98:615 (0.03-0.1 µM)", 0.03, 0.1),
+    Param("fast_buffer_ratio", 4.0, "", "bound/free ratio of fast myoplasmic Ca²⁺ buffers (mainly ATP)",
+          "Baylor & Hollingworth 1998, J Gen Physiol 112:297 (≈64 µM Ca-ATP at 18 µM free)", 2.0, 8.0),
+    Param("trop_total_uM", 140.0, "µM", "troponin regulatory Ca²⁺ sites", "Shorten et al. 2007", 70.0, 240.0),
+    Param("trop_kon_per_uM_ms", 0.177, "1/(µM·ms)", "Ca²⁺ binding rate to troponin",
+          "Shorten et al. 2007: 0.0443 at 20 °C, scaled to 37 °C with Q10 2.25", 0.04, 0.5),
+    Param("trop_koff_per_ms", 0.46, "1/ms", "Ca²⁺ dissociation rate from troponin (Kd ≈ 2.6 µM)",
+          "Shorten et al. 2007: 0.115 at 20 °C, scaled to 37 °C with Q10 2.25", 0.1, 1.5),
+    Param("trop_xb_coop", 5.0, "", "slowing of Ca²⁺ dissociation from troponin by attached cross-bridges: "
+          "k_off / (1 + c·X)", "Williams et al. 1998 / Kim 2020 (ModelDB 266732): k6 / (1 + 5 A)", 0.0, 10.0),
+    Param("serca_vmax_uM_ms", 8.0, "µM/ms", "maximal SERCA Ca²⁺ uptake rate at saturating ATP",
+          _CHOSEN + "the free Ca²⁺ transient returns to rest within ~50-100 ms and human twitch "
+          "half-relaxation is ~100 ms (Sale et al. 1982, J Appl Physiol 52:1636)", 0.5, 10.0),
+    Param("serca_k_uM", 0.5, "µM", "SERCA Ca²⁺ half-activation (Hill coefficient 2)",
+          "K0.5 0.3-1 µM (Lytton et al. 1992, J Biol Chem 267:14483)", 0.3, 1.0),
+    Param("serca_katp_mM", 0.05, "mM", "SERCA ATP half-saturation",
+          "high-affinity catalytic site, tens of µM (Lytton et al. 1992)", 0.01, 0.2),
+)
+
+
+def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
+    """Kernel parameters of EC coupling: sensor (shifted, Q10), RyR (dantrolene), SERCA (ATP, Q10), troponin.
+
+    The SR leak is set so that resting free Ca²⁺ is stationary in a healthy fibre (normal ATP).
+    """
+    phi_gate = env.phi.gating
+    phi_ca = env.phi.calcium
+    serca_vmax_healthy = c.serca_vmax_uM_ms * phi_ca * atp_saturation(env.healthy_atp_mM, c.serca_katp_mM)
+    return {
+        "s_half": c.sensor_half_mV + env.divalent_shift_mV,
+        "s_slope": c.sensor_slope_mV,
+        "s_tau": c.sensor_tau_ms / phi_gate,
+        "release_rate": c.ryr_rate_per_ms * (1.0 - sc.ryr_block),
+        "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
+        "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
+        "serca_k": c.serca_k_uM,
+        "trop_total": c.trop_total_uM,
+        "trop_kon": c.trop_kon_per_uM_ms * phi_ca,
+        "trop_koff": c.trop_koff_per_ms * phi_ca,
+        "trop_xb_coop": c.trop_xb_coop,
+        "buffer_ratio": c.fast_buffer_ratio,
+    }
 
 
 @jit
@@ -144,3 +219,6 @@ def calcium_troponin_jacobian(ca_total, trop, trop_total, buffer_ratio, kon, kof
     j_tc = kon * scale * (1.0 - trop)
     j_tt = -kon * scale * trop_total * (1.0 - trop) - kon * ca_i - koff
     return j_cc, j_ct, j_tc, j_tt
+
+
+STAGE = Stage("ec_coupling", STATES, CONSTANTS, derive)

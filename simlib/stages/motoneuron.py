@@ -32,16 +32,99 @@ and recruitment still needs more input than derecruitment (hysteresis).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
+from simlib.model._declare import Stage, State
+from simlib.parameters import Param
 from simlib.stages._jit import jit
+from simlib.stages.membrane import boltzmann
 
-__all__ = ["pic_activation", "dendrite_rates", "soma_rates", "steady_rate_hz"]
+if TYPE_CHECKING:
+    from simlib.model import ConstantValues
+    from simlib.model.shared import Environment
+    from simlib.scenario import Scenario
+
+__all__ = ["CONSTANTS", "STAGE", "STATES", "dendrite_rates", "derive", "soma_rates", "steady_rate_hz"]
+
+_CHOSEN = "chosen so that "
+
+STATES: tuple[State, ...] = (
+    State("v_motoneuron", "mV", 1e-3, 0.0, "somatic potential of the spinal motoneuron"),
+    State("g_ahp", "", 2e-5, 0.2, "afterhyperpolarisation (K⁺) conductance of the soma, relative to leak"),
+    State("pic", "", 2e-5, 0.2, "activation of the dendritic persistent inward current"),
+    State("stim_epsp", "mV", 5e-3, 0.0, "dendritic EPSP from the afferent volleys of nerve stimulation"),
+    State("v_dendrite", "mV", 1e-3, 0.0, "dendritic potential of the motoneuron"),
+)
+
+CONSTANTS: tuple[Param, ...] = (
+    Param("mn_tau_ms", 6.0, "ms", "membrane time constant of the spinal motoneuron",
+          "cat motoneurons 5-10 ms, longest in slow (S) units (Zengel et al. 1985, J Neurophysiol 53:1323)",
+          4.0, 12.0),
+    Param("mn_dendrite_tau_ms", 10.0, "ms", "time constant of the motoneuron dendrite",
+          "Booth, Rinzel & Kiehn 1997 (passive dendritic compartment, C/g_leak ≈ 2-10 ms)", 3.0, 20.0),
+    Param("mn_coupling", 1.0, "", "fraction of dendritic depolarisation transmitted to the soma",
+          "two-compartment motoneuron models (Booth, Rinzel & Kiehn 1997); 1 = no attenuation", 0.3, 1.0),
+    Param("mn_el_mV", -70.0, "mV", "motoneuron resting (leak) potential", "Zengel et al. 1985", -75.0, -65.0),
+    Param("mn_threshold_mV", -55.0, "mV", "motoneuron spike threshold", "≈10-20 mV above rest (Zengel et al. "
+          "1985)", -60.0, -50.0),
+    Param("mn_reset_mV", -65.0, "mV", "motoneuron potential right after a spike", "integrate-and-fire convention",
+          -70.0, -60.0),
+    Param("mn_ahp_jump", 1.0, "", "AHP conductance added by each spike (relative to leak)",
+          _CHOSEN + "steady firing saturates at 44 Hz for the strongest command, a fast unit: at maximal effort "
+          "human motor units fire 31 ± 10 Hz in biceps, 30 ± 9 Hz in adductor pollicis and 11 ± 3 Hz in soleus "
+          "(mean ± SD, Bellemare et al. 1983)", 0.1, 2.0),
+    Param("mn_ahp_tau_ms", 50.0, "ms", "decay time constant of the afterhyperpolarisation conductance",
+          "AHP half-decay 30-70 ms in slow and fast cat motoneurons (Zengel et al. 1985)", 20.0, 120.0),
+    Param("mn_ek_mV", -85.0, "mV", "reversal potential of the AHP (K⁺) current", "typical E_K of motoneurons",
+          -95.0, -75.0),
+    Param("pic_g", 0.3, "", "PIC conductance at full activation and pic_gain 1 (relative to leak)",
+          _CHOSEN + "with normal monoaminergic tone recruitment needs more input than derecruitment "
+          "(hysteresis, ΔF ≈ 3-5 pps in humans, Gorassini et al. 2002) but a rested muscle does not keep "
+          "firing after a voluntary contraction; PIC amplifies input several-fold (Heckman et al. 2008)",
+          0.1, 2.0),
+    Param("pic_e_mV", 30.0, "mV", "reversal potential of the PIC (mixed Ca²⁺/Na⁺)", "Booth, Rinzel & Kiehn 1997 "
+          "(E_Ca 80, E_Na 55 mV; mixed current lower)", 0.0, 60.0),
+    Param("pic_half_mV", -48.0, "mV", "half-activation of the PIC (dendritic potential)",
+          "L-type Ca²⁺ half-activation -40 mV in the BRK dendrite (Booth, Rinzel & Kiehn 1997); PICs activate "
+          "near recruitment threshold (Heckman et al. 2005)", -60.0, -40.0),
+    Param("pic_slope_mV", 3.0, "mV", "slope factor of PIC activation", "steep L-type activation "
+          "(Booth, Rinzel & Kiehn 1997: 7 mV); chosen steeper so the plateau switches cleanly", 1.0, 7.0),
+    Param("pic_tau_ms", 40.0, "ms", "PIC activation/deactivation time constant",
+          "L-type Ca²⁺ activation τ ≈ 40 ms plus dendritic filtering (Booth, Rinzel & Kiehn 1997)", 20.0, 200.0),
+    Param("stim_epsp_mV", 30.0, "mV", "dendritic EPSP from the afferent volley of one electrical nerve stimulus "
+          "(all afferents fire together)", _CHOSEN + "stimulation trains leave a cramp only in a fatigued or "
+          "high-PIC muscle: thresholds 30 Hz (fatigue 1) and 14 Hz (fatigue 1, pic_gain 1.5) against 14.9 ± 1.3 Hz "
+          "in cramp-prone people (Miller & Knight 2009, Muscle Nerve 39:364)", 0.0, 60.0),
+    Param("collision_window_ms", 20.0, "ms", "after a nerve stimulus, motoneuron spikes are annihilated by the "
+          "antidromic volley for this long (twice the axon conduction time)", "≈10 ms motor conduction time "
+          "from spinal cord to calf muscles at 50-60 m/s (collision technique, e.g. H-reflex blocked at "
+          "supramaximal stimulation)", 5.0, 40.0),
+    Param("stim_epsp_tau_ms", 10.0, "ms", "decay of the stimulus-evoked EPSP", "monosynaptic Ia EPSP decay in "
+          "motoneurons (Zengel et al. 1985 membrane τ)", 3.0, 20.0),
+)
 
 
-@jit
-def pic_activation(v: float, half: float, slope: float) -> float:
-    """Return the steady-state PIC activation at dendritic potential ``v`` (dimensionless)."""
-    return 1.0 / (1.0 + math.exp(-(v - half) / slope))
+def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
+    """Kernel parameters of the motoneuron (not temperature-scaled); ``pic_gain`` scales the PIC conductance."""
+    return {
+        "mn_tau": c.mn_tau_ms,
+        "mn_dendrite_tau": c.mn_dendrite_tau_ms,
+        "mn_coupling": c.mn_coupling,
+        "mn_el": c.mn_el_mV,
+        "mn_threshold": c.mn_threshold_mV,
+        "mn_reset": c.mn_reset_mV,
+        "mn_ahp_jump": c.mn_ahp_jump,
+        "mn_ahp_tau": c.mn_ahp_tau_ms,
+        "mn_ek": c.mn_ek_mV,
+        "pic_g": c.pic_g * sc.pic_gain,
+        "pic_e": c.pic_e_mV,
+        "pic_half": c.pic_half_mV,
+        "pic_slope": c.pic_slope_mV,
+        "pic_tau": c.pic_tau_ms,
+        "stim_epsp": c.stim_epsp_mV,
+        "stim_epsp_tau": c.stim_epsp_tau_ms,
+        "collision_ms": c.collision_window_ms,
+    }
 
 
 @jit
@@ -92,7 +175,7 @@ def steady_rate_hz(drive, el, ek, e_pic, g_pic, tau_d, tau_m, coupling, threshol
         a, b = soma_rates(v, g_ahp, v_d, el, ek, coupling, tau_m)
         v = a / b + (v - a / b) * math.exp(-b * dt)
         g_ahp *= math.exp(-dt / ahp_tau)
-        p_inf = pic_activation(v_d, pic_half, pic_slope)
+        p_inf = boltzmann(v_d, pic_half, pic_slope)
         p = p_inf + (p - p_inf) * math.exp(-dt / pic_tau)
         if v >= threshold:
             v = reset
@@ -100,3 +183,9 @@ def steady_rate_hz(drive, el, ek, e_pic, g_pic, tau_d, tau_m, coupling, threshol
             if i >= n // 2:
                 spikes += 1
     return spikes / (0.5 * duration_ms / 1000.0)
+
+
+STAGE = Stage("motoneuron", STATES, CONSTANTS, derive)
+
+#: steady-state PIC activation at a dendritic potential: the Boltzmann function (kept for simlib.chain)
+pic_activation = boltzmann

@@ -30,9 +30,70 @@ faster stretch).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from simlib.model._declare import Stage, State
+from simlib.parameters import Param
 from simlib.stages._jit import jit
 
-__all__ = ["stretch_angle", "spindle_target", "tendon_organ_target"]
+if TYPE_CHECKING:
+    from simlib.model import ConstantValues
+    from simlib.model.shared import Environment
+    from simlib.scenario import Scenario
+
+__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "spindle_target", "stretch_angle", "tendon_organ_target"]
+
+_CHOSEN = "chosen so that "
+
+STATES: tuple[State, ...] = (
+    State("ia_drive", "mV", 1e-3, 0.0, "spindle (Ia) excitation of the motoneuron, in mV of depolarisation"),
+    State("ib_drive", "mV", 1e-3, 0.0, "tendon-organ (Ib) inhibition of the motoneuron, in mV"),
+)
+
+CONSTANTS: tuple[Param, ...] = (
+    Param("ia_force_mV", 12.0, "mV", "spindle (Ia) drive per force unit during contraction (α-γ co-activation)",
+          _CHOSEN + "Ia support alone cannot keep a rested motoneuron firing (Vallbo 1970; Schwellnus 2009)",
+          0.0, 30.0),
+    Param("ia_fatigue_boost", 1.0, "", "relative increase of Ia drive in a fully fatigued muscle",
+          "fatigue increases spindle responses (Nelson & Hutton 1985, Med Sci Sports Exerc 17:445)", 0.0, 3.0),
+    Param("ia_length_mV_per_deg", 0.15, "mV/°", "Ia drive per degree of imposed stretch (length sensitivity)",
+          _CHOSEN + "a held stretch alone recruits no units at normal reflex gain", 0.0, 1.0),
+    Param("ia_velocity_mV_per_deg_s", 0.2, "mV per °/s", "Ia drive per °/s of stretch velocity (dynamic sensitivity)",
+          _CHOSEN + "a 60 °/s stretch evokes reflex firing only when reflex gain is raised (spasticity is "
+          "velocity dependent: Lance 1980)", 0.0, 1.0),
+    Param("ia_tau_ms", 15.0, "ms", "lag of the Ia pathway (conduction and synaptic delay as a first-order lag)",
+          "short-latency stretch reflex ≈ 30 ms loop in the calf (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
+    Param("ib_force_mV", 12.5, "mV", "tendon-organ (Ib) inhibition per force unit of tension",
+          _CHOSEN + "autogenic Ib inhibition outweighs Ia support in rested muscle (Khan & Burne 2007)",
+          0.0, 40.0),
+    Param("ib_fatigue_loss", 0.5, "", "fraction of Ib inhibition lost in a fully fatigued muscle",
+          "reduced tendon-organ stretch sensitivity after fatigue (Hutton & Nelson 1986, Med Sci Sports Exerc "
+          "18:69)", 0.0, 1.0),
+    Param("ib_tau_ms", 15.0, "ms", "lag of the Ib pathway", "disynaptic Ib inhibition, slightly longer "
+          "latency than Ia (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
+    Param("stretch_amplitude_deg", 30.0, "°", "joint rotation of the imposed passive stretch",
+          "typical ankle dorsiflexion in cramp relief and spasticity testing", 10.0, 45.0),
+    Param("passive_tension", 2.0, "force units", "passive tension of the muscle-tendon unit at the end of the "
+          "stretch", _CHOSEN + "a firm stretch loads tendon organs about as much as a strong contraction "
+          "(Khan & Burne 2007: tendon afferents stop a cramp)", 0.0, 3.0),
+)
+
+
+def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
+    """Kernel parameters of the reflex loop: reflex gain and fatigue act on the afferent drives."""
+    return {
+        "reflex_gain": sc.reflex_gain,
+        "ia_force": c.ia_force_mV,
+        "ia_fatigue_boost": 1.0 + c.ia_fatigue_boost * sc.fatigue,
+        "ia_length": c.ia_length_mV_per_deg,
+        "ia_velocity": c.ia_velocity_mV_per_deg_s,
+        "ia_tau": c.ia_tau_ms,
+        "ib_force": c.ib_force_mV,
+        "ib_fatigue_loss": 1.0 - c.ib_fatigue_loss * sc.fatigue,
+        "ib_tau": c.ib_tau_ms,
+        "stretch_amplitude": c.stretch_amplitude_deg,
+        "passive_tension": c.passive_tension,
+    }
 
 
 @jit
@@ -67,3 +128,6 @@ def tendon_organ_target(force, passive_tension, k_ib, fatigue_loss):
     stretch tension is not weakened by fatigue.
     """
     return k_ib * (fatigue_loss * max(force, 0.0) + passive_tension)
+
+
+STAGE = Stage("reflex", STATES, CONSTANTS, derive)
