@@ -26,6 +26,7 @@ from matplotlib.collections import EventCollection  # noqa: E402
 import simlib  # noqa: E402
 from simlib import plotting, widgets  # noqa: E402
 from simlib.parameters import SCENARIO_PARAMS, scenario_param  # noqa: E402
+from simlib.widgets import state as explorer_state  # noqa: E402
 
 # A stretch inside the run, so that the stretch settings (time, speed, reflex gain) act on the traces.
 BASE = simlib.Scenario(stretch_at_s=2.0)
@@ -249,7 +250,7 @@ def test_unexpected_failure_in_a_callback_is_shown_not_raised(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(widgets, "simulate", broken)
+    monkeypatch.setattr(explorer_state, "simulate", broken)
     ex.controls["ca_mM"].value = 1.0  # must not raise into the widget machinery
     assert "unexpected error" in ex.error_text and "solver exploded" in ex.error_text
 
@@ -305,8 +306,6 @@ def test_explorer_displays_as_its_widget():
 
 
 def test_export_button_writes_png_and_caption(tmp_path, monkeypatch):
-    if importlib.util.find_spec("simlib.figures") is None:
-        pytest.skip("simlib.figures.export_figure is not available yet (it is written in another change)")
     monkeypatch.chdir(tmp_path)
     ex = widgets.explore(["ca_mM"], presets=["hypocalcaemia"])
     ex.apply_preset("hypocalcaemia")
@@ -384,14 +383,20 @@ def test_app_mode_caps_the_exports_of_one_visit(monkeypatch):
     assert ex._export_status.value.count("href=") == 2  # only the last export's two links
 
 
-def test_export_without_figures_module_says_so(tmp_path, monkeypatch):
+def test_a_failed_export_says_why_and_the_explorer_goes_on(tmp_path, monkeypatch):
+    import simlib.figures
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(sys.modules, "simlib.figures", None)  # import fails as if the module were missing
+    monkeypatch.setattr(simlib.figures, "export_figure", full_disk)
     ex = widgets.explore(["ca_mM"])
     ex.export_button.click()
-    assert "not available" in ex.export_text
+    assert ex.export_text.startswith("Export failed: OSError") and "No space left" in ex.export_text
+    assert ex.last_redraw == "full"  # the screen is redrawn after the (failed) save all the same
     ex.set(ca_mM=1.0)  # still works afterwards
-    assert ex.error_text == ""
+    assert ex.error_text == "" and ex.last_redraw == "blit"
 
 
 def test_latency_benchmark_runs():
@@ -459,29 +464,25 @@ def test_stimulation_spikes_appear_in_the_nerve_row():
 
 
 def test_moves_back_to_an_earlier_setting_reuse_its_run(monkeypatch):
-    import numpy as np
-
     from simlib.stages.drive import max_voluntary_rate_hz
 
     ex = widgets.explore(["rate_hz", "ca_mM"])
     runs = []
-    original = widgets.simulate
-    monkeypatch.setattr(widgets, "simulate", lambda *a, **k: runs.append(a[0]) or original(*a, **k))
+    original = explorer_state.simulate
+    monkeypatch.setattr(explorer_state, "simulate", lambda *a, **k: runs.append(a[0]) or original(*a, **k))
     top = max_voluntary_rate_hz(1.0)
     ex.controls["rate_hz"].value = float(round(top + 20.0))
-    first = ex.result
     assert len(runs) == 1
-    # every voluntary rate above the motoneuron's maximum gives the same run: no new simulation,
-    # but the Result (and so the metrics and the text) belongs to the new setting
+    # Runs are cached by their exact Scenario: another rate is its own run (never a relabelled one),
+    # even where it simulates identically (every voluntary rate above the motoneuron's maximum).
     ex.controls["rate_hz"].value = float(round(top + 50.0))
-    assert len(runs) == 1
-    assert ex.result.scenario.rate_hz == float(round(top + 50.0))
-    np.testing.assert_array_equal(ex.result.force, first.force)
+    assert len(runs) == 2
+    assert ex.result.scenario == ex.scenario and ex.result.scenario.rate_hz == float(round(top + 50.0))
     ex.controls["ca_mM"].value = 0.8
     ex.controls["ca_mM"].value = 1.2  # back to where it was
-    assert len(runs) == 2
+    assert len(runs) == 3
     ex.controls["rate_hz"].value = 20.0  # the healthy default: the explorer drew it at the start
-    assert len(runs) == 2
+    assert len(runs) == 3
     assert ex.result.scenario == simlib.Scenario()
     assert ex.metrics.classification == "normal"
 
@@ -500,22 +501,21 @@ def test_every_classification_has_words():
 
 
 def test_voluntary_rate_slider_moves_in_the_steps_the_model_resolves():
-    # Every rate of one 2 Hz calibration step simulates identically (simulation_key); the slider's
-    # step is that step, and every stop on it is a different run.
-    from simlib.simulate import simulation_key
+    # Every rate of one 2 Hz calibration step gets the same descending command (command_rate_hz);
+    # the slider's step is that step, and every stop on it is a different command.
+    from simlib.stages.drive import command_rate_hz
 
     ex = widgets.explore(["drive", "rate_hz"])
     slider = ex.controls["rate_hz"]
     assert slider.step == widgets.VOLUNTARY_RATE_STEP_HZ == 2.0
     assert slider.readout_format == ".0f"
-    keys = [simulation_key(simlib.Scenario(rate_hz=r)).rate_hz for r in np.arange(2.0, 30.0, 2.0)]
-    assert len(set(keys)) == len(keys)
-    assert simulation_key(simlib.Scenario(rate_hz=21.0)) == simulation_key(simlib.Scenario(rate_hz=22.0))
-    # a stimulator fires at exactly the rate asked for: 1 Hz steps give different runs
+    pic_gain = simlib.Scenario().pic_gain
+    commands = [command_rate_hz(r, pic_gain) for r in np.arange(2.0, 30.0, 2.0)]
+    assert len(set(commands)) == len(commands)
+    assert command_rate_hz(21.0, pic_gain) == command_rate_hz(22.0, pic_gain)
+    # a stimulator fires at exactly the rate asked for: 1 Hz steps
     ex.controls["drive"].value = "stimulation"
     assert slider.step == scenario_param("rate_hz").step == 1.0
-    assert simulation_key(simlib.Scenario(drive="stimulation", rate_hz=21.0)) != simulation_key(
-        simlib.Scenario(drive="stimulation", rate_hz=22.0))
     ex.controls["drive"].value = "voluntary"
     assert slider.step == 2.0
 

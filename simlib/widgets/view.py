@@ -1,0 +1,576 @@
+"""The explorer's view: controls, presets, classification, error area, figure, export and projector mode.
+
+:class:`Explorer` draws what its :class:`~simlib.widgets.state.ExplorerState` holds and turns every
+control, preset click and :meth:`Explorer.set` into a change of that state. The figure half
+(layout freezing, held y limits, blitting) is its base class :class:`~simlib.widgets.figure.BlittedFigure`;
+the words (caption, alt text, status line) are in :mod:`simlib.widgets.captions`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as ipw
+import numpy as np
+from matplotlib.figure import Figure
+
+from simlib.a11y import SliderLabeller
+from simlib.downloads import ExportLimiter, download_links, in_voila
+from simlib.errors import ParameterError
+from simlib.metrics import Metrics
+from simlib.presets import PRESET_INFO, PRESETS
+from simlib.result import Result
+from simlib.scenario import Scenario
+from simlib.validation import unknown_name_message
+from simlib.widgets import captions
+from simlib.widgets.captions import CLASSIFICATION_WORDS
+from simlib.widgets.controls import CONTROL_GROUPS, OTHER_GROUP, OptionalSlider, readout_format, set_layout, slider_for
+from simlib.widgets.encoding import IMAGE_FORMAT
+from simlib.widgets.export import export_explorer_figure
+from simlib.widgets.figure import PANELS, PROJECTOR_SCALE, BlittedFigure
+from simlib.widgets.state import ExplorerState, field_param, preset_scenario
+
+__all__ = ["Explorer"]
+
+# Width of the controls column (CSS) and of slider labels in it: the track keeps ~120 px.
+_CONTROL_WIDTH = "360px"
+_COLUMN_DESCRIPTION_WIDTH = "12em"
+
+
+class Explorer(BlittedFigure):
+    """Controls, presets, classification and a live figure for one Scenario.
+
+    Every change (a control, :meth:`set`, a preset) makes a new validated Scenario, simulates it on
+    the main thread, updates the existing figure in place with :func:`simlib.plotting.update_plot`
+    and shows the classification in words. Invalid values are reported in the error area (the
+    message of :class:`simlib.ParameterError`) instead of raising, and the controls return to the
+    last valid Scenario. What is shown (scenario, runs, metrics) is held by :attr:`state`, an
+    :class:`~simlib.widgets.state.ExplorerState`; the Explorer only draws it.
+
+    Parameters
+    ----------
+    fields : sequence of str
+        Scenario fields that get a control (see :func:`slider_for`), in display order.
+    scenario : Scenario, optional
+        Starting scenario; the healthy default when None.
+    panels : sequence of str, optional
+        Figure panels, top to bottom, from :data:`PANELS` (``"spikes"``, ``"epp"``, ``"membrane"``,
+        ``"calcium"``, ``"force"``); all five (the chain from nerve to force) when None.
+    presets : bool or sequence of str, default ()
+        Preset buttons: ``True`` for every entry of :data:`simlib.PRESETS`, or a list of names.
+    output_dt_s : float, default 0.0002
+        Output interval of the simulations (s); 0.2 ms resolves muscle action potentials.
+    figsize : tuple of float, optional
+        Figure size in inches (width, height); by default 8 in wide and about 1.1 in per panel
+        (landscape, like the screens it is shown on: 800 x 630 px at 100 dpi for five panels).
+    canvas : {"auto", "image", "ipympl"}, default "auto"
+        How the figure is shown: an image widget (a JPEG of the canvas) re-rendered after each
+        change, with any backend; or an ipympl canvas (needs ``%matplotlib widget``; full draws are
+        requested by the browser, so a change costs a second round trip). "auto" is "image": one
+        message per change, and the image scales with the page (see Notes).
+    name : str, default "explorer"
+        Used in the names of exported files.
+    projector : bool, default False
+        Start in projector mode: a larger figure (:data:`PROJECTOR_SCALE` times the size) with the
+        controls below it, for a room to read. The "Projector" toggle switches it at any time.
+    app_mode : bool, optional
+        Shared-app behaviour of Export (see :mod:`simlib.downloads`): nothing is kept on the server,
+        the files are only offered as browser downloads, and exports are rate-limited. Detected
+        from Voilà's environment variables when None.
+
+    Attributes
+    ----------
+    state : simlib.widgets.state.ExplorerState
+        The Scenario shown, its Result and Metrics, and the recent runs (by exact Scenario).
+    widget : ipywidgets.VBox
+        The whole explorer; display it (it is also shown when the Explorer is a cell's last value).
+    controls : dict of str to ipywidgets.DOMWidget
+        The control of each field, by field name.
+    preset_buttons : dict of str to ipywidgets.Button
+        The button of each preset, by preset name.
+    export_button : ipywidgets.Button
+        Saves the current figure with a caption into ``exports/`` (see :meth:`export`) and offers
+        both files as browser downloads; in app mode, only offers the downloads.
+    projector_toggle : ipywidgets.ToggleButton
+        Switches projector mode (larger figure, controls below it) on and off.
+    app_mode : bool
+        Whether Export behaves as in a shared app (see the ``app_mode`` parameter).
+    timings : dict of str to float
+        Milliseconds spent in the last update (one dict with :attr:`state`): ``simulate_ms``,
+        ``metrics_ms``, ``update_ms`` (lines and limits), ``draw_ms`` (canvas redrawn) and ``encode_ms``
+        (image for the image widget).
+    last_redraw : str
+        How the last update reached the canvas: ``"blit"`` (axes unchanged: only the data artists
+        were drawn over the cached background), ``"full"`` (everything drawn) or ``"deferred"``
+        (ipympl: a full draw requested from the browser).
+
+    Notes
+    -----
+    Redraws are kept fast in three ways: the figure is laid out once (constrained layout, then
+    frozen, with fixed label positions); trace axes keep at least the y range of the healthy
+    default, so their limits and ticks rarely change; and when no limit changed, only the data
+    artists are redrawn over a cached background (blitting). The image is a JPEG (quality 88):
+    several times faster to encode than lossless WebP or PNG, for a message of ~80 KiB.
+
+    Layout: the controls (presets, then the sliders in groups) sit in a column beside the figure
+    and scroll inside it, so figure and controls stay in view together from about 700 px of page
+    width; the figure shrinks to the page's height (and never grows past its own size). Only
+    narrower pages put the figure below the controls. In projector mode the figure comes first,
+    is rendered at :data:`PROJECTOR_SCALE` times the resolution and fills the page's height.
+
+    Raises
+    ------
+    ParameterError
+        If a field, panel or preset name is unknown (with a suggestion).
+    """
+
+    def __init__(
+        self,
+        fields: Sequence[str] = ("rate_hz", "ca_mM"),
+        scenario: Scenario | None = None,
+        panels: Sequence[str] | None = None,
+        *,
+        presets: bool | Sequence[str] = (),
+        output_dt_s: float = 0.0002,
+        figsize: tuple[float, float] | None = None,
+        canvas: str = "auto",
+        name: str = "explorer",
+        projector: bool = False,
+        app_mode: bool | None = None,
+    ) -> None:
+        self._fields, panels, names = _checked_options(fields, panels, presets, canvas)
+        self.name = name
+        self.app_mode = in_voila() if app_mode is None else bool(app_mode)
+        self._export_limiter = ExportLimiter()
+        self._syncing = False
+        self._projector = bool(projector)
+        self.state = ExplorerState(scenario, output_dt_s=output_dt_s)
+        self.timings = self.state.timings
+        # The figure is drawn first from the healthy default, whose y ranges the trace axes keep.
+        self._init_figure(panels, figsize, use_ipympl=canvas == "ipympl", reference=self.state.reference,
+                          projector=self._projector)
+        self.controls: dict[str, ipw.DOMWidget] = {}
+        for field in self._fields:
+            control = slider_for(field, getattr(self.scenario, field), **self.state.control_range(field))
+            control.observe(self._control_callback(field), "value")
+            self.controls[field] = control
+        self.preset_buttons = {preset: self._preset_button(preset) for preset in names}
+        self._status = _html_box("msl-classification")
+        self._error = _html_box("msl-error")
+        where = "as a download" if self.app_mode else "into exports/ and as a download"
+        self.export_button = ipw.Button(description="Export figure", icon="download",
+                                        tooltip=f"Save the figure as it is now, with a caption, {where}")
+        self.export_button.add_class("msl-export")
+        self.export_button.on_click(self._export_callback)
+        self._export_status = ipw.HTML()
+        self._export_status.add_class("msl-export-status")
+        self.projector_toggle = ipw.ToggleButton(
+            value=self._projector, description="Projector", icon="expand",
+            tooltip="Projector mode: a larger, sharper figure first, the controls beside or below it")
+        self.projector_toggle.add_class("msl-projector")
+        self.projector_toggle.observe(lambda change: self._guarded(lambda: self.set_projector(change["new"])),
+                                      "value")
+        self.widget = self._layout(self._figure_widget_for(canvas))
+        self._sync_controls()
+        self._show()
+
+    # -- public API -------------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        """The Scenario shown now (the last valid one)."""
+        return self.state.scenario
+
+    @property
+    def result(self) -> Result:
+        """The Result of :attr:`scenario` (its own run)."""
+        return self.state.result
+
+    @property
+    def metrics(self) -> Metrics:
+        """The Metrics of :attr:`result`."""
+        return self.state.metrics
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib Figure that is updated in place."""
+        return self._figure
+
+    @property
+    def axes(self) -> np.ndarray:
+        """The figure's axes, top to bottom, as an object array."""
+        return self._axes
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields that have a control, in display order."""
+        return self._fields
+
+    @property
+    def panels(self) -> tuple[str, ...]:
+        """The panel names, top to bottom."""
+        return self._panels
+
+    @property
+    def classification_text(self) -> str:
+        """The classification in words plus the key numbers, as plain text (what the page shows)."""
+        m = self.metrics
+        return f"{captions.classification_sentence(m.classification)} {captions.metrics_text(m)}"
+
+    @property
+    def error_text(self) -> str:
+        """The message in the error area; empty when the last change was valid."""
+        return getattr(self, "_error_message", "")
+
+    @property
+    def export_text(self) -> str:
+        """What the export area says (where the last export went)."""
+        return getattr(self, "_export_message", "")
+
+    @property
+    def active_preset(self) -> str | None:
+        """The preset equal to the current Scenario, if any (its button is highlighted)."""
+        return self.state.active_preset
+
+    @property
+    def projector(self) -> bool:
+        """Whether projector mode is on (see :meth:`set_projector`)."""
+        return self._projector
+
+    def set(self, **values: Any) -> bool:
+        """Change fields programmatically, as if the controls had been moved.
+
+        Parameters
+        ----------
+        **values
+            New values by Scenario field name (any field, with or without a control), in the
+            fields' units.
+
+        Returns
+        -------
+        bool
+            True if the new Scenario was valid and is now shown; False if the error area shows why
+            not (nothing else changed).
+        """
+        return self._apply(lambda: self.scenario.replace(**values))
+
+    def apply_preset(self, name: str) -> bool:
+        """Show the preset ``name`` of :data:`simlib.PRESETS` (e.g. ``"hypocalcaemia"``), as its button does.
+
+        Returns True on success, False if the error area shows why not (an unknown name, with a
+        suggestion); see :meth:`simlib.widgets.state.ExplorerState.apply_preset`.
+        """
+        return self._apply(lambda: preset_scenario(name))
+
+    def caption(self) -> str:
+        """Caption of the current figure: classification, drive and the settings that differ from healthy."""
+        return captions.caption(self.state)
+
+    def alt_text(self) -> str:
+        """Describe the current figure in words (generated alternative text)."""
+        return captions.alt_text(self.state, self._panels)
+
+    def export(self, directory: str | os.PathLike[str] | None = None, *, formats: Sequence[str] = ("png",),
+               dpi: int = 300) -> list[Path]:
+        """Save the current figure with its caption, as the Export button does, then redraw the screen.
+
+        Writes into ``directory`` (``exports/`` in the working directory, next to the notebook, by
+        default), in ``formats`` at ``dpi`` dots per inch, and returns the files written; see
+        :func:`simlib.widgets.export.export_explorer_figure` (which raises ParameterError for a
+        request that :func:`simlib.figures.export_figure` rejects, e.g. an unknown format).
+        """
+        try:
+            return export_explorer_figure(self._figure, self.state, self._panels, name=self.name,
+                                          directory=directory, formats=formats, dpi=dpi)
+        finally:
+            # Saving drew the figure with another renderer: redraw the screen from scratch.
+            self._background = None
+            self._render(full=True)
+
+    def set_projector(self, on: bool = True) -> None:
+        """Switch projector mode on or off (see the ``projector`` parameter); the figure is redrawn.
+
+        Parameters
+        ----------
+        on : bool, default True
+            True for projector mode: the figure first, rendered at :data:`PROJECTOR_SCALE` times the
+            resolution and as tall as the page allows.
+        """
+        on = bool(on)
+        if on != self._projector:
+            self._projector = on
+            self._set_scale(PROJECTOR_SCALE if on else 1.0)
+            self._render(full=True)
+        if self.projector_toggle.value != on:
+            self.projector_toggle.value = on
+        self._apply_layout()
+
+    # -- construction helpers ---------------------------------------------------------------------
+
+    def _preset_button(self, preset: str) -> ipw.Button:
+        button = ipw.Button(description=captions.preset_label(preset), tooltip=PRESET_INFO[preset].description,
+                            layout=ipw.Layout(width="auto"))
+        button.add_class("msl-preset")
+        button.add_class(f"msl-preset-{preset}")
+        button.on_click(self._preset_callback(preset))
+        return button
+
+    def _figure_widget_for(self, canvas: str) -> ipw.DOMWidget:
+        """Make the widget that shows the figure: the ipympl canvas, or an image widget (``self._image``)."""
+        if self._use_ipympl:
+            self._configure_ipympl()
+            widget: ipw.DOMWidget = self._figure.canvas
+        else:
+            self._image = widget = ipw.Image(format=IMAGE_FORMAT, layout=ipw.Layout())
+        widget.add_class("msl-figure")
+        return widget
+
+    def _layout(self, figure_widget: ipw.DOMWidget) -> ipw.VBox:
+        """Put the controls in a scrolling column beside the figure (see the class Notes)."""
+        column: list[ipw.Widget] = []
+        if self.preset_buttons:
+            heading = ipw.HTML("<b>Presets</b> (hover over one to see what it changes):")
+            # flex "0 0 auto": a scrolling column must not squeeze the rows of buttons away
+            row = ipw.HBox(list(self.preset_buttons.values()),
+                           layout=ipw.Layout(flex_flow="row wrap", flex="0 0 auto"))
+            row.add_class("msl-presets")
+            column += [heading, row]
+        if len(self._fields) > 4:
+            known = {f for _, members in CONTROL_GROUPS for f in members}
+            groups = [*CONTROL_GROUPS, (OTHER_GROUP, tuple(f for f in self._fields if f not in known))]
+            for heading, members in groups:
+                present = [f for f in members if f in self.controls]
+                if present:
+                    column.append(ipw.HTML(f"<b>{html.escape(heading)}</b>"))
+                    column += [self.controls[f] for f in present]
+        else:
+            column += [self.controls[f] for f in self._fields]
+        for control in self.controls.values():
+            for part in (control.slider, control.checkbox) if isinstance(control, OptionalSlider) else (control,):
+                if isinstance(part, (ipw.FloatSlider, ipw.Dropdown)):
+                    part.style.description_width = _COLUMN_DESCRIPTION_WIDTH
+        if self.preset_buttons:
+            column.append(self._help())
+        # A short column (a lesson explorer's few sliders) has room for the sentence below the sliders,
+        # so the figure gets the page's whole height; a long one scrolls, so the sentence goes above the figure.
+        self._status_beside = bool(column) and not self.preset_buttons
+        if self._status_beside:
+            column += [self._status, self._error]
+        for child in column:  # a scrolling column must not squeeze boxes (presets, optional sliders) away
+            if isinstance(child, ipw.Box):
+                child.layout.flex = "0 0 auto"
+        self._controls_box = ipw.VBox(column)
+        self._controls_box.add_class("msl-controls")
+        self._figure_widget = figure_widget
+        tools = ipw.HBox([self.export_button, self.projector_toggle, self._export_status],
+                         layout=ipw.Layout(align_items="center", flex_flow="row wrap"))
+        above = [] if self._status_beside else [self._status, self._error]
+        self._view_box = ipw.VBox([*above, figure_widget, tools])
+        self._view_box.add_class("msl-view")
+        self._body = ipw.HBox([self._controls_box, self._view_box] if column else [self._view_box])
+        self._body.add_class("msl-body")
+        self._apply_layout()
+        # Invisible: names each slider handle after its label, for screen readers (see simlib.a11y).
+        units = {p.axis_label(): p.unit for p in map(field_param, self._fields) if p.unit and not p.is_text}
+        # It also gives the figure's <img> the generated alt text (kept up to date by _show).
+        self._labeller = SliderLabeller(scope=".msl-explorer", units=units, alt_text=self.alt_text())
+        box = ipw.VBox([self._body, self._labeller])
+        box.add_class("msl-explorer")
+        return box
+
+    def _help(self) -> ipw.Accordion:
+        """Make the collapsed "How to use this explorer" section (the page needs no other instructions)."""
+        words = html.escape
+        text = (
+            "<ul style='margin:0;padding-left:1.2em'>"
+            f"<li><b>Presets</b> load a scenario from the lessons; hover over one to read what it changes.</li>"
+            f"<li><b>Sliders</b> change one setting each (the label gives the unit): drag and release, or "
+            f"click a handle and use the arrow keys (Page Up / Page Down take bigger steps).</li>"
+            f"<li><b>The sentence above the figure</b> names what the muscle does: "
+            f"{words(', '.join(t.lower() for t, _ in CLASSIFICATION_WORDS.values()))}.</li>"
+            "<li><b>The figure</b> follows the chain from nerve spikes to force; the grey band is the time "
+            "the nerve signal is on.</li>"
+            "<li><b>Export figure</b> saves the figure with a caption; <b>Projector</b> shows a larger figure "
+            "for a room.</li></ul>"
+        )
+        accordion = ipw.Accordion([ipw.HTML(text)], selected_index=None, layout=ipw.Layout(flex="0 0 auto"))
+        accordion.set_title(0, "How to use this explorer")
+        accordion.add_class("msl-help")
+        return accordion
+
+
+    def _apply_layout(self) -> None:
+        """Set the CSS of the body, the two columns and the figure for the current mode."""
+        on = self._projector
+        set_layout(self._body, display="flex", flex_flow="row wrap", align_items="flex-start", width="100%")
+        # The column scrolls inside the page's height; it goes right of the figure in projector mode.
+        set_layout(self._controls_box, flex="0 0 300px" if on else f"0 1 {_CONTROL_WIDTH}", min_width="280px",
+                    max_height="calc(100vh - 120px)", overflow="hidden auto", order="1" if on else "0",
+                    margin="0 0 0 12px" if on else "0 12px 0 0")
+        set_layout(self._view_box, flex="1 1 0%", min_width="360px", order="0")
+        if self._image is not None:
+            # Never taller than the page minus what stays visible with it (JupyterLab's bars or Voilà's
+            # margins, the sentence and the export row); never larger than its own pixels.
+            scale = PROJECTOR_SCALE if on else 1.0
+            width_px = int(round(self._figure.get_figwidth() * self._base_dpi * scale))
+            height_px = int(round(self._figure.get_figheight() * self._base_dpi * scale))
+            reserve = "150px" if on or self._status_beside else "230px"
+            # align_self: not stretched to the column's width, so the width follows the height.
+            set_layout(self._image, width="auto", height="auto", max_width=f"min(100%, {width_px}px)",
+                        max_height=f"min({height_px}px, calc(100vh - {reserve}))", object_fit="contain",
+                        align_self="flex-start")
+
+
+    # -- updating ---------------------------------------------------------------------------------
+
+    def _apply(self, make: Callable[[], Scenario]) -> bool:
+        """Make, simulate and show a new Scenario; on ParameterError/SimulationError show the message."""
+        return self._after_change(self.state.apply(make))
+
+    def _after_change(self, ok: bool) -> bool:
+        """Show the state after a change: the new run if ``ok``, else the message (controls back)."""
+        self._set_error(self.state.error)
+        self._sync_controls()
+        if ok:
+            self._show()
+        return ok
+
+    def _set_error(self, message: str) -> None:
+        self._error_message = message
+        self._error.value = (
+            f'<div role="alert" style="color:#9A3600;border-left:4px solid #D55E00;padding:2px 8px">'
+            f"<b>Not possible:</b> {html.escape(message)}</div>" if message else ""
+        )
+
+    def _sync_controls(self) -> None:
+        """Move every control to the current Scenario without triggering simulations."""
+        self._syncing = True
+        try:
+            for field, control in self.controls.items():
+                limits = self.state.control_range(field)
+                target = control.slider if isinstance(control, OptionalSlider) else control
+                if "high" in limits and target.max != limits["high"]:
+                    target.max = limits["high"]
+                if "step" in limits and target.step != limits["step"]:
+                    target.step = limits["step"]
+                    target.readout_format = readout_format(limits["step"])
+                value = getattr(self.scenario, field)
+                if control.value != value:
+                    control.value = value
+        finally:
+            self._syncing = False
+        active = self.active_preset
+        for preset, button in self.preset_buttons.items():
+            button.button_style = "info" if preset == active else ""
+
+    def _show(self) -> None:
+        """Update lines, classification and canvas from the current Result."""
+        self._show_result(self.result)
+        self._status.value = captions.status_html(self.state)
+        labeller = getattr(self, "_labeller", None)
+        if labeller is not None:
+            labeller.alt_text = self.alt_text()
+        self._render()
+
+    # -- callbacks (never raise into the widget machinery: show the problem instead) ---------------
+
+    def _guarded(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except Exception as exc:  # a callback must not fail silently in the browser's log
+            self._set_error(f"unexpected error ({type(exc).__name__}: {exc}); please report it.")
+
+    def _control_callback(self, field: str) -> Callable[[Mapping[str, Any]], None]:
+        def on_change(change: Mapping[str, Any]) -> None:
+            if self._syncing:
+                return
+            value = change["new"]
+            if isinstance(value, float):
+                value = round(value, 9)  # browsers send 0.7500000000000001 for 0.3 + 9 x 0.05
+            self._guarded(lambda: self._apply(lambda: self.scenario.replace(**{field: value})))
+
+        return on_change
+
+    def _preset_callback(self, preset: str) -> Callable[[ipw.Button], None]:
+        def on_click(_button: ipw.Button) -> None:
+            self._guarded(lambda: self.apply_preset(preset))
+
+        return on_click
+
+    def _export_callback(self, _button: ipw.Button) -> None:
+        refusal = self._export_limiter.refusal() if self.app_mode else ""
+        if refusal:  # the links of the last export stay
+            self._set_export_message(refusal, getattr(self, "_export_links", ""))
+            return
+        try:
+            if self.app_mode:  # a shared app: nothing stays on the server, no server path is shown
+                with tempfile.TemporaryDirectory(prefix="msl-export-") as folder:
+                    files = [(p.name, p.read_bytes()) for p in self.export(folder)]
+            else:
+                written = self.export()
+                files = [(p.name, p.read_bytes()) for p in written]
+        except Exception as exc:
+            self._set_export_message(f"Export failed: {type(exc).__name__}: {exc}")
+            return
+        if not files:
+            self._set_export_message("Nothing was written.")
+        elif self.app_mode:
+            self._set_export_message("Your figure and its caption are ready:", download_links(files))
+        else:
+            self._set_export_message("Saved " + ", ".join(_shown_path(p) for p in written) + ".",
+                                     download_links(files))
+
+    def _set_export_message(self, message: str, links: str = "") -> None:
+        """Show the export message (plain text, kept in :attr:`export_text`) and any download links (HTML)."""
+        self._export_message, self._export_links = message, links
+        self._export_status.value = (f'<span role="status" aria-live="polite">{html.escape(message)}</span>'
+                                     + (f" {links}" if links else ""))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Display the explorer's widget when the Explorer is a cell's value."""
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"Explorer(fields={list(self._fields)!r}, scenario={self.scenario!r}, panels={list(self._panels)!r})"
+
+
+def _checked_options(fields: Sequence[str] | str, panels: Sequence[str] | str | None,
+                     presets: bool | Sequence[str], canvas: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+    """Return the fields, panels and preset names of an Explorer; ParameterError for any unknown one."""
+    fields = (fields,) if isinstance(fields, str) else tuple(fields)
+    for field in fields:
+        field_param(field)
+    if len(set(fields)) != len(fields):
+        raise ParameterError(f"each field may appear once in an explorer; got {list(fields)}")
+    panels = tuple(PANELS) if panels is None else tuple([panels] if isinstance(panels, str) else panels)
+    for panel in panels:
+        if panel not in PANELS:
+            raise ParameterError(unknown_name_message(panel, PANELS, kind="panel"))
+    if not panels:
+        raise ParameterError(f"an explorer needs at least one panel, from {', '.join(PANELS)}")
+    names = list(PRESETS) if presets is True else list(presets or ())
+    for preset in names:
+        if preset not in PRESETS:
+            raise ParameterError(unknown_name_message(preset, PRESETS, kind="preset"))
+    if canvas not in ("auto", "ipympl", "image"):
+        raise ParameterError(f"'canvas' must be one of 'auto', 'ipympl', 'image'; got {canvas!r}")
+    return fields, panels, names
+
+
+def _html_box(css_class: str) -> ipw.HTML:
+    box = ipw.HTML(layout=ipw.Layout(width="100%"))
+    box.add_class(css_class)
+    return box
+
+
+def _shown_path(path: Path) -> str:
+    """Show a written file as the page does: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
