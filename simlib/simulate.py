@@ -208,7 +208,8 @@ def healthy_peak(protocol: Protocol, duration_s: float) -> float:
     """
     _, end = response_window(protocol, duration_s)
     # Only the response window matters: stop there (duration_s has a 0.01 s floor).
-    sc = Scenario(duration_s=max(min(duration_s, end + 0.01), 0.01))
+    # (the drive fields act only through the protocol; drive_start_s 0 keeps any duration valid)
+    sc = Scenario(drive_start_s=0.0, duration_s=max(min(duration_s, end + 0.01), 0.01))
     res = _run(sc, protocol, kernel_params(sc), 0.001, 1.0, integrate)
     return response_peak(res)  # the trimmed run's window is the judged run's (it ends at or before the trim)
 
