@@ -24,7 +24,7 @@ from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
 from simlib.spinal_experiments import Ramp, cramp_threshold_frequency, ramp
 
-__version__ = "0.1.0"
+__version__ = "0.1.0.dev0"
 
 
 def __getattr__(name: str) -> object:

@@ -164,46 +164,6 @@ def _check_output(path: Path, overwrite: bool, command: str) -> None:
         raise _InputError(f"simlib {command}: {message}") from None
 
 
-# --- progress bar --------------------------------------------------------------------------------
-
-
-class _Progress:
-    """A one-line progress bar on a terminal; one line per step otherwise (logs, CI)."""
-
-    def __init__(self, total: int, stream: TextIO, enabled: bool = True) -> None:
-        self.total, self.stream, self.enabled = total, stream, enabled
-        self.tty = enabled and bool(getattr(stream, "isatty", lambda: False)())
-        self._width = 0
-
-    def _bar(self, done: int) -> str:
-        filled = round(24 * done / self.total) if self.total else 24
-        return f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{self.total}"
-
-    def start(self, done: int, label: str) -> None:
-        if self.tty:
-            self._write(f"{self._bar(done)} {label} ...")
-
-    def finish(self, done: int, label: str, seconds: float) -> None:
-        if not self.enabled:
-            return
-        line = f"{self._bar(done)} {label} ({seconds:.1f} s)"
-        if self.tty:
-            self._write(line)
-        else:
-            self.stream.write(line + "\n")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty and self._width:
-            self.stream.write("\n")
-            self.stream.flush()
-
-    def _write(self, text: str) -> None:
-        self.stream.write("\r" + text.ljust(self._width))
-        self.stream.flush()
-        self._width = len(text)
-
-
 # --- commands --------------------------------------------------------------------------------------
 
 
@@ -270,15 +230,17 @@ def _cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _check_output(path, True, "figures")
 
     from simlib import ParameterError, SimulationError
+    from simlib.progress import Bar, Reporter
 
-    progress = _Progress(len(names), err, enabled=not args.quiet)
+    # a bar on a terminal, one line per figure in a log; none with --quiet
+    progress = Reporter(len(names)) if args.quiet else Bar(len(names), "figures", file=err, unit="figure",
+                                                           log_lines=True)
     written: list[tuple[str, tuple[Path, ...]]] = []
     started = time.perf_counter()
     try:
         for i, name in enumerate(names):
             checkpoint()
-            progress.start(i, name)
-            t0 = time.perf_counter()
+            progress.describe(name)
             fig = figures.render(name, scenario, style=style)
             checkpoint()
             try:
@@ -287,12 +249,12 @@ def _cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             finally:
                 fig.clear()
             written.append((name, paths))
-            progress.finish(i + 1, name, time.perf_counter() - t0)
+            progress(i + 1)
     except (ParameterError, SimulationError) as exc:
-        progress.close()
         done = f" ({len(written)} of {len(names)} figures were written)" if written else ""
         raise _InputError(f"simlib figures: {name}: {_one_line(exc)}{done}") from None
-    progress.close()
+    finally:  # also on Ctrl-C or a signal: the bar's line ends before the one-line message
+        progress.close()
     elapsed = time.perf_counter() - started
     for name, paths in written:
         out.write(f"{name}: {', '.join(str(p) for p in paths)}\n")

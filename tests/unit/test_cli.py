@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,10 +48,38 @@ def test_figures_writes_images_and_captions(capsys, tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["force_frequency.caption.toml", "force_frequency.png", "force_frequency.svg"]
     assert out.startswith("force_frequency: ") and str(tmp_path / "force_frequency.png") in out
-    assert "[########################] 1/1 force_frequency" in err  # the progress bar (not a terminal: one line)
+    # the progress bar (not a terminal: one complete line per figure, tqdm's format)
+    assert re.search(r"^figures: 100%\|#{10}\| 1/1 \[\d\d:\d\d<00:00, .*figure.*, force_frequency\]$", err, re.M), err
     assert "wrote 3 files for 1 figures" in err and "40 dpi" in err
     caption = figures.read_caption(tmp_path / "force_frequency.caption.toml")
     assert caption["style"] == "handout" and caption["dpi"] == 40
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_figures_on_a_terminal_redraw_one_bar_line(monkeypatch, tmp_path):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["figures", "--out", str(tmp_path), *QUICK]) == 0
+    bar, summary = terminal.getvalue().split("\n")[:2]
+    assert bar.startswith("\rfigures:   0%|") and "force_frequency]" in bar and "| 1/1 [" in bar
+    assert summary.startswith("wrote 2 files for 1 figures")
+
+
+def test_figures_interrupted_on_a_terminal_end_the_bar_line_before_the_message(monkeypatch, tmp_path):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(figures, "render", interrupted)
+    assert main(["figures", "--out", str(tmp_path), *QUICK]) == 130
+    bar, message = terminal.getvalue().split("\n")[:2]
+    assert bar.startswith("\rfigures:   0%|") and bar.endswith("force_frequency, stopped]")
+    assert message == "simlib: interrupted"
 
 
 def test_figures_several_names_and_comma_lists(capsys, tmp_path):

@@ -116,3 +116,33 @@ def test_constraints_pin_the_build_backend_for_the_offline_wheelhouse():
         assert name in pins, f"requirements/constraints.txt does not pin the build backend {req.name}"
         assert pins[name] in req.specifier, f"{name}=={pins[name]} does not satisfy {line!r}"
     assert "wheel" in pins
+
+
+def test_the_version_has_one_source_simlib_init():
+    # pyproject.toml reads the version from simlib/__init__.py (setuptools parses that line without
+    # importing simlib), so `simlib --version`, figure metadata and the installed package agree.
+    import importlib.metadata
+    import re
+
+    project = _pyproject()
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "simlib.__version__"}
+    init = (ROOT / "simlib" / "__init__.py").read_text(encoding="utf-8")
+    (version,) = re.findall(r'^__version__ = "([^"]+)"$', init, re.M)  # a literal, readable without an import
+    Version(version)  # a valid PEP 440 version
+    import simlib
+
+    assert simlib.__version__ == version
+    try:
+        installed = importlib.metadata.version("muscle-spasm-lab")
+    except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return
+    assert Version(installed) == Version(version), "reinstall (make install) after changing __version__"
+
+
+def test_tqdm_is_a_runtime_dependency_pinned_everywhere():
+    # simlib.progress draws its bars with tqdm: a runtime dependency, so the learners' [lab] install,
+    # the offline wheelhouse (which downloads '.[lab]' at these pins) and conda all get it.
+    runtime = {canonicalize_name(Requirement(line).name) for line in _pyproject()["project"]["dependencies"]}
+    assert "tqdm" in runtime
+    assert "tqdm" in _environment()[0] and "tqdm" in _constraints()

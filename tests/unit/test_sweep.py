@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import os
 import pickle
@@ -13,7 +12,6 @@ import pytest
 
 import simlib
 import simlib.experiments as experiments
-import simlib.progress as progress
 
 # Short runs keep the process-pool tests fast: drive 0.1-0.4 s, run 1 s.
 SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
@@ -163,8 +161,8 @@ def test_parallel_progress_callback_grows_to_total():
 def test_progress_true_draws_a_text_bar_on_stderr(capsys):
     simlib.sweep(SHORT, workers=1, progress=True, rate_hz=[10.0, 20.0])
     err = capsys.readouterr().err
-    assert "sweep [" in err
-    assert "100% 2/2" in err
+    assert "\rsweep:   0%|" in err  # tqdm's bar (tests/unit/test_progress.py tests the bar itself)
+    assert "100%|" in err and "| 2/2 [" in err and "stopped" not in err
     assert err.endswith("\n")
 
 
@@ -174,38 +172,10 @@ def test_no_bar_for_short_or_disabled(capsys, progress):
     assert capsys.readouterr().err == ""
 
 
-def test_text_bar_rendering():
-    out = io.StringIO()
-    bar = progress.TextBar(4, stream=out)
-    for done in range(1, 5):
-        bar(done)
-    bar.close()
-    text = out.getvalue()
-    assert text.startswith("\rsweep [" + "-" * progress.TextBar.WIDTH + "]   0% 0/4")
-    assert "[" + "#" * progress.TextBar.WIDTH + "] 100% 4/4" in text
-    assert text.endswith("\n") and "(stopped)" not in text
-    stopped = io.StringIO()
-    bar = progress.TextBar(4, stream=stopped)
-    bar(1)
-    bar.close()
-    assert stopped.getvalue().endswith(" (stopped)\n")
-
-
-def test_widget_bar_updates():
-    pytest.importorskip("ipywidgets")
-    bar = progress.WidgetBar(3)
-    bar(2)
-    assert bar.bar.value == 2 and bar.bar.max == 3
-    assert bar.text.value.startswith("2/3") and bar.bar.description == "sweep"
-    bar(3)
-    bar.close()
-    assert bar.bar.bar_style == "success"
-
-
-def test_importing_simlib_does_not_import_widgets():
-    code = "import sys, simlib; print('ipywidgets' in sys.modules, 'IPython' in sys.modules)"
+def test_importing_simlib_does_not_import_widgets_or_tqdm():
+    code = "import sys, simlib; print('ipywidgets' in sys.modules, 'IPython' in sys.modules, 'tqdm' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
-    assert proc.stdout.split() == ["False", "False"]
+    assert proc.stdout.split() == ["False", "False", "False"]
 
 
 # ------------------------------------------------------------------------------------------ interruption
@@ -313,14 +283,6 @@ def test_cramp_threshold_search_reports_progress_over_the_rates():
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     with pytest.raises(simlib.ParameterError, match="progress"):
         simlib.cramp_threshold_frequency(simlib.Scenario(), progress="yes")
-
-
-def test_text_bar_shows_its_label():
-    out = io.StringIO()
-    bar = progress.TextBar(2, stream=out, label="cramp threshold")
-    bar(2)
-    bar.close()
-    assert out.getvalue().startswith("\rcramp threshold [")
 
 
 # ------------------------------------------------------------------------------------------ identical runs
