@@ -62,7 +62,6 @@ from scipy.integrate import solve_ivp
 from simlib import chain
 from simlib.chain import VM, rates
 from simlib.events import EVENT_IMPULSE, LOG_COLUMNS, apply_event, threshold_table
-from simlib.protocol import input_breakpoints_ms
 from simlib.solver import (
     _REARM_BELOW_MV,
     STATUS_INTERRUPTED,
@@ -184,6 +183,7 @@ def integrate_reference(
     kp: chain.KernelParams | np.void,
     impulse_ms: np.ndarray,
     inputs: np.ndarray,
+    breakpoint_ms: np.ndarray,
     t_end_ms: float,
     out_dt_ms: float,
     *,
@@ -212,6 +212,8 @@ def integrate_reference(
         Sorted stimulator impulse times (ms).
     inputs : numpy.ndarray
         The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
+    breakpoint_ms : numpy.ndarray
+        Times where the inputs change abruptly (ms; :meth:`simlib.Protocol.breakpoints_ms`).
     t_end_ms, out_dt_ms : float
         End time and output sampling interval (ms).
     rtol : float, keyword-only
@@ -268,7 +270,7 @@ def integrate_reference(
     downs: list[float] = []
     # stops in time order: stimulator impulses (a jump follows) and breakpoints (restart only)
     stops = [(float(t), True) for t in impulse_ms if 0.0 <= t < t_end_ms]
-    stops += [(float(t), False) for t in input_breakpoints_ms(inputs, t_end_ms)]
+    stops += [(float(t), False) for t in breakpoint_ms if 0.0 < t < t_end_ms]
     stops.sort()
     stops.append((t_end_ms, False))
     max_events = int(_MAX_EVENTS_PER_MS * t_end_ms) + 100
@@ -375,12 +377,13 @@ class Reference:
     muscle_spikes: bool = True
     stats: ReferenceStats | None = None
 
-    def __call__(self, y0: np.ndarray, kp: np.void, impulse_ms: np.ndarray, inputs: np.ndarray, t_end_ms: float,
-                 out_dt_ms: float, _atol: np.ndarray, _rtol: np.ndarray, _h_max_ms: float, _max_steps: int,
+    def __call__(self, y0: np.ndarray, kp: np.void, impulse_ms: np.ndarray, inputs: np.ndarray,
+                 breakpoint_ms: np.ndarray, t_end_ms: float, out_dt_ms: float, _atol: np.ndarray,
+                 _rtol: np.ndarray, _h_max_ms: float, _max_steps: int,
                  interrupt: np.ndarray | None = None,
                  ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
         """Integrate with the arguments of :func:`simlib.solver.integrate` (its tolerances are not used)."""
-        return integrate_reference(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, rtol=self.rtol, atol=self.atol,
-                                   method=self.method, jacobian=self.jacobian, muscle_spikes=self.muscle_spikes,
-                                   stats=self.stats, interrupt=interrupt)
+        return integrate_reference(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, rtol=self.rtol,
+                                   atol=self.atol, method=self.method, jacobian=self.jacobian,
+                                   muscle_spikes=self.muscle_spikes, stats=self.stats, interrupt=interrupt)
 

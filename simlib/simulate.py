@@ -33,7 +33,7 @@ from simlib.chain import (
 )
 from simlib.errors import ParameterError, SimulationError
 from simlib.metrics import response_peak, response_window
-from simlib.protocol import Protocol
+from simlib.protocol import Protocol, input_breakpoints_ms
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.solver import (
@@ -241,12 +241,13 @@ def _run(scenario: Scenario, protocol: Protocol, kp: KernelParams, dt_s: float, 
     y0 = rest_state(kp)
     t_end_ms = 1000.0 * scenario.duration_s
     impulses_ms, inputs = protocol.kernel_arrays()
+    breakpoints = input_breakpoints_ms(inputs, t_end_ms)
     # The step size does not depend on the output interval: samples are interpolated inside steps.
     h_max = _H_MAX_MS
     max_steps = int((200 * t_end_ms / h_max) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
     samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = run_interruptible(
-        integrator, y0, kernel_record(kp)[0], impulses_ms, inputs, t_end_ms, 1000.0 * dt_s, _ATOL / accuracy,
-        _RTOL_BY_STATE / accuracy, h_max, max_steps,
+        integrator, y0, kernel_record(kp)[0], impulses_ms, inputs, breakpoints, t_end_ms, 1000.0 * dt_s,
+        _ATOL / accuracy, _RTOL_BY_STATE / accuracy, h_max, max_steps,
         helper_thread=t_end_ms * max(1.0, accuracy) ** 0.5 >= _HELPER_THREAD_FROM_MS,
     )
     interrupt_requested()

@@ -20,9 +20,11 @@ Ca²⁺ is stiff and off-diagonal, are advanced instead by the linearly implicit
 error; the step size adapts so that it stays below ``atol + rtol |y|`` for every state,
 from microseconds during action potentials to ``h_max`` at rest.
 
-Commanded impulses are events: the integrator stops exactly at each impulse time,
-applies the jump (axon reset, quantal ACh release) and continues, so no pulse is
-stepped over. Ectopic axon spikes are detected when the axon node crosses its spike
+Stimulator impulses are events: the integrator stops exactly at each impulse time,
+applies the jump (axon reset, quantal ACh release; :func:`simlib.events.apply_event`) and
+continues, so no pulse is stepped over. It also stops exactly at every protocol breakpoint
+(command and stretch edges, :meth:`simlib.Protocol.breakpoints_ms`), so no step straddles a kink
+in the inputs. Ectopic axon spikes are detected when the axon node crosses its spike
 potential. Muscle action potentials are detected as upward crossings of
 ``spike_detect`` (linear interpolation in time).
 """
@@ -149,7 +151,8 @@ def _pair_solve(m, r1, r2):
 
 
 @jit
-def integrate(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps, interrupt=None):
+def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps,
+              interrupt=None):
     """Integrate the chain from ``t = 0`` to ``t_end_ms``.
 
     Parameters
@@ -162,6 +165,8 @@ def integrate(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, atol, rtol, h_max
         Sorted times of stimulator impulses (ms).
     inputs : numpy.ndarray
         The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
+    breakpoint_ms : numpy.ndarray
+        Sorted times where the inputs change abruptly (ms; :meth:`simlib.Protocol.breakpoints_ms`).
     t_end_ms, out_dt_ms : float
         End time and output sampling interval (ms).
     atol : numpy.ndarray
@@ -205,6 +210,8 @@ def integrate(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, atol, rtol, h_max
     next_out = 1
     next_imp = 0
     n_imp = impulse_ms.shape[0]
+    next_break = 0
+    n_break = breakpoint_ms.shape[0]
     thr_index, thr_level, thr_kind = threshold_table(kp)
     n_thr = thr_index.shape[0]
     armed = y[VM] < kp.spike_detect - _REARM_BELOW_MV
@@ -219,11 +226,16 @@ def integrate(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, atol, rtol, h_max
         if interrupt is not None:
             if steps % _POLL_STEPS == 0 and interrupt[0] != 0:
                 return samples, nerve, n_nerve, muscle, n_muscle, STATUS_INTERRUPTED, t
+        while next_break < n_break and breakpoint_ms[next_break] <= t:
+            next_break += 1
         t_stop = t_end_ms
-        hits_impulse = False
+        hits_stop = False
         if next_imp < n_imp and impulse_ms[next_imp] <= t_stop:
             t_stop = impulse_ms[next_imp]
-            hits_impulse = True
+            hits_stop = True
+        if next_break < n_break and breakpoint_ms[next_break] < t_stop:
+            t_stop = breakpoint_ms[next_break]
+            hits_stop = True
         if next_imp < n_imp and impulse_ms[next_imp] <= t:
             h_try = 0.0
         else:
@@ -271,7 +283,7 @@ def integrate(y0, kp, impulse_ms, inputs, t_end_ms, out_dt_ms, atol, rtol, h_max
                     break
             if relocate:
                 continue
-            t_new = t_stop if (hits_impulse and h_try == t_stop - t) else t + h_try
+            t_new = t_stop if (hits_stop and h_try == t_stop - t) else t + h_try
             # uniform output by linear interpolation inside the accepted step
             while next_out < n_out and next_out * out_dt_ms <= t_new + 1e-12:
                 frac = (next_out * out_dt_ms - t) / (t_new - t)

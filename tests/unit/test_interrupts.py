@@ -186,7 +186,7 @@ def test_the_integrator_stops_at_once_when_its_flag_is_set():
     flag = np.ones(1, dtype=np.int64)
     _, inputs = simlib.Protocol().kernel_arrays()
     *_, status, t_reached = solver.integrate(
-        rest_state(kp), kernel_record(kp)[0], np.empty(0), inputs, 10_000.0, 1.0, simulate_module._ATOL,
+        rest_state(kp), kernel_record(kp)[0], np.empty(0), inputs, np.empty(0), 10_000.0, 1.0, simulate_module._ATOL,
         simulate_module._RTOL_BY_STATE, 1.0, 10**8, flag,
     )
     assert status == solver.STATUS_INTERRUPTED and t_reached <= solver._POLL_STEPS * 1.0  # at most h_max per step
