@@ -38,10 +38,8 @@ _IN_PROGRESS = "issue 17 in progress: "
 IN_PROGRESS: dict[str, str] = {
     "import-graph": _IN_PROGRESS + "cycles through lazy imports and the package namespace (see the message)",
     "module-size:simlib/figures.py": _IN_PROGRESS + "figures.py becomes the figures/ package",
-    "module-size:simlib/widgets.py": _IN_PROGRESS + "the Explorer splits into a state object and a view",
     "module-size:simlib/plotting.py": _IN_PROGRESS + "plotting.py is 628 lines",
     "function-size:solver": _IN_PROGRESS + "integrate() (stepper, controller, events, saving) is being split",
-    "simulate-is-a-module": _IN_PROGRESS + "the function simlib.simulate shadows its module",
 }
 
 
