@@ -246,10 +246,10 @@ _REFERENCES: dict[Any, Any] = {}
 
 def tight_reference(scenario: Any) -> Any:
     """Return the tight scipy reference of a scenario (LSODA, rtol 1e-9), computed once per run."""
-    from simlib.reference import reference_simulate
+    import simlib
 
     if scenario not in _REFERENCES:
-        _REFERENCES[scenario] = reference_simulate(scenario)
+        _REFERENCES[scenario] = simlib.simulate(scenario, solver="reference")
     return _REFERENCES[scenario]
 
 
@@ -288,21 +288,22 @@ def bench_vs_scipy(key: str, description: str, scenario: Any, repeat: int, scipy
         The fast-path row, then one row per scipy configuration.
     """
     import simlib
-    from simlib.reference import DEFAULT_RTOL, ReferenceStats, reference_simulate
+    from simlib.reference import DEFAULT_RTOL, Reference, ReferenceStats
 
     reference = tight_reference(scenario)
     ref_error = None
     if check_reference:
-        ref_error = _force_error(reference, reference_simulate(scenario, rtol=DEFAULT_RTOL / 10))
+        ref_error = _force_error(reference, simlib.simulate(scenario, solver=Reference(rtol=DEFAULT_RTOL / 10)))
     result = simlib.simulate(scenario)  # warm-up: compilation or cache load, first-touch allocations
     fast_times = time_calls(lambda: simlib.simulate(scenario), repeat)
     scipy_rows = []
     for rtol in SCIPY_RTOLS:
         stats = ReferenceStats()
         t0 = time.perf_counter()
-        baseline = reference_simulate(scenario, rtol=rtol, muscle_spikes=False, stats=stats)
+        baseline = simlib.simulate(scenario, solver=Reference(rtol=rtol, muscle_spikes=False, stats=stats))
         times = [1e3 * (time.perf_counter() - t0)]  # the compiled right-hand side is warm by now
-        times += time_calls(lambda rtol=rtol: reference_simulate(scenario, rtol=rtol, muscle_spikes=False),
+        baseline_solver = Reference(rtol=rtol, muscle_spikes=False)
+        times += time_calls(lambda solver=baseline_solver: simlib.simulate(scenario, solver=solver),
                             scipy_repeat - 1)
         med, p95 = summarize(times)
         scipy_rows.append(Row(
@@ -386,18 +387,17 @@ def accuracy_cases(quick: bool) -> list[tuple[str, Any]]:
 def bench_sweep(n: int) -> list[Row]:
     """Wall time of an n x n ``sweep`` (rate 1-100 Hz x Ca 0.5-3 mM, 3 s each), serial and on 2 workers."""
     import simlib
-    from simlib import metrics
-    from simlib.simulate import simulation_key
+    import simlib.simulate as simulate_module
     from simlib.stages import drive
 
     axes = {"rate_hz": [float(x) for x in np.linspace(1.0, 100.0, n)],
             "ca_mM": [float(x) for x in np.linspace(0.5, 3.0, n)]}
-    distinct = len({simulation_key(simlib.Scenario(rate_hz=rate, ca_mM=ca))
+    distinct = len({(ca, simlib.Protocol.from_scenario(simlib.Scenario(rate_hz=rate)))
                     for rate in axes["rate_hz"] for ca in axes["ca_mM"]})
     grids, walls = {}, {}
     for workers in (2, 1):  # parallel first, so it cannot profit from caches the serial run filled
         # start both from empty caches (healthy runs of the weakness test, command calibrations)
-        for cached in (getattr(metrics, "_healthy_response", None), getattr(drive, "descending_level_mV", None)):
+        for cached in (getattr(simulate_module, "healthy_peak", None), getattr(drive, "descending_level_mV", None)):
             if cached is not None and hasattr(cached, "cache_clear"):
                 cached.cache_clear()
         t0 = time.perf_counter()

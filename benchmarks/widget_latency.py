@@ -63,10 +63,10 @@ def _forget_cached_runs() -> None:
     Each series of moves then starts as in a learner's fresh kernel, whatever ran before in this
     process (``benchmarks/run.py`` runs sweeps and accuracy cases first, which would fill them).
     """
-    from simlib import metrics
+    import simlib.simulate as simulate_module
     from simlib.stages import drive
 
-    for cached in (drive.descending_level_mV, drive.max_voluntary_rate_hz, metrics._healthy_response):
+    for cached in (drive.descending_level_mV, drive.max_voluntary_rate_hz, simulate_module.healthy_peak):
         cached.cache_clear()
 
 

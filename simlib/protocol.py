@@ -24,9 +24,9 @@ shape)``. Both integrators stop at every impulse and at every *breakpoint*
 Examples
 --------
 >>> import simlib
->>> p = simlib.Protocol.paired(0.02, start_s=0.1)
+>>> p = simlib.Protocol.paired(0.05, start_s=0.2)
 >>> p.impulses_s
-(0.1, 0.12)
+(0.2, 0.25)
 >>> len(simlib.Protocol.train_of_four(0.2).impulses_s)
 4
 """
@@ -204,7 +204,9 @@ class Protocol:
         >>> Protocol.pulses([0.1, 0.15]).impulses_s
         (0.1, 0.15)
         """
-        return cls(impulses_s=tuple(float(t) for t in np.asarray(list(times_s), dtype=float).ravel()))
+        if isinstance(times_s, (str, bytes)) or not isinstance(times_s, Iterable):
+            raise ParameterError(f"'times_s' must be a sequence of impulse times in seconds; got {times_s!r}.")
+        return cls(impulses_s=tuple(times_s))
 
     @classmethod
     def train(cls, rate_hz: float, start_s: float, duration_s: float) -> Protocol:

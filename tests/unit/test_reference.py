@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import simlib
-from simlib.reference import DEFAULT_RTOL, ReferenceStats, integrate_reference, reference_simulate
+from simlib.reference import DEFAULT_RTOL, Reference, ReferenceStats, integrate_reference
 
 TARGET = 1e-3
 
@@ -34,7 +34,7 @@ _REFERENCES: dict[object, simlib.Result] = {}
 def reference(sc: simlib.Scenario) -> simlib.Result:
     """Tight reference of a scenario, computed once per test session."""
     if sc not in _REFERENCES:
-        _REFERENCES[sc] = reference_simulate(sc)
+        _REFERENCES[sc] = simlib.simulate(sc, solver="reference")
     return _REFERENCES[sc]
 
 
@@ -47,7 +47,7 @@ def max_force_error(a: simlib.Result, b: simlib.Result) -> float:
 
 def test_reference_is_converged():
     # measured: 7e-9 between rtol 1e-9 and 1e-10 (and 8e-9 against Radau at rtol 1e-8)
-    tighter = reference_simulate(HEALTHY_1S, rtol=DEFAULT_RTOL / 10)
+    tighter = simlib.simulate(HEALTHY_1S, solver=Reference(rtol=DEFAULT_RTOL / 10))
     assert max_force_error(reference(HEALTHY_1S), tighter) < 1e-6
     np.testing.assert_allclose(reference(HEALTHY_1S).nerve_spikes, tighter.nerve_spikes, rtol=0, atol=1e-8)
 
@@ -69,10 +69,10 @@ def test_reference_stats_and_direct_call():
 
     sc = simlib.Scenario(drive="stimulation", rate_hz=10.0, duration_s=0.3, drive_start_s=0.05, drive_s=0.2)
     kp = kernel_params(sc)
-    impulses = np.array([50.0, 150.0])
+    impulses, inputs = simlib.Protocol.pulses([0.05, 0.15]).kernel_arrays()
     stats = ReferenceStats()
     samples, nerve, n_nerve, muscle, n_muscle, status, t = integrate_reference(
-        rest_state(kp), kp, impulses, 300.0, 1.0, rtol=1e-6, stats=stats)
+        rest_state(kp), kp, impulses, inputs, np.empty(0), 300.0, 1.0, rtol=1e-6, stats=stats)
     assert status == STATUS_OK and t == 300.0
     assert samples.shape[0] == 301 and np.isfinite(samples).all()
     assert n_nerve == 2 and list(nerve[:2, 0]) == [50.0, 150.0]

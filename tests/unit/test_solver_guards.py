@@ -17,7 +17,7 @@ from simlib import solver
 from simlib.chain import VM, kernel_params, kernel_record, rest_state
 from simlib.stages._jit import FAST_MATH
 
-simulate_module = importlib.import_module("simlib.simulate")  # the module, not the function
+simulate_module = importlib.import_module("simlib.simulate")
 
 
 def test_fast_math_flags_keep_nan_and_inf_checks():
@@ -28,9 +28,10 @@ def test_the_integrator_reports_a_non_finite_state():
     kp = kernel_params(simlib.Scenario())
     y0 = rest_state(kp)
     y0[VM] = np.nan
+    _, inputs = simlib.Protocol().kernel_arrays()
     *_, status, t_reached = solver.integrate(
-        y0, kernel_record(kp)[0], np.empty(0), 100.0, 1.0, simulate_module._ATOL, simulate_module._RTOL_BY_STATE,
-        1.0, 100_000, np.zeros(1, dtype=np.int64),  # all 10 arguments: the signature simulate compiles
+        y0, kernel_record(kp)[0], np.empty(0), inputs, np.empty(0), 100.0, 1.0, simulate_module._ATOL,
+        simulate_module._RTOL_BY_STATE, 1.0, 100_000, np.zeros(1, dtype=np.int64),  # the signature simulate compiles
     )
     assert status == solver.STATUS_NOT_FINITE
     assert t_reached == 0.0
