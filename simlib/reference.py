@@ -138,9 +138,9 @@ class _StopError(Exception):
 class _Model:
     """Python-facing ``fun``/``jac`` for solve_ivp, with preallocated work arrays."""
 
-    def __init__(self, kp: chain.KernelParams, inputs: np.ndarray, n: int,
+    def __init__(self, params: np.ndarray, inputs: np.ndarray, n: int,
                  interrupt: np.ndarray | None = None) -> None:
-        self.params = chain.kernel_record(kp)
+        self.params = params
         self.inputs = inputs
         self.interrupt = interrupt
         self.a = np.empty(n)
@@ -254,7 +254,7 @@ def integrate_reference(
     spike_cap = int(t_end_ms) + 16
     nerve = np.zeros((spike_cap, LOG_COLUMNS))
     n_nerve = 0
-    model = _Model(chain.KernelParams(*kp.item()), inputs, n_states, interrupt)
+    model = _Model(np.array(kp, dtype=kp.dtype).reshape(1), inputs, n_states, interrupt)
     options: dict[str, Any] = {"rtol": rtol, "atol": rtol if atol is None else atol}
     if math.isfinite(max_step_ms):
         options["max_step"] = max_step_ms
@@ -262,7 +262,7 @@ def integrate_reference(
         options["jac"] = model.jac
     thresholds = list(zip(*(column.tolist() for column in threshold_table(kp)), strict=True))
     n_term = len(thresholds)
-    detect = kp.spike_detect
+    detect = float(kp["spike_detect"])
     events = [_crossing(index, level, 1.0, True) for index, level, _ in thresholds]
     if muscle_spikes:
         events += [_crossing(VM, detect, 1.0, False), _crossing(VM, detect - _REARM_BELOW_MV, -1.0, False)]
