@@ -7,17 +7,14 @@ and a broken run would return NaN force instead of a SimulationError.
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 import pytest
 
 import simlib
+import simlib.simulate as simulate_module
 from simlib import solver
 from simlib.chain import VM, kernel_params, kernel_record, rest_state
 from simlib.stages._jit import FAST_MATH
-
-simulate_module = importlib.import_module("simlib.simulate")
 
 
 def test_fast_math_flags_keep_nan_and_inf_checks():

@@ -28,8 +28,6 @@ never call a jitted function from Python outside it).
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import math
 from collections.abc import Callable
 from fractions import Fraction
@@ -40,13 +38,12 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 
 import simlib
+import simlib.simulate as simulate_module
 from simlib import solver
 from simlib._system import deferred_interrupt
 from simlib.chain import CATOT, TROP, kernel_params, kernel_record, rates, rest_state
 from simlib.reference import integrate_reference
 from simlib.solver import _ROS2_GAMMA, _SPIKE_LOCATE_MS, _exp_linear_step, _exp_step, _pair_matrix, _pair_solve, _phi12
-
-simulate_module = importlib.import_module("simlib.simulate")  # the module (the package attribute is the function)
 
 EPS = np.finfo(float).eps
 
@@ -123,38 +120,30 @@ def _slope(hs: list[float], errors: list[float]) -> float:
     return float(np.polyfit(np.log(hs), np.log(errors), 1)[0])
 
 
-def _takes_inputs(function: Callable) -> bool:
-    """Whether a kernel function takes the protocol's input table after ``kp`` (issue 17's Protocol)."""
-    return "inputs" in inspect.signature(getattr(function, "py_func", function)).parameters
-
-
-def _inputs(sc: simlib.Scenario, function: Callable) -> tuple:
-    """The extra kernel argument of the Protocol era (its input table), or nothing before it.
-
-    Issue 17 adds ``inputs`` to ``rates``, ``integrate`` and ``integrate_reference``; with this the
-    tests run on either signature. Once the Protocol has landed, pass
-    ``simlib.Protocol.from_scenario(sc).kernel_arrays()[1]`` directly and drop this.
-    """
-    if not _takes_inputs(function):
-        return ()
-    return (simlib.Protocol.from_scenario(sc).kernel_arrays()[1],)
+def _inputs(sc: simlib.Scenario) -> np.ndarray:
+    """The kernel's input table (stretch, command segments) of the Scenario's own protocol."""
+    return simlib.Protocol.from_scenario(sc).kernel_arrays()[1]
 
 
 def _integrate(sc: simlib.Scenario, impulses_ms: np.ndarray, t_end_ms: float, out_dt_ms: float,
                accuracy: float = 1.0) -> tuple:
     """The production integrator called as ``simlib.simulate`` calls it, with these stimulator impulses."""
     kp = kernel_params(sc)
+    protocol = simlib.Protocol.from_scenario(sc)
     max_steps = int((200 * t_end_ms / simulate_module._H_MAX_MS) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
     with deferred_interrupt() as flag:
-        return solver.integrate(rest_state(kp), kernel_record(kp)[0], impulses_ms, *_inputs(sc, solver.integrate),
-                                t_end_ms, out_dt_ms, simulate_module._ATOL / accuracy,
-                                simulate_module._RTOL_BY_STATE / accuracy, simulate_module._H_MAX_MS, max_steps, flag)
+        return solver.integrate(rest_state(kp), kernel_record(kp)[0], impulses_ms, protocol.kernel_arrays()[1],
+                                protocol.breakpoints_ms(t_end_ms), t_end_ms, out_dt_ms,
+                                simulate_module._ATOL / accuracy, simulate_module._RTOL_BY_STATE / accuracy,
+                                simulate_module._H_MAX_MS, max_steps, flag)
 
 
 def _integrate_reference(sc: simlib.Scenario, t_end_ms: float, out_dt_ms: float) -> tuple:
     """The scipy reference (LSODA at rtol 1e-9, events located by root finding), no stimulator impulses."""
     kp = kernel_params(sc)
-    return integrate_reference(rest_state(kp), kp, np.empty(0), *_inputs(sc, integrate_reference), t_end_ms, out_dt_ms)
+    protocol = simlib.Protocol.from_scenario(sc)
+    return integrate_reference(rest_state(kp), kp, np.empty(0), protocol.kernel_arrays()[1],
+                               protocol.breakpoints_ms(t_end_ms), t_end_ms, out_dt_ms)
 
 
 # ------------------------------------------------------------------------------------------ phi functions
@@ -365,11 +354,11 @@ def test_ros2_pair_is_stable_at_steps_far_beyond_the_stiff_time_scale(h):
     assert norms[-1] < 0.2  # the exact solution is ~e^{-20 h} of it: stability, not accuracy, is asserted
 
 
-def _pair_rhs(y: np.ndarray, kp: np.void, extra: tuple) -> np.ndarray:
-    """d/dt of (ca_total, troponin) from the production rates (µM/ms, 1/ms); ``extra``: see :func:`_inputs`."""
+def _pair_rhs(y: np.ndarray, kp: np.void, inputs: np.ndarray) -> np.ndarray:
+    """d/dt of (ca_total, troponin) from the production rates (µM/ms, 1/ms)."""
     a, b = np.empty_like(y), np.empty_like(y)
     with deferred_interrupt():
-        rates(0.0, y, kp, *extra, a, b)
+        rates(0.0, y, kp, inputs, a, b)
     return np.array([a[CATOT] - b[CATOT] * y[CATOT], a[TROP] - b[TROP] * y[TROP]])
 
 
@@ -378,7 +367,7 @@ def test_pair_matrix_is_built_from_the_true_jacobian_of_the_pair():
     sc = simlib.Scenario(drive="stimulation", duration_s=0.5, drive_start_s=0.01)
     run = simlib.simulate(sc)
     kp = kernel_record(kernel_params(sc))[0]
-    extra = _inputs(sc, rates)
+    inputs = _inputs(sc)
     peak = int(np.argmax(run.ca_i))
     h = 0.5  # ms
     for index in (0, peak, peak + 20):  # rest, the Ca2+ peak, the decay
@@ -389,7 +378,7 @@ def test_pair_matrix_is_built_from_the_true_jacobian_of_the_pair():
             up, down = y.copy(), y.copy()
             up[state_index] += step
             down[state_index] -= step
-            jac[:, column] = (_pair_rhs(up, kp, extra) - _pair_rhs(down, kp, extra)) / (2.0 * step)
+            jac[:, column] = (_pair_rhs(up, kp, inputs) - _pair_rhs(down, kp, inputs)) / (2.0 * step)
         with deferred_interrupt():
             m11, m12, m21, m22, det = _pair_matrix(y, kp, h)
         expected = np.eye(2) - _ROS2_GAMMA * h * jac
