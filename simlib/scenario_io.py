@@ -44,7 +44,8 @@ from simlib.errors import ParameterError
 from simlib.parameters import SCENARIO_PARAMS
 from simlib.scenario import Scenario
 
-__all__ = ["MAX_FILE_BYTES", "SUFFIXES", "load_scenario", "save_scenario", "scenario_template"]
+__all__ = ["MAX_FILE_BYTES", "SUFFIXES", "load_scenario", "save_scenario", "scenario_template", "scenario_to_toml",
+           "toml_string"]
 
 #: Supported file extensions (compared case-insensitively).
 SUFFIXES: tuple[str, ...] = (".toml", ".json")
@@ -362,3 +363,47 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], *, overwrite
     fmt = _format_of(file)
     text = _to_toml(scenario) if fmt == "toml" else _to_json(scenario)
     atomic_write(file, lambda handle: handle.write(text.encode("utf-8")), overwrite=overwrite)
+
+
+def scenario_to_toml(scenario: Scenario, *, header: bool = True) -> str:
+    """Return the TOML text that :func:`save_scenario` writes for a Scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to write.
+    header : bool, default True
+        Start with the comment header; when False the text starts at the ``[scenario]`` table, for
+        embedding in a larger TOML file (a figure's caption file).
+
+    Returns
+    -------
+    str
+        Every field inside a ``[scenario]`` table, each with its unit and meaning as a comment; an
+        unset ``stretch_at_s`` is a comment only. :func:`load_scenario` reads it back to an equal Scenario.
+
+    Raises
+    ------
+    TypeError
+        If `scenario` is not a :class:`Scenario`.
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario_to_toml needs a Scenario; got {type(scenario).__name__}")
+    text = _to_toml(scenario)
+    return text if header else text[text.index(f"[{_TABLE}]"):]
+
+
+def toml_string(text: str) -> str:
+    """Quote text as a TOML basic string (``"..."``), escaping backslashes, quotes and control characters.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The quoted string; :mod:`tomllib` reads it back to `text`.
+    """
+    return _toml_string(text)

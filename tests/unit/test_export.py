@@ -18,7 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import simlib  # noqa: E402
-from simlib import figures  # noqa: E402
+from simlib import figures, scenario_io  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -137,11 +137,32 @@ def test_caption_without_a_scenario_says_so(tmp_path):
     assert "No scenario was recorded" in paths[-1].read_text(encoding="utf-8")
 
 
+def test_the_caption_file_holds_the_scenario_as_save_scenario_writes_it(tmp_path):
+    # The caption writer uses the public scenario writer, not a copy of it (issue 17 item 5).
+    sc = simlib.Scenario(ca_mM=0.9, stretch_at_s=1.5)
+    fig = Figure()
+    fig.subplots().plot([1, 2])
+    paths = figures.export_figure(fig, tmp_path / "f", formats="svg", title="T", scenario=sc)
+    text = paths[-1].read_text(encoding="utf-8")
+    table = scenario_io.scenario_to_toml(sc, header=False)
+    assert table.startswith("[scenario]\n") and text.endswith("\n" + table)
+    assert scenario_io.scenario_to_toml(sc).endswith(table) and scenario_io.scenario_to_toml(sc) != table
+    assert tomllib.loads(table)["scenario"]["ca_mM"] == 0.9
+    with pytest.raises(TypeError, match="Scenario"):
+        scenario_io.scenario_to_toml({"ca_mM": 0.9})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_toml_string_round_trips(text):
+    assert tomllib.loads("x = " + scenario_io.toml_string(text))["x"] == text
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_any_text_survives_the_caption_format(text):
     # Long texts are wrapped across lines in the caption file; they must read back exactly.
-    assert tomllib.loads("x = " + figures._toml_text(text))["x"] == text
+    assert tomllib.loads("x = " + figures.export._toml_text(text))["x"] == text
 
 
 def test_refuses_to_overwrite_and_writes_nothing(fig, tmp_path):
@@ -205,18 +226,18 @@ def test_too_many_pixels_are_refused_before_drawing(tmp_path):
 
 def test_a_failure_half_way_leaves_no_file_of_the_set(fig, tmp_path, monkeypatch):
     # Audit D10: a full disk during png+svg+pdf left chain.png alone, which then blocked the retry.
-    real = figures._save_image
+    real = figures.export._save_image
 
     def fails_on_svg(fig_, handle, fmt, *args):
         if fmt == "svg":
             raise OSError(28, "No space left on device")
         real(fig_, handle, fmt, *args)
 
-    monkeypatch.setattr(figures, "_save_image", fails_on_svg)
+    monkeypatch.setattr(figures.export, "_save_image", fails_on_svg)
     with pytest.raises(simlib.ParameterError, match=r"f\.svg: cannot write \(No space left on device\)"):
         figures.export_figure(fig, tmp_path / "f", formats=("png", "svg", "pdf"), dpi=40)
     assert list(tmp_path.iterdir()) == []
-    monkeypatch.setattr(figures, "_save_image", real)
+    monkeypatch.setattr(figures.export, "_save_image", real)
     written = figures.export_figure(fig, tmp_path / "f", formats=("png", "svg", "pdf"), dpi=40)  # the retry works
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
 

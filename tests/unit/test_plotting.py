@@ -388,3 +388,18 @@ def test_ramp_figure_draws_the_command_with_the_firing():
     assert "(mV)" in command.axes.get_ylabel() and "(Hz)" in ax.get_ylabel()
     np.testing.assert_allclose(rp.command_mV(rp.spike_times[1:]), rp.command_at_spike)
     assert "command" in ax.get_legend().get_texts()[-1].get_text()
+
+
+def test_the_rasters_live_in_their_own_module_and_plotting_re_exports_them():
+    from simlib import raster
+
+    for name in raster.__all__:
+        assert getattr(plotting, name) is getattr(raster, name), name
+        assert name in plotting.__all__, name
+
+
+def test_force_limits_hold_every_trace_and_the_healthy_maximum():
+    from simlib._plot_common import force_ylim
+
+    assert force_ylim(np.array([0.2, 0.4])) == (-0.03, 1.08)
+    assert force_ylim(np.array([0.2]), np.array([1.5]), np.array([])) == (-0.03, 1.08 * 1.5)
