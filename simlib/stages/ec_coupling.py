@@ -122,6 +122,9 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "trop_koff": c.trop_koff_per_ms * phi_ca,
         "trop_xb_coop": c.trop_xb_coop,
         "buffer_ratio": c.fast_buffer_ratio,
+        # the resting state (simlib.chain.rest_state)
+        "ca_rest_uM": c.ca_rest_uM,
+        "sr_ca_uM": c.sr_ca_uM,
     }
 
 
