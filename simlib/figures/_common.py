@@ -133,15 +133,15 @@ def _spikes_after_drive(res: Result) -> tuple[int, int, int]:
 _STIM_AT_S = 0.1
 
 
-def _single_stimulus(sc: Scenario, duration_s: float = 1.0) -> Scenario:
-    """One supramaximal nerve stimulus at 0.1 s (the protocol of :func:`simlib.twitch`)."""
-    return sc.replace(drive="stimulation", rate_hz=1.0, drive_start_s=_STIM_AT_S, drive_s=0.5,
-                      duration_s=duration_s, stretch_at_s=None)
-
-
 def _train(sc: Scenario, rate_hz: float, train_s: float, duration_s: float) -> Scenario:
+    """Return `sc` with a train of nerve stimuli (rate Hz, train s) from 0.1 s, in a run of `duration_s` (s)."""
     return sc.replace(drive="stimulation", rate_hz=rate_hz, drive_start_s=_STIM_AT_S, drive_s=train_s,
                       duration_s=duration_s, stretch_at_s=None)
+
+
+def _single_stimulus(sc: Scenario, duration_s: float = 1.0) -> Scenario:
+    """One supramaximal nerve stimulus at 0.1 s (the protocol of :func:`simlib.twitch`): a 1 Hz train for 0.5 s."""
+    return _train(sc, 1.0, 0.5, duration_s)
 
 
 @functools.lru_cache(maxsize=16)
