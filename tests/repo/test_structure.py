@@ -69,17 +69,22 @@ def _is_type_checking(test: ast.expr) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement, at any depth (functions included), except inside ``if TYPE_CHECKING:``."""
-    stack: list[ast.AST] = [tree]
+def _imports(tree: ast.AST) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement at any depth, and whether it runs lazily (inside a function).
+
+    Statements inside ``if TYPE_CHECKING:`` are left out (they never run); its ``else`` branch is kept.
+    """
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
-        node = stack.pop()
+        node, lazy = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node
-        elif isinstance(node, ast.If) and _is_type_checking(node.test):
-            stack.extend(node.orelse)  # the else branch runs
+            yield node, lazy
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend((child, lazy) for child in node.orelse)
+            continue
+        inside = lazy or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
 
 
 def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
@@ -92,32 +97,43 @@ def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def graph_from_texts(texts: dict[str, tuple[str, bool]]) -> dict[str, set[str]]:
-    """Edges module -> the modules of ``texts`` it imports (at import time or lazily inside a function).
+def import_edges(texts: dict[str, tuple[str, bool]]) -> Iterator[tuple[str, str, int, bool]]:
+    """``(module, imported module, line, lazy)`` for every import between the modules of ``texts``.
 
     ``texts`` maps each dotted module name to its source and whether it is a package ``__init__``.
-    ``from p.x import y`` is an edge to ``p.x``, and to ``p.x.y`` when that is a module;
+    ``from p.x import y`` is an edge to ``p.x``, or to ``p.x.y`` when that is a module;
     ``from p import name`` where ``name`` is not a submodule is an edge to the package ``p`` itself
     (its ``__init__`` and everything that imports). The implicit import of a parent package when a
     submodule is imported is not an edge (it is what packages are for).
     """
-    graph: dict[str, set[str]] = {name: set() for name in texts}
     for name, (text, is_package) in texts.items():
-        for node in _imports(ast.parse(text, filename=name)):
+        for node, lazy in _imports(ast.parse(text, filename=name)):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             else:
                 base = _resolve(node, name, is_package)
                 targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in texts else base
                            for alias in node.names]
-            graph[name].update(target for target in targets if target in texts and target != name)
+            for target in targets:
+                if target in texts and target != name:
+                    yield name, target, node.lineno, lazy
+
+
+def graph_from_texts(texts: dict[str, tuple[str, bool]]) -> dict[str, set[str]]:
+    """Edges module -> the modules it imports, at import time or lazily (see :func:`import_edges`)."""
+    graph: dict[str, set[str]] = {name: set() for name in texts}
+    for source, target, _, _ in import_edges(texts):
+        graph[source].add(target)
     return graph
 
 
+def _simlib_texts() -> dict[str, tuple[str, bool]]:
+    return {name: (path.read_text(encoding="utf-8"), path.name == "__init__.py") for name, path in _sources().items()}
+
+
 def import_graph() -> dict[str, set[str]]:
-    """The import graph of ``simlib`` (see :func:`graph_from_texts`)."""
-    return graph_from_texts({name: (path.read_text(encoding="utf-8"), path.name == "__init__.py")
-                             for name, path in _sources().items()})
+    """The import graph of ``simlib`` (see :func:`import_edges`)."""
+    return graph_from_texts(_simlib_texts())
 
 
 def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -200,8 +216,13 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return cycles
 
 
-def _short(chain: list[str]) -> str:
-    return " -> ".join(chain)
+def describe_cycle(chain: list[str], sites: dict[tuple[str, str], list[tuple[int, bool]]]) -> str:
+    """``a -[line 3]-> b -[lazy, line 12]-> a``: each step with the line that imports (at import time if any)."""
+    text = chain[0]
+    for source, target in zip(chain[:-1], chain[1:], strict=True):
+        line, lazy = min(sites[source, target], key=lambda site: (site[1], site[0]))
+        text += f" -[{'lazy, ' if lazy else ''}line {line}]-> {target}"
+    return text
 
 
 def _docstring_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
@@ -260,22 +281,29 @@ def _core_path(module: str) -> Path:
 
 @pytest.mark.parametrize("check", [pytest.param("import-graph", marks=_mark("import-graph"))])
 def test_simlib_has_no_import_cycle(check):
-    graph = import_graph()
-    cycles = import_cycles(graph)
-    assert not cycles, f"{len(cycles)} import cycle(s) in simlib (lazy imports included):\n" + "\n".join(
-        f"  {_short(cycle)}" for cycle in cycles)
+    texts = _simlib_texts()
+    sites: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for source, target, line, lazy in import_edges(texts):
+        sites.setdefault((source, target), []).append((line, lazy))
+    cycles = import_cycles(graph_from_texts(texts))
+    assert not cycles, (f"{len(cycles)} import cycle(s) in simlib (lazy imports included; each step shows the "
+                        "line of the importing module):\n" + "\n".join(f"  {describe_cycle(c, sites)}" for c in cycles))
 
 
 def test_the_import_graph_sees_lazy_imports_and_skips_type_checking_blocks():
     """The checker itself, on a made-up package: a cycle held together only by a lazy import is found."""
-    graph = graph_from_texts({
+    texts = {
         "pkg": ("from pkg.a import f\n", True),
         "pkg.a": ("from pkg import b\n\ndef f():\n    from pkg.c import g\n    return g\n", False),
         "pkg.b": ("import typing\nif typing.TYPE_CHECKING:\n    from pkg.a import f\n", False),
         "pkg.c": ("from . import a\nfrom .b import nothing\n", False),
-    })
+    }
+    graph = graph_from_texts(texts)
     assert graph == {"pkg": {"pkg.a"}, "pkg.a": {"pkg.b", "pkg.c"}, "pkg.b": set(), "pkg.c": {"pkg.a", "pkg.b"}}
-    assert import_cycles(graph) == [["pkg.a", "pkg.c", "pkg.a"]]
+    cycles = import_cycles(graph)
+    assert cycles == [["pkg.a", "pkg.c", "pkg.a"]]
+    sites = {(source, target): [(line, lazy)] for source, target, line, lazy in import_edges(texts)}
+    assert describe_cycle(cycles[0], sites) == "pkg.a -[lazy, line 4]-> pkg.c -[line 1]-> pkg.a"
 
 
 def test_the_real_graph_has_the_expected_layering_edges():
