@@ -11,8 +11,6 @@ shifts and drug effects are applied there, once). ``rest_state`` gives the initi
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 
 from simlib.model import LAYOUT, ConstantValues, ParamRecord, kernel_parameters, resolve_constants
@@ -104,7 +102,7 @@ def force_unit(constants: ConstantValues | None = None) -> float:
     return crossbridges.force_unit(c, HEALTHY_ATP_MM)
 
 
-def motoneuron_rest_potential(kp: ParamRecord | SimpleNamespace, synaptic_mV: float) -> float:
+def motoneuron_rest_potential(kp: ParamRecord | tuple, synaptic_mV: float) -> float:
     """Return the resting dendritic potential (mV) under a resting synaptic input, by fixed-point iteration."""
     v = kp.mn_el
     for _ in range(200):
@@ -134,7 +132,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
         low ATP starts relaxed and shows what happens once ATP is gone. If the axon has
         no resting state (hyperexcitable) it starts at its leak potential and fires.
     """
-    record, kp = kp, kp.values()  # plain floats: the iterations below read fields ~2000 times
+    kp = kp.values()  # a named tuple of floats: the iterations below read fields ~2000 times
     y = np.zeros(N_STATES)
     ax_rest = axon_rest_potential(kp.ax_el, kp.ax_vt, kp.ax_delta_t)
     y[VAX] = kp.ax_el if ax_rest is None else ax_rest
@@ -156,7 +154,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
         y[XB] = on / (on + healthy_detach)
     y[FORCE] = y[XB]
     y[CATOT] = (1.0 + kp.buffer_ratio) * ca_rest + kp.trop_total * y[TROP]
-    ia, ib = reflex_inputs(0.0, y, record, _AT_REST)  # no stretch has started at t = 0
+    ia, ib = reflex_inputs(0.0, y, kp, _AT_REST)  # no stretch has started at t = 0
     y[IA], y[IB] = ia, ib
     y[VD] = motoneuron_rest_potential(kp, ia - ib)
     y[PIC] = boltzmann(y[VD], kp.pic_half, kp.pic_slope)

@@ -10,10 +10,10 @@ indices, and :func:`build_record` the numeric parameter record read by the compi
 
 from __future__ import annotations
 
+import collections
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -215,12 +215,13 @@ class ParamRecord(np.void):
         names = np.void.__getattribute__(self, "dtype").names
         raise AttributeError(unknown_name_message(name, names, kind="kernel parameter"))
 
-    def values(self) -> SimpleNamespace:
-        """All fields as plain floats in a namespace: ``kp.values().ax_vt`` reads ~50 times faster than ``kp.ax_vt``.
+    def values(self) -> tuple:
+        """All fields as plain floats in a named tuple: ``kp.values().ax_vt`` reads ~50 times faster.
 
-        For Python code that reads fields in loops (the resting-state iterations).
+        For Python code that reads fields in loops (the resting-state iterations); compiled functions
+        accept it as well (as a tuple of values rather than a record by reference).
         """
-        return SimpleNamespace(**self._asdict())
+        return _values_class(self.dtype.names)(*self.item())
 
     @property
     def _fields(self) -> tuple[str, ...]:
@@ -241,6 +242,12 @@ class ParamRecord(np.void):
             raise AttributeError(unknown_name_message(unknown[0], values, kind="kernel parameter"))
         values.update(changes)
         return build_record(values)
+
+
+@functools.lru_cache(maxsize=16)
+def _values_class(names: tuple[str, ...]) -> type:
+    """Return the named-tuple class of :meth:`ParamRecord.values` for these field names."""
+    return collections.namedtuple("KernelValues", names)
 
 
 @functools.lru_cache(maxsize=16)
