@@ -384,14 +384,14 @@ def test_pair_matrix_is_built_from_the_true_jacobian_of_the_pair():
         expected = np.eye(2) - _ROS2_GAMMA * h * jac
         # central differences are good to ~1e-9 of the largest entry here (measured <= 5e-9)
         np.testing.assert_allclose([[m11, m12], [m21, m22]], expected, rtol=0, atol=1e-7 * np.abs(expected).max())
-        assert det == pytest.approx(np.linalg.det(expected), rel=1e-7)
+        assert det == pytest.approx(np.linalg.det(expected), rel=1e-7)  # the same finite-difference error
 
 
 # ------------------------------------------------------------------------------------------ events, full integrator
 
 STIMULATION = simlib.Scenario(drive="stimulation", duration_s=0.2, drive_start_s=0.01)
-#: off every output grid used below, one pair 77 µs apart (inside one muscle action potential)
-IMPULSES_MS = np.array([10.3, 25.7, 40.123, 40.2, 123.456789])
+#: at the start, on and off the output grids used below, and one pair 77 µs apart (inside one muscle action potential)
+IMPULSES_MS = np.array([0.0, 10.3, 25.7, 40.123, 40.2, 50.0, 123.456789])
 
 
 def test_stimulator_impulses_are_logged_at_exactly_their_times():
@@ -400,9 +400,11 @@ def test_stimulator_impulses_are_logged_at_exactly_their_times():
     assert n_nerve == IMPULSES_MS.size
     np.testing.assert_array_equal(nerve[:n_nerve, 0], IMPULSES_MS)  # bit for bit: the integrator stops there
     np.testing.assert_array_equal(nerve[:n_nerve, 1], solver.ORIGIN_STIMULATOR)
-    # each impulse but the one 77 µs after another (refractory muscle) makes one muscle action potential
-    assert n_muscle == IMPULSES_MS.size - 1
-    assert np.all(muscle[:n_muscle] > IMPULSES_MS[[0, 1, 2, 4]])
+    # each impulse but the one 77 µs after another (refractory muscle) makes one muscle action potential,
+    # within a millisecond (measured 0.59-0.64 ms: conduction, synaptic delay, end-plate potential rise)
+    answered = np.delete(IMPULSES_MS, 4)
+    assert n_muscle == answered.size
+    assert np.all((muscle[:n_muscle] > answered) & (muscle[:n_muscle] < answered + 1.0))
 
 
 def test_the_output_grid_does_not_change_the_run():
