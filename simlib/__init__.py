@@ -15,14 +15,13 @@ from simlib import (
     simulate,  # the module, which is callable (see simlib.simulate)
 )
 from simlib.errors import ParameterError, SimulationError
-from simlib.experiments import Twitch, force_frequency, sweep, twitch
+from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
 from simlib.metrics import Metrics
 from simlib.presets import PRESET_INFO, PRESETS, preset_table
 from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
-from simlib.spinal_experiments import Ramp, cramp_threshold_frequency, ramp
 
 __version__ = "0.1.0.dev0"
 

@@ -1,35 +1,29 @@
-"""Standard experiments built on :func:`simlib.simulate`: twitch, force-frequency, sweeps."""
+"""Standard experiments built on :func:`simlib.simulate`.
+
+Twitch, force-frequency, sweeps over Scenario values, and the spinal cramp machinery's slow command
+ramps and cramp threshold frequency. The sweep's process pool is in :mod:`simlib._parallel`.
+"""
 
 from __future__ import annotations
 
 import itertools
 import math
 import numbers
-import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simlib._system import die_with_parent, terminate_on_sigterm, usable_cores
-from simlib.errors import ParameterError, SimulationError
-from simlib.progress import Reporter, check_progress, progress_reporter
-from simlib.protocol import DRIVE_FIELDS, Protocol
+from simlib._parallel import group_metrics, identical_runs, sweep_parallel, worker_count
+from simlib.errors import ParameterError
+from simlib.progress import Progress, check_progress, progress_reporter
+from simlib.protocol import Protocol
 from simlib.scenario import Scenario
 from simlib.simulate import check_scenario, simulate
-from simlib.stages.drive import descending_level_mV, stop_helper_thread
 from simlib.validation import describe_value, unknown_name_message
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    from simlib.metrics import Metrics
-
-# multiprocessing and concurrent.futures are imported when a pool is first needed
-
-__all__ = ["Twitch", "twitch", "force_frequency", "sweep", "classification_grid"]
+__all__ = ["Twitch", "twitch", "force_frequency", "sweep", "classification_grid", "Ramp", "ramp",
+           "cramp_threshold_frequency", "CTF_TRAIN_S", "CTF_RATES_HZ"]
 
 _TWITCH_AT_S = 0.1
 _TRAIN_S = 1.0
@@ -202,20 +196,20 @@ def sweep(
               for name in names]
     points = [sc.replace(**dict(zip(names, combo, strict=True))) for combo in itertools.product(*values)]
     shape = [len(v) for v in values]
-    groups = _identical_runs(points)
-    n_workers = _worker_count(workers, [group[0] for group in groups])
+    groups = identical_runs(points)
+    n_workers = worker_count(workers, [group[0] for group in groups])
     report = progress_reporter(progress, len(points), sum(p.duration_s for p in points))
     out = np.empty(len(points), dtype=object)
     try:
         if n_workers <= 1:
             done = 0
             for group in groups:
-                for i, metrics in zip(group, _group_metrics([points[i] for i in group]), strict=True):
+                for i, metrics in zip(group, group_metrics([points[i] for i in group]), strict=True):
                     out[i] = metrics
                 done += len(group)
                 report(done)
         else:
-            _sweep_parallel(points, groups, n_workers, report, out)
+            sweep_parallel(points, groups, n_workers, report, out)
     finally:
         report.close()
     return out.reshape(shape)
@@ -231,207 +225,140 @@ def _axis_values(function: str, name: str, values: object, *, example: str) -> l
     return list(values)
 
 
-_NO_DRIVE = Scenario()
-
-
-def _run_key(point: Scenario) -> tuple[Scenario, Protocol]:
-    """Return what a run depends on: the Scenario's preparation fields and the protocol of its drive fields."""
-    preparation = point.replace(**{name: getattr(_NO_DRIVE, name) for name in DRIVE_FIELDS})
-    return preparation, Protocol.from_scenario(point)
-
-
-def _identical_runs(points: Sequence[Scenario]) -> list[list[int]]:
-    """Group grid points that simulate identically (same preparation and protocol), in grid order."""
-    groups: dict[tuple[Scenario, Protocol], list[int]] = {}
-    for i, point in enumerate(points):
-        groups.setdefault(_run_key(point), []).append(i)
-    return list(groups.values())
-
-
-def _group_metrics(points: Sequence[Scenario]) -> list[Metrics]:
-    """Metrics of grid points that simulate identically: one run, whose metrics serve every point."""
-    metrics = simulate(points[0]).metrics()
-    return [metrics] * len(points)
-
-
-# ------------------------------------------------------------------------------------------ parallel sweep
-
-#: a pool pays off from this many grid points per worker (one point takes 10-100 ms; a forked
-#: worker starts in ~20 ms)
-_MIN_POINTS_PER_WORKER = 4
-#: ... and, where workers are spawned (~1.5 s each to import simlib and load the compiled
-#: kernel from numba's cache), from this much simulated time in total (s), ~5 s of serial work
-_MIN_SIMULATED_S_SPAWN = 300.0
-#: simulations (groups of identically simulated points) per task, at most: small enough for a live
-#: progress bar and a quick Ctrl-C, large enough to keep inter-process traffic negligible (~1 kB per Metrics)
-_MAX_CHUNK = 16
-
-
-def _worker_count(workers: int | None, points: Sequence[Scenario]) -> int:
-    """Return the number of processes for these grid points (1 means serial, in this process)."""
-    if workers is not None:
-        return max(1, min(int(workers), len(points)))
-    import multiprocessing
-
-    if multiprocessing.current_process().daemon:  # inside a pool worker: no grandchildren
-        return 1
-    cores = usable_cores()
-    if cores < 2 or len(points) < _MIN_POINTS_PER_WORKER * cores:
-        return 1
-    if _start_method() != "fork" and sum(p.duration_s for p in points) < _MIN_SIMULATED_S_SPAWN:
-        return 1
-    return cores
-
-
-def _start_method() -> str:
-    """Return ``fork`` on Linux (workers inherit the compiled kernel), else ``spawn``.
-
-    From Python 3.12 on, forking a process that runs other threads (a Jupyter kernel does) is
-    deprecated; there the workers come from a ``forkserver`` that has imported simlib.
-    """
-    import multiprocessing
-    import threading
-
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.platform.startswith("linux"):
-        if sys.version_info >= (3, 12) and threading.active_count() > 1 and "forkserver" in methods:
-            return "forkserver"
-        return "fork"
-    return "spawn"
-
-
-def _worker_init(parent_pid: int) -> None:
-    """Worker start-up: leave Ctrl-C to the parent, and end when the parent ends, however it ends.
-
-    The parent cancels the sweep and stops the workers on Ctrl-C or an error; if it is killed
-    instead (SIGTERM, SIGKILL, SIGHUP, the OOM killer), :func:`simlib._system.die_with_parent`
-    ends the worker within about a second rather than leaving it orphaned (~170 MB each).
-    """
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent_pid)
-
-
-def _simulate_chunk(groups: list[list[Scenario]]) -> list[list[Metrics]] | _FailedPoint:
-    """Worker task: metrics of a few groups of identically simulated grid points, in order."""
-    try:
-        return [_group_metrics(points) for points in groups]
-    except SimulationError as exc:  # not picklable as such (its __init__ takes 3 arguments)
-        return _FailedPoint(exc.args, exc.time_s, exc.scenario)
-
-
-@dataclass(frozen=True)
-class _FailedPoint:
-    """A SimulationError raised in a worker, in a form that crosses the process boundary."""
-
-    args: tuple
-    time_s: float
-    scenario: Scenario
-
-    def error(self) -> SimulationError:
-        exc = SimulationError.__new__(SimulationError)
-        exc.args, exc.time_s, exc.scenario = self.args, self.time_s, self.scenario
-        return exc
-
-
-def _calibrate_commands(points: Iterable[Scenario]) -> None:
-    """Calibrate the descending command of every voluntary rate here, once, before workers are forked.
-
-    Forked workers inherit the filled cache; otherwise every worker would repeat the calibration
-    (~50 ms each) of most rates, since the chunks of one rate go to different workers.
-    """
-    for rate, pic_gain in dict.fromkeys((p.rate_hz, p.pic_gain) for p in points if p.drive == "voluntary"):
-        descending_level_mV(rate, pic_gain)
-
-
-def _chunks(groups: list[list[int]], n_workers: int) -> list[list[list[int]]]:
-    """Split the groups into tasks, in grid order, that shrink towards the end of the grid.
-
-    Each task takes 1/(8 n_workers) of the groups still unassigned, at most ``_MAX_CHUNK`` and at
-    least one (guided self-scheduling): the last tasks are single simulations, so the workers
-    finish within about one simulation of each other instead of one whole chunk.
-    """
-    chunks = []
-    start = 0
-    while start < len(groups):
-        size = max(1, min(_MAX_CHUNK, (len(groups) - start) // (8 * n_workers)))
-        chunks.append(groups[start:start + size])
-        start += size
-    return chunks
-
-
-def _sweep_parallel(points: list[Scenario], groups: list[list[int]], n_workers: int, report: Reporter,
-                    out: np.ndarray) -> None:
-    """Run the groups of grid points on a process pool; ``out[i]`` receives the metrics of ``points[i]``."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = _chunks(groups, n_workers)
-    stop_helper_thread()  # no idle thread of ours at fork time (see _start_method)
-    method = _start_method()
-    if method == "fork":
-        _calibrate_commands(points[group[0]] for group in groups)  # inherited by every worker
-        stop_helper_thread()
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(["simlib"])
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=context, initializer=_worker_init,
-                               initargs=(os.getpid(),))
-    futures: dict[Future, int] = {}
-    with terminate_on_sigterm(lambda: _pool_processes(pool)):
-        _run_pool(pool, points, chunks, futures, report, out)
-    pool.shutdown(wait=True)
-
-
-def _pool_processes(pool: ProcessPoolExecutor) -> list:
-    """Return the worker processes of ``pool`` (empty once it has shut down)."""
-    return list((getattr(pool, "_processes", None) or {}).values())
-
-
-def _run_pool(pool: ProcessPoolExecutor, points: list[Scenario], chunks: list[list[list[int]]],
-              futures: dict[Future, int], report: Reporter, out: np.ndarray) -> None:
-    """Submit the chunks and collect their metrics into ``out``; stop the pool on any exception."""
-    from concurrent.futures import as_completed
-
-    try:
-        for k, part in enumerate(chunks):
-            futures[pool.submit(_simulate_chunk, [[points[i] for i in group] for group in part])] = k
-        done = 0
-        for future in as_completed(futures):
-            answer = future.result()
-            if isinstance(answer, _FailedPoint):
-                raise answer.error()
-            for group, metrics in zip(chunks[futures[future]], answer, strict=True):
-                for i, m in zip(group, metrics, strict=True):
-                    out[i] = m
-                done += len(group)
-            report(done)
-    except BaseException:
-        _stop_pool(pool, futures)
-        raise
-
-
-def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future]) -> None:
-    """Cancel pending chunks and stop the workers now (Ctrl-C or an error in a worker).
-
-    Running chunks cannot be cancelled, so their processes are terminated first; the executor
-    then sees a broken pool, fails what is left and joins its workers, and ``shutdown(wait=True)``
-    waits for that, so that no worker outlives the call. (Shutting down first and terminating
-    afterwards races with the executor's own thread joining the same processes.)
-    """
-    for future in futures:
-        future.cancel()
-    processes = _pool_processes(pool)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=5)
-
-
 def classification_grid(grid: np.ndarray) -> np.ndarray:
     """Classification strings of a :func:`sweep` result, same shape (array of str)."""
     return np.vectorize(lambda m: m.classification, otypes=[object])(grid)
 
+
+# ------------------------------------------------------------------------------------------ spinal cramp machinery
+
+#: stimulation train length of the cramp-threshold protocol (s) (Miller & Knight 2009 used short trains)
+CTF_TRAIN_S = 2.0
+#: rates tried, in order (Hz): 2 Hz steps as in the clinical protocol, then coarser up to 150 Hz
+CTF_RATES_HZ = tuple(range(4, 42, 2)) + tuple(range(45, 151, 5))
+_CTF_AFTER_S = 3.0
+_RAMP_START_S = 0.5
+
+
+@dataclass(frozen=True)
+class Ramp:
+    """Result of a slow triangular command ramp.
+
+    Attributes
+    ----------
+    recruitment_drive : float
+        Descending command (mV of equivalent depolarisation) at the first motoneuron spike
+        on the way up; ``math.nan`` if the motoneuron never fired.
+    derecruitment_drive : float
+        Command (mV) at the last motoneuron spike on the way down; ``math.nan`` if it never
+        fired, and below zero never happens: firing that outlasts the ramp gives the value 0.
+    peak_drive : float
+        Command at the top of the triangle (mV).
+    spike_times : numpy.ndarray
+        Motoneuron spike times (s).
+    rate_hz : numpy.ndarray
+        Instantaneous firing rate at each spike after the first (Hz), for plotting.
+    command_at_spike : numpy.ndarray
+        Command (mV) at each of those spikes.
+    ramp_s : float
+        Duration of the whole triangle (s); it starts at :attr:`start_s`.
+    start_s : float
+        Time at which the command starts to rise (s).
+    """
+
+    recruitment_drive: float
+    derecruitment_drive: float
+    peak_drive: float
+    spike_times: np.ndarray
+    rate_hz: np.ndarray
+    command_at_spike: np.ndarray
+    ramp_s: float = 10.0
+    start_s: float = _RAMP_START_S
+
+    def command_mV(self, t_s: np.ndarray) -> np.ndarray:
+        """Return the descending command (mV) at times ``t_s`` (s): 0, up to :attr:`peak_drive`, down to 0."""
+        x = np.clip((np.asarray(t_s, dtype=float) - self.start_s) / (self.ramp_s / 2.0), 0.0, 2.0)
+        return self.peak_drive * np.where(x <= 1.0, x, 2.0 - x)
+
+    @property
+    def hysteresis(self) -> float:
+        """Recruitment minus derecruitment command (mV); positive when a PIC is active."""
+        return self.recruitment_drive - self.derecruitment_drive
+
+
+def ramp(sc: Scenario, *, ramp_s: float = 10.0, peak_drive_mV: float = 30.0) -> Ramp:
+    """Slow triangular descending command (up, then down) to measure recruitment hysteresis.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Conditions (``pic_gain``, ``fatigue``, electrolytes ...); its drive settings are replaced.
+    ramp_s : float, keyword-only
+        Duration of the whole triangle (s), 2-30.
+    peak_drive_mV : float, keyword-only
+        Command at the top of the triangle (mV of equivalent depolarisation), 5-120.
+
+    Returns
+    -------
+    Ramp
+        Recruitment and derecruitment command levels and the firing-rate trace. A persistent
+        inward current makes recruitment need more command than derecruitment (Lee & Heckman
+        1998; human ΔF a few pps, Gorassini et al. 2002).
+    """
+    from simlib.errors import ParameterError
+
+    if not (2.0 <= ramp_s <= 30.0):
+        raise ParameterError(f"'ramp_s' must be between 2 and 30 s (triangle duration); got {ramp_s!r}.")
+    if not (5.0 <= peak_drive_mV <= 120.0):
+        raise ParameterError(f"'peak_drive_mV' must be between 5 and 120 mV (ramp peak); got {peak_drive_mV!r}.")
+    run = sc.replace(drive="voluntary", rate_hz=0.0, drive_start_s=_RAMP_START_S, drive_s=ramp_s,
+                     duration_s=_RAMP_START_S + ramp_s + 1.0, stretch_at_s=None)
+    peak = float(peak_drive_mV)
+    res = simulate(run, protocol=Protocol.ramp(peak, _RAMP_START_S, float(ramp_s)))
+    spikes = res.motoneuron_spikes
+    empty = Ramp(math.nan, math.nan, peak, spikes, np.empty(0), np.empty(0), float(ramp_s), _RAMP_START_S)
+    if spikes.size == 0:
+        return empty
+    command = empty.command_mV
+    last = spikes[-1]
+    derecruit = float(command(np.array([last]))[0]) if last < _RAMP_START_S + ramp_s else 0.0
+    return replace(empty, recruitment_drive=float(command(spikes[:1])[0]), derecruitment_drive=derecruit,
+                   rate_hz=1.0 / np.diff(spikes), command_at_spike=command(spikes[1:]))
+
+
+def cramp_threshold_frequency(sc: Scenario, *, progress: Progress = None) -> float:
+    """Lowest nerve-stimulation rate whose train leaves a cramp (Hz).
+
+    Follows the clinical protocol (Miller & Knight 2009, Muscle Nerve 39:364): 2-s stimulation
+    trains at increasing rates (4, 6, ... 40 Hz, then 45 ... 150 Hz), each from rest; a train
+    "leaves a cramp" when the run is classified ``"cramp"`` (self-sustained motoneuron firing
+    with force ≥ 0.1 in the window from 0.5 to 3 s after the train).
+
+    Parameters
+    ----------
+    sc : Scenario
+        Conditions (``fatigue``, ``pic_gain``, electrolytes ...); its drive settings are replaced.
+    progress : bool, callable or None, keyword-only
+        Progress bar over the rates tried (see :mod:`simlib.progress`); by default shown in
+        notebooks and terminals, since a muscle that never cramps takes every rate (a few seconds).
+        Ctrl-C stops the search between two trains.
+
+    Returns
+    -------
+    float
+        Threshold rate (Hz), or ``math.inf`` when no rate up to 150 Hz leaves a cramp.
+    """
+    check_progress(progress)
+    base = sc.replace(drive="stimulation", drive_start_s=0.2, drive_s=CTF_TRAIN_S,
+                      duration_s=0.2 + CTF_TRAIN_S + _CTF_AFTER_S, stretch_at_s=None)
+    report = progress_reporter(progress, len(CTF_RATES_HZ), len(CTF_RATES_HZ) * base.duration_s,
+                               label="cramp threshold")
+    try:
+        for i, rate in enumerate(CTF_RATES_HZ):
+            if simulate(base.replace(rate_hz=float(rate))).metrics().classification == "cramp":
+                report(report.total)  # the search is complete
+                return float(rate)
+            report(i + 1)
+        return math.inf
+    finally:
+        report.close()

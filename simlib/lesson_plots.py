@@ -12,7 +12,7 @@ from matplotlib.ticker import FixedLocator, NullFormatter
 from simlib.palette import BLACK, LINE_COLOURS, apply_style, new_axes
 
 if TYPE_CHECKING:
-    from simlib.spinal_experiments import Ramp
+    from simlib.experiments import Ramp
 
 __all__ = ["plot_ramp", "set_log_ticks"]
 
@@ -25,7 +25,7 @@ def plot_ramp(ramps: Mapping[str, Ramp], ax: Axes | None = None) -> Axes:
 
     Parameters
     ----------
-    ramps : mapping of str to simlib.spinal_experiments.Ramp
+    ramps : mapping of str to simlib.Ramp
         Condition label -> result of :func:`simlib.ramp`; firing rates in Hz at spike times in s.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure is created when None.

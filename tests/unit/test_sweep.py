@@ -11,14 +11,14 @@ import sys
 import pytest
 
 import simlib
-import simlib.experiments as experiments
+import simlib._parallel as _parallel
 
 # Short runs keep the process-pool tests fast: drive 0.1-0.4 s, run 1 s.
 SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
 AXES = {"rate_hz": [5.0, 20.0, 80.0], "ca_mM": [0.6, 1.2, 2.5]}
 N_POINTS = 9
 
-needs_two_cores = pytest.mark.skipif(experiments.usable_cores() < 2 and sys.platform != "linux",
+needs_two_cores = pytest.mark.skipif(_parallel.usable_cores() < 2 and sys.platform != "linux",
                                      reason="a process pool needs fork or two cores to be worth testing")
 
 
@@ -85,41 +85,41 @@ def test_more_workers_than_points_is_fine():
 
 
 def test_default_is_serial_for_a_small_grid(monkeypatch):
-    monkeypatch.setattr(experiments, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 2)
 
     def no_pool(*args, **kwargs):  # pragma: no cover - must not be reached
         raise AssertionError("a 2-point sweep must not start a process pool")
 
-    monkeypatch.setattr(experiments, "_sweep_parallel", no_pool)
+    monkeypatch.setattr(_parallel, "sweep_parallel", no_pool)
     assert simlib.sweep(SHORT, rate_hz=[10.0, 20.0]).shape == (2,)
 
 
 def test_worker_count_rules(monkeypatch):
     points = [SHORT] * 100
-    monkeypatch.setattr(experiments, "usable_cores", lambda: 2)
-    monkeypatch.setattr(experiments, "_start_method", lambda: "fork")
-    assert experiments._worker_count(None, points) == 2
-    assert experiments._worker_count(None, points[:7]) == 1  # fewer than 4 points per core
-    assert experiments._worker_count(1, points) == 1
-    assert experiments._worker_count(5, points[:3]) == 3  # never more workers than points
-    monkeypatch.setattr(experiments, "_start_method", lambda: "spawn")
-    assert experiments._worker_count(None, points) == 1  # 100 s of simulation: not worth spawning
-    assert experiments._worker_count(None, [SHORT.replace(duration_s=10.0)] * 100) == 2
-    monkeypatch.setattr(experiments, "usable_cores", lambda: 1)
-    assert experiments._worker_count(None, points) == 1
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_parallel, "_start_method", lambda: "fork")
+    assert _parallel.worker_count(None, points) == 2
+    assert _parallel.worker_count(None, points[:7]) == 1  # fewer than 4 points per core
+    assert _parallel.worker_count(1, points) == 1
+    assert _parallel.worker_count(5, points[:3]) == 3  # never more workers than points
+    monkeypatch.setattr(_parallel, "_start_method", lambda: "spawn")
+    assert _parallel.worker_count(None, points) == 1  # 100 s of simulation: not worth spawning
+    assert _parallel.worker_count(None, [SHORT.replace(duration_s=10.0)] * 100) == 2
+    monkeypatch.setattr(_parallel, "usable_cores", lambda: 1)
+    assert _parallel.worker_count(None, points) == 1
 
 
 @pytest.mark.parametrize(("n_groups", "n_workers"), [(1, 2), (7, 2), (40, 2), (1380, 2), (500, 4)])
 def test_tasks_cover_the_grid_in_order_and_shrink_to_single_simulations(n_groups, n_workers):
     groups = [[i] for i in range(n_groups)]
-    chunks = experiments._chunks(groups, n_workers)
+    chunks = _parallel._chunks(groups, n_workers)
     assert [g for chunk in chunks for g in chunk] == groups  # every group once, in grid order
     sizes = [len(chunk) for chunk in chunks]
-    assert max(sizes) <= experiments._MAX_CHUNK
+    assert max(sizes) <= _parallel._MAX_CHUNK
     assert sizes == sorted(sizes, reverse=True)  # guided: tasks only shrink
     assert sizes[-1] == 1  # the workers finish within one simulation of each other
     if n_groups >= 16 * 8 * n_workers:
-        assert sizes[0] == experiments._MAX_CHUNK
+        assert sizes[0] == _parallel._MAX_CHUNK
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
@@ -199,16 +199,16 @@ def test_keyboard_interrupt_serial_is_reraised(capsys):
 
 
 @needs_two_cores
-@pytest.mark.skipif(experiments._start_method() != "fork", reason="patching simulate reaches workers only by fork")
+@pytest.mark.skipif(_parallel._start_method() != "fork", reason="patching simulate reaches workers only by fork")
 def test_error_in_a_worker_propagates_and_stops_the_pool(monkeypatch):
-    real = experiments.simulate
+    real = _parallel.simulate
 
     def failing(sc, *args, **kwargs):
         if sc.rate_hz == 80.0:
             raise simlib.SimulationError("simulation failed: test", 0.5, sc)
         return real(sc, *args, **kwargs)
 
-    monkeypatch.setattr(experiments, "simulate", failing)  # inherited by the forked workers
+    monkeypatch.setattr(_parallel, "simulate", failing)  # inherited by the forked workers
     with pytest.raises(simlib.SimulationError, match="test"):
         simlib.sweep(SHORT, workers=2, **AXES)
     assert _no_worker_left()
@@ -255,25 +255,25 @@ def test_start_method_rules(monkeypatch):
 
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    assert experiments._start_method() == "fork"
+    assert _parallel._start_method() == "fork"
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. a Jupyter kernel
     expected = "forkserver" if sys.version_info >= (3, 12) else "fork"
-    assert experiments._start_method() == expected
+    assert _parallel._start_method() == expected
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert experiments._start_method() == "spawn"
+    assert _parallel._start_method() == "spawn"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="spawned workers: slow to start, tested where fork is default")
 def test_spawned_workers_give_identical_results(monkeypatch, serial_grid):
     """The path used on macOS and Windows: workers import simlib and load the kernel from numba's cache."""
-    monkeypatch.setattr(experiments, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(_parallel, "_start_method", lambda: "spawn")
     grid = simlib.sweep(SHORT, workers=2, **AXES)
     _assert_bit_identical(grid, serial_grid)
     assert _no_worker_left()
 
 
 def test_cramp_threshold_search_reports_progress_over_the_rates():
-    from simlib.spinal_experiments import CTF_RATES_HZ
+    from simlib.experiments import CTF_RATES_HZ
 
     calls = []
     rate = simlib.cramp_threshold_frequency(simlib.Scenario(fatigue=1.0, pic_gain=1.5),
@@ -338,8 +338,8 @@ def test_voluntary_rates_of_one_step_simulate_identically():
 
 def test_sweep_runs_identical_points_once_and_judges_each_with_its_own_scenario(monkeypatch):
     calls = []
-    original = experiments.simulate
-    monkeypatch.setattr(experiments, "simulate", lambda sc: calls.append(sc) or original(sc))
+    original = _parallel.simulate
+    monkeypatch.setattr(_parallel, "simulate", lambda sc: calls.append(sc) or original(sc))
     rates = [60.0, 90.0, 150.0]  # all above the motoneuron's maximal rate: one run
     grid = simlib.sweep(SHORT, workers=1, rate_hz=rates, ca_mM=[1.2])
     assert len(calls) == 1
