@@ -27,20 +27,14 @@ from simlib.presets import PRESET_INFO, PRESETS
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.validation import unknown_name_message
-from simlib.widgets import captions
-from simlib.widgets.captions import CLASSIFICATION_WORDS
-from simlib.widgets.controls import CONTROL_GROUPS, OTHER_GROUP, OptionalSlider, readout_format, set_layout, slider_for
+from simlib.widgets import captions, layout
+from simlib.widgets.controls import OptionalSlider, readout_format, slider_for
 from simlib.widgets.encoding import IMAGE_FORMAT
 from simlib.widgets.export import export_explorer_figure
 from simlib.widgets.figure import PANELS, PROJECTOR_SCALE, BlittedFigure
 from simlib.widgets.state import ExplorerState, field_param, preset_scenario
 
 __all__ = ["Explorer"]
-
-# Width of the controls column (CSS) and of slider labels in it: the track keeps ~120 px.
-_CONTROL_WIDTH = "360px"
-_COLUMN_DESCRIPTION_WIDTH = "12em"
-
 
 class Explorer(BlittedFigure):
     """Controls, presets, classification and a live figure for one Scenario.
@@ -332,30 +326,7 @@ class Explorer(BlittedFigure):
 
     def _layout(self, figure_widget: ipw.DOMWidget) -> ipw.VBox:
         """Put the controls in a scrolling column beside the figure (see the class Notes)."""
-        column: list[ipw.Widget] = []
-        if self.preset_buttons:
-            heading = ipw.HTML("<b>Presets</b> (hover over one to see what it changes):")
-            # flex "0 0 auto": a scrolling column must not squeeze the rows of buttons away
-            row = ipw.HBox(list(self.preset_buttons.values()),
-                           layout=ipw.Layout(flex_flow="row wrap", flex="0 0 auto"))
-            row.add_class("msl-presets")
-            column += [heading, row]
-        if len(self._fields) > 4:
-            known = {f for _, members in CONTROL_GROUPS for f in members}
-            groups = [*CONTROL_GROUPS, (OTHER_GROUP, tuple(f for f in self._fields if f not in known))]
-            for heading, members in groups:
-                present = [f for f in members if f in self.controls]
-                if present:
-                    column.append(ipw.HTML(f"<b>{html.escape(heading)}</b>"))
-                    column += [self.controls[f] for f in present]
-        else:
-            column += [self.controls[f] for f in self._fields]
-        for control in self.controls.values():
-            for part in (control.slider, control.checkbox) if isinstance(control, OptionalSlider) else (control,):
-                if isinstance(part, (ipw.FloatSlider, ipw.Dropdown)):
-                    part.style.description_width = _COLUMN_DESCRIPTION_WIDTH
-        if self.preset_buttons:
-            column.append(self._help())
+        column = layout.control_column(self._fields, self.controls, self.preset_buttons)
         # A short column (a lesson explorer's few sliders) has room for the sentence below the sliders,
         # so the figure gets the page's whole height; a long one scrolls, so the sentence goes above the figure.
         self._status_beside = bool(column) and not self.preset_buttons
@@ -383,48 +354,13 @@ class Explorer(BlittedFigure):
         box.add_class("msl-explorer")
         return box
 
-    def _help(self) -> ipw.Accordion:
-        """Make the collapsed "How to use this explorer" section (the page needs no other instructions)."""
-        words = html.escape
-        text = (
-            "<ul style='margin:0;padding-left:1.2em'>"
-            f"<li><b>Presets</b> load a scenario from the lessons; hover over one to read what it changes.</li>"
-            f"<li><b>Sliders</b> change one setting each (the label gives the unit): drag and release, or "
-            f"click a handle and use the arrow keys (Page Up / Page Down take bigger steps).</li>"
-            f"<li><b>The sentence above the figure</b> names what the muscle does: "
-            f"{words(', '.join(t.lower() for t, _ in CLASSIFICATION_WORDS.values()))}.</li>"
-            "<li><b>The figure</b> follows the chain from nerve spikes to force; the grey band is the time "
-            "the nerve signal is on.</li>"
-            "<li><b>Export figure</b> saves the figure with a caption; <b>Projector</b> shows a larger figure "
-            "for a room.</li></ul>"
-        )
-        accordion = ipw.Accordion([ipw.HTML(text)], selected_index=None, layout=ipw.Layout(flex="0 0 auto"))
-        accordion.set_title(0, "How to use this explorer")
-        accordion.add_class("msl-help")
-        return accordion
-
-
     def _apply_layout(self) -> None:
         """Set the CSS of the body, the two columns and the figure for the current mode."""
-        on = self._projector
-        set_layout(self._body, display="flex", flex_flow="row wrap", align_items="flex-start", width="100%")
-        # The column scrolls inside the page's height; it goes right of the figure in projector mode.
-        set_layout(self._controls_box, flex="0 0 300px" if on else f"0 1 {_CONTROL_WIDTH}", min_width="280px",
-                    max_height="calc(100vh - 120px)", overflow="hidden auto", order="1" if on else "0",
-                    margin="0 0 0 12px" if on else "0 12px 0 0")
-        set_layout(self._view_box, flex="1 1 0%", min_width="360px", order="0")
-        if self._image is not None:
-            # Never taller than the page minus what stays visible with it (JupyterLab's bars or Voilà's
-            # margins, the sentence and the export row); never larger than its own pixels.
-            scale = PROJECTOR_SCALE if on else 1.0
-            width_px = int(round(self._figure.get_figwidth() * self._base_dpi * scale))
-            height_px = int(round(self._figure.get_figheight() * self._base_dpi * scale))
-            reserve = "150px" if on or self._status_beside else "230px"
-            # align_self: not stretched to the column's width, so the width follows the height.
-            set_layout(self._image, width="auto", height="auto", max_width=f"min(100%, {width_px}px)",
-                        max_height=f"min({height_px}px, calc(100vh - {reserve}))", object_fit="contain",
-                        align_self="flex-start")
-
+        scale = PROJECTOR_SCALE if self._projector else 1.0
+        image_px = (int(round(self._figure.get_figwidth() * self._base_dpi * scale)),
+                    int(round(self._figure.get_figheight() * self._base_dpi * scale)))
+        layout.place(self._body, self._controls_box, self._view_box, self._image, projector=self._projector,
+                     image_px=image_px, status_beside=self._status_beside)
 
     # -- updating ---------------------------------------------------------------------------------
 
