@@ -3,7 +3,7 @@
 A Scenario is a frozen, validated record of the settings a learner chooses (drive, rate,
 electrolytes, temperature, ATP, drugs, stretch). Each field is declared once, in the class body,
 with its metadata (unit, allowed range, meaning, source, slider label and step, the hint shown when
-a value is rejected); :data:`SCENARIO_PARAMS` is that metadata as :class:`~simlib.parameters.Param`
+a value is rejected); :data:`SCENARIO_PARAMS` is that metadata as :class:`~simlib.validation.Param`
 records, read from :func:`dataclasses.fields`, and drives validation, the parameter table of
 ``docs/model.md``, the scenario-file template, slider ranges and axis labels. Variants are made by
 :meth:`Scenario.replace`, which validates again; a Scenario never holds an invalid value.
@@ -36,8 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simlib.errors import ParameterError
-from simlib.parameters import Param
-from simlib.validation import _safe_repr, check_value, unknown_name_message
+from simlib.validation import Param, _safe_repr, check_value, unknown_name_message
 
 __all__ = ["SCENARIO_PARAMS", "Scenario", "scenario_param"]
 

@@ -1,7 +1,8 @@
-"""Metadata-driven validation and the one error-message format of simlib.
+"""Declared parameters: the :class:`Param` record, validation against it, and simlib's one error-message format.
 
-Every rejected value produces a message of the same shape, generated from the
-parameter's :class:`~simlib.parameters.Param`::
+A :class:`Param` holds a parameter's metadata (unit, default, allowed range, meaning, source, hint,
+slider label and step). Every rejected value produces a message of the same shape, generated from
+it::
 
     'ca_mM' must be between 0.3 and 4 mM (extracellular ionised calcium); got 12.0. Plasma values
     are about 1.1-1.3 mM — did you enter total calcium in mg/dL?
@@ -10,8 +11,10 @@ i.e. ``'{name}' must be {param.range_text()} ({param.meaning}); got {value}. {pa
 ``{value}`` is the ``repr`` of a number (``nan`` and ``inf`` included) and ``'abc' (str)`` for a value
 of the wrong type. Unknown names are answered with a "did you mean" suggestion.
 
-This module depends only on :mod:`simlib.parameters`, :mod:`simlib.errors` and the standard library,
-so it can be reused for any :class:`~simlib.parameters.Param` (e.g. the internal model constants).
+This module depends only on :mod:`simlib.errors` and the standard library, so that everything that
+declares parameters can import it: the Scenario fields (:mod:`simlib.scenario`) and the model
+constants of the stages. :mod:`simlib.parameters` gives the public names (``Param``,
+``SCENARIO_PARAMS``, ``scenario_param``).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import difflib
 import math
 import numbers
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from simlib.errors import ParameterError
-from simlib.parameters import Param
 
 __all__ = [
     "MAX_SAMPLES",
     "OUTPUT_DT",
+    "Param",
     "check_output_dt",
     "check_value",
     "describe_value",
@@ -34,6 +38,75 @@ __all__ = [
     "suggest_names",
     "unknown_name_message",
 ]
+
+
+@dataclass(frozen=True)
+class Param:
+    """Metadata of one parameter.
+
+    Attributes
+    ----------
+    name : str
+        Python name; public names carry their unit (``ca_mM``).
+    default : float, str or None
+        Default value (healthy adult at rest).
+    unit : str
+        Unit symbol as printed (``"mM"``, ``"Hz"``, ``""`` for dimensionless).
+    low, high : float or None
+        Inclusive allowed range for numbers; ``None`` means unbounded on that side.
+    meaning : str
+        One-line meaning, used in error messages and tables.
+    source : str
+        Citation, or "chosen so that ..." for a calibrated value.
+    hint : str
+        Suggestion appended to error messages (typical values, common unit slips).
+    label : str
+        Short label for sliders and axes (without unit).
+    choices : tuple of str
+        Allowed values for a text parameter; empty for numbers.
+    optional : bool
+        ``None`` is allowed (e.g. "no stretch").
+    step : float
+        Suggested slider step.
+    """
+
+    name: str
+    default: float | str | None
+    unit: str
+    meaning: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    hint: str = ""
+    label: str = ""
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+    step: float = 0.0
+
+    @property
+    def is_text(self) -> bool:
+        """True for parameters that take one of a fixed set of words."""
+        return bool(self.choices)
+
+    def range_text(self) -> str:
+        """Human-readable allowed range with unit, e.g. ``between 0.3 and 4.0 mM``."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        unit = f" {self.unit}" if self.unit else ""
+        if self.low is not None and self.high is not None:
+            text = f"between {self.low:g} and {self.high:g}{unit}"
+        elif self.low is not None:
+            text = f"at least {self.low:g}{unit}"
+        elif self.high is not None:
+            text = f"at most {self.high:g}{unit}"
+        else:
+            text = f"a finite number{unit}"
+        return text + (" or None" if self.optional else "")
+
+    def axis_label(self) -> str:
+        """Axis/slider label with unit, e.g. ``Extracellular Ca²⁺ (mM)``."""
+        base = self.label or self.name
+        return f"{base} ({self.unit})" if self.unit else base
 
 
 #: Names and words longer than this get no "did you mean" suggestion (difflib's cost grows with the
