@@ -5,11 +5,18 @@ Each stage module of :mod:`simlib.stages` declares its constants (``CONSTANTS``)
 :func:`simlib.model.constants` (declarations) and :func:`simlib.model.resolve_constants` (one
 run's values, with overrides). This module keeps the old names for code not yet moved over, and will
 go: the package attribute ``simlib.constants`` is to be the function :func:`simlib.model.constants`.
+Until then this module is callable, so ``simlib.constants()`` returns the declared constants whether
+the attribute is the function or (if this module was imported after ``simlib``) the module.
 """
 
 from __future__ import annotations
 
+import sys
+import types
+from collections.abc import Mapping
+
 from simlib.model import CONSTANT_PARAMS, resolve_constants
+from simlib.model import constants as _declared
 from simlib.parameters import Param
 
 __all__ = ["CONSTANTS", "constant"]
@@ -34,3 +41,14 @@ def constant(name: str) -> float:
         Value in the declared unit.
     """
     return _DEFAULTS[name]
+
+
+
+class _CallableModule(types.ModuleType):
+    """The module type of simlib.constants: calling it is calling :func:`simlib.model.constants`."""
+
+    def __call__(self) -> Mapping[str, Param]:
+        return _declared()
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -58,6 +58,8 @@ class ConstantValues(Mapping[str, float]):
 
     def __init__(self, params: Mapping[str, Param], values: Mapping[str, float]) -> None:
         """Store validated values (internal: use :func:`simlib.model.resolve_constants`)."""
+        if not isinstance(params, MappingProxyType):
+            params = MappingProxyType(dict(params))
         object.__setattr__(self, "_params", params)
         object.__setattr__(self, "_key", tuple(values.items()))
         object.__setattr__(self, "_hash", hash(self._key))
@@ -100,8 +102,8 @@ class ConstantValues(Mapping[str, float]):
         return f"ConstantValues({len(self)} constants, {'changed: ' + shown if shown else 'all defaults'})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # pickled as its overrides (sweep workers); the registry is rebuilt on the other side
-        return (_unpickle, (self.overrides(),))
+        # with its declarations, so that a copy in another process needs no registry
+        return (ConstantValues, (dict(self._params), dict(self._key)))
 
     def overrides(self) -> dict[str, float]:
         """``{name: value}`` of the constants whose value differs from the declared default."""
@@ -150,8 +152,3 @@ def resolve_values(params: Mapping[str, Param], overrides: Mapping[str, object] 
         values.update(_checked(params, overrides))
     return ConstantValues(params, values)  # type: ignore[arg-type]
 
-
-def _unpickle(overrides: dict[str, float]) -> ConstantValues:
-    from simlib.model import resolve_constants
-
-    return resolve_constants(overrides)

@@ -192,18 +192,6 @@ class ParamRecord(np.void):
     :meth:`_replace`, :attr:`_fields` and :meth:`_asdict` behave as for the NamedTuple this replaced.
     """
 
-    def __new__(cls, *values: float) -> ParamRecord:
-        """Build a record of the whole model's kernel fields from their values in field order.
-
-        This is how the NamedTuple it replaced was built; :func:`build_record` takes names.
-        """
-        from simlib.model import _wiring
-
-        names = _wiring.kernel_field_names()
-        if len(values) != len(names):
-            raise TypeError(f"ParamRecord() takes the {len(names)} kernel parameters in order; got {len(values)}")
-        return build_record(dict(zip(names, values, strict=True)))
-
     def __getattr__(self, name: str) -> float:
         # only called when normal attribute lookup fails, i.e. for field names (and typos)
         try:

@@ -6,14 +6,12 @@ the package itself must not import them at import time).
 
 from __future__ import annotations
 
-import functools
-
 from simlib.model import shared
 from simlib.model._constants import declared_constants, resolve_values
 from simlib.model._declare import build_layout
 from simlib.stages import axon, crossbridges, ec_coupling, membrane, motoneuron, nmj, reflex
 
-__all__ = ["CONSTANTS", "CONSTANT_PARAMS", "DEFAULTS", "LAYOUT", "STAGES", "kernel_field_names"]
+__all__ = ["CONSTANTS", "CONSTANT_PARAMS", "DEFAULTS", "LAYOUT", "STAGES"]
 
 #: the stages of the chain, in state-vector order (the shared constants first; they own no states)
 STAGES = (shared.STAGE, axon.STAGE, nmj.STAGE, membrane.STAGE, ec_coupling.STAGE, crossbridges.STAGE,
@@ -24,11 +22,3 @@ CONSTANTS = declared_constants(STAGES)
 CONSTANT_PARAMS = tuple(CONSTANTS.values())
 DEFAULTS = resolve_values(CONSTANTS, None)
 
-
-@functools.lru_cache(maxsize=1)
-def kernel_field_names() -> tuple[str, ...]:
-    """Return the names of the model's kernel parameters, in record order."""
-    from simlib.model import kernel_parameters
-    from simlib.scenario import Scenario
-
-    return kernel_parameters(Scenario())._fields

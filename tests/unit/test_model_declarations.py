@@ -104,7 +104,6 @@ def test_record_reads_as_floats_and_replaces_like_the_namedtuple():
     assert type(kp.ax_vt) is float and isinstance(kp, chain.KernelParams)
     moved = kp._replace(pic_g=1.0)
     assert moved.pic_g == 1.0 and kp.pic_g == 0.3
-    assert chain.KernelParams(*kp.item())._asdict() == kp._asdict()
     assert chain.kernel_record(kp)[0]._asdict() == kp._asdict()
     with pytest.raises(AttributeError, match="did you mean 'ax_vt'"):
         _ = kp.ax_vtt
@@ -250,3 +249,8 @@ def test_the_voluntary_calibration_follows_motoneuron_constants():
     assert drive.descending_level_mV(20.0, 1.0, higher) > default
     assert drive.max_voluntary_rate_hz(1.0, resolve_constants({"mn_ahp_jump": 2.0})) < drive.max_voluntary_rate_hz(1.0)
     assert chain.force_unit(resolve_constants({"xb_detach_per_ms": 0.04})) < chain.force_unit()
+
+
+def test_simlib_constants_is_callable_and_returns_the_declarations():
+    declared = simlib.constants()
+    assert declared["g_na_mS_cm2"].unit == "mS/cm²" and set(declared) == set(model.constants())

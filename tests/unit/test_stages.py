@@ -4,7 +4,7 @@ Reference values are those computed in /work/shared/science/physiology.md §1.2-
 K⁺i 155, Na⁺i 12, Na⁺o 145 mM, P_Na/P_K 0.01; Nernst slope; divalent screening after Frankenhaeuser &
 Hodgkin 1957; Dodge & Rahamimoff 1967 release). Arguments are passed explicitly wherever the test is about
 the equation, so the tests do not depend on tuned constants; where a test uses the model's own constants it
-reads them from :func:`simlib.constants.constant`.
+reads them from :func:`simlib.model.resolve_constants` (the declared defaults).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simlib.constants import constant
+from simlib.model import resolve_constants
 from simlib.stages.axon import axon_rates, axon_rest_potential, divalent_shift_mV
 from simlib.stages.crossbridges import activation_power, atp_saturation, crossbridge_rates, series_rates
 from simlib.stages.ec_coupling import (
@@ -42,6 +42,9 @@ from simlib.stages.nmj import (
     release_quanta,
     release_site_occupancy,
 )
+
+#: the model's constants at their declared defaults
+C = resolve_constants()
 
 # Deterministic property checks (no example database, same examples on every run).
 PURE = settings(derandomize=True, database=None, deadline=None, max_examples=200)
@@ -110,7 +113,7 @@ def test_ghk_slope_is_below_nernst_in_physiological_range():
 
 
 def test_ghk_with_model_constants_is_near_mammalian_resting_potential():
-    v = ghk_potential_mV(4.0, 145.0, constant("k_in_mM"), constant("na_in_mM"), constant("pna_pk"), 37.0)
+    v = ghk_potential_mV(4.0, 145.0, C.k_in_mM, C.na_in_mM, C.pna_pk, 37.0)
     # Mammalian resting potential ≈ -85 mV at 4 mM K⁺ (Jurkat-Rott et al. 2009); GHK with the model's
     # constant ranges gives about -80 to -95 mV.
     assert -95.0 < v < -80.0
@@ -135,11 +138,11 @@ def test_boltzmann_limits():
 @PURE
 @given(v=st.floats(-150.0, 60.0), shift=st.floats(-10.0, 10.0))
 def test_gate_steady_states_bounded_and_time_constants_positive(v, shift):
-    m_inf, h_inf, h_tau = sodium_gates(v, constant("na_m_half_mV") + shift, constant("na_m_slope_mV"),
-                                       constant("na_h_half_mV") + shift, constant("na_h_slope_mV"),
-                                       constant("na_h_tau_ms"))
-    n_inf, n_tau = potassium_gate(v, constant("k_n_half_mV") + shift, constant("k_n_slope_mV"),
-                                  constant("k_n_tau_ms"))
+    m_inf, h_inf, h_tau = sodium_gates(v, C.na_m_half_mV + shift, C.na_m_slope_mV,
+                                       C.na_h_half_mV + shift, C.na_h_slope_mV,
+                                       C.na_h_tau_ms)
+    n_inf, n_tau = potassium_gate(v, C.k_n_half_mV + shift, C.k_n_slope_mV,
+                                  C.k_n_tau_ms)
     for x in (m_inf, h_inf, n_inf):
         assert 0.0 <= x <= 1.0
     assert h_tau > 0.0
@@ -153,8 +156,8 @@ SLOPE, MG_W, CA_REF, MG_REF = 7.0, 0.4, 1.2, 0.55
 
 def test_divalent_shift_zero_at_reference():
     assert divalent_shift_mV(CA_REF, MG_REF, CA_REF, MG_REF, SLOPE, MG_W) == 0.0
-    ref = (constant("ca_ref_mM"), constant("mg_ref_mM"))
-    assert divalent_shift_mV(*ref, *ref, constant("screen_slope_mV"), constant("screen_mg_weight")) == 0.0
+    ref = (C.ca_ref_mM, C.mg_ref_mM)
+    assert divalent_shift_mV(*ref, *ref, C.screen_slope_mV, C.screen_mg_weight) == 0.0
 
 
 def test_divalent_shift_hypocalcaemia_hand_value():
@@ -165,9 +168,9 @@ def test_divalent_shift_hypocalcaemia_hand_value():
     assert divalent_shift_mV(0.75, 0.55, CA_REF, MG_REF, SLOPE, MG_W) == pytest.approx(expected, abs=1e-12)
     # With the model's constants: the same fall is -0.36 to -0.40 e-folds of effective divalent
     # concentration for any Mg weight in the documented 0.3-0.5, times the model's slope.
-    model = divalent_shift_mV(0.75, 0.55, constant("ca_ref_mM"), constant("mg_ref_mM"),
-                              constant("screen_slope_mV"), constant("screen_mg_weight"))
-    assert model / constant("screen_slope_mV") == pytest.approx(-0.382, abs=0.025)
+    model = divalent_shift_mV(0.75, 0.55, C.ca_ref_mM, C.mg_ref_mM,
+                              C.screen_slope_mV, C.screen_mg_weight)
+    assert model / C.screen_slope_mV == pytest.approx(-0.382, abs=0.025)
 
 
 def test_divalent_shift_slope_per_e_fold():
@@ -194,16 +197,16 @@ def test_divalent_shift_sign_and_mg_weaker_than_ca(ca, mg, delta):
 
 
 def test_model_mg_weight_is_weaker_than_ca():
-    assert 0.0 < constant("screen_mg_weight") < 1.0
+    assert 0.0 < C.screen_mg_weight < 1.0
 
 
 # ------------------------------------------------------------------------------------------ NMJ release
 
 DR = {"m_ref": 30.0, "ca_ref_mM": 1.2, "mg_ref_mM": 0.55, "kca_mM": 1.0, "kmg_mM": 3.0, "coop": 4.0}
 MODEL_DR = {
-    "m_ref": constant("quantal_content_ref"), "ca_ref_mM": constant("ca_ref_mM"),
-    "mg_ref_mM": constant("mg_ref_mM"), "kca_mM": constant("release_kca_mM"),
-    "kmg_mM": constant("release_kmg_mM"), "coop": constant("release_coop"),
+    "m_ref": C.quantal_content_ref, "ca_ref_mM": C.ca_ref_mM,
+    "mg_ref_mM": C.mg_ref_mM, "kca_mM": C.release_kca_mM,
+    "kmg_mM": C.release_kmg_mM, "coop": C.release_coop,
 }
 
 
@@ -416,8 +419,8 @@ def test_activation_power_equals_pow(trop, coop):
 
 def test_crossbridge_rigor_without_atp():
     # no ATP -> no detachment: with any activation the frozen-rate equilibrium is fully attached (rigor)
-    assert atp_saturation(0.0, constant("xb_katp_mM")) == 0.0
-    a, b = crossbridge_rates(0.5, constant("xb_attach_per_ms"), 0.0, constant("xb_coop"))
+    assert atp_saturation(0.0, C.xb_katp_mM) == 0.0
+    a, b = crossbridge_rates(0.5, C.xb_attach_per_ms, 0.0, C.xb_coop)
     assert a / b == pytest.approx(1.0)
     assert atp_saturation(5.0, 0.15) == pytest.approx(5.0 / 5.15)
 
