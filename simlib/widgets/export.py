@@ -9,7 +9,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from simlib.widgets import captions
+import simlib.widgets.captions as captions
 from simlib.widgets.state import ExplorerState
 
 __all__ = ["export_explorer_figure"]

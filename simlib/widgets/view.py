@@ -19,6 +19,8 @@ import ipywidgets as ipw
 import numpy as np
 from matplotlib.figure import Figure
 
+import simlib.widgets.captions as captions
+import simlib.widgets.layout as layout
 from simlib.a11y import SliderLabeller
 from simlib.downloads import ExportLimiter, download_links, in_voila
 from simlib.errors import ParameterError
@@ -27,7 +29,6 @@ from simlib.presets import PRESET_INFO, PRESETS
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.validation import unknown_name_message
-from simlib.widgets import captions, layout
 from simlib.widgets.controls import OptionalSlider, readout_format, slider_for
 from simlib.widgets.encoding import IMAGE_FORMAT
 from simlib.widgets.export import export_explorer_figure
@@ -35,6 +36,7 @@ from simlib.widgets.figure import PANELS, PROJECTOR_SCALE, BlittedFigure
 from simlib.widgets.state import ExplorerState, field_param, preset_scenario
 
 __all__ = ["Explorer"]
+
 
 class Explorer(BlittedFigure):
     """Controls, presets, classification and a live figure for one Scenario.
