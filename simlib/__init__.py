@@ -17,6 +17,7 @@ from simlib import (
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
 from simlib.metrics import Metrics
+from simlib.model import constants  # the declared model constants (a function; see simlib.model)
 from simlib.presets import PRESET_INFO, PRESETS, preset_table
 from simlib.protocol import Protocol
 from simlib.result import Result
@@ -45,6 +46,7 @@ __all__ = [
     "Scenario",
     "SimulationError",
     "Twitch",
+    "constants",
     "cramp_threshold_frequency",
     "force_frequency",
     "load_scenario",

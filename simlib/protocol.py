@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from simlib.constants import constant as c
 from simlib.errors import ParameterError
 from simlib.stages.drive import command_times_s, descending_level_mV
 
 if TYPE_CHECKING:
+    from simlib.model import ConstantValues
     from simlib.scenario import Scenario
 
 __all__ = ["Protocol", "CommandSegment", "Stretch", "SHAPE_HOLD", "SHAPE_TRIANGLE", "DRIVE_FIELDS", "NO_STRETCH",
@@ -264,7 +264,7 @@ class Protocol:
         return cls(stretch=Stretch(start_s, velocity_deg_s, amplitude_deg))
 
     @classmethod
-    def from_scenario(cls, sc: Scenario) -> Protocol:
+    def from_scenario(cls, sc: Scenario, constants: ConstantValues | None = None) -> Protocol:
         """Return the protocol that a Scenario's own drive fields describe (what ``simulate(sc)`` runs).
 
         ``drive="stimulation"``: impulses at ``rate_hz`` from ``drive_start_s`` for ``drive_s``
@@ -276,13 +276,20 @@ class Protocol:
         ----------
         sc : Scenario
             Any scenario.
+        constants : ConstantValues, optional
+            The run's model constants (:func:`simlib.model.resolve_constants`): the voluntary
+            calibration uses the motoneuron's, the stretch the standard amplitude; default the
+            declared values.
         """
+        from simlib.model import resolve_constants
+
+        values = resolve_constants() if constants is None else constants
         window = (sc.drive_start_s, sc.drive_s)
         stretch = None
         if sc.stretch_at_s is not None:
-            stretch = Stretch(sc.stretch_at_s, sc.stretch_velocity_deg_s, c("stretch_amplitude_deg"))
+            stretch = Stretch(sc.stretch_at_s, sc.stretch_velocity_deg_s, values["stretch_amplitude_deg"])
         if sc.drive == "voluntary":
-            level = descending_level_mV(sc.rate_hz, sc.pic_gain)
+            level = descending_level_mV(sc.rate_hz, sc.pic_gain, constants)
             command = (CommandSegment(sc.drive_start_s, sc.drive_start_s + sc.drive_s, level),) if level else ()
             return cls(command=command, stretch=stretch, window=window)
         times = command_times_s(sc.rate_hz, sc.drive_start_s, sc.drive_s, sc.duration_s)

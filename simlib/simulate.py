@@ -11,7 +11,7 @@ import functools
 import inspect
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -33,6 +33,7 @@ from simlib.chain import (
 )
 from simlib.errors import ParameterError, SimulationError
 from simlib.metrics import response_peak, response_window
+from simlib.model import ConstantValues, resolve_constants
 from simlib.protocol import Protocol, input_breakpoints_ms
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -97,7 +98,7 @@ def check_scenario(scenario: object, function: str) -> Scenario:
 
 
 def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protocol | None = None,
-             solver: Any = "fast", accuracy: float = 1.0) -> Result:
+             constants: Mapping[str, float] | None = None, solver: Any = "fast", accuracy: float = 1.0) -> Result:
     """Simulate the nerve-to-muscle chain for one Scenario.
 
     Parameters
@@ -111,6 +112,11 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
         replaces the Scenario's own drive fields (``drive``, ``rate_hz``, ``drive_start_s``,
         ``drive_s``, ``stretch_at_s``, ``stretch_velocity_deg_s``); default
         ``Protocol.from_scenario(scenario)``. The run still lasts ``scenario.duration_s``.
+    constants : mapping of str to float, keyword-only, optional
+        Model constants to change for this run only, e.g. ``{"g_na_mS_cm2": 150.0}`` ("what if the
+        Na⁺ conductance were halved?"); every name, unit and range is in :func:`simlib.constants`.
+        Force stays in the unit of the default model (1 = its maximal tetanus), and "weakness" is
+        judged against the default model, so a change shows.
     solver : {"fast", "reference"} or simlib.reference.Reference, keyword-only
         ``"fast"``: the compiled adaptive integrator (:mod:`simlib.solver`). ``"reference"``: scipy's
         LSODA at ``rtol=1e-9`` (:mod:`simlib.reference`; 10-500 times slower, for checking accuracy);
@@ -130,7 +136,8 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
     Raises
     ------
     ParameterError
-        If ``scenario`` is not a Scenario, ``protocol`` not a Protocol, ``solver`` unknown,
+        If ``scenario`` is not a Scenario, ``protocol`` not a Protocol, a constant unknown or out of
+        its range, ``solver`` unknown,
         ``output_dt_s`` out of range or would return more than
         :data:`simlib.validation.MAX_SAMPLES` samples, or ``accuracy`` is not a number.
     SimulationError
@@ -154,16 +161,27 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
         raise ParameterError(f"'protocol' must be a simlib.Protocol or None; got {type(protocol).__name__}. "
                              "Build one with simlib.Protocol.train(...), .pulses(...) or .paired(...).")
     integrator = _integrator(solver)
+    values = _constants(constants)
     announce_compilation()
     # Ctrl-C waits while compiled code runs in this thread (loading, parameters, calibration): a
     # KeyboardInterrupt raised inside numba's result boxing would crash (see simlib._system)
     with deferred_interrupt():
-        own = protocol is None
-        run_protocol = Protocol.from_scenario(scenario) if own else protocol
-        kp = kernel_params(scenario)
+        run_protocol = Protocol.from_scenario(scenario, values) if protocol is None else protocol
+        kp = kernel_params(scenario, values)
         interrupt_requested()
         reference = functools.partial(_healthy_reference, scenario, protocol)
         return _run(scenario, run_protocol, kp, dt_s, accuracy, integrator, reference)
+
+
+def _constants(constants: object) -> ConstantValues | None:
+    """Return the run's constants (None for the declared defaults), or raise a ParameterError."""
+    if constants is None:
+        return None
+    if not isinstance(constants, Mapping):
+        raise ParameterError(f"'constants' must be a mapping of constant names to values, e.g. "
+                             f"{{'g_na_mS_cm2': 150.0}}; got {type(constants).__name__}. "
+                             "simlib.constants() lists every name with its unit and range.")
+    return resolve_constants(constants) if constants else None
 
 
 def _integrator(solver: Any) -> Any:
