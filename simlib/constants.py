@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from simlib.model import CONSTANT_PARAMS, resolve_constants
 from simlib.model import constants as _declared
-from simlib.parameters import Param
+from simlib.validation import Param
 
 __all__ = ["CONSTANTS", "constant"]
 

@@ -41,8 +41,8 @@ from simlib.model._declare import (
 )
 
 if TYPE_CHECKING:
-    from simlib.parameters import Param
     from simlib.scenario import Scenario
+    from simlib.validation import Param
 
 __all__ = [
     "BASE_RTOL", "CONSTANT_PARAMS", "ConstantValues", "DEFAULTS", "LAYOUT", "Layout", "ParamRecord", "STAGES",

@@ -12,8 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from simlib.errors import ParameterError
-from simlib.parameters import Param
-from simlib.validation import check_value, unknown_name_message
+from simlib.validation import Param, check_value, unknown_name_message
 
 if TYPE_CHECKING:
     from simlib.model._declare import Stage

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simlib.parameters import Param
+from simlib.validation import Param
 
 if TYPE_CHECKING:
     from simlib.model._constants import ConstantValues

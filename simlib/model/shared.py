@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from simlib.model import temperature
 from simlib.model._declare import Stage
 from simlib.model.temperature import TemperatureFactors, temperature_factors
-from simlib.parameters import Param
 from simlib.scenario import scenario_param
 from simlib.stages.axon import divalent_shift_mV
+from simlib.validation import Param
 
 if TYPE_CHECKING:
     from simlib.model._constants import ConstantValues

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from simlib.parameters import Param
+from simlib.validation import Param
 
 if TYPE_CHECKING:
     from simlib.model._constants import ConstantValues

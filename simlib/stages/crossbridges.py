@@ -26,8 +26,8 @@ import math
 from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
-from simlib.parameters import Param
 from simlib.stages._jit import jit
+from simlib.validation import Param
 
 if TYPE_CHECKING:
     from simlib.model import ConstantValues

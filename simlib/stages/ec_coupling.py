@@ -42,9 +42,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
-from simlib.parameters import Param
 from simlib.stages._jit import jit
 from simlib.stages.crossbridges import atp_saturation
+from simlib.validation import Param
 
 if TYPE_CHECKING:
     from simlib.model import ConstantValues

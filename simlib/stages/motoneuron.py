@@ -35,9 +35,9 @@ import math
 from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
-from simlib.parameters import Param
 from simlib.stages._jit import jit
 from simlib.stages.membrane import boltzmann
+from simlib.validation import Param
 
 if TYPE_CHECKING:
     from simlib.model import ConstantValues

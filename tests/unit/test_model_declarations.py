@@ -21,8 +21,8 @@ import pytest
 import simlib
 from simlib import chain, model
 from simlib.model import ConstantValues, Stage, State, build_layout, kernel_parameters, resolve_constants
-from simlib.parameters import Param
 from simlib.stages import drive
+from simlib.validation import Param
 
 FIXTURE = json.loads((Path(__file__).parent / "data" / "kernel_params_before.json").read_text(encoding="utf-8"))
 CASES = FIXTURE["cases"]
