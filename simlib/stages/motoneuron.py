@@ -186,6 +186,3 @@ def steady_rate_hz(drive, el, ek, e_pic, g_pic, tau_d, tau_m, coupling, threshol
 
 
 STAGE = Stage("motoneuron", STATES, CONSTANTS, derive)
-
-#: steady-state PIC activation at a dendritic potential: the Boltzmann function (kept for simlib.chain)
-pic_activation = boltzmann
