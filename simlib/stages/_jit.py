@@ -3,8 +3,8 @@
 Compiled machine code is cached on disk so the one-off compilation (several seconds)
 is paid once. Numba invalidates a cached function only when *its own* source file
 changes, not when a function it calls in another module does; so the cache folder
-is keyed by a hash of the kernel sources (stages, chain, solver). The folder is per user
-(``$SIMLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/simlib`` or ``~/.cache/simlib``),
+is keyed by a hash of the kernel sources (stages, chain, events, solver, reference, protocol).
+The folder is per user (``$SIMLIB_CACHE_DIR``, else ``$XDG_CACHE_HOME/simlib`` or ``~/.cache/simlib``),
 which works for read-only installs and for several users on one machine. Setting
 ``NUMBA_CACHE_DIR`` overrides all of this.
 
@@ -54,13 +54,19 @@ __all__ = ["jit", "cache_dir", "kernel_cached", "seed_dir", "write_seed"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _CHECKSUM_BYTES = 32
+#: modules outside ``stages/`` whose source is compiled into (or read as constants by) the kernel
+_KERNEL_MODULES = ("chain.py", "events.py", "solver.py", "reference.py", "protocol.py")
 
 
 @functools.lru_cache(maxsize=1)
 def _source_hash() -> str:
-    """Hash of the modules compiled into the kernel (stages, chain, solver)."""
+    """Hash of the modules compiled into the kernel (stages, chain, events, solver, reference) or read by it.
+
+    ``protocol`` is included because the kernel reads its shape codes as compile-time constants.
+    """
     digest = hashlib.sha256()
-    for path in sorted([*(_PACKAGE / "stages").glob("*.py"), _PACKAGE / "chain.py", _PACKAGE / "solver.py"]):
+    for path in sorted([*(_PACKAGE / "stages").glob("*.py"),
+                        *(_PACKAGE / name for name in _KERNEL_MODULES)]):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
