@@ -148,7 +148,7 @@ docs: $(STAMP_LAB)
 # Image baselines of tests/unit/test_figures.py. Regenerate only after a deliberate change to the model
 # or the figures, look at every changed image (git diff shows them), then commit them with the change.
 baselines: $(STAMP_LAB)
-	MPLBACKEND=Agg $(PY) -m simlib.figures --regenerate-baselines tests/baseline_images
+	MPLBACKEND=Agg $(PY) tools/regenerate_baselines.py tests/baseline_images
 
 gallery: $(STAMP_LAB)
 	mkdir -p docs/images/gallery
