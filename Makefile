@@ -55,7 +55,7 @@ help:
 	@echo "make soak     slow fault tests: signals at random moments, full disks, concurrent users (~10 min)"
 	@echo "make lint     ruff check"
 	@echo "make bench    speed and accuracy benchmarks (not tests)"
-	@echo "make docs     generate the reference documentation (simlib.docgen)"
+	@echo "make docs     generate the tables of docs/model.md (tools/docgen.py)"
 	@echo "make baselines  redraw the figure test baselines (only after a deliberate change; review them)"
 	@echo "make gallery  redraw the README figure gallery (docs/images/gallery)"
 	@echo "make notebook-outputs  re-record what the checked notebook cells print (tests/notebook_outputs.json)"
@@ -143,7 +143,7 @@ bench: $(STAMP_TEST)
 	$(PY) benchmarks/run.py
 
 docs: $(STAMP_LAB)
-	$(PY) -m simlib.docgen
+	$(PY) tools/docgen.py
 
 # Image baselines of tests/unit/test_figures.py. Regenerate only after a deliberate change to the model
 # or the figures, look at every changed image (git diff shows them), then commit them with the change.
