@@ -20,9 +20,10 @@ import numpy as np
 from simlib import solver as _solver
 from simlib._system import deferred_interrupt, interrupt_requested, run_interruptible
 from simlib.chain import (
+    ATOL,
     EPP,
     FORCE,
-    STATE_NAMES,
+    RTOL,
     VM,
     KernelParams,
     force_unit,
@@ -52,24 +53,11 @@ from simlib.validation import check_output_dt
 
 __all__ = ["simulate", "announce_compilation", "check_scenario", "SOLVERS"]
 
-#: Absolute tolerance per state (state units: mV, µM or fraction) and its relative-tolerance factor
-#: (x 3e-4; potentials get none, their zero is arbitrary). Chosen with ``benchmarks/run.py`` so that
-#: force stays within 1e-3 of the tight scipy reference for every preset and drive rate at the least
-#: cost: the muscle action potential (membrane, gates, end-plate) can be looser because force only
-#: sees it through the voltage sensor; the axon node is tight near its threshold (its spike times in
-#: hypocalcaemia set the whole contraction; the solver relaxes it far below threshold), and the
-#: motoneuron's states are tight because self-sustained firing accumulates their phase errors.
-_TOLERANCES = {
-    "v_axon": (5e-4, 0.0), "w_axon": (5e-3, 0.0), "vesicle_pool": (1e-4, 1.0), "ach": (1e-4, 1.0),
-    "receptors_open": (1e-4, 1.0), "v_fibre": (0.025, 0.0), "na_m": (5e-4, 5.0), "na_h": (5e-4, 5.0),
-    "k_n": (5e-4, 5.0), "epp": (0.025, 0.0), "sensor": (1e-4, 1.0), "ca_total": (3.5e-4, 0.7), "ca_sr": (0.1, 1.0),
-    "troponin": (7e-6, 0.7), "attached": (1e-5, 1.0), "force": (1e-5, 1.0), "v_endplate": (0.025, 0.0),
-    "v_motoneuron": (1e-3, 0.0), "g_ahp": (2e-5, 0.2), "pic": (2e-5, 0.2), "ia_drive": (1e-3, 0.0),
-    "ib_drive": (1e-3, 0.0), "stim_epsp": (5e-3, 0.0), "v_dendrite": (1e-3, 0.0),
-}
-_RTOL = 3e-4
-_ATOL = np.array([_TOLERANCES[name][0] for name in STATE_NAMES])
-_RTOL_BY_STATE = np.array([_RTOL * _TOLERANCES[name][1] for name in STATE_NAMES])
+#: Absolute tolerance per state (state units) and relative tolerance, from the stages' declarations
+#: (:data:`simlib.chain.ATOL`, :data:`simlib.chain.RTOL`; chosen with ``benchmarks/run.py`` so that force
+#: stays within 1e-3 of the tight scipy reference for every preset and drive rate at the least cost).
+_ATOL = ATOL
+_RTOL_BY_STATE = RTOL
 _H_MAX_MS = 1.0
 #: runs of at least this much simulated time (ms; x sqrt(accuracy)) integrate in a helper thread, so that
 #: Ctrl-C stops them within a millisecond; shorter ones run in the calling thread, Ctrl-C waiting for
