@@ -2,7 +2,7 @@
 
 The pure helpers (:func:`unavailable_reason`, :func:`stats`, :func:`decode_ws_frame`,
 :func:`parse_jupyter_date`) need neither Playwright nor a browser and are unit-tested in
-``tests/unit/test_benchmarks_smoke.py``. The server helpers start JupyterLab or Voilà on
+``tests/repo/test_benchmarks_smoke.py``. The server helpers start JupyterLab or Voilà on
 127.0.0.1 on a free port, on a temporary copy of ``notebooks/`` with private Jupyter, IPython and
 matplotlib folders (as the end-to-end tests do; their generic helpers in ``tests/e2e/_e2e.py`` are
 reused), plus an IPython startup file that loads :mod:`_kernel_probe` into every kernel.
