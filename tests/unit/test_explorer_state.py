@@ -30,7 +30,8 @@ def runs(monkeypatch) -> list[Scenario]:
 
 
 def test_the_state_and_its_words_import_neither_ipywidgets_nor_matplotlib():
-    code = ("import sys; import simlib.widgets.state, simlib.widgets.captions; "
+    code = ("import sys; import simlib.widgets.state, simlib.widgets.captions; from simlib import widgets; "
+            "assert widgets.ExplorerState is simlib.widgets.state.ExplorerState; "
             "print(sorted(m for m in ('ipywidgets', 'matplotlib', 'simlib.widgets.view') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

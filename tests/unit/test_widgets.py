@@ -414,6 +414,16 @@ def test_latency_benchmark_runs():
     assert set(result["breakdown_median_ms"]) == {"simulate", "metrics", "lines", "draw", "encode", "full_draw"}
 
 
+def test_every_name_of_the_former_module_is_still_importable():
+    names = ("CLASSIFICATION_WORDS", "CONTROL_GROUPS", "PANELS", "PROJECTOR_SCALE", "VOLUNTARY_RATE_STEP_HZ",
+             "Explorer", "OptionalSlider", "QuickCheck", "SliderLabeller", "classification_sentence", "explore",
+             "quick_check", "slider_for", "spasm_explorer", "spasm_fields")
+    assert set(names) <= set(widgets.__all__) <= set(dir(widgets))
+    assert all(getattr(widgets, name) is not None for name in widgets.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'simulation_key'"):
+        widgets.simulation_key  # noqa: B018 - the explorers no longer share runs between scenarios
+
+
 def test_import_simlib_does_not_import_widgets():
     code = "import sys, simlib; print('simlib.widgets' in sys.modules, 'ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
