@@ -36,9 +36,7 @@ LONG_FUNCTION_ALLOWED: dict[str, str] = {}
 _IN_PROGRESS = "issue 17 in progress: "
 #: test ids that fail until issue 17's refactors land (strict: remove the entry when the test passes)
 IN_PROGRESS: dict[str, str] = {
-    "import-graph": _IN_PROGRESS + "cycles held by lazy imports: simlib.model <-> stages, parameters <-> scenario, "
-                    "simlib <-> figures.export (see the message)",
-    "function-size:solver": _IN_PROGRESS + "integrate() (stepper, controller, events, saving) is being split",
+    "import-graph": _IN_PROGRESS + "cycle held by a lazy import: simlib <-> figures.export (see the message)",
 }
 
 
