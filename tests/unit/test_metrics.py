@@ -405,7 +405,8 @@ def test_no_drive_makes_the_healthy_muscle_exceed_the_bound_used_to_skip_the_wea
 
     for rate in (20.0, 45.0, 100.0, 150.0):
         for drive_s in (0.5, 5.0):
-            sc = simlib.Scenario(drive=drive, rate_hz=rate, drive_start_s=0.2, drive_s=drive_s, duration_s=drive_s + 1.0)
+            sc = simlib.Scenario(drive=drive, rate_hz=rate, drive_start_s=0.2, drive_s=drive_s,
+                                 duration_s=drive_s + 1.0)
             assert healthy_peak(simlib.Protocol.from_scenario(sc), sc.duration_s) <= HEALTHY_PEAK_BOUND
 
 
