@@ -14,6 +14,7 @@ from simlib import (
     _startup,  # noqa: F401  (first: Ctrl-C while the command line starts up)
     simulate,  # the module, which is callable (see simlib.simulate)
 )
+from simlib._version import __version__ as __version__
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
 from simlib.metrics import Metrics
@@ -23,8 +24,6 @@ from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
-
-__version__ = "0.1.0.dev0"
 
 
 def __getattr__(name: str) -> object:

@@ -429,7 +429,7 @@ def _run(args_list: list[str], out: Stream, err: Stream, show_traceback: bool) -
     try:
         args = parser.parse_args(args_list)
         if args.version:
-            from simlib import __version__
+            from simlib._version import __version__
 
             out.write(f"simlib {__version__}\n")
             code = EXIT_OK

@@ -26,6 +26,7 @@ from matplotlib import style as mpl_style
 from matplotlib.figure import Figure
 
 from simlib._fileio import atomic_write_set, exists_message
+from simlib._version import __version__
 from simlib.errors import ParameterError
 from simlib.figures._registry import FigureInfo, _unknown, figure_info
 from simlib.scenario import Scenario
@@ -110,8 +111,6 @@ def _svg_accessible(svg: bytes, title: str, description: str) -> bytes:
 
 
 def _save_image(fig: Figure, handle: Any, fmt: str, dpi: float, title: str, caption: str, alt: str) -> None:
-    from simlib import __version__
-
     software = f"simlib {__version__} (Muscle Spasm Lab)"
     if fmt == "png":
         meta: dict[str, Any] = {"Title": title, "Description": alt, "Comment": caption, "Software": software}
@@ -314,8 +313,6 @@ def _refuse_existing(paths: Sequence[Path]) -> None:
 def _caption_meta(info: FigureInfo | None, title: str, caption: str, alt: str, targets: Sequence[Path], dpi: float,
                   caption_path: Path) -> dict[str, Any]:
     """Return the ``[figure]`` table of a caption file, in the order it is written."""
-    from simlib import __version__
-
     meta: dict[str, Any] = {}
     if info is not None:
         meta["name"] = info.name

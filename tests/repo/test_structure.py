@@ -36,7 +36,6 @@ LONG_FUNCTION_ALLOWED: dict[str, str] = {}
 _IN_PROGRESS = "issue 17 in progress: "
 #: test ids that fail until issue 17's refactors land (strict: remove the entry when the test passes)
 IN_PROGRESS: dict[str, str] = {
-    "import-graph": _IN_PROGRESS + "cycle held by a lazy import: simlib <-> figures.export (see the message)",
 }
 
 

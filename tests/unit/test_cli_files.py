@@ -215,14 +215,14 @@ def test_ctrl_c_swallowed_by_a_callback_still_stops_the_command_without_a_traceb
 
 def test_ctrl_c_half_way_through_a_figure_set_leaves_no_partial_set(capsys, tmp_path, monkeypatch):
     # Audit D10: SIGINT during `simlib figures` left figures with only their PNG.
-    real = figures._save_image
+    real = figures.export._save_image
 
     def interrupted_on_pdf(fig, handle, fmt, *args):
         if fmt == "pdf":
             raise KeyboardInterrupt
         real(fig, handle, fmt, *args)
 
-    monkeypatch.setattr(figures, "_save_image", interrupted_on_pdf)
+    monkeypatch.setattr(figures.export, "_save_image", interrupted_on_pdf)
     code, _, err = run(capsys, "figures", "--out", str(tmp_path), *QUICK, "--format", "png", "svg", "pdf")
     one_line(err, code, 130, "interrupted")
     assert list(tmp_path.iterdir()) == []

@@ -118,16 +118,16 @@ def test_constraints_pin_the_build_backend_for_the_offline_wheelhouse():
     assert "wheel" in pins
 
 
-def test_the_version_has_one_source_simlib_init():
-    # pyproject.toml reads the version from simlib/__init__.py (setuptools parses that line without
+def test_the_version_has_one_source_simlib_version():
+    # pyproject.toml reads the version from simlib/_version.py (setuptools parses that line without
     # importing simlib), so `simlib --version`, figure metadata and the installed package agree.
     import importlib.metadata
     import re
 
     project = _pyproject()
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "simlib.__version__"}
-    init = (ROOT / "simlib" / "__init__.py").read_text(encoding="utf-8")
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "simlib._version.__version__"}
+    init = (ROOT / "simlib" / "_version.py").read_text(encoding="utf-8")
     (version,) = re.findall(r'^__version__ = "([^"]+)"$', init, re.M)  # a literal, readable without an import
     Version(version)  # a valid PEP 440 version
     import simlib
