@@ -87,7 +87,8 @@ def resolve_constants(overrides: Mapping[str, float] | None = None, *,
     Parameters
     ----------
     overrides : mapping of str to float, optional
-        New values by constant name, e.g. ``{"g_na_mS_cm2": 240.0}``; None or empty gives the defaults.
+        New values by constant name, e.g. ``{"g_na_mS_cm2": 240.0}``; None or empty gives the defaults;
+        a ConstantValues is returned as it is.
     stages : sequence of Stage, optional
         The stages whose constants apply; default :data:`STAGES`.
 
@@ -103,6 +104,8 @@ def resolve_constants(overrides: Mapping[str, float] | None = None, *,
         value that is not a number within the declared range (``'g_na_mS_cm2' must be between 80 and
         800 mS/cm² (maximal Na⁺ (Nav1.4) conductance); got 1000.0.``).
     """
+    if isinstance(overrides, ConstantValues) and stages is None:
+        return overrides  # already resolved (validated when it was made)
     if stages is None:
         from simlib.model import _wiring
 

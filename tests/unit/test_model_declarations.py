@@ -182,7 +182,7 @@ def test_bad_constant_values_name_value_range_and_unit(value, got):
 
 def test_constant_values_are_frozen_hashable_and_picklable():
     c = resolve_constants()
-    assert c is resolve_constants(None) and c == resolve_constants({})
+    assert c is resolve_constants(None) and c == resolve_constants({}) and resolve_constants(c) is c
     changed = c.replace(g_na_mS_cm2=240.0)
     assert changed.g_na_mS_cm2 == changed["g_na_mS_cm2"] == 240.0 and c.g_na_mS_cm2 == 120.0
     assert changed.overrides() == {"g_na_mS_cm2": 240.0} and "g_na_mS_cm2=240.0" in repr(changed)
