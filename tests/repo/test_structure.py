@@ -5,10 +5,6 @@ These are the structural checks of issue 17 ("How it will be checked"): no impor
 over ~600 lines, no function over ~80 lines in the core (``scenario`` -> ``simulate`` ->
 ``metrics``), and ``simlib.simulate`` importable as a module while ``simlib.simulate(sc)`` still
 runs. Everything but the last test reads the sources with :mod:`ast` and imports nothing.
-
-Known violations, while issue 17's splits are in progress, are marked ``xfail(strict=True)``
-(:data:`IN_PROGRESS`): once a split lands the test passes, the strict mark turns that into a
-failure, and the entry must be removed.
 """
 
 from __future__ import annotations
@@ -32,17 +28,6 @@ CORE_MODULES = ("scenario", "protocol", "simulate", "solver", "result", "metrics
 
 #: functions of the core allowed over MAX_FUNCTION_CODE_LINES, each with the reason ("module.function": why)
 LONG_FUNCTION_ALLOWED: dict[str, str] = {}
-
-_IN_PROGRESS = "issue 17 in progress: "
-#: test ids that fail until issue 17's refactors land (strict: remove the entry when the test passes)
-IN_PROGRESS: dict[str, str] = {
-}
-
-
-def _mark(test_id: str) -> list[pytest.MarkDecorator]:
-    reason = IN_PROGRESS.get(test_id)
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
 
 # ------------------------------------------------------------------------------------------ reading the sources
 
@@ -276,8 +261,7 @@ def _core_path(module: str) -> Path:
 # ------------------------------------------------------------------------------------------ the tests
 
 
-@pytest.mark.parametrize("check", [pytest.param("import-graph", marks=_mark("import-graph"))])
-def test_simlib_has_no_import_cycle(check):
+def test_simlib_has_no_import_cycle():
     texts = _simlib_texts()
     sites: dict[tuple[str, str], list[tuple[int, bool]]] = {}
     for source, target, line, lazy in import_edges(texts):
@@ -312,7 +296,7 @@ def test_the_real_graph_has_the_expected_layering_edges():
 
 
 @pytest.mark.parametrize("path", [
-    pytest.param(path, id=str(path.relative_to(ROOT)), marks=_mark(f"module-size:{path.relative_to(ROOT)}"))
+    pytest.param(path, id=str(path.relative_to(ROOT)))
     for path in _sources().values()
 ])
 def test_no_module_is_over_600_lines(path):
@@ -320,15 +304,8 @@ def test_no_module_is_over_600_lines(path):
     assert n <= MAX_MODULE_LINES, f"{path.relative_to(ROOT)} has {n} lines (at most {MAX_MODULE_LINES})"
 
 
-def test_in_progress_entries_name_existing_modules():
-    """A module-size entry of IN_PROGRESS for a module that no longer exists is stale: remove it."""
-    stale = [key for key in IN_PROGRESS
-             if key.startswith("module-size:") and not (ROOT / key.split(":", 1)[1]).exists()]
-    assert not stale, f"remove from IN_PROGRESS: {stale}"
-
-
 @pytest.mark.parametrize("module", [
-    pytest.param(module, marks=_mark(f"function-size:{module}")) for module in CORE_MODULES
+    pytest.param(module) for module in CORE_MODULES
 ])
 def test_no_function_in_the_core_is_over_80_lines(module):
     path = _core_path(module)
@@ -355,8 +332,7 @@ def test_code_lines_leave_out_the_docstring_blank_lines_and_comments():
     assert code_lines(node, text.splitlines()) == 3  # def, y = x, return y
 
 
-@pytest.mark.parametrize("check", [pytest.param("simulate-is-a-module", marks=_mark("simulate-is-a-module"))])
-def test_simlib_simulate_is_a_module_and_still_callable(check):
+def test_simlib_simulate_is_a_module_and_still_callable():
     import simlib
     import simlib.simulate as simulate_module
 
