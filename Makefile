@@ -20,7 +20,7 @@ PIP_FROM ?=
 PIP_QUIET ?= --quiet
 PIP_INSTALL = PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install $(PIP_QUIET) --disable-pip-version-check $(PIP_FROM) $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # The build backend of pyproject.toml ([build-system] requires): an offline wheelhouse must hold it,
-# pip needs it to install the project itself (tests/unit/test_ci.py checks the two agree).
+# pip needs it to install the project itself (tests/repo/test_ci.py checks the two agree).
 BUILD_BACKEND := setuptools>=77 wheel
 # The offline wheelhouse: `make wheelhouse` fills it, `make install-offline WHEELS=...` installs from it.
 WHEELS ?= wheels
