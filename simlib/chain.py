@@ -104,10 +104,10 @@ def force_unit(constants: ConstantValues | None = None) -> float:
 
 def motoneuron_rest_potential(kp: ParamRecord | tuple, synaptic_mV: float) -> float:
     """Return the resting dendritic potential (mV) under a resting synaptic input, by fixed-point iteration."""
-    v = kp.mn_el
+    v = kp.mn_el_mV
     for _ in range(200):
-        p = boltzmann(v, kp.pic_half, kp.pic_slope)
-        v_new = (kp.mn_el + synaptic_mV + kp.pic_g * p * kp.pic_e) / (1.0 + kp.pic_g * p)
+        p = boltzmann(v, kp.pic_half_mV, kp.pic_slope_mV)
+        v_new = (kp.mn_el_mV + synaptic_mV + kp.pic_g * p * kp.pic_e) / (1.0 + kp.pic_g * p)
         if abs(v_new - v) < 1e-10:
             break
         v = 0.5 * (v + v_new)
@@ -140,10 +140,10 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     v = kp.v_rest
     y[VM] = v
     y[VEP] = v
-    m_inf, h_inf, _ = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
+    m_inf, h_inf, _ = sodium_gates(v, kp.m_half, kp.na_m_slope_mV, kp.h_half, kp.na_h_slope_mV, kp.na_h_tau_ms)
     y[NA_M], y[NA_H] = m_inf, h_inf
-    y[K_N] = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)[0]
-    y[SENSOR] = boltzmann(v, kp.s_half, kp.s_slope)
+    y[K_N] = potassium_gate(v, kp.n_half, kp.k_n_slope_mV, kp.k_n_tau_ms)[0]
+    y[SENSOR] = boltzmann(v, kp.s_half, kp.sensor_slope_mV)
     ca_rest = kp.ca_rest_uM
     y[CASR] = kp.sr_ca_uM
     healthy_detach = kp.xb_detach_rest
@@ -153,12 +153,12 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
         on = kp.xb_attach * activation_power(y[TROP], kp.xb_coop)
         y[XB] = on / (on + healthy_detach)
     y[FORCE] = y[XB]
-    y[CATOT] = (1.0 + kp.buffer_ratio) * ca_rest + kp.trop_total * y[TROP]
+    y[CATOT] = (1.0 + kp.fast_buffer_ratio) * ca_rest + kp.trop_total_uM * y[TROP]
     ia, ib = reflex_inputs(0.0, y, kp, _AT_REST)  # no stretch has started at t = 0
     y[IA], y[IB] = ia, ib
     y[VD] = motoneuron_rest_potential(kp, ia - ib)
-    y[PIC] = boltzmann(y[VD], kp.pic_half, kp.pic_slope)
-    y[VMN] = kp.mn_el + kp.mn_coupling * (y[VD] - kp.mn_el)
+    y[PIC] = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
+    y[VMN] = kp.mn_el_mV + kp.mn_coupling * (y[VD] - kp.mn_el_mV)
     return y
 
 
@@ -186,26 +186,26 @@ def rates(t, y, kp, inputs, a, b):
     a[OPEN], b[OPEN] = receptor_rates(y[ACH], kp.achr_open, kp.achr_close)
     g_ep_open = kp.g_ep * y[OPEN]
     v = y[VM]
-    a[VM], b[VM] = membrane_rates(v, y[NA_M], y[NA_H], y[K_N], kp.g_na, kp.e_na, kp.g_k, kp.e_k, kp.g_cl,
-                                  kp.e_cl, kp.g_rest, kp.e_rest, kp.g_endplate_to_fibre, y[VEP])
-    a[VEP] = kp.g_pass * kp.v_rest + g_ep_open * kp.e_ach + kp.g_fibre_to_endplate * v
-    b[VEP] = kp.g_pass + g_ep_open + kp.g_fibre_to_endplate
-    m_inf, h_inf, h_tau = sodium_gates(v, kp.m_half, kp.m_slope, kp.h_half, kp.h_slope, kp.h_tau)
-    n_inf, n_tau = potassium_gate(v, kp.n_half, kp.n_slope, kp.n_tau)
+    a[VM], b[VM] = membrane_rates(v, y[NA_M], y[NA_H], y[K_N], kp.g_na, kp.e_na, kp.g_kdr_mS_cm2, kp.e_k,
+                                  kp.g_cl_mS_cm2, kp.e_cl, kp.g_rest, kp.e_rest, kp.g_endplate_to_fibre_mS_cm2, y[VEP])
+    a[VEP] = kp.g_pass * kp.v_rest + g_ep_open * kp.e_ach_mV + kp.g_fibre_to_endplate_mS_cm2 * v
+    b[VEP] = kp.g_pass + g_ep_open + kp.g_fibre_to_endplate_mS_cm2
+    m_inf, h_inf, h_tau = sodium_gates(v, kp.m_half, kp.na_m_slope_mV, kp.h_half, kp.na_h_slope_mV, kp.na_h_tau_ms)
+    n_inf, n_tau = potassium_gate(v, kp.n_half, kp.k_n_slope_mV, kp.k_n_tau_ms)
     phi = kp.phi_gate
-    a[NA_M], b[NA_M] = phi * m_inf / kp.m_tau, phi / kp.m_tau
+    a[NA_M], b[NA_M] = phi * m_inf / kp.na_m_tau_ms, phi / kp.na_m_tau_ms
     a[NA_H], b[NA_H] = phi * h_inf / h_tau, phi / h_tau
     a[K_N], b[K_N] = phi * n_inf / n_tau, phi / n_tau
-    a[EPP], b[EPP] = g_ep_open * (kp.e_ach - kp.v_rest), g_ep_open + kp.g_pass + kp.g_fibre_to_endplate
-    a[SENSOR], b[SENSOR] = boltzmann(v, kp.s_half, kp.s_slope) / kp.s_tau, 1.0 / kp.s_tau
+    a[EPP], b[EPP] = g_ep_open * (kp.e_ach_mV - kp.v_rest), g_ep_open + kp.g_pass + kp.g_fibre_to_endplate_mS_cm2
+    a[SENSOR], b[SENSOR] = boltzmann(v, kp.s_half, kp.sensor_slope_mV) / kp.s_tau, 1.0 / kp.s_tau
     s2 = y[SENSOR] * y[SENSOR]
     release = kp.release_rate * s2 * s2
     koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
-    ca_i = free_calcium(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio)
+    ca_i = free_calcium(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio)
     a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, kp.serca_vmax,
-                                             kp.serca_k)
-    a[CASR], b[CASR] = sr_rates(ca_i, release, kp.leak_rate, kp.serca_vmax, kp.serca_k)
-    a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio, kp.trop_kon, koff)
+                                             kp.serca_k_uM)
+    a[CASR], b[CASR] = sr_rates(ca_i, release, kp.leak_rate, kp.serca_vmax, kp.serca_k_uM)
+    a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon, koff)
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
     a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)
     motoneuron_and_reflex_rates(t, y, kp, inputs, a, b)
@@ -216,7 +216,7 @@ def free_calcium_trace(states: np.ndarray, kp: ParamRecord) -> np.ndarray:
 
     The vectorised twin of :func:`simlib.stages.ec_coupling.free_calcium`.
     """
-    free = (states[:, CATOT] - kp.trop_total * states[:, TROP]) / (1.0 + kp.buffer_ratio)
+    free = (states[:, CATOT] - kp.trop_total_uM * states[:, TROP]) / (1.0 + kp.fast_buffer_ratio)
     return np.maximum(free, 0.0)
 
 
@@ -227,8 +227,8 @@ def calcium_jacobian(y, kp):
     See :func:`simlib.stages.ec_coupling.calcium_troponin_jacobian`.
     """
     koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
-    return calcium_troponin_jacobian(y[CATOT], y[TROP], kp.trop_total, kp.buffer_ratio, kp.trop_kon, koff,
-                                     kp.serca_vmax, kp.serca_k)
+    return calcium_troponin_jacobian(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon, koff,
+                                     kp.serca_vmax, kp.serca_k_uM)
 
 
 @jit
@@ -266,7 +266,8 @@ def evoked_input(t, y, kp, inputs):
     fired while it is substantial are labelled "reflex" rather than "self-sustained".
     """
     angle, velocity = protocol_stretch(t, inputs)
-    return kp.reflex_gain * (kp.ia_length * angle + kp.ia_velocity * 1000.0 * velocity) + y[SSTIM]
+    stretch = kp.ia_length_mV_per_deg * angle + kp.ia_velocity_mV_per_deg_s * 1000.0 * velocity
+    return kp.reflex_gain * stretch + y[SSTIM]
 
 
 @jit
@@ -274,22 +275,22 @@ def reflex_inputs(t, y, kp, inputs):
     """Ia excitation minus Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``."""
     angle, velocity = protocol_stretch(t, inputs)
     force = y[FORCE] / kp.force_unit
-    ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force, kp.ia_fatigue_boost,
-                        kp.ia_length, kp.ia_velocity)
-    passive = kp.passive_tension * angle / kp.stretch_amplitude
-    return ia, tendon_organ_target(force, passive, kp.ib_force, kp.ib_fatigue_loss)
+    ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force_mV, kp.ia_fatigue_boost,
+                        kp.ia_length_mV_per_deg, kp.ia_velocity_mV_per_deg_s)
+    passive = kp.passive_tension * angle / kp.stretch_amplitude_deg
+    return ia, tendon_organ_target(force, passive, kp.ib_force_mV, kp.ib_fatigue_loss)
 
 
 @jit
 def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     """Fill the rates of the spinal motoneuron, its afferent drives and the stimulus EPSP."""
     ia_target, ib_target = reflex_inputs(t, y, kp, inputs)
-    a[IA], b[IA] = ia_target / kp.ia_tau, 1.0 / kp.ia_tau
-    a[IB], b[IB] = ib_target / kp.ib_tau, 1.0 / kp.ib_tau
-    a[SSTIM], b[SSTIM] = 0.0, 1.0 / kp.stim_epsp_tau
-    a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau
-    p_inf = boltzmann(y[VD], kp.pic_half, kp.pic_slope)
-    a[PIC], b[PIC] = p_inf / kp.pic_tau, 1.0 / kp.pic_tau
+    a[IA], b[IA] = ia_target / kp.ia_tau_ms, 1.0 / kp.ia_tau_ms
+    a[IB], b[IB] = ib_target / kp.ib_tau_ms, 1.0 / kp.ib_tau_ms
+    a[SSTIM], b[SSTIM] = 0.0, 1.0 / kp.stim_epsp_tau_ms
+    a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau_ms
+    p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
+    a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms
     synaptic = descending_command(t, inputs) + y[IA] - y[IB] + y[SSTIM]
-    a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el, kp.pic_e, kp.pic_g, kp.mn_dendrite_tau)
-    a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el, kp.mn_ek, kp.mn_coupling, kp.mn_tau)
+    a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el_mV, kp.pic_e, kp.pic_g, kp.mn_dendrite_tau_ms)
+    a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el_mV, kp.mn_ek_mV, kp.mn_coupling, kp.mn_tau_ms)

@@ -111,17 +111,17 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     serca_vmax_healthy = c.serca_vmax_uM_ms * phi_ca * atp_saturation(env.healthy_atp_mM, c.serca_katp_mM)
     return {
         "s_half": c.sensor_half_mV + env.divalent_shift_mV,
-        "s_slope": c.sensor_slope_mV,
+        "sensor_slope_mV": c.sensor_slope_mV,
         "s_tau": c.sensor_tau_ms / phi_gate,
         "release_rate": c.ryr_rate_per_ms * (1.0 - sc.ryr_block),
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
         "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
-        "serca_k": c.serca_k_uM,
-        "trop_total": c.trop_total_uM,
+        "serca_k_uM": c.serca_k_uM,
+        "trop_total_uM": c.trop_total_uM,
         "trop_kon": c.trop_kon_per_uM_ms * phi_ca,
         "trop_koff": c.trop_koff_per_ms * phi_ca,
         "trop_xb_coop": c.trop_xb_coop,
-        "buffer_ratio": c.fast_buffer_ratio,
+        "fast_buffer_ratio": c.fast_buffer_ratio,
         # the resting state (simlib.chain.rest_state)
         "ca_rest_uM": c.ca_rest_uM,
         "sr_ca_uM": c.sr_ca_uM,

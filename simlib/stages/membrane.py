@@ -199,8 +199,9 @@ def membrane_rates(v, m, h, n, g_na, e_na, g_k, e_k, g_cl, e_cl, g_rest, e_rest,
 # ------------------------------------------------------------------------------------------ declarations
 
 #: kernel parameters that set the resting potential of the fibre membrane (the cache key of resting_membrane)
-_RESTING_INPUTS = ("m_half", "m_slope", "h_half", "h_slope", "h_tau", "n_half", "n_slope", "n_tau",
-                   "g_na", "e_na", "g_k", "e_k", "g_cl", "e_cl", "g_rest", "e_rest", "e_ach")
+_RESTING_INPUTS = ("m_half", "na_m_slope_mV", "h_half", "na_h_slope_mV", "na_h_tau_ms", "n_half", "k_n_slope_mV",
+                   "k_n_tau_ms", "g_na", "e_na", "g_kdr_mS_cm2", "e_k", "g_cl_mS_cm2", "e_cl", "g_rest", "e_rest",
+                   "e_ach_mV")
 
 
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
@@ -215,30 +216,30 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     p = {
         "g_na": c.g_na_mS_cm2 * slow_available,
         "e_na": nernst_mV(sc.na_mM, c.na_in_mM, temp),
-        "g_k": c.g_kdr_mS_cm2,
+        "g_kdr_mS_cm2": c.g_kdr_mS_cm2,
         "e_k": nernst_mV(sc.k_mM, c.k_in_mM, temp),
-        "g_cl": c.g_cl_mS_cm2,
+        "g_cl_mS_cm2": c.g_cl_mS_cm2,
         "e_cl": e_rest,
         # inward-rectifier-like resting K⁺ conductance, growing with √[K⁺]o
         "g_rest": c.g_k_rest_mS_cm2 * math.sqrt(sc.k_mM / 4.0),
         "e_rest": e_rest,
         "g_pass": 0.0,
-        "g_endplate_to_fibre": c.g_endplate_to_fibre_mS_cm2,
-        "g_fibre_to_endplate": c.g_fibre_to_endplate_mS_cm2,
+        "g_endplate_to_fibre_mS_cm2": c.g_endplate_to_fibre_mS_cm2,
+        "g_fibre_to_endplate_mS_cm2": c.g_fibre_to_endplate_mS_cm2,
         "v_rest": e_rest,
         "m_half": c.na_m_half_mV + shift,
-        "m_slope": c.na_m_slope_mV,
-        "m_tau": c.na_m_tau_ms,
+        "na_m_slope_mV": c.na_m_slope_mV,
+        "na_m_tau_ms": c.na_m_tau_ms,
         "h_half": c.na_h_half_mV + shift,
-        "h_slope": c.na_h_slope_mV,
-        "h_tau": c.na_h_tau_ms,
+        "na_h_slope_mV": c.na_h_slope_mV,
+        "na_h_tau_ms": c.na_h_tau_ms,
         "n_half": c.k_n_half_mV + shift,
-        "n_slope": c.k_n_slope_mV,
-        "n_tau": c.k_n_tau_ms,
+        "k_n_slope_mV": c.k_n_slope_mV,
+        "k_n_tau_ms": c.k_n_tau_ms,
         "phi_gate": env.phi.gating,
         "spike_detect": c.spike_detect_mV,
     }
-    p["v_rest"], p["g_pass"] = resting_membrane(*(c.e_ach_mV if name == "e_ach" else p[name]
+    p["v_rest"], p["g_pass"] = resting_membrane(*(c.e_ach_mV if name == "e_ach_mV" else p[name]
                                                   for name in _RESTING_INPUTS))
     return p
 
@@ -258,10 +259,10 @@ def resting_membrane(*values: float) -> tuple[float, float]:
 
 def _ionic_current(p: SimpleNamespace, v: float) -> float:
     """Steady-state membrane current (µA/cm²) at potential ``v`` with gates at steady state."""
-    m_inf, h_inf, _ = sodium_gates(v, p.m_half, p.m_slope, p.h_half, p.h_slope, p.h_tau)
-    n_inf, _ = potassium_gate(v, p.n_half, p.n_slope, p.n_tau)
-    a, b = membrane_rates(v, m_inf, h_inf, n_inf, p.g_na, p.e_na, p.g_k, p.e_k, p.g_cl, p.e_cl,
-                          p.g_rest, p.e_rest, 0.0, p.e_ach)
+    m_inf, h_inf, _ = sodium_gates(v, p.m_half, p.na_m_slope_mV, p.h_half, p.na_h_slope_mV, p.na_h_tau_ms)
+    n_inf, _ = potassium_gate(v, p.n_half, p.k_n_slope_mV, p.k_n_tau_ms)
+    a, b = membrane_rates(v, m_inf, h_inf, n_inf, p.g_na, p.e_na, p.g_kdr_mS_cm2, p.e_k, p.g_cl_mS_cm2, p.e_cl,
+                          p.g_rest, p.e_rest, 0.0, p.e_ach_mV)
     return b * v - a
 
 

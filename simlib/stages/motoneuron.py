@@ -107,22 +107,22 @@ CONSTANTS: tuple[Param, ...] = (
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
     """Kernel parameters of the motoneuron (not temperature-scaled); ``pic_gain`` scales the PIC conductance."""
     return {
-        "mn_tau": c.mn_tau_ms,
-        "mn_dendrite_tau": c.mn_dendrite_tau_ms,
+        "mn_tau_ms": c.mn_tau_ms,
+        "mn_dendrite_tau_ms": c.mn_dendrite_tau_ms,
         "mn_coupling": c.mn_coupling,
-        "mn_el": c.mn_el_mV,
+        "mn_el_mV": c.mn_el_mV,
         "mn_threshold": c.mn_threshold_mV,
         "mn_reset": c.mn_reset_mV,
         "mn_ahp_jump": c.mn_ahp_jump,
-        "mn_ahp_tau": c.mn_ahp_tau_ms,
-        "mn_ek": c.mn_ek_mV,
+        "mn_ahp_tau_ms": c.mn_ahp_tau_ms,
+        "mn_ek_mV": c.mn_ek_mV,
         "pic_g": c.pic_g * sc.pic_gain,
         "pic_e": c.pic_e_mV,
-        "pic_half": c.pic_half_mV,
-        "pic_slope": c.pic_slope_mV,
-        "pic_tau": c.pic_tau_ms,
+        "pic_half_mV": c.pic_half_mV,
+        "pic_slope_mV": c.pic_slope_mV,
+        "pic_tau_ms": c.pic_tau_ms,
         "stim_epsp": c.stim_epsp_mV,
-        "stim_epsp_tau": c.stim_epsp_tau_ms,
+        "stim_epsp_tau_ms": c.stim_epsp_tau_ms,
         "collision_ms": c.collision_window_ms,
     }
 

@@ -106,7 +106,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "achr_open": c.achr_open_per_ms * phi_gate,
         "achr_close": c.achr_close_per_ms * phi_gate,
         "g_ep": c.g_endplate_mS_cm2 * (1.0 - sc.receptor_block),
-        "e_ach": c.e_ach_mV,
+        "e_ach_mV": c.e_ach_mV,
     }
 
 

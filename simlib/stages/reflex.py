@@ -83,15 +83,15 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     """Kernel parameters of the reflex loop: reflex gain and fatigue act on the afferent drives."""
     return {
         "reflex_gain": sc.reflex_gain,
-        "ia_force": c.ia_force_mV,
+        "ia_force_mV": c.ia_force_mV,
         "ia_fatigue_boost": 1.0 + c.ia_fatigue_boost * sc.fatigue,
-        "ia_length": c.ia_length_mV_per_deg,
-        "ia_velocity": c.ia_velocity_mV_per_deg_s,
-        "ia_tau": c.ia_tau_ms,
-        "ib_force": c.ib_force_mV,
+        "ia_length_mV_per_deg": c.ia_length_mV_per_deg,
+        "ia_velocity_mV_per_deg_s": c.ia_velocity_mV_per_deg_s,
+        "ia_tau_ms": c.ia_tau_ms,
+        "ib_force_mV": c.ib_force_mV,
         "ib_fatigue_loss": 1.0 - c.ib_fatigue_loss * sc.fatigue,
-        "ib_tau": c.ib_tau_ms,
-        "stretch_amplitude": c.stretch_amplitude_deg,
+        "ib_tau_ms": c.ib_tau_ms,
+        "stretch_amplitude_deg": c.stretch_amplitude_deg,
         "passive_tension": c.passive_tension,
     }
 
