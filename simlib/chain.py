@@ -77,9 +77,15 @@ def kernel_params(sc: Scenario, constants: ConstantValues | None = None) -> Para
     ParamRecord
         A numpy structured record, one float64 field per derived name: temperature-scaled rates
         (1/ms), potentials (mV), conductances (mS/cm²). Attributes read as floats (``kp.ax_vt``);
-        the compiled kernel takes the record itself.
+        the compiled kernel takes the record itself. Its ``force_unit`` is always the default
+        model's, whatever ``constants`` change.
     """
-    return kernel_parameters(sc, constants)
+    kp = kernel_parameters(sc, constants)
+    if constants is not None and kp.force_unit != force_unit():
+        # force keeps the default model's unit (1 = its maximal tetanus), in the Result and in the
+        # tendon-organ and spindle feedback (they sense absolute force), so a changed constant shows
+        kp = kp._replace(force_unit=force_unit())
+    return kp
 
 
 def kernel_record(kp: ParamRecord) -> np.ndarray:

@@ -69,3 +69,15 @@ def test_the_reference_solver_is_chosen_by_name_and_agrees():
     fast = simlib.simulate(sc)
     assert ref.nerve_spikes.size == fast.nerve_spikes.size
     assert float(np.max(np.abs(ref.force - fast.force))) < 1e-3  # the accuracy target (test_reference.py)
+
+
+def test_force_keeps_the_default_models_unit_when_a_constant_changes():
+    """A stronger cross-bridge (faster attachment) must show as more force, not be normalised away."""
+    from simlib.chain import force_unit, kernel_params
+    from simlib.model import resolve_constants
+
+    attach = simlib.constants()["xb_attach_per_ms"]
+    faster = resolve_constants({"xb_attach_per_ms": min(attach.high, attach.default * 1.5)})
+    assert kernel_params(SHORT, faster).force_unit == force_unit() == kernel_params(SHORT).force_unit
+    stronger = simlib.simulate(SHORT, constants=dict(faster.overrides()))
+    assert stronger.force.max() > simlib.simulate(SHORT).force.max()
