@@ -84,7 +84,7 @@ def _write(record: dict[str, Any]) -> None:
 
 
 def _encode_variant(canvas: Any, fmt: str) -> bytes:
-    """Encode the canvas buffer as the ``fmt`` variant asks (replaces ``simlib.widgets._encode``)."""
+    """Encode the canvas buffer as the ``fmt`` variant asks (replaces ``simlib.widgets.encoding.encode``)."""
     from PIL import Image
 
     buffer = canvas.buffer_rgba()
@@ -167,12 +167,15 @@ def install() -> None:
     if VARIANT.get("labeller") == "0":
         import ipywidgets as ipw
 
-        widgets.SliderLabeller = lambda **_kwargs: ipw.HTML()  # type: ignore[assignment,misc]
+        import simlib.widgets.view
+
+        simlib.widgets.view.SliderLabeller = lambda **_kwargs: ipw.HTML()  # type: ignore[assignment,misc]
     if "fmt" in VARIANT:
-        widgets._encode = _encode_variant
-        widgets._image_format = _widget_format
-        if hasattr(widgets, "_IMAGE_FORMAT"):  # newer widgets.py: the format as a constant
-            widgets._IMAGE_FORMAT = _widget_format()
+        import simlib.widgets.figure
+        import simlib.widgets.view
+
+        simlib.widgets.figure.encode = _encode_variant  # type: ignore[assignment]
+        simlib.widgets.view.IMAGE_FORMAT = _widget_format()
 
     core = webagg.FigureCanvasWebAggCore
     original_diff, original_draw = core.get_diff_image, core.handle_draw

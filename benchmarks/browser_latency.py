@@ -47,7 +47,7 @@ Usage::
 ``--variant`` passes candidate changes to the kernels (``MSL_BENCH_VARIANT``, read only by
 ``_kernel_probe.py``; e.g. ``canvas=image``, ``fmt=jpeg85``, ``diffpng=1``, ``eager=1``,
 ``blit=0``, ``dpi=80``) and ``--js-variant nodataurl`` skips ipympl's per-frame ``toDataURL`` in
-the page, to measure what each would gain without editing ``simlib/widgets.py``.
+the page, to measure what each would gain without editing ``simlib/widgets/``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Kernel-side cost of each way of getting an explorer's figure to the browser (headless, no browser).
 
 Companion of ``browser_latency.py``: it times, on the real explorer figures (the Spasm explorer and
-lesson 01's explorer, Agg canvas), the candidate changes to ``simlib/widgets.py`` without editing it:
+lesson 01's explorer, Agg canvas), the candidate changes to ``simlib/widgets/`` without editing it:
 
 - image encodings of the whole canvas: lossless WebP method 0 (simlib's), PNG at zlib level 1 and
   6, JPEG and lossy WebP (bytes and ms);
