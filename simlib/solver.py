@@ -131,7 +131,7 @@ def _axon_slack(v, kp):
     Na⁺ current grows as ``exp((v - V_T)/Delta_T)``: far below the rheobase potential an error in
     ``v`` decays with the membrane time constant and never changes a spike time.
     """
-    return min(max(math.exp((kp.ax_vt - v) / kp.ax_delta_t), 1.0), _AXON_SLACK_MAX)
+    return min(max(math.exp((kp.ax_vt - v) / kp.ax_delta_t_mV), 1.0), _AXON_SLACK_MAX)
 
 
 @jit
@@ -197,20 +197,6 @@ def _landing_step(y, y_new, thr_index, thr_level, h):
             frac = (thr_level[k] - y[i]) / max(y_new[i] - y[i], 1e-12)
             return max(min(0.5, frac + 0.05) * h, _SPIKE_LOCATE_MS)
     return 0.0
-
-
-@jit
-def _interpolate(samples, next_out, out_dt_ms, t, t_new, y, y_new):
-    """Fill the output samples that fall inside the accepted step ``(t, t_new]`` by linear interpolation.
-
-    Returns the index of the next sample to fill.
-    """
-    while next_out < samples.shape[0] and next_out * out_dt_ms <= t_new + 1e-12:
-        frac = (next_out * out_dt_ms - t) / (t_new - t)
-        for i in range(y.shape[0]):
-            samples[next_out, i] = y[i] + frac * (y_new[i] - y[i])
-        next_out += 1
-    return next_out
 
 
 @jit
@@ -300,7 +286,7 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
     samples[0, :] = y
     next_out, next_imp, next_break = 1, 0, 0
     thr_index, thr_level, thr_kind = threshold_table(kp)
-    armed = y[VM] < kp.spike_detect - _REARM_BELOW_MV
+    armed = y[VM] < kp.spike_detect_mV - _REARM_BELOW_MV
     t = 0.0
     last_stimulus = -1e9
     h = min(0.01, h_max_ms)
@@ -329,8 +315,14 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
                 h = landing
                 continue
             t_new = t_stop if (exact and h_try == t_stop - t) else t + h_try
-            next_out = _interpolate(samples, next_out, out_dt_ms, t, t_new, y, y_new)
-            armed, n_muscle = _muscle_spike(armed, y[VM], y_new[VM], kp.spike_detect, t, t_new, muscle, n_muscle)
+            # uniform output by linear interpolation inside the accepted step (kept inline: as a compiled
+            # helper, LLVM's fast-math contraction of it differed between a fresh and a cached compile)
+            while next_out < samples.shape[0] and next_out * out_dt_ms <= t_new + 1e-12:
+                frac = (next_out * out_dt_ms - t) / (t_new - t)
+                for i in range(n_states):
+                    samples[next_out, i] = y[i] + frac * (y_new[i] - y[i])
+                next_out += 1
+            armed, n_muscle = _muscle_spike(armed, y[VM], y_new[VM], kp.spike_detect_mV, t, t_new, muscle, n_muscle)
             for i in range(n_states):
                 y[i] = max(y_new[i], 0.0) if i == CATOT else y_new[i]
             t = t_new
