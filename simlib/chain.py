@@ -113,7 +113,7 @@ def motoneuron_rest_potential(kp: ParamRecord | tuple, synaptic_mV: float) -> fl
     v = kp.mn_el_mV
     for _ in range(200):
         p = boltzmann(v, kp.pic_half_mV, kp.pic_slope_mV)
-        v_new = (kp.mn_el_mV + synaptic_mV + kp.pic_g * p * kp.pic_e) / (1.0 + kp.pic_g * p)
+        v_new = (kp.mn_el_mV + synaptic_mV + kp.pic_g * p * kp.pic_e_mV) / (1.0 + kp.pic_g * p)
         if abs(v_new - v) < 1e-10:
             break
         v = 0.5 * (v + v_new)
@@ -140,8 +140,8 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     """
     kp = kp.values()  # a named tuple of floats: the iterations below read fields ~2000 times
     y = np.zeros(N_STATES)
-    ax_rest = axon_rest_potential(kp.ax_el, kp.ax_vt, kp.ax_delta_t)
-    y[VAX] = kp.ax_el if ax_rest is None else ax_rest
+    ax_rest = axon_rest_potential(kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV)
+    y[VAX] = kp.ax_el_mV if ax_rest is None else ax_rest
     y[POOL] = 1.0
     v = kp.v_rest
     y[VM] = v
@@ -185,7 +185,7 @@ def rates(t, y, kp, inputs, a, b):
     a, b : numpy.ndarray
         Output arrays, same length as ``y``.
     """
-    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], kp.ax_el, kp.ax_vt, kp.ax_delta_t,
+    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV,
                                                 kp.ax_tau, kp.ax_tau_w)
     a[POOL], b[POOL] = kp.pool_rate, kp.pool_rate
     a[ACH], b[ACH] = cleft_rates(kp.ach_clear)
@@ -298,5 +298,5 @@ def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
     a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms
     synaptic = descending_command(t, inputs) + y[IA] - y[IB] + y[SSTIM]
-    a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el_mV, kp.pic_e, kp.pic_g, kp.mn_dendrite_tau_ms)
+    a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el_mV, kp.pic_e_mV, kp.pic_g, kp.mn_dendrite_tau_ms)
     a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el_mV, kp.mn_ek_mV, kp.mn_coupling, kp.mn_tau_ms)

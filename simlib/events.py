@@ -44,7 +44,7 @@ def threshold_table(kp):
     The axon node's spike potential (ectopic spike), then the motoneuron's threshold.
     """
     index = np.array([VAX, VMN])
-    level = np.array([kp.ax_spike_v, kp.mn_threshold])
+    level = np.array([kp.ax_spike_v, kp.mn_threshold_mV])
     kind = np.array([EVENT_ECTOPIC, EVENT_MOTONEURON])
     return index, level, kind
 
@@ -56,8 +56,8 @@ def _fire(y, kp, inputs, t, spike_log, n_spikes, origin):
     The log row also keeps the motoneuron's inputs at that moment (descending command, input
     evoked by stretch or stimulation, PIC current; mV). Returns the new spike count.
     """
-    y[VAX] = kp.ax_reset
-    y[WAX] += kp.ax_jump
+    y[VAX] = kp.ax_reset_mV
+    y[WAX] += kp.ax_adapt_jump_mV
     quanta = release_quanta(y[POOL], kp.pool_quanta, kp.p_release)
     y[POOL] -= quanta / kp.pool_quanta
     y[ACH] += quanta * kp.ach_per_quantum
@@ -67,7 +67,7 @@ def _fire(y, kp, inputs, t, spike_log, n_spikes, origin):
         spike_log[n_spikes, 2] = quanta
         spike_log[n_spikes, 3] = descending_command(t, inputs)
         spike_log[n_spikes, 4] = evoked_input(t, y, kp, inputs)
-        spike_log[n_spikes, 5] = kp.pic_g * y[PIC] * (kp.pic_e - y[VD])
+        spike_log[n_spikes, 5] = kp.pic_g * y[PIC] * (kp.pic_e_mV - y[VD])
     return n_spikes + 1
 
 
@@ -98,11 +98,11 @@ def apply_event(kind, y, kp, inputs, t, spike_log, n_spikes, last_stimulus):
     if kind == EVENT_ECTOPIC:
         return _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_ECTOPIC)
     if kind == EVENT_MOTONEURON:
-        if t - last_stimulus >= kp.collision_ms:
+        if t - last_stimulus >= kp.collision_window_ms:
             n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_MOTONEURON)
-        y[VMN] = kp.mn_reset
+        y[VMN] = kp.mn_reset_mV
         y[GAHP] += kp.mn_ahp_jump
         return n_spikes
     n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_STIMULATOR)
-    y[SSTIM] += kp.stim_epsp
+    y[SSTIM] += kp.stim_epsp_mV
     return n_spikes

@@ -262,7 +262,7 @@ def integrate_reference(
         options["jac"] = model.jac
     thresholds = list(zip(*(column.tolist() for column in threshold_table(kp)), strict=True))
     n_term = len(thresholds)
-    detect = float(kp["spike_detect"])
+    detect = float(kp["spike_detect_mV"])
     events = [_crossing(index, level, 1.0, True) for index, level, _ in thresholds]
     if muscle_spikes:
         events += [_crossing(VM, detect, 1.0, False), _crossing(VM, detect - _REARM_BELOW_MV, -1.0, False)]

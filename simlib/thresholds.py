@@ -22,7 +22,7 @@ _CA_XTOL_MM = 1e-6
 def _resting_margin_mV(sc: Scenario, constants: ConstantValues | None) -> float:
     r"""Return :math:`V_T + \psi - E_L - \Delta_T` of the motor-axon node (mV); negative: no resting state."""
     kp = kernel_parameters(sc, constants)
-    return kp.ax_vt - kp.ax_el - kp.ax_delta_t
+    return kp.ax_vt - kp.ax_el_mV - kp.ax_delta_t_mV
 
 
 def ectopic_threshold_ca_mM(mg_mM: float | None = None, *, scenario: Scenario | None = None,

@@ -78,14 +78,14 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     shift = env.divalent_shift_mV
     phi_gate = env.phi.gating
     return {
-        "ax_el": c.ax_el_mV,
+        "ax_el_mV": c.ax_el_mV,
         "ax_vt": c.ax_vt_mV + shift,
-        "ax_delta_t": c.ax_delta_t_mV,
+        "ax_delta_t_mV": c.ax_delta_t_mV,
         "ax_tau": c.ax_tau_ms / phi_gate,
         "ax_tau_w": c.ax_adapt_tau_ms / phi_gate,
         "ax_spike_v": c.ax_vt_mV + shift + c.ax_spike_dv_mV,
-        "ax_reset": c.ax_reset_mV,
-        "ax_jump": c.ax_adapt_jump_mV,
+        "ax_reset_mV": c.ax_reset_mV,
+        "ax_adapt_jump_mV": c.ax_adapt_jump_mV,
     }
 
 

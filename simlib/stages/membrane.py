@@ -237,7 +237,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "k_n_slope_mV": c.k_n_slope_mV,
         "k_n_tau_ms": c.k_n_tau_ms,
         "phi_gate": env.phi.gating,
-        "spike_detect": c.spike_detect_mV,
+        "spike_detect_mV": c.spike_detect_mV,
     }
     p["v_rest"], p["g_pass"] = resting_membrane(*(c.e_ach_mV if name == "e_ach_mV" else p[name]
                                                   for name in _RESTING_INPUTS))

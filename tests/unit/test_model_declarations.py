@@ -39,7 +39,10 @@ RENAMED = {
     "pic_half": "pic_half_mV", "pic_slope": "pic_slope_mV", "pic_tau": "pic_tau_ms", "ia_force": "ia_force_mV",
     "ia_length": "ia_length_mV_per_deg", "ia_velocity": "ia_velocity_mV_per_deg_s", "ia_tau": "ia_tau_ms",
     "ib_force": "ib_force_mV", "ib_tau": "ib_tau_ms", "stretch_amplitude": "stretch_amplitude_deg",
-    "stim_epsp_tau": "stim_epsp_tau_ms",
+    "stim_epsp_tau": "stim_epsp_tau_ms", "ax_el": "ax_el_mV", "ax_delta_t": "ax_delta_t_mV",
+    "ax_reset": "ax_reset_mV", "ax_jump": "ax_adapt_jump_mV", "mn_threshold": "mn_threshold_mV",
+    "mn_reset": "mn_reset_mV", "collision_ms": "collision_window_ms", "stim_epsp": "stim_epsp_mV",
+    "pic_e": "pic_e_mV", "spike_detect": "spike_detect_mV",
 }
 #: fields the resting state reads from the record instead of from the default constants
 ADDED_FOR_REST_STATE = {"ca_rest_uM", "sr_ca_uM", "xb_detach_rest"}

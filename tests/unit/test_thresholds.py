@@ -13,7 +13,7 @@ from simlib.thresholds import ectopic_threshold_ca_mM
 
 def _margin_mV(sc: simlib.Scenario) -> float:
     kp = model.kernel_parameters(sc)
-    return kp.ax_vt - kp.ax_el - kp.ax_delta_t
+    return kp.ax_vt - kp.ax_el_mV - kp.ax_delta_t_mV
 
 
 def test_tetany_threshold_is_in_the_clinical_range():
