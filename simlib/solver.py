@@ -151,88 +151,6 @@ def _pair_solve(m, r1, r2):
 
 
 @jit
-def _attempt(t, y, kp, inputs, h, atol, rtol, y_pred, y_new, a0, b0, a1, b1, phi):
-    """Try one step of size ``h`` from ``(t, y)``: fill ``y_pred`` (predictor) and ``y_new`` (corrector).
-
-    Returns the error norm ``max |y_new - y_pred| / (atol + rtol |y_new|)`` (the axon node's relaxed
-    far below threshold, :func:`_axon_slack`), or -1.0 when ``y_new`` is not finite.
-    """
-    rates(t, y, kp, inputs, a0, b0)
-    _exp_step(y, a0, b0, h, y_pred, phi)
-    # total Ca2+ and troponin: linearly implicit ROS2 stages (their coupling is stiff)
-    m = _pair_matrix(y, kp, h)
-    k1c, k1t = _pair_solve(m, a0[CATOT] - b0[CATOT] * y[CATOT], a0[TROP] - b0[TROP] * y[TROP])
-    y_pred[CATOT] = y[CATOT] + h * k1c
-    y_pred[TROP] = y[TROP] + h * k1t
-    rates(t + h, y_pred, kp, inputs, a1, b1)
-    _exp_linear_step(y, a0, b0, a1, b1, h, y_new, phi)
-    k2c, k2t = _pair_solve(m, a1[CATOT] - b1[CATOT] * y_pred[CATOT] - 2.0 * k1c,
-                           a1[TROP] - b1[TROP] * y_pred[TROP] - 2.0 * k1t)
-    y_new[CATOT] = y[CATOT] + h * (1.5 * k1c + 0.5 * k2c)
-    y_new[TROP] = y[TROP] + h * (1.5 * k1t + 0.5 * k2t)
-    err = 0.0
-    axon_slack = _axon_slack(y[VAX], kp)
-    for i in range(y.shape[0]):
-        if not math.isfinite(y_new[i]):
-            return -1.0
-        e = abs(y_new[i] - y_pred[i]) / (atol[i] + rtol[i] * abs(y_new[i]))
-        if i == VAX:
-            e /= axon_slack
-        if e > err:
-            err = e
-    return err
-
-
-@jit
-def _landing_step(y, y_new, thr_index, thr_level, h):
-    """Return a shorter step landing just past the first threshold crossed inside a step of ``h`` (ms), else 0.
-
-    Steps of at most ``_SPIKE_LOCATE_MS`` are not shortened: the crossing is then located to within it.
-    """
-    if h <= _SPIKE_LOCATE_MS:
-        return 0.0
-    for k in range(thr_index.shape[0]):
-        i = thr_index[k]
-        if y_new[i] >= thr_level[k]:
-            frac = (thr_level[k] - y[i]) / max(y_new[i] - y[i], 1e-12)
-            return max(min(0.5, frac + 0.05) * h, _SPIKE_LOCATE_MS)
-    return 0.0
-
-
-@jit
-def _muscle_spike(armed, v_old, v_new, detect, t, t_new, muscle, n_muscle):
-    """Log an upward crossing of ``detect`` (mV) by the fibre potential inside the step; return ``(armed, n)``.
-
-    A crossing counts only when armed: the potential must have fallen ``_REARM_BELOW_MV`` below
-    ``detect`` since the last one. Its time is interpolated linearly inside the step.
-    """
-    if armed and v_new >= detect > v_old:
-        if n_muscle < muscle.shape[0]:
-            muscle[n_muscle] = t + (detect - v_old) / (v_new - v_old) * (t_new - t)
-        return False, n_muscle + 1
-    if not armed and v_new < detect - _REARM_BELOW_MV:
-        return True, n_muscle
-    return armed, n_muscle
-
-
-@jit
-def _next_stop(t, t_end_ms, impulse_ms, next_imp, breakpoint_ms, next_break):
-    """Return ``(t_stop, exact)``: where the next step must end at the latest, and whether it must land there.
-
-    The next stimulator impulse or protocol breakpoint (the integrator lands exactly on it), else the end.
-    """
-    t_stop = t_end_ms
-    exact = False
-    if next_imp < impulse_ms.shape[0] and impulse_ms[next_imp] <= t_stop:
-        t_stop = impulse_ms[next_imp]
-        exact = True
-    if next_break < breakpoint_ms.shape[0] and breakpoint_ms[next_break] < t_stop:
-        t_stop = breakpoint_ms[next_break]
-        exact = True
-    return t_stop, exact
-
-
-@jit
 def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps,
               interrupt=None):
     """Integrate the chain from ``t = 0`` to ``t_end_ms``.
@@ -273,19 +191,29 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
         ``muscle`` holds muscle spike times (ms).
     """
     n_states = y0.shape[0]
-    samples = np.empty((int(math.floor(t_end_ms / out_dt_ms + 1e-9)) + 1, n_states))
+    n_out = int(math.floor(t_end_ms / out_dt_ms + 1e-9)) + 1
+    samples = np.empty((n_out, n_states))
     spike_cap = int(t_end_ms) + 16
     nerve = np.zeros((spike_cap, LOG_COLUMNS))
     muscle = np.zeros(spike_cap)
     n_nerve = 0
     n_muscle = 0
     y = y0.copy()
-    y_pred, y_new = np.empty(n_states), np.empty(n_states)
-    a0, b0, a1, b1 = np.empty(n_states), np.empty(n_states), np.empty(n_states), np.empty(n_states)
+    y_pred = np.empty(n_states)
+    y_new = np.empty(n_states)
+    a0 = np.empty(n_states)
+    b0 = np.empty(n_states)
+    a1 = np.empty(n_states)
+    b1 = np.empty(n_states)
     phi = np.empty((n_states, 2))
     samples[0, :] = y
-    next_out, next_imp, next_break = 1, 0, 0
+    next_out = 1
+    next_imp = 0
+    n_imp = impulse_ms.shape[0]
+    next_break = 0
+    n_break = breakpoint_ms.shape[0]
     thr_index, thr_level, thr_kind = threshold_table(kp)
+    n_thr = thr_index.shape[0]
     armed = y[VM] < kp.spike_detect_mV - _REARM_BELOW_MV
     t = 0.0
     last_stimulus = -1e9
@@ -295,46 +223,96 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
         steps += 1
         if steps > max_steps:
             return samples, nerve, n_nerve, muscle, n_muscle, STATUS_TOO_MANY_STEPS, t
-        if interrupt is not None and steps % _POLL_STEPS == 0 and interrupt[0] != 0:
-            return samples, nerve, n_nerve, muscle, n_muscle, STATUS_INTERRUPTED, t
-        while next_break < breakpoint_ms.shape[0] and breakpoint_ms[next_break] <= t:
+        if interrupt is not None:
+            if steps % _POLL_STEPS == 0 and interrupt[0] != 0:
+                return samples, nerve, n_nerve, muscle, n_muscle, STATUS_INTERRUPTED, t
+        while next_break < n_break and breakpoint_ms[next_break] <= t:
             next_break += 1
-        t_stop, exact = _next_stop(t, t_end_ms, impulse_ms, next_imp, breakpoint_ms, next_break)
-        pending = next_imp < impulse_ms.shape[0] and impulse_ms[next_imp] <= t
-        h_try = 0.0 if pending else min(h, t_stop - t)
+        t_stop = t_end_ms
+        hits_stop = False
+        if next_imp < n_imp and impulse_ms[next_imp] <= t_stop:
+            t_stop = impulse_ms[next_imp]
+            hits_stop = True
+        if next_break < n_break and breakpoint_ms[next_break] < t_stop:
+            t_stop = breakpoint_ms[next_break]
+            hits_stop = True
+        if next_imp < n_imp and impulse_ms[next_imp] <= t:
+            h_try = 0.0
+        else:
+            h_try = min(h, t_stop - t)
         if h_try > 0.0:
-            err = _attempt(t, y, kp, inputs, h_try, atol, rtol, y_pred, y_new, a0, b0, a1, b1, phi)
-            if err < 0.0 or err > 1.0:  # rejected (or not finite): retry with a smaller step
+            rates(t, y, kp, inputs, a0, b0)
+            _exp_step(y, a0, b0, h_try, y_pred, phi)
+            # total Ca2+ and troponin: linearly implicit ROS2 stages (their coupling is stiff)
+            m = _pair_matrix(y, kp, h_try)
+            k1c, k1t = _pair_solve(m, a0[CATOT] - b0[CATOT] * y[CATOT], a0[TROP] - b0[TROP] * y[TROP])
+            y_pred[CATOT] = y[CATOT] + h_try * k1c
+            y_pred[TROP] = y[TROP] + h_try * k1t
+            rates(t + h_try, y_pred, kp, inputs, a1, b1)
+            _exp_linear_step(y, a0, b0, a1, b1, h_try, y_new, phi)
+            k2c, k2t = _pair_solve(m, a1[CATOT] - b1[CATOT] * y_pred[CATOT] - 2.0 * k1c,
+                                   a1[TROP] - b1[TROP] * y_pred[TROP] - 2.0 * k1t)
+            y_new[CATOT] = y[CATOT] + h_try * (1.5 * k1c + 0.5 * k2c)
+            y_new[TROP] = y[TROP] + h_try * (1.5 * k1t + 0.5 * k2t)
+            err = 0.0
+            finite = True
+            axon_slack = _axon_slack(y[VAX], kp)
+            for i in range(n_states):
+                if not math.isfinite(y_new[i]):
+                    finite = False
+                    break
+                e = abs(y_new[i] - y_pred[i]) / (atol[i] + rtol[i] * abs(y_new[i]))
+                if i == VAX:
+                    e /= axon_slack
+                if e > err:
+                    err = e
+            if not finite or err > 1.0:
                 if h_try <= _H_MIN_MS:
-                    status = STATUS_STEP_UNDERFLOW if err >= 0.0 else STATUS_NOT_FINITE
+                    status = STATUS_STEP_UNDERFLOW if finite else STATUS_NOT_FINITE
                     return samples, nerve, n_nerve, muscle, n_muscle, status, t
-                h = max(h_try * max(0.2, 0.9 / math.sqrt(err if err >= 0.0 else 100.0)), _H_MIN_MS)
+                h = max(h_try * max(0.2, 0.9 / math.sqrt(err if finite else 100.0)), _H_MIN_MS)
                 continue
-            landing = _landing_step(y, y_new, thr_index, thr_level, h_try)
-            if landing > 0.0:  # a threshold was crossed inside the step: land just past it instead
-                h = landing
+            relocate = False
+            for k in range(n_thr):
+                i = thr_index[k]
+                if y_new[i] >= thr_level[k] and h_try > _SPIKE_LOCATE_MS:
+                    # a threshold was crossed inside the step: shorten the step to land just past it
+                    frac = (thr_level[k] - y[i]) / max(y_new[i] - y[i], 1e-12)
+                    h = max(min(0.5, frac + 0.05) * h_try, _SPIKE_LOCATE_MS)
+                    relocate = True
+                    break
+            if relocate:
                 continue
-            t_new = t_stop if (exact and h_try == t_stop - t) else t + h_try
-            # uniform output by linear interpolation inside the accepted step (kept inline: as a compiled
-            # helper, LLVM's fast-math contraction of it differed between a fresh and a cached compile)
-            while next_out < samples.shape[0] and next_out * out_dt_ms <= t_new + 1e-12:
+            t_new = t_stop if (hits_stop and h_try == t_stop - t) else t + h_try
+            # uniform output by linear interpolation inside the accepted step
+            while next_out < n_out and next_out * out_dt_ms <= t_new + 1e-12:
                 frac = (next_out * out_dt_ms - t) / (t_new - t)
                 for i in range(n_states):
                     samples[next_out, i] = y[i] + frac * (y_new[i] - y[i])
                 next_out += 1
-            armed, n_muscle = _muscle_spike(armed, y[VM], y_new[VM], kp.spike_detect_mV, t, t_new, muscle, n_muscle)
+            v_old = y[VM]
+            v_cur = y_new[VM]
+            if armed and v_cur >= kp.spike_detect_mV > v_old:
+                if n_muscle < spike_cap:
+                    muscle[n_muscle] = t + (kp.spike_detect_mV - v_old) / (v_cur - v_old) * (t_new - t)
+                n_muscle += 1
+                armed = False
+            elif not armed and v_cur < kp.spike_detect_mV - _REARM_BELOW_MV:
+                armed = True
             for i in range(n_states):
                 y[i] = max(y_new[i], 0.0) if i == CATOT else y_new[i]
             t = t_new
-            for k in range(thr_index.shape[0]):
+            for k in range(n_thr):
                 if y[thr_index[k]] >= thr_level[k]:
                     n_nerve = apply_event(thr_kind[k], y, kp, inputs, t, nerve, n_nerve, last_stimulus)
             grow = 2.0 if err < 1e-4 else min(2.0, 0.9 / math.sqrt(err))
             h = min(h * grow, h_max_ms)
-        if next_imp < impulse_ms.shape[0] and impulse_ms[next_imp] <= t + 1e-12:
+        if next_imp < n_imp and impulse_ms[next_imp] <= t + 1e-12:
             n_nerve = apply_event(EVENT_IMPULSE, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
             last_stimulus = t
             next_imp += 1
             h = min(h, 0.005)
-    samples[next_out:, :] = y
+    while next_out < n_out:
+        samples[next_out, :] = y
+        next_out += 1
     return samples, nerve, n_nerve, muscle, n_muscle, STATUS_OK, t
