@@ -15,7 +15,7 @@ import numpy as np
 
 from simlib.model import LAYOUT, ConstantValues, ParamRecord, kernel_parameters, resolve_constants
 from simlib.model.shared import HEALTHY_ATP_MM
-from simlib.protocol import NO_STRETCH, SHAPE_TRIANGLE
+from simlib.protocol import INPUT_DTYPE, SHAPE_TRIANGLE
 from simlib.scenario import Scenario
 from simlib.stages import crossbridges
 from simlib.stages._jit import jit
@@ -55,8 +55,9 @@ VMN, GAHP, PIC = LAYOUT.index("v_motoneuron"), LAYOUT.index("g_ahp"), LAYOUT.ind
 SSTIM, VD = LAYOUT.index("stim_epsp"), LAYOUT.index("v_dendrite")
 IA, IB = LAYOUT.index("ia_drive"), LAYOUT.index("ib_drive")
 
-#: kernel input table of a protocol with no stretch and no command (see simlib.Protocol.kernel_arrays)
-_AT_REST = np.array([[*NO_STRETCH, 0.0]])
+#: kernel input record of a protocol with no stretch and no command (see simlib.Protocol.kernel_arrays)
+_AT_REST = np.zeros(1, dtype=INPUT_DTYPE)[0]
+_AT_REST["stretch_start_ms"] = -1.0
 
 #: the type of :func:`kernel_params` records (the name of the NamedTuple they replaced)
 KernelParams = ParamRecord
@@ -180,8 +181,8 @@ def rates(t, y, kp, inputs, a, b):
         State vector (order of :data:`STATE_NAMES`).
     kp : ParamRecord
         Parameters of the run (:func:`kernel_params`).
-    inputs : numpy.ndarray
-        The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
+    inputs : numpy.void
+        The protocol's input record: stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
     a, b : numpy.ndarray
         Output arrays, same length as ``y``.
     """
@@ -241,15 +242,16 @@ def calcium_jacobian(y, kp):
 def descending_command(t, inputs):
     """Descending command onto the motoneuron at time ``t`` (mV): the sum of the protocol's command segments.
 
-    ``inputs`` is the kernel input table of :meth:`simlib.Protocol.kernel_arrays` (rows 1...: start ms,
+    ``inputs`` is the kernel input record of :meth:`simlib.Protocol.kernel_arrays` (segments: start ms,
     end ms, level mV, shape); a "hold" segment is constant, a "triangle" rises to its level at the midpoint.
     """
     total = 0.0
-    for row in range(1, inputs.shape[0]):
-        start, end, level = inputs[row, 0], inputs[row, 1], inputs[row, 2]
+    segments = inputs.segments
+    for row in range(inputs.n_segments):
+        start, end, level = segments[row, 0], segments[row, 1], segments[row, 2]
         if t < start or t >= end:
             continue
-        if inputs[row, 3] == SHAPE_TRIANGLE:
+        if segments[row, 3] == SHAPE_TRIANGLE:
             half = 0.5 * (end - start)
             x = (t - start) / half
             total += level * (x if x <= 1.0 else 2.0 - x)
@@ -261,7 +263,7 @@ def descending_command(t, inputs):
 @jit
 def protocol_stretch(t, inputs):
     """Joint angle (deg) and angular velocity (deg/ms) of the protocol's stretch (row 0 of ``inputs``)."""
-    return stretch_angle(t, inputs[0, 0], inputs[0, 1], inputs[0, 2])
+    return stretch_angle(t, inputs.stretch_start_ms, inputs.stretch_amplitude_deg, inputs.stretch_velocity_deg_ms)
 
 
 @jit

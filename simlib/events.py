@@ -83,8 +83,8 @@ def apply_event(kind, y, kp, inputs, t, spike_log, n_spikes, last_stimulus):
         State, changed in place.
     kp : numpy.void
         Kernel parameters of the run.
-    inputs : numpy.ndarray
-        The protocol's input table (:meth:`simlib.Protocol.kernel_arrays`).
+    inputs : numpy.void
+        The protocol's input record (:meth:`simlib.Protocol.kernel_arrays`).
     t : float
         Time of the event (ms).
     spike_log : numpy.ndarray

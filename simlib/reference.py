@@ -210,8 +210,8 @@ def integrate_reference(
         :func:`simlib.simulate` passes them).
     impulse_ms : numpy.ndarray
         Sorted stimulator impulse times (ms).
-    inputs : numpy.ndarray
-        The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
+    inputs : numpy.void
+        The protocol's input record: stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
     breakpoint_ms : numpy.ndarray
         Times where the inputs change abruptly (ms; :meth:`simlib.Protocol.breakpoints_ms`).
     t_end_ms, out_dt_ms : float

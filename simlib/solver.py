@@ -163,8 +163,8 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
         Parameters of the run: the record of :func:`simlib.chain.kernel_params` (read by reference).
     impulse_ms : numpy.ndarray
         Sorted times of stimulator impulses (ms).
-    inputs : numpy.ndarray
-        The protocol's stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
+    inputs : numpy.void
+        The protocol's input record: stretch and command segments (:meth:`simlib.Protocol.kernel_arrays`).
     breakpoint_ms : numpy.ndarray
         Sorted times where the inputs change abruptly (ms; :meth:`simlib.Protocol.breakpoints_ms`).
     t_end_ms, out_dt_ms : float

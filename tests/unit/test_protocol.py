@@ -113,3 +113,15 @@ def test_the_simulate_module_is_a_module_and_callable():
 
     assert isinstance(module, types.ModuleType) and module is simlib.simulate
     assert callable(simlib.simulate) and "protocol" in inspect.signature(simlib.simulate).parameters
+
+
+def test_a_protocol_holds_at_most_the_segments_the_kernel_reads():
+    from simlib.protocol import MAX_COMMAND_SEGMENTS
+
+    many = [CommandSegment(0.01 * k, 0.01 * k + 0.005, 5.0) for k in range(MAX_COMMAND_SEGMENTS + 1)]
+    with pytest.raises(simlib.ParameterError, match=f"at most {MAX_COMMAND_SEGMENTS} command segments"):
+        Protocol(command=tuple(many))
+    held = Protocol(command=tuple(many[:MAX_COMMAND_SEGMENTS]))
+    _, inputs = held.kernel_arrays()
+    assert inputs["n_segments"] == MAX_COMMAND_SEGMENTS
+    assert held.breakpoints_ms(1000.0).size == 2 * MAX_COMMAND_SEGMENTS - 1  # the first start is t = 0
