@@ -108,8 +108,8 @@ class ReferenceStats:
 
 @jit
 def _rhs(t, y, params, inputs, a, b, out):
-    """``out = dy/dt = a(t, y) - b(t, y) * y`` (per ms); ``params`` is a 1-record array of KernelParams."""
-    rates(t, y, params[0], inputs, a, b)
+    """``out = dy/dt = a(t, y) - b(t, y) * y`` (per ms); ``params`` and ``inputs`` are one-element record arrays."""
+    rates(t, y, params[0], inputs[0], a, b)
     for i in range(y.shape[0]):
         out[i] = a[i] - b[i] * y[i]
 
@@ -141,7 +141,7 @@ class _Model:
     def __init__(self, params: np.ndarray, inputs: np.ndarray, n: int,
                  interrupt: np.ndarray | None = None) -> None:
         self.params = params
-        self.inputs = inputs
+        self.inputs = inputs  # one-element record arrays: passed to numba without unboxing a record
         self.interrupt = interrupt
         self.a = np.empty(n)
         self.b = np.empty(n)
@@ -254,7 +254,8 @@ def integrate_reference(
     spike_cap = int(t_end_ms) + 16
     nerve = np.zeros((spike_cap, LOG_COLUMNS))
     n_nerve = 0
-    model = _Model(np.array(kp, dtype=kp.dtype).reshape(1), inputs, n_states, interrupt)
+    model = _Model(np.array(kp, dtype=kp.dtype).reshape(1), np.array(inputs, dtype=inputs.dtype).reshape(1),
+                   n_states, interrupt)
     options: dict[str, Any] = {"rtol": rtol, "atol": rtol if atol is None else atol}
     if math.isfinite(max_step_ms):
         options["max_step"] = max_step_ms
