@@ -275,13 +275,17 @@ def _corrupt(folder: Path, kind: str) -> None:
             path.write_bytes(bytes(flipped))
     if kind == "data-swapped":  # the integrator's and the right-hand side's
         # every specialisation of the integrator (other tests may have compiled more than the one
-        # the child uses), each swapped with one of the right-hand side's
-        rates = [p for p in data if p.name.startswith("chain.rates-")]
-        for i, a in enumerate(p for p in data if p.name.startswith("solver.integrate-")):
-            b = rates[i % len(rates)]
-            a_bytes = a.read_bytes()
-            a.write_bytes(b.read_bytes())
-            b.write_bytes(a_bytes)
+        # the child uses), each swapped with one of the right-hand side's in the same folder (numba
+        # keeps one folder per source checkout: two checkouts of the same sources share the cache,
+        # and swapping across them would only exchange identical files)
+        for folder in sorted({p.parent for p in data}):
+            rates = [p for p in data if p.parent == folder and p.name.startswith("chain.rates-")]
+            kernels = [p for p in data if p.parent == folder and p.name.startswith("solver.integrate-")]
+            for i, a in enumerate(kernels if rates else []):
+                b = rates[i % len(rates)]
+                a_bytes = a.read_bytes()
+                a.write_bytes(b.read_bytes())
+                b.write_bytes(a_bytes)
 
 
 # The 11 kinds of damage of the reliability audit (D3): index or data files truncated, half
