@@ -11,8 +11,6 @@ shifts and drug effects are applied there, once). ``rest_state`` gives the initi
 
 from __future__ import annotations
 
-import collections
-
 import numpy as np
 
 from simlib.model import LAYOUT, ConstantValues, ParamRecord, kernel_parameters, resolve_constants
@@ -123,21 +121,6 @@ def motoneuron_rest_potential(kp: ParamRecord | tuple, synaptic_mV: float) -> fl
     return v
 
 
-def _kernel_values(kp: ParamRecord) -> tuple:
-    """Return the record's fields as a named tuple of floats (:class:`KernelValues`), for the resting state.
-
-    The class is a module attribute of this module, created for the record's field names: the compiled
-    functions that the resting state calls with it (``reflex_inputs``) are then cached on disk like
-    any other, instead of being compiled again in every process (~0.2 s; measured), as they are for
-    a named-tuple class that cannot be found by name.
-    """
-    cls = globals().get("KernelValues")
-    if cls is None or cls._fields != kp.dtype.names:
-        cls = collections.namedtuple("KernelValues", kp.dtype.names, module=__name__)
-        globals()["KernelValues"] = cls
-    return cls(*kp.item())
-
-
 def rest_state(kp: ParamRecord) -> np.ndarray:
     """Return the initial state: a fibre at rest with healthy ATP, under the run's other conditions.
 
@@ -156,7 +139,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
         low ATP starts relaxed and shows what happens once ATP is gone. If the axon has
         no resting state (hyperexcitable) it starts at its leak potential and fires.
     """
-    kp = _kernel_values(kp)  # a named tuple of floats: the iterations below read fields ~2000 times
+    kp = kp.values()  # a named tuple of floats: the iterations below read fields ~2000 times
     y = np.zeros(N_STATES)
     ax_rest = axon_rest_potential(kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV)
     y[VAX] = kp.ax_el_mV if ax_rest is None else ax_rest

@@ -232,10 +232,20 @@ class ParamRecord(np.void):
         return build_record(values)
 
 
-@functools.lru_cache(maxsize=16)
 def _values_class(names: tuple[str, ...]) -> type:
-    """Return the named-tuple class of :meth:`ParamRecord.values` for these field names."""
-    return collections.namedtuple("KernelValues", names)
+    """Return the named-tuple class of :meth:`ParamRecord.values` for these field names.
+
+    The class is kept as the module attribute ``KernelValues`` (one per process: the model has one set
+    of field names), so compiled functions called with its instances, such as
+    :func:`simlib.chain.reflex_inputs` from the resting state, are cached on disk like any other,
+    instead of being compiled again in every process (~0.2 s; measured), as they are for a
+    named-tuple class that cannot be found by its name.
+    """
+    cls = globals().get("KernelValues")
+    if cls is None or cls._fields != names:
+        cls = collections.namedtuple("KernelValues", names, module=__name__)
+        globals()["KernelValues"] = cls
+    return cls
 
 
 @functools.lru_cache(maxsize=16)
