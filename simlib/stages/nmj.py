@@ -92,7 +92,7 @@ CONSTANTS: tuple[Param, ...] = (
           "above 3.2 at 0.3-0.35 mM Ca²⁺ with 1 mM Mg²⁺ once the release sites saturate", 1.0, 5.0),
     Param("release_coop", 4.0, "", "number of Ca²⁺ ions that must bind to trigger release (cooperativity)",
           "Dodge & Rahamimoff 1967 (log-log slope 3.78 ± 0.2 at low Ca²⁺)", 3.5, 4.0),
-    Param("release_site_p_ref", 0.6, "", "probability that a release site releases at reference Ca²⁺/Mg²⁺ (saturation)",
+    Param("release_site_p_ref", 0.65, "", "probability that a release site fires at reference Ca²⁺/Mg²⁺ (saturation)",
           _CHOSEN + "release sites near saturation at normal Ca²⁺ make the log-log slope fall from ≈4 at low Ca²⁺ "
           "towards normal Ca²⁺ (Dodge & Rahamimoff 1967), and binomial release probabilities at mammalian "
           "junctions in normal Ca²⁺ are high (0.5-0.9, rat diaphragm; Wood & Slater 2001), while 4 mM Mg²⁺ still "
