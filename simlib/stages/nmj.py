@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from simlib.scenario import Scenario
 
 __all__ = ["CONSTANTS", "STAGE", "STATES", "cleft_rates", "derive", "desensitisation_rates", "pool_rates",
-           "quantal_content", "receptor_rates", "release_fraction", "release_quanta", "release_site_occupancy"]
+           "quantal_content", "receptor_rates", "release_fraction", "release_site_occupancy"]
 
 _CHOSEN = "chosen so that "
 
@@ -242,27 +242,6 @@ def quantal_content(
     x = release_site_occupancy(ca_mM, mg_mM, kca_mM, kmg_mM)
     x_ref = release_site_occupancy(ca_ref_mM, mg_ref_mM, kca_mM, kmg_mM)
     return m_ref * (x / x_ref) ** coop
-
-
-@jit
-def release_quanta(pool: float, pool_quanta: float, p_release: float) -> float:
-    """Quanta released by one impulse from a pool with release fraction ``p_release``.
-
-    Parameters
-    ----------
-    pool : float
-        Available fraction of the readily releasable pool (0-1).
-    pool_quanta : float
-        Size of the full pool (quanta).
-    p_release : float
-        Fraction of the available pool released by this impulse (0-1).
-
-    Returns
-    -------
-    float
-        Mean number of quanta released (quanta).
-    """
-    return pool_quanta * pool * p_release
 
 
 @jit
