@@ -30,7 +30,7 @@ from simlib.stages.ec_coupling import (
 )
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
 from simlib.stages.motoneuron import dendrite_rates, soma_rates
-from simlib.stages.nmj import cleft_rates, receptor_rates
+from simlib.stages.nmj import cleft_rates, desensitisation_rates, pool_rates, receptor_rates, release_fraction
 from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
 
 __all__ = ["ATOL", "KernelParams", "N_STATES", "RTOL", "STATE_NAMES", "STATE_UNITS", "force_unit",
@@ -46,6 +46,8 @@ N_STATES = len(STATE_NAMES)
 # state indices for the compiled code (module-level ints are compile-time constants for numba)
 VAX, WAX = LAYOUT.index("v_axon"), LAYOUT.index("w_axon")
 POOL, ACH, OPEN = LAYOUT.index("vesicle_pool"), LAYOUT.index("ach"), LAYOUT.index("receptors_open")
+FAC1, FAC2, AUG, DES = (LAYOUT.index("facil_fast"), LAYOUT.index("facil_slow"), LAYOUT.index("augmentation"),
+                        LAYOUT.index("desensitised"))
 VM, NA_M, NA_H, K_N = LAYOUT.index("v_fibre"), LAYOUT.index("na_m"), LAYOUT.index("na_h"), LAYOUT.index("k_n")
 EPP, VEP = LAYOUT.index("epp"), LAYOUT.index("v_endplate")
 SENSOR, CATOT, CASR, TROP = (LAYOUT.index("sensor"), LAYOUT.index("ca_total"), LAYOUT.index("ca_sr"),
@@ -143,7 +145,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     y = np.zeros(N_STATES)
     ax_rest = axon_rest_potential(kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV)
     y[VAX] = kp.ax_el_mV if ax_rest is None else ax_rest
-    y[POOL] = 1.0
+    y[POOL] = 1.0  # full pool; no facilitation, augmentation or desensitisation left from earlier impulses
     v = kp.v_rest
     y[VM] = v
     y[VEP] = v
@@ -188,10 +190,14 @@ def rates(t, y, kp, inputs, a, b):
     """
     a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV,
                                                 kp.ax_tau, kp.ax_tau_w)
-    a[POOL], b[POOL] = kp.pool_rate, kp.pool_rate
+    a[POOL], b[POOL] = pool_rates(y[FAC2], kp.pool_rate, kp.pool_refill_boost)
+    a[FAC1], b[FAC1] = 0.0, kp.facil_fast_rate
+    a[FAC2], b[FAC2] = 0.0, kp.facil_slow_rate
+    a[AUG], b[AUG] = 0.0, kp.augment_rate
     a[ACH], b[ACH] = cleft_rates(kp.ach_clear)
     a[OPEN], b[OPEN] = receptor_rates(y[ACH], kp.achr_open, kp.achr_close)
-    g_ep_open = kp.g_ep * y[OPEN]
+    a[DES], b[DES] = desensitisation_rates(y[OPEN], kp.desens_on, kp.desens_off)
+    g_ep_open = kp.g_ep * y[OPEN] * (1.0 - y[DES])
     v = y[VM]
     a[VM], b[VM] = membrane_rates(v, y[NA_M], y[NA_H], y[K_N], kp.g_na, kp.e_na, kp.g_kdr_mS_cm2, kp.e_k,
                                   kp.g_cl_mS_cm2, kp.e_cl, kp.g_rest, kp.e_rest, kp.g_endplate_to_fibre_mS_cm2, y[VEP])
@@ -216,6 +222,24 @@ def rates(t, y, kp, inputs, a, b):
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
     a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)
     motoneuron_and_reflex_rates(t, y, kp, inputs, a, b)
+
+
+@jit
+def junction_impulse(y, kp):
+    """Release ACh for one nerve impulse arriving at the terminal; update the state in place; return the quanta.
+
+    The quanta follow from the pool and the facilitation left by earlier impulses
+    (:func:`simlib.stages.nmj.release_fraction`); then the pool is depleted, the ACh added to the
+    cleft and facilitation and augmentation jump.
+    """
+    quanta = kp.pool_quanta * y[POOL] * release_fraction(kp.release_lambda, kp.release_max_fraction, y[FAC1],
+                                                         y[FAC2], y[AUG])
+    y[POOL] -= quanta / kp.pool_quanta
+    y[ACH] += quanta * kp.ach_per_quantum
+    y[FAC1] += kp.facil_fast_jump
+    y[FAC2] += kp.facil_slow_jump
+    y[AUG] += kp.augment_jump
+    return quanta
 
 
 def free_calcium_trace(states: np.ndarray, kp: ParamRecord) -> np.ndarray:

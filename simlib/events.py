@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.chain import ACH, GAHP, PIC, POOL, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input
+from simlib.chain import GAHP, PIC, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input, junction_impulse
 from simlib.stages._jit import jit
-from simlib.stages.nmj import release_quanta
 
 __all__ = ["EVENT_IMPULSE", "EVENT_ECTOPIC", "EVENT_MOTONEURON", "ORIGIN_STIMULATOR", "ORIGIN_ECTOPIC",
            "ORIGIN_MOTONEURON", "LOG_COLUMNS", "apply_event", "threshold_table"]
@@ -58,9 +57,7 @@ def _fire(y, kp, inputs, t, spike_log, n_spikes, origin):
     """
     y[VAX] = kp.ax_reset_mV
     y[WAX] += kp.ax_adapt_jump_mV
-    quanta = release_quanta(y[POOL], kp.pool_quanta, kp.p_release)
-    y[POOL] -= quanta / kp.pool_quanta
-    y[ACH] += quanta * kp.ach_per_quantum
+    quanta = junction_impulse(y, kp)
     if n_spikes < spike_log.shape[0]:
         spike_log[n_spikes, 0] = t
         spike_log[n_spikes, 1] = origin

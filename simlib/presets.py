@@ -65,6 +65,18 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
     "botulinum": ({"release_block": 0.9}, "Botulinum toxin cleaves SNARE proteins: 90 % of ACh release is "
                   "blocked and the muscle is paralysed (flaccid).",
                   "Rossetto, Pirazzini & Montecucco 2014, Nat Rev Microbiol 12:535"),
+    "lambert_eaton": ({"vgcc_block": 0.4}, "Lambert-Eaton myasthenic syndrome: antibodies remove 40 % of the "
+                      "nerve terminal's P/Q-type Ca²⁺ channels, so each impulse releases about a fifth of the normal "
+                      "quanta and the fibre is not fired at rest or at 20 Hz (weakness); at 50 Hz facilitation "
+                      "builds up and transmission returns (increment).",
+                      "Lambert & Elmqvist 1971, Ann N Y Acad Sci 183:183; Oh et al. 2005, Muscle Nerve 32:515; "
+                      "Titulaer, Lang & Verschuuren 2011, Lancet Neurol 10:1098"),
+    "myasthenia_gravis": ({"achr_loss": 0.775}, "Myasthenia gravis: antibodies leave about a fifth of the endplate's "
+                          "ACh receptors, so the endplate potential barely reaches threshold; the normal run-down "
+                          "of release during a 3 Hz train drops it below (decrement) and a sustained contraction "
+                          "fails (fatigable weakness).",
+                          "Fambrough, Drachman & Satyamurti 1973, Science 182:293; Elmqvist et al. 1964, J Physiol "
+                          "174:417; Gilhus 2016, N Engl J Med 375:2570"),
     "curare": ({"receptor_block": 0.9}, "A curare-like drug blocks 90 % of ACh receptors, more than the safety "
                "factor can absorb (~76 %): transmission fails.", "Paton & Waud 1967, J Physiol 191:59"),
     "dantrolene": ({"ryr_block": 0.8}, "Dantrolene blocks 80 % of SR Ca²⁺ release through RyR1: the muscle "

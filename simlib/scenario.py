@@ -214,6 +214,22 @@ class Scenario:
                "Acta Physiol 189:171",
         hint="1 is normal; 2-3 mimics loss of descending inhibition (spasticity).",
     )
+    vgcc_block: float = _declare(
+        0.0, "", low=0.0, high=0.9, label="Nerve-terminal Ca²⁺ channel loss", step=0.01,
+        meaning="fraction of the presynaptic P/Q type Ca²⁺ channels lost or blocked (Lambert–Eaton "
+                "antibodies); release falls with the 4th power of the Ca²⁺ entry that remains",
+        source="Lambert & Elmqvist 1971, Ann N Y Acad Sci 183:183; Fukunaga et al. 1982, Muscle Nerve 5:686 "
+               "(fewer active-zone particles); Titulaer, Lang & Verschuuren 2011, Lancet Neurol 10:1098",
+        hint="0 is normal; Lambert–Eaton syndrome removes about a third to a half; " + _FRACTION_HINT,
+    )
+    achr_loss: float = _declare(
+        0.0, "", low=0.0, high=0.95, label="ACh receptors lost", step=0.01,
+        meaning="fraction of the endplate ACh receptors lost (myasthenia gravis antibodies); unlike curare "
+                "it has no prejunctional effect",
+        source="Fambrough, Drachman & Satyamurti 1973, Science 182:293 (α-bungarotoxin binding 11-30 % of "
+               "normal); Elmqvist et al. 1964, J Physiol 174:417",
+        hint="0 is normal; myasthenic endplates keep about 10-30 % of their receptors; " + _FRACTION_HINT,
+    )
 
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:

@@ -1,36 +1,61 @@
 r"""Neuromuscular junction.
 
-Ca²⁺/Mg²⁺-dependent quantal release, vesicle depletion, ACh clearance by
-acetylcholinesterase, and nicotinic receptor gating.
+Ca²⁺/Mg²⁺-dependent quantal release with short-term facilitation, augmentation and vesicle
+depletion; ACh clearance by acetylcholinesterase; nicotinic receptor gating and desensitisation.
 
 Notes
 -----
-Release per nerve impulse follows Dodge & Rahamimoff (1967): Ca²⁺ binds a site X
-competitively with Mg²⁺ and release rises with the 4th power of occupancy,
+**Release.** Ca²⁺ binds a site X competitively with Mg²⁺ (Dodge & Rahamimoff 1967); the drive to
+release of one impulse is
 
 .. math::
 
-    m = m_{ref}\,\left(\frac{x([Ca]_o,[Mg]_o)}{x_{ref}}\right)^{n},\qquad
-    x = \frac{[Ca]_o/K_{Ca}}{1 + [Ca]_o/K_{Ca} + [Mg]_o/K_{Mg}}
+    \lambda = \lambda_{ref}\,\left(\frac{x([Ca]_o,[Mg]_o)}{x_{ref}}\,(1 - b_{Ca})\right)^{n}(1 - b_{rel})
+        \,(1 + F_1 + F_2)(1 + A),\qquad
+    x = \frac{[Ca]_o/K_{Ca}}{1 + [Ca]_o/K_{Ca} + [Mg]_o/K_{Mg}},
 
-where :math:`m` is the mean quantal content (quanta per impulse) of a full pool.
-Quanta are drawn from a readily releasable pool :math:`R` (fraction, 0-1):
-each impulse releases :math:`Q = N\,R\,p` quanta with :math:`p = \min(m/N, 1)(1 - b_{rel})`
-(:math:`N` pool size, :math:`b_{rel}` = ``release_block``), and
-:math:`dR/dt = (1 - R)/\tau_{rec}`. Released ACh :math:`A` (units of the receptor
-half-activation level) is added instantaneously and removed by AChE and escape,
+with :math:`b_{Ca}` the fraction of presynaptic P/Q-type Ca²⁺ channels lost (``vgcc_block``,
+Lambert-Eaton syndrome), :math:`b_{rel}` the block of the release machinery (``release_block``,
+botulinum toxin), and :math:`F_1, F_2, A` the fast and slow facilitation and augmentation left by
+earlier impulses (Magleby & Zengel 1982: :math:`(1 + F_1 + F_2)\,A`). The release sites saturate:
+a site releases with probability :math:`1 - e^{-\lambda}` (:math:`p_{ref}` at reference Ca²⁺/Mg²⁺,
+so :math:`\lambda_{ref} = -\ln(1 - p_{ref})`), and each impulse releases
 
 .. math::
 
-    \frac{dA}{dt} = -(k_{AChE}\,a_{AChE} + k_{esc})\,A,\qquad
-    \frac{dO}{dt} = k_{o} A^2 (1 - O) - \alpha O,
+    Q = N\,R\,f_{max}\,(1 - e^{-\lambda}),\qquad f_{max} = \frac{m_{ref}}{N\,p_{ref}}
 
-with :math:`O` the open-receptor fraction. The endplate current is
-:math:`I_{ep} = g_{ep}(1 - b_{rec})\,O\,(E_{ACh} - V)`.
+quanta from the readily releasable pool :math:`R` (fraction of :math:`N` vesicles). At low release
+:math:`Q \propto \lambda` keeps the 4th-power Ca²⁺ dependence; near normal Ca²⁺ the sites saturate,
+so release falls less than :math:`x^4` in hypocalcaemia and facilitation is masked by depletion.
+
+**Facilitation, augmentation, depletion.** At each impulse :math:`F_1`, :math:`F_2`, :math:`A`
+jump by :math:`f_1, f_2, a` and decay with :math:`\tau_1, \tau_2, \tau_A` between impulses. The pool
+refills at a rate that residual Ca²⁺ (indexed by :math:`F_2`) speeds up, and that prejunctional
+nicotinic autoreceptors support (blocked by a curare-like drug with the same occupancy
+:math:`b_{rec}` as the endplate receptors):
+
+.. math::
+
+    \frac{dR}{dt} = k_R\,(1 - R),\qquad k_R = \frac{(1 - c_{pre}\,b_{rec})(1 + g_R F_2)}{\tau_{rec}}.
+
+**Cleft, receptors, desensitisation.** Released ACh :math:`A_c` is added instantaneously and removed
+by AChE and escape; receptors open when two ACh bind and, while open, desensitise slowly (Katz &
+Thesleff 1957):
+
+.. math::
+
+    \frac{dA_c}{dt} = -(k_{AChE}\,a_{AChE} + k_{esc})\,A_c,\qquad
+    \frac{dO}{dt} = k_{o} A_c^2 (1 - O) - \alpha O,\qquad
+    \frac{dD}{dt} = k_{D} O (1 - D) - k_{-D} D.
+
+The endplate current is :math:`I_{ep} = g_{ep}(1 - b_{rec})(1 - l_{AChR})\,O\,(1 - D)(E_{ACh} - V)`
+with :math:`l_{AChR}` the fraction of receptors lost (``achr_loss``, myasthenia gravis).
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
@@ -42,15 +67,19 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "cleft_rates", "derive", "quantal_content", "receptor_rates",
-           "release_quanta", "release_site_occupancy"]
+__all__ = ["CONSTANTS", "STAGE", "STATES", "cleft_rates", "derive", "desensitisation_rates", "pool_rates",
+           "quantal_content", "receptor_rates", "release_fraction", "release_site_occupancy"]
 
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
     State("vesicle_pool", "", 1e-4, 1.0, "available fraction of the readily releasable vesicle pool"),
+    State("facil_fast", "", 1e-4, 1.0, "fast component F1 of facilitation of release left by earlier impulses"),
+    State("facil_slow", "", 1e-4, 1.0, "slow component F2 of facilitation of release (residual presynaptic Ca²⁺)"),
+    State("augmentation", "", 1e-4, 1.0, "augmentation A of release left by earlier impulses (seconds)"),
     State("ach", "", 1e-4, 1.0, "ACh in the synaptic cleft, in units of the receptor half-activation level"),
     State("receptors_open", "", 1e-4, 1.0, "open fraction of the endplate ACh receptors"),
+    State("desensitised", "", 1e-4, 1.0, "desensitised fraction of the endplate ACh receptors"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -58,16 +87,50 @@ CONSTANTS: tuple[Param, ...] = (
           "human NMJ quantal content 20-60 (Wood & Slater 2001, Prog Neurobiol 64:393)", 20.0, 60.0),
     Param("release_kca_mM", 1.0, "mM", "apparent Ca²⁺ dissociation constant of the release site X",
           "Dodge & Rahamimoff 1967, J Physiol 193:419 (order of 1 mM)", 0.5, 2.0),
-    Param("release_kmg_mM", 3.0, "mM", "apparent Mg²⁺ (competitive inhibitor) dissociation constant of site X",
-          "Dodge & Rahamimoff 1967, J Physiol 193:419 (commonly quoted ≈3 mM)", 1.0, 5.0),
+    Param("release_kmg_mM", 2.5, "mM", "apparent Mg²⁺ (competitive inhibitor) dissociation constant of site X",
+          "Dodge & Rahamimoff 1967, J Physiol 193:419 (commonly quoted ≈3 mM); 2.5 keeps their log-log slope "
+          "above 3.2 at 0.3-0.35 mM Ca²⁺ with 1 mM Mg²⁺ once the release sites saturate", 1.0, 5.0),
     Param("release_coop", 4.0, "", "number of Ca²⁺ ions that must bind to trigger release (cooperativity)",
           "Dodge & Rahamimoff 1967 (log-log slope 3.78 ± 0.2 at low Ca²⁺)", 3.5, 4.0),
+    Param("release_site_p_ref", 0.65, "", "probability that a release site fires at reference Ca²⁺/Mg²⁺ (saturation)",
+          _CHOSEN + "release sites near saturation at normal Ca²⁺ make the log-log slope fall from ≈4 at low Ca²⁺ "
+          "towards normal Ca²⁺ (Dodge & Rahamimoff 1967), and binomial release probabilities at mammalian "
+          "junctions in normal Ca²⁺ are high (0.5-0.9, rat diaphragm; Wood & Slater 2001), while 4 mM Mg²⁺ still "
+          "blocks transmission (del Castillo & Engbaek 1954)", 0.3, 0.9),
     Param("pool_quanta", 300.0, "quanta", "readily releasable pool of vesicles",
-          _CHOSEN + "the quantal content runs down to about 65 % of the first impulse's during a 20 Hz train "
-          "(41 % at 50 Hz), as the release at human NMJs runs down to 60-70 % (Wood & Slater 2001); the EPP "
-          "itself, close to its reversal potential, falls far less (96 % at 20 Hz)", 100.0, 1000.0),
-    Param("pool_recovery_ms", 300.0, "ms", "time constant of vesicle-pool replenishment",
-          _CHOSEN + "run-down reaches a plateau within ~10 impulses (Wood & Slater 2001)", 100.0, 2000.0),
+          "mouse NMJ readily releasable pool of a few hundred vesicles, about 10 % released per impulse "
+          "(Ruiz et al. 2011, J Neurosci 31:2000); human NMJs are smaller (Wood & Slater 2001)", 100.0, 1000.0),
+    Param("pool_recovery_ms", 1500.0, "ms", "time constant of vesicle-pool replenishment at rest (no residual Ca²⁺)",
+          _CHOSEN + "the quanta of a 3 Hz train run down by ≈25 % over the first 4-5 impulses, the basis of the "
+          "decrement of myasthenia gravis (Elmqvist et al. 1964, J Physiol 174:417; Wood & Slater 2001)",
+          300.0, 5000.0),
+    Param("pool_refill_boost", 20.0, "", "speed-up of pool replenishment per unit of slow facilitation F2 "
+          "(Ca²⁺-dependent recovery from depression)",
+          _CHOSEN + "release during a 20 Hz train runs down to a plateau of ≈60-70 % of the first impulse's "
+          "(Wood & Slater 2001); Ca²⁺-dependent acceleration of recovery: Dittman & Regehr 1998, J Neurosci "
+          "18:6147; Wang & Kaczmarek 1998, Nature 394:384", 0.0, 50.0),
+    Param("prejunctional_coupling", 0.5, "", "fraction of pool replenishment supported by prejunctional nicotinic "
+          "autoreceptors (removed by a curare-like block)",
+          "tubocurarine reduces evoked ACh release during trains (Vizi et al. 1987, Br J Anaesth 59:226), the "
+          "prejunctional basis of train-of-four fade (Bowman 1980, Anesth Analg 59:935); magnitude assumed",
+          0.0, 1.0),
+    Param("facil_fast_jump", 0.3, "", "increment of fast facilitation F1 per impulse",
+          "mouse NMJ: facilitation after one impulse ≈0.5 (F1 + F2) at 20 °C, smaller when warmer (Brain Res "
+          "1981, 204:327); frog 0.8 at 20 °C (Magleby 1973, J Physiol 234:327)", 0.1, 1.0),
+    Param("facil_fast_ms", 30.0, "ms", "decay time constant of fast facilitation F1",
+          "35 ms at the mouse NMJ, little temperature-dependent (Brain Res 1981, 204:327); 50 ms frog "
+          "(Magleby 1973)", 10.0, 60.0),
+    Param("facil_slow_jump", 0.08, "", "increment of slow facilitation F2 per impulse",
+          "mouse F2(0) small relative to F1 (Brain Res 1981, 204:327); frog 0.12 (Magleby 1973)", 0.02, 0.2),
+    Param("facil_slow_ms", 120.0, "ms", "decay time constant of slow facilitation F2",
+          "163 ms at 20 °C at the mouse NMJ, shorter when warmer (Brain Res 1981, 204:327); 300 ms frog "
+          "(Magleby 1973)", 60.0, 300.0),
+    Param("augment_jump", 0.01, "", "increment of augmentation A per impulse",
+          "frog: 0.025 per impulse at 20/s decaying in seconds (Magleby 1973; Magleby & Zengel 1982, J Gen Physiol "
+          "80:613); assumed smaller at the mammalian junction", 0.002, 0.05),
+    Param("augment_ms", 5000.0, "ms", "decay time constant of augmentation A",
+          "≈7 s at the frog NMJ at 20 °C (Magleby & Zengel 1982, J Gen Physiol 80:613); assumed shorter at 37 °C",
+          2000.0, 10000.0),
     Param("ach_per_quantum", 0.05, "", "cleft ACh added per quantum, in units of the receptor half-activation level",
           _CHOSEN + "30 quanta open ≈90 % of the receptors under the released ACh (saturating transmitter, "
           "Kuffler & Yoshikami 1975, J Physiol 251:465: ~8000 molecules per quantum)", 0.01, 0.2),
@@ -86,26 +149,49 @@ CONSTANTS: tuple[Param, ...] = (
           "76 ± 5 % of Paton & Waud 1967, J Physiol 191:59 (safety factor ≈4)", 5.0, 60.0),
     Param("e_ach_mV", -5.0, "mV", "reversal potential of the endplate current",
           "nicotinic AChR reversal near -5 to 0 mV (Magleby & Stevens 1972)", -10.0, 0.0),
+    Param("desens_on_per_ms", 0.005, "1/ms", "desensitisation rate of open (ACh-bound) endplate receptors",
+          _CHOSEN + "brief normal transmitter pulses desensitise few receptors, whereas ACh that lingers with "
+          "acetylcholinesterase inhibited desensitises them within a train (Katz & Thesleff 1957, J Physiol "
+          "138:63; Magleby & Pallotta 1981, J Physiol 316:225)", 0.0005, 0.05),
+    Param("desens_off_ms", 3000.0, "ms", "recovery time constant of desensitised receptors",
+          "recovery from desensitisation in seconds (Katz & Thesleff 1957, J Physiol 138:63)", 500.0, 20000.0),
 )
 
 
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
-    """Kernel parameters of the junction: release set by Ca²⁺/Mg²⁺ and botulinum, clearance by AChE, receptors."""
+    """Kernel parameters of the junction: release, facilitation, depletion, clearance, receptors.
+
+    Release is set by Ca²⁺/Mg²⁺, Ca²⁺-channel loss and botulinum; refilling by prejunctional receptor block;
+    the endplate conductance by receptor block and loss.
+    """
     phi_gate = env.phi.gating
     phi_enz = env.phi.enzyme
-    m = quantal_content(sc.ca_mM, sc.mg_mM, m_ref=c.quantal_content_ref, ca_ref_mM=c.ca_ref_mM,
-                        mg_ref_mM=c.mg_ref_mM, kca_mM=c.release_kca_mM, kmg_mM=c.release_kmg_mM,
-                        coop=c.release_coop)
+    drive = quantal_content(sc.ca_mM, sc.mg_mM, m_ref=1.0, ca_ref_mM=c.ca_ref_mM, mg_ref_mM=c.mg_ref_mM,
+                            kca_mM=c.release_kca_mM, kmg_mM=c.release_kmg_mM, coop=c.release_coop)
+    lam_ref = -math.log(1.0 - c.release_site_p_ref)
+    lam = lam_ref * drive * (1.0 - sc.vgcc_block) ** c.release_coop * (1.0 - sc.release_block)
     pool = c.pool_quanta
+    max_fraction = min(c.quantal_content_ref / (pool * c.release_site_p_ref), 1.0)
     return {
-        "p_release": min(m / pool, 1.0) * (1.0 - sc.release_block),
+        "p_release": max_fraction * (1.0 - math.exp(-lam)),
+        "release_lambda": lam,
+        "release_max_fraction": max_fraction,
         "pool_quanta": pool,
-        "pool_rate": phi_enz / c.pool_recovery_ms,
+        "pool_rate": phi_enz * (1.0 - c.prejunctional_coupling * sc.receptor_block) / c.pool_recovery_ms,
+        "pool_refill_boost": c.pool_refill_boost,
+        "facil_fast_jump": c.facil_fast_jump,
+        "facil_fast_rate": phi_enz / c.facil_fast_ms,
+        "facil_slow_jump": c.facil_slow_jump,
+        "facil_slow_rate": phi_enz / c.facil_slow_ms,
+        "augment_jump": c.augment_jump,
+        "augment_rate": phi_enz / c.augment_ms,
         "ach_per_quantum": c.ach_per_quantum,
         "ach_clear": phi_enz * (c.ache_rate_per_ms * sc.ache_activity + c.ach_escape_per_ms),
         "achr_open": c.achr_open_per_ms * phi_gate,
         "achr_close": c.achr_close_per_ms * phi_gate,
-        "g_ep": c.g_endplate_mS_cm2 * (1.0 - sc.receptor_block),
+        "desens_on": c.desens_on_per_ms * phi_gate,
+        "desens_off": phi_gate / c.desens_off_ms,
+        "g_ep": c.g_endplate_mS_cm2 * (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss),
         "e_ach_mV": c.e_ach_mV,
     }
 
@@ -159,24 +245,57 @@ def quantal_content(
 
 
 @jit
-def release_quanta(pool: float, pool_quanta: float, p_release: float) -> float:
-    """Quanta released by one impulse.
+def release_fraction(lam: float, max_fraction: float, f_fast: float, f_slow: float, augment: float) -> float:
+    r"""Fraction of the available pool released by one impulse, with facilitation and augmentation.
 
     Parameters
     ----------
-    pool : float
-        Available fraction of the readily releasable pool (0-1).
-    pool_quanta : float
-        Size of the full pool (quanta).
-    p_release : float
-        Release probability per available vesicle (0-1), already including block.
+    lam : float
+        Release drive of an unfacilitated impulse (dimensionless; :math:`\lambda` of the module notes).
+    max_fraction : float
+        Fraction released when every release site fires (0-1).
+    f_fast, f_slow, augment : float
+        Facilitation F1, F2 and augmentation A left by earlier impulses (dimensionless, >= 0).
 
     Returns
     -------
     float
-        Mean number of quanta released (quanta).
+        :math:`f_{max}(1 - e^{-\lambda (1 + F_1 + F_2)(1 + A)})` (0-1).
     """
-    return pool_quanta * pool * p_release
+    return max_fraction * (1.0 - math.exp(-lam * (1.0 + f_fast + f_slow) * (1.0 + augment)))
+
+
+@jit
+def pool_rates(f_slow: float, rate: float, boost: float):
+    """Production-loss rates of the vesicle pool: refilling speeded up by residual Ca²⁺ (F2).
+
+    Returns
+    -------
+    tuple of float
+        ``(a, b)`` for ``dR/dt = a - b R`` (1/ms).
+    """
+    k = rate * (1.0 + boost * f_slow)
+    return k, k
+
+
+@jit
+def desensitisation_rates(open_fraction: float, on_per_ms: float, off_per_ms: float):
+    """Production-loss rates of the desensitised receptor fraction (Katz & Thesleff 1957).
+
+    Parameters
+    ----------
+    open_fraction : float
+        Open (ACh-bound) receptor fraction (0-1).
+    on_per_ms, off_per_ms : float
+        Desensitisation rate of open receptors and recovery rate (1/ms).
+
+    Returns
+    -------
+    tuple of float
+        ``(a, b)`` for ``dD/dt = a - b D``.
+    """
+    drive = on_per_ms * open_fraction
+    return drive, drive + off_per_ms
 
 
 @jit

@@ -20,6 +20,8 @@ EXPECTED = {
     "organophosphate": "repetitive firing",
     "botulinum": "weakness",  # Rossetto et al. 2014
     "curare": "weakness",  # Paton & Waud 1967
+    "lambert_eaton": "weakness",  # Lambert & Elmqvist 1971 (reduced quantal content)
+    "myasthenia_gravis": "weakness",  # Elmqvist et al. 1964 (fatigable weakness)
     "dantrolene": "weakness",  # Krause et al. 2004
     "exercise_cramp": "cramp",  # Schwellnus 2009; Minetto et al. 2011
     "cramp_stretch": "cramp",  # the cramp happens, then the stretch ends it (tests/science/test_cramp.py)

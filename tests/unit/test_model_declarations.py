@@ -103,7 +103,8 @@ def test_chain_indices_point_at_their_states():
                 "VM": "v_fibre", "NA_M": "na_m", "NA_H": "na_h", "K_N": "k_n", "EPP": "epp", "VEP": "v_endplate",
                 "SENSOR": "sensor", "CATOT": "ca_total", "CASR": "ca_sr", "TROP": "troponin", "XB": "attached",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
-                "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive"}
+                "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
+                "AUG": "augmentation", "DES": "desensitised"}
     assert {code: chain.STATE_NAMES[getattr(chain, code)] for code in expected} == expected
     assert len(expected) == chain.N_STATES
 
@@ -216,7 +217,7 @@ def test_the_registry_is_read_only_and_complete():
     with pytest.raises(TypeError):
         declared["g_na_mS_cm2"] = None  # type: ignore[index]
     owners = {p.name for stage in model.STAGES for p in stage.constants}
-    assert owners == set(declared) and len(declared) == 97
+    assert owners == set(declared) and len(declared) == 108
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
@@ -236,7 +237,7 @@ def test_every_declared_constant_reaches_the_record():
 
     Away from the reference temperature and divalents, where the Q10s and screening constants act.
     """
-    sc = simlib.Scenario(fatigue=0.5, temperature_c=30.0, ca_mM=0.9, mg_mM=0.8)
+    sc = simlib.Scenario(fatigue=0.5, temperature_c=30.0, ca_mM=0.9, mg_mM=0.8, receptor_block=0.3)
     base = chain.kernel_params(sc)._asdict()
     dead = []
     for name, p in model.constants().items():

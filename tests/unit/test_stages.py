@@ -37,9 +37,11 @@ from simlib.stages.membrane import (
 )
 from simlib.stages.nmj import (
     cleft_rates,
+    desensitisation_rates,
+    pool_rates,
     quantal_content,
     receptor_rates,
-    release_quanta,
+    release_fraction,
     release_site_occupancy,
 )
 
@@ -255,10 +257,28 @@ def test_quantal_content_monotonic_in_ca_and_mg(ca, mg, dmg, dca):
 
 
 @PURE
-@given(pool=frac(), pool_quanta=pos(1.0, 1000.0), p=frac())
-def test_release_quanta_bounded_by_pool(pool, pool_quanta, p):
-    q = release_quanta(pool, pool_quanta, p)
-    assert 0.0 <= q <= pool * pool_quanta + 1e-9
+@given(lam=pos(1e-6, 20.0), max_fraction=frac(), f1=pos(0.0, 5.0), f2=pos(0.0, 5.0), aug=pos(0.0, 5.0))
+def test_release_fraction_is_bounded_and_grows_with_facilitation(lam, max_fraction, f1, f2, aug):
+    # sites saturate: never more than every site fires; facilitation never lowers release
+    f = release_fraction(lam, max_fraction, f1, f2, aug)
+    assert 0.0 <= f <= max_fraction + 1e-12
+    assert release_fraction(lam, max_fraction, 0.0, 0.0, 0.0) <= f + 1e-12
+
+
+def test_release_fraction_is_linear_at_low_drive_and_multiplicative_in_facilitation():
+    # Magleby & Zengel 1982: release ∝ (1 + F1 + F2)·A at low quantal content
+    base = release_fraction(1e-6, 0.1, 0.0, 0.0, 0.0)
+    assert base == pytest.approx(1e-7, rel=1e-5)
+    assert release_fraction(1e-6, 0.1, 0.3, 0.1, 0.5) == pytest.approx(base * 1.4 * 1.5, rel=1e-5)
+
+
+@PURE
+@given(f2=pos(0.0, 5.0), rate=pos(1e-5, 1.0), boost=pos(0.0, 50.0), o=frac(), on=pos(0.0, 1.0), off=pos(1e-5, 1.0))
+def test_pool_and_desensitisation_rates_are_production_loss(f2, rate, boost, o, on, off):
+    a, b = pool_rates(f2, rate, boost)
+    assert a == b >= rate  # dR/dt = k (1 - R): refills to 1, faster with residual Ca²⁺
+    a, b = desensitisation_rates(o, on, off)
+    assert 0.0 <= a <= b and a / b < 1.0  # D settles below 1
 
 
 # ------------------------------------------------------------------------------------------ axon
