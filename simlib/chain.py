@@ -26,6 +26,7 @@ from simlib.stages.crossbridges import activation_power, crossbridge_rates, seri
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
     free_calcium,
+    ryr_rates,
     sr_rates,
     total_calcium_rates,
     troponin_rates,
@@ -52,6 +53,7 @@ VM, NA_M, NA_H, K_N = LAYOUT.index("v_fibre"), LAYOUT.index("na_m"), LAYOUT.inde
 EPP, VEP = LAYOUT.index("epp"), LAYOUT.index("v_endplate")
 SENSOR, CATOT, CASR, TROP = (LAYOUT.index("sensor"), LAYOUT.index("ca_total"), LAYOUT.index("ca_sr"),
                              LAYOUT.index("troponin"))
+RYR_O, RYR_I = LAYOUT.index("ryr_open"), LAYOUT.index("ryr_inactivated")
 XB, FORCE = LAYOUT.index("attached"), LAYOUT.index("force")
 VMN, GAHP, PIC = LAYOUT.index("v_motoneuron"), LAYOUT.index("g_ahp"), LAYOUT.index("pic")
 SSTIM, VD = LAYOUT.index("stim_epsp"), LAYOUT.index("v_dendrite")
@@ -168,6 +170,9 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     y[NA_M], y[NA_H] = m_inf, h_inf
     y[K_N] = potassium_gate(v, kp.n_half, kp.k_n_slope_mV, kp.k_n_tau_ms)[0]
     y[SENSOR] = boltzmann(v, kp.s_half, kp.sensor_slope_mV)
+    on = kp.ryr_activation * y[SENSOR] ** 4  # resting open and inactivated release channels (stationary)
+    y[RYR_O] = on / (on + kp.ryr_inactivation + on * kp.ryr_inactivation / kp.ryr_recovery)
+    y[RYR_I] = kp.ryr_inactivation * y[RYR_O] / kp.ryr_recovery
     ca_rest = kp.ca_rest_uM
     y[CASR] = kp.sr_ca_uM
     healthy_detach = kp.xb_detach_rest
@@ -223,7 +228,9 @@ def rates(t, y, kp, inputs, a, b):
     a[EPP], b[EPP] = g_ep_open * (kp.e_ach_mV - kp.v_rest), g_ep_open + kp.g_pass + kp.g_fibre_to_endplate_mS_cm2
     a[SENSOR], b[SENSOR] = boltzmann(v, kp.s_half, kp.sensor_slope_mV) / kp.s_tau, 1.0 / kp.s_tau
     s2 = y[SENSOR] * y[SENSOR]
-    release = kp.release_rate * s2 * s2
+    a[RYR_O], b[RYR_O], a[RYR_I], b[RYR_I] = ryr_rates(s2 * s2, y[RYR_O], y[RYR_I], y[CASR], kp.sr_ca_uM,
+                                                       kp.ryr_activation, kp.ryr_inactivation, kp.ryr_recovery)
+    release = kp.release_rate * max(y[RYR_O], 0.0)
     koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
     ca_i = free_calcium(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio)
     a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, kp.serca_vmax,

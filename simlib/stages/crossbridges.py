@@ -121,18 +121,20 @@ def force_unit(c: ConstantValues, healthy_atp_mM: float) -> float:
 
 
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
-    """Kernel parameters of the cross-bridges: Q10 on every rate, ATP on detachment, and the force unit."""
-    phi_xb = env.phi.crossbridge
-    attach = c.xb_attach_per_ms * phi_xb
-    phi_rest = attach / c.xb_attach_per_ms  # phi_xb as a rate ratio: the rounding of the old rest_state
+    """Kernel parameters of the cross-bridges: a Q10 per process, ATP on detachment, and the force unit.
+
+    Attachment and detachment have their own Q10s (isometric force falls on cooling); the series
+    element's rate scales with the shortening velocity (:mod:`simlib.model.temperature`).
+    """
+    phi = env.phi
     return {
         "xb_coop": c.xb_coop,
-        "xb_attach": attach,
-        "xb_detach": c.xb_detach_per_ms * phi_xb * atp_saturation(sc.atp_mM, c.xb_katp_mM),
-        "series_rate": c.series_rate_per_ms * phi_xb,
+        "xb_attach": c.xb_attach_per_ms * phi.crossbridge,
+        "xb_detach": c.xb_detach_per_ms * phi.detachment * atp_saturation(sc.atp_mM, c.xb_katp_mM),
+        "series_rate": c.series_rate_per_ms * phi.shortening,
         "force_unit": force_unit(c, env.healthy_atp_mM),
         # detachment rate of the resting fibre, which has healthy ATP (simlib.chain.rest_state)
-        "xb_detach_rest": phi_rest * c.xb_detach_per_ms * atp_saturation(env.healthy_atp_mM, c.xb_katp_mM),
+        "xb_detach_rest": c.xb_detach_per_ms * phi.detachment * atp_saturation(env.healthy_atp_mM, c.xb_katp_mM),
     }
 
 

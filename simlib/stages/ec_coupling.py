@@ -56,7 +56,8 @@ if TYPE_CHECKING:
 _NO_CALCIUM_UM = 1e-12
 
 __all__ = [
-    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "serca_flux", "sr_rates",
+    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "ryr_rates", "serca_flux",
+    "sr_rates",
     "total_calcium_rates", "troponin_rates",
 ]
 
@@ -67,6 +68,8 @@ STATES: tuple[State, ...] = (
     State("ca_total", "µM", 3.5e-4, 0.7, "total myoplasmic Ca²⁺: free, fast-buffered and troponin-bound"),
     State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
     State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),
+    State("ryr_open", "", 1e-4, 1.0, "open fraction of the SR release channels (RyR1)"),
+    State("ryr_inactivated", "", 1e-4, 1.0, "Ca²⁺-inactivated fraction of the SR release channels"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -75,7 +78,22 @@ CONSTANTS: tuple[Param, ...] = (
     Param("sensor_slope_mV", 6.0, "mV", "slope factor of the voltage sensor", "Ríos & Stern 1997", 4.0, 10.0),
     Param("sensor_tau_ms", 0.3, "ms", "voltage-sensor activation time constant", "Ríos & Stern 1997 (sub-ms)",
           0.2, 2.0),
-    Param("ryr_rate_per_ms", 0.6, "1/ms", "maximal RyR1 release rate constant (fraction of SR Ca²⁺ per ms)",
+    Param("ryr_activation_per_ms", 30.0, "1/ms", "opening rate of release channels when the four voltage sensors "
+          "of their tetrad are active (α s⁴)", _CHOSEN + "one action potential opens nearly every "
+          "available channel (release is all-or-none while the AP is full); release follows the voltage "
+          "sensors within ~1 ms (Ríos & Pizarro 1991, Physiol Rev "
+          "71:849; Szentesi et al. 2001, J Physiol 531:75)", 2.0, 50.0),
+    Param("ryr_inactivation_per_ms", 2.0, "1/ms", "Ca²⁺-dependent inactivation rate of an open release channel "
+          "by the Ca²⁺ it releases (at the resting SR content; scales with SR Ca²⁺)",
+          "release flux after an AP falls with half-duration ≈1.6 ms in mouse fast fibres at 16 °C (Baylor & "
+          "Hollingworth 2003, J Physiol 551:125), ≈0.5 ms at 37 °C with Q10 2.5; inactivation by released "
+          "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 5.0),
+    Param("ryr_recovery_ms", 20.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
+          _CHOSEN + "tetanic free Ca²⁺ stays at 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615); recovery "
+          "from Ca²⁺-dependent inactivation takes hundreds of ms in frog fibres at 8-10 °C (Schneider "
+          "& Simon 1988, J Physiol 405:727), tens of ms at 37 °C with Q10 2.5; release per AP falls during a "
+          "train (Baylor & Hollingworth 2003)", 10.0, 200.0),
+    Param("ryr_rate_per_ms", 0.15, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
           _CHOSEN + "one action potential raises free Ca²⁺ by ≈10-20 µM (Baylor & Hollingworth 2003, "
           "J Physiol 551:125)", 0.1, 2.0),
     Param("sr_ca_uM", 2500.0, "µM", "resting SR Ca²⁺ content, expressed per litre of myoplasm",
@@ -108,18 +126,23 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     """
     phi_gate = env.phi.gating
     phi_ca = env.phi.calcium
+    phi_rel = env.phi.release
+    phi_trop = env.phi.troponin
     serca_vmax_healthy = c.serca_vmax_uM_ms * phi_ca * atp_saturation(env.healthy_atp_mM, c.serca_katp_mM)
     return {
         "s_half": c.sensor_half_mV + env.divalent_shift_mV,
         "sensor_slope_mV": c.sensor_slope_mV,
         "s_tau": c.sensor_tau_ms / phi_gate,
-        "release_rate": c.ryr_rate_per_ms * (1.0 - sc.ryr_block),
+        "release_rate": c.ryr_rate_per_ms * phi_rel * (1.0 - sc.ryr_block),
+        "ryr_activation": c.ryr_activation_per_ms * phi_rel,
+        "ryr_inactivation": c.ryr_inactivation_per_ms * phi_rel,
+        "ryr_recovery": phi_rel / c.ryr_recovery_ms,
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
         "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
         "serca_k_uM": c.serca_k_uM,
         "trop_total_uM": c.trop_total_uM,
-        "trop_kon": c.trop_kon_per_uM_ms * phi_ca,
-        "trop_koff": c.trop_koff_per_ms * phi_ca,
+        "trop_kon": c.trop_kon_per_uM_ms * phi_trop,
+        "trop_koff": c.trop_koff_per_ms * phi_trop,
         "trop_xb_coop": c.trop_xb_coop,
         "fast_buffer_ratio": c.fast_buffer_ratio,
         # the resting state (simlib.chain.rest_state)
@@ -188,6 +211,35 @@ def troponin_rates(ca_total: float, trop: float, trop_total: float, buffer_ratio
     t = min(max(trop, 0.0), 1.0)
     exchange = kon * trop_total / (1.0 + buffer_ratio) if ca_i > 0.0 else 0.0
     return kon * ca_i + exchange * t * (1.0 - t), kon * ca_i + exchange * (1.0 - t) + koff
+
+
+@jit
+def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_rest: float, activation: float,
+              inactivation: float, recovery: float):
+    r"""Production-loss rates of the open and the Ca²⁺-inactivated fractions of release channels.
+
+    Parameters
+    ----------
+    s4 : float
+        Fourth power of the voltage-sensor activation (all four DHPRs of a tetrad active).
+    opened, inactivated : float
+        Open and inactivated fractions (0-1); the rest are closed and available.
+    ca_sr, sr_rest : float
+        SR Ca²⁺ and its resting value (µM of myoplasm): the Ca²⁺ at the mouth of an open channel, which
+        inactivates it, grows with its own flux, i.e. with the SR content.
+    activation, inactivation, recovery : float
+        Rate constants (1/ms): closed → open (times ``s4``), open → inactivated (times
+        ``ca_sr / sr_rest``), inactivated → closed.
+
+    Returns
+    -------
+    tuple of float
+        ``(a_open, b_open, a_inact, b_inact)``:
+        :math:`dO/dt = \alpha s^4 (1 - O - I) - k_i r O`, :math:`dI/dt = k_i r O - k_r I`.
+    """
+    on = activation * s4
+    inact = inactivation * max(ca_sr, 0.0) / sr_rest
+    return on * max(1.0 - inactivated, 0.0), on + inact, inact * max(opened, 0.0), recovery
 
 
 @jit
