@@ -68,8 +68,8 @@ STATES: tuple[State, ...] = (
     State("ca_total", "µM", 3.5e-4, 0.7, "total myoplasmic Ca²⁺: free, fast-buffered and troponin-bound"),
     State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
     State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),
-    State("ryr_open", "", 1e-4, 1.0, "open fraction of the SR release channels (RyR1)"),
-    State("ryr_inactivated", "", 1e-4, 1.0, "Ca²⁺-inactivated fraction of the SR release channels"),
+    State("ryr_open", "", 1e-5, 1.0, "open fraction of the SR release channels (RyR1)"),
+    State("ryr_inactivated", "", 2e-5, 1.0, "Ca²⁺-inactivated fraction of the SR release channels"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -83,17 +83,17 @@ CONSTANTS: tuple[Param, ...] = (
           "available channel (release is all-or-none while the AP is full); release follows the voltage "
           "sensors within ~1 ms (Ríos & Pizarro 1991, Physiol Rev "
           "71:849; Szentesi et al. 2001, J Physiol 531:75)", 2.0, 50.0),
-    Param("ryr_inactivation_per_ms", 2.0, "1/ms", "Ca²⁺-dependent inactivation rate of an open release channel "
+    Param("ryr_inactivation_per_ms", 4.0, "1/ms", "Ca²⁺-dependent inactivation rate of an open release channel "
           "by the Ca²⁺ it releases (at the resting SR content; scales with SR Ca²⁺)",
           "release flux after an AP falls with half-duration ≈1.6 ms in mouse fast fibres at 16 °C (Baylor & "
-          "Hollingworth 2003, J Physiol 551:125), ≈0.5 ms at 37 °C with Q10 2.5; inactivation by released "
-          "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 5.0),
-    Param("ryr_recovery_ms", 20.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
+          "Hollingworth 2003, J Physiol 551:125), ≈0.2-0.3 ms at 37 °C with Q10 2.5; inactivation by released "
+          "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 8.0),
+    Param("ryr_recovery_ms", 15.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
           _CHOSEN + "tetanic free Ca²⁺ stays at 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615); recovery "
           "from Ca²⁺-dependent inactivation takes hundreds of ms in frog fibres at 8-10 °C (Schneider "
           "& Simon 1988, J Physiol 405:727), tens of ms at 37 °C with Q10 2.5; release per AP falls during a "
           "train (Baylor & Hollingworth 2003)", 10.0, 200.0),
-    Param("ryr_rate_per_ms", 0.15, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
+    Param("ryr_rate_per_ms", 0.25, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
           _CHOSEN + "one action potential raises free Ca²⁺ by ≈10-20 µM (Baylor & Hollingworth 2003, "
           "J Physiol 551:125)", 0.1, 2.0),
     Param("sr_ca_uM", 2500.0, "µM", "resting SR Ca²⁺ content, expressed per litre of myoplasm",
