@@ -56,9 +56,8 @@ if TYPE_CHECKING:
 _NO_CALCIUM_UM = 1e-12
 
 __all__ = [
-    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "ryr_rates", "serca_flux",
-    "sr_rates",
-    "total_calcium_rates", "troponin_rates",
+    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "hill2", "ryr_rates",
+    "serca_flux", "sr_rates", "total_calcium_rates", "troponin_rates",
 ]
 
 _CHOSEN = "chosen so that "
@@ -88,12 +87,20 @@ CONSTANTS: tuple[Param, ...] = (
           "release flux after an AP falls with half-duration ≈1.6 ms in mouse fast fibres at 16 °C (Baylor & "
           "Hollingworth 2003, J Physiol 551:125), ≈0.2-0.3 ms at 37 °C with Q10 2.5; inactivation by released "
           "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 8.0),
-    Param("ryr_recovery_ms", 15.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
+    Param("ryr_recovery_ms", 10.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
           _CHOSEN + "tetanic free Ca²⁺ stays at 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615); recovery "
           "from Ca²⁺-dependent inactivation takes hundreds of ms in frog fibres at 8-10 °C (Schneider "
           "& Simon 1988, J Physiol 405:727), tens of ms at 37 °C with Q10 2.5; release per AP falls during a "
           "train (Baylor & Hollingworth 2003)", 10.0, 200.0),
-    Param("ryr_rate_per_ms", 0.25, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
+    Param("ryr_global_inactivation_per_ms", 0.1, "1/ms", "maximal rate at which myoplasmic Ca²⁺ inactivates "
+          "closed release channels (Hill 2; Ca²⁺ binding, not temperature-scaled)",
+          _CHOSEN + "release per AP falls during a tetanus and tetanic free Ca²⁺ "
+          "stays micromolar at any rate and temperature; Ca²⁺ inactivation of release is high-affinity "
+          "(Simon, Klein & Schneider 1991; Jong, Pape & Chandler 1995, J Gen Physiol 106:659)", 0.0, 1.0),
+    Param("ryr_global_k_uM", 1.0, "µM", "free Ca²⁺ half-saturating the inactivation of closed release channels",
+          "high-affinity Ca²⁺ inactivation site, K ≈ 0.3-1 µM (Simon, Klein & Schneider 1991); Hill 2 is an "
+          "assumption that leaves resting channels available", 0.2, 5.0),
+    Param("ryr_rate_per_ms", 0.255, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
           _CHOSEN + "one action potential raises free Ca²⁺ by ≈10-20 µM (Baylor & Hollingworth 2003, "
           "J Physiol 551:125)", 0.1, 2.0),
     Param("sr_ca_uM", 2500.0, "µM", "resting SR Ca²⁺ content, expressed per litre of myoplasm",
@@ -137,6 +144,8 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ryr_activation": c.ryr_activation_per_ms * phi_rel,
         "ryr_inactivation": c.ryr_inactivation_per_ms * phi_rel,
         "ryr_recovery": phi_rel / c.ryr_recovery_ms,
+        "ryr_global_inactivation": c.ryr_global_inactivation_per_ms,  # Ca²⁺ binding: near diffusion-limited
+        "ryr_global_k_uM": c.ryr_global_k_uM,
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
         "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
         "serca_k_uM": c.serca_k_uM,
@@ -214,8 +223,15 @@ def troponin_rates(ca_total: float, trop: float, trop_total: float, buffer_ratio
 
 
 @jit
-def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_rest: float, activation: float,
-              inactivation: float, recovery: float):
+def hill2(ca: float, k: float) -> float:
+    """Hill-2 saturation ``c² / (k² + c²)`` of a Ca²⁺ site (dimensionless; ``c`` clipped at 0)."""
+    c2 = max(ca, 0.0) ** 2
+    return c2 / (k * k + c2)
+
+
+@jit
+def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_rest: float, ca_i: float,
+              activation: float, inactivation: float, recovery: float, global_rate: float, global_k: float):
     r"""Production-loss rates of the open and the Ca²⁺-inactivated fractions of release channels.
 
     Parameters
@@ -227,19 +243,27 @@ def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_res
     ca_sr, sr_rest : float
         SR Ca²⁺ and its resting value (µM of myoplasm): the Ca²⁺ at the mouth of an open channel, which
         inactivates it, grows with its own flux, i.e. with the SR content.
+    ca_i : float
+        Spatially averaged free myoplasmic Ca²⁺ (µM), which also inactivates closed channels.
     activation, inactivation, recovery : float
         Rate constants (1/ms): closed → open (times ``s4``), open → inactivated (times
         ``ca_sr / sr_rest``), inactivated → closed.
+    global_rate, global_k : float
+        Maximal rate (1/ms) and half-saturating free Ca²⁺ (µM) of the inactivation of closed channels.
 
     Returns
     -------
     tuple of float
         ``(a_open, b_open, a_inact, b_inact)``:
-        :math:`dO/dt = \alpha s^4 (1 - O - I) - k_i r O`, :math:`dI/dt = k_i r O - k_r I`.
+        :math:`dO/dt = \alpha s^4 (1 - O - I) - k_i r O` with :math:`r = [Ca]_{SR}/[Ca]_{SR,rest}`, and
+        :math:`dI/dt = k_i r O + k_g \frac{[Ca]_i^2}{K_g^2 + [Ca]_i^2}(1 - O - I) - k_r I`.
     """
     on = activation * s4
     inact = inactivation * max(ca_sr, 0.0) / sr_rest
-    return on * max(1.0 - inactivated, 0.0), on + inact, inact * max(opened, 0.0), recovery
+    closed_inact = global_rate * hill2(ca_i, global_k)
+    o = min(max(opened, 0.0), 1.0)
+    return (on * max(1.0 - inactivated, 0.0), on + inact,
+            inact * o + closed_inact * (1.0 - o), recovery + closed_inact)
 
 
 @jit
