@@ -15,6 +15,9 @@ the Ca²⁺-bound troponin fraction (thin-filament activation, cooperativity
 :math:`n_c`), :math:`f` and :math:`g` attachment and detachment rates, and
 :math:`F` the force delivered through the series elastic element (tendon,
 aponeurosis), which makes whole human muscle twitches slow (van der Zee et al. 2024).
+:math:`k_{se}` is the element's stiffness times the shortening velocity of the contractile element:
+the stiffness is temperature-independent, so :math:`k_{se}` follows the Q10 of shortening velocity
+(:mod:`simlib.model.temperature`); attachment and detachment have Q10s of their own.
 ATP binding is what detaches myosin from actin (Lymn & Taylor 1971); without ATP the
 heads stay attached (rigor). The force unit is the steady attached fraction of a
 fully activated healthy muscle, :math:`f/(f+g)` at normal ATP and 37 °C.
