@@ -1,14 +1,22 @@
-r"""Temperature scaling, in one place: every Q10 factor the model uses.
+r"""Temperature scaling, in one place: every Q10 factor the model uses, one per kind of process.
 
 All rate constants are declared at the reference temperature ``t_ref_c`` (37 °C). A process with
 temperature coefficient :math:`Q_{10}` runs :math:`\varphi = Q_{10}^{(T - T_{ref})/10}` times
-faster at temperature :math:`T`. Four groups of processes share a Q10:
+faster at temperature :math:`T`. The processes and their coefficients:
 
 - gating (``q10_gating``): the axon node and its slow K⁺ current (``ax_tau``, ``ax_tau_w``), AChR
-  opening and closing, the voltage sensor (``s_tau``) and the fibre's Na⁺/K⁺ gates (``phi_gate``,
-  applied in :func:`simlib.chain.rates`);
-- calcium (``q10_calcium``): SERCA (``serca_vmax`` and the SR leak), troponin on/off rates;
-- crossbridge (``q10_crossbridge``): cross-bridge attachment and detachment, the series element;
+  opening and closing, the fibre's Na⁺/K⁺ gates (``phi_gate``, applied in :func:`simlib.chain.rates`)
+  and the T-tubule voltage sensor (``s_tau``);
+- pumps (``q10_calcium``): SERCA (``serca_vmax``) and the SR leak that balances it at rest;
+- release (``q10_release``): RyR1 opening, Ca²⁺-dependent inactivation and recovery, and the Ca²⁺ flux
+  of an open channel;
+- troponin (``q10_troponin``): Ca²⁺ binding to and dissociation from troponin C;
+- cross-bridges: attachment (``q10_xb_attach``) and ATP-driven detachment (``q10_xb_detach``), whose
+  different Q10s make isometric force fall on cooling;
+- shortening (``q10_shortening``): the rate at which cross-bridge force stretches the series elastic
+  element. That rate is (stiffness of the element) × (shortening velocity of the contractile element):
+  the elastic element itself (mostly tendon and aponeurosis) is nearly temperature-independent, so the
+  whole temperature dependence is that of the unloaded shortening velocity;
 - enzyme (``q10_enzyme``): ACh hydrolysis and escape (``ach_clear``), vesicle replenishment.
 
 The spinal motoneuron and the reflex pathway are not temperature-scaled (``temperature_c`` is the
@@ -30,14 +38,30 @@ __all__ = ["CONSTANTS", "TemperatureFactors", "q10_factor", "temperature_factors
 
 CONSTANTS: tuple[Param, ...] = (
     Param("t_ref_c", 37.0, "°C", "reference temperature of all rate constants below", "design choice", 37.0, 37.0),
-    Param("q10_gating", 3.0, "", "Q10 of voltage-gated channel kinetics, axon excitability and AChR closing",
-          "Hodgkin & Huxley 1952, J Physiol 117:500", 2.5, 3.5),
-    Param("q10_calcium", 2.5, "",
-          "Q10 of SERCA uptake, SR leak and troponin kinetics (RyR flux follows the voltage sensor)",
-          "generic enzymatic value consistent with relaxation-rate Q10s (Bennett 1984, Am J Physiol 247:R217)",
-          2.0, 3.0),
-    Param("q10_crossbridge", 2.25, "", "Q10 of cross-bridge attachment/detachment and force transmission",
-          "Bennett 1984, Am J Physiol 247:R217 (twitch/tetanus rate processes)", 2.0, 2.5),
+    Param("q10_gating", 3.0, "", "Q10 of voltage-gated channel kinetics, axon excitability, AChR gating and the "
+          "T-tubule voltage sensor", "Hodgkin & Huxley 1952, J Physiol 117:500; charge movement Q10 ≈ 2-3 "
+          "(Hui & Chandler 1990, J Gen Physiol 96:257)", 2.5, 3.5),
+    Param("q10_calcium", 2.5, "", "Q10 of SERCA Ca²⁺ uptake and the SR leak that balances it at rest",
+          "human relaxation-rate Q10 ≈ 2.0 between 37 and 25 °C and ≈ 3.8 below 25 °C (de Ruiter et al. 1999, "
+          "Exp Physiol 84:1137); SR Ca²⁺-ATPase Q10 2-3 (Bennett 1984, Am J Physiol 247:R217)", 2.0, 3.0),
+    Param("q10_release", 2.5, "", "Q10 of RyR1 release: opening, Ca²⁺-dependent inactivation, recovery, flux",
+          "assumption: as the SR pump, so that Ca²⁺ released per action potential and per second stay "
+          "matched to uptake at every temperature (release flux after an AP is briefer on warming, "
+          "Hollingworth & Baylor 1996 in mouse fibres 16-28 °C)", 1.5, 3.5),
+    Param("q10_troponin", 2.25, "", "Q10 of Ca²⁺ binding to and dissociation from troponin C",
+          "Shorten et al. 2007, J Muscle Res Cell Motil 28:293 (their 20 °C rates scaled with 2.25)", 2.0, 3.0),
+    Param("q10_xb_attach", 3.0, "", "Q10 of cross-bridge attachment (force generation)",
+          "force generation is endothermic: isometric force falls on cooling (Coupland & Ranatunga 2003, "
+          "J Physiol 548:439); human adductor pollicis loses 17 % of maximal force at 22 °C "
+          "(de Ruiter et al. 1999)", 2.0, 4.0),
+    Param("q10_xb_detach", 1.8, "", "Q10 of ATP-driven cross-bridge detachment",
+          "less temperature-sensitive than force generation (Bennett 1984; Coupland & Ranatunga 2003); with "
+          "q10_xb_attach it sets the fall of isometric force on cooling", 1.5, 3.0),
+    Param("q10_shortening", 2.0, "", "Q10 of the shortening velocity that stretches the series elastic element "
+          "(its stiffness is temperature-independent)",
+          "unloaded shortening velocity of mammalian muscle Q10 ≈ 2 (Ranatunga 1984, J Physiol 351:517); "
+          "human rates of force development Q10 ≈ 2.0 between 37 and 25 °C (de Ruiter et al. 1999); tendon "
+          "stiffness changes little with temperature", 1.5, 3.0),
     Param("q10_enzyme", 2.0, "", "Q10 of ACh hydrolysis and vesicle replenishment",
           "typical enzymatic Q10; assumption", 1.5, 3.0),
 )
@@ -49,14 +73,18 @@ class TemperatureFactors:
 
     Attributes
     ----------
-    gating, calcium, crossbridge, enzyme : float
-        :math:`Q_{10}^{(T - T_{ref})/10}` for ``q10_gating``, ``q10_calcium``, ``q10_crossbridge``
-        and ``q10_enzyme``.
+    gating, calcium, release, troponin, crossbridge, detachment, shortening, enzyme : float
+        :math:`Q_{10}^{(T - T_{ref})/10}` for ``q10_gating``, ``q10_calcium``, ``q10_release``,
+        ``q10_troponin``, ``q10_xb_attach``, ``q10_xb_detach``, ``q10_shortening`` and ``q10_enzyme``.
     """
 
     gating: float
     calcium: float
+    release: float
+    troponin: float
     crossbridge: float
+    detachment: float
+    shortening: float
     enzyme: float
 
 
@@ -71,6 +99,10 @@ def temperature_factors(temperature_c: float, c: ConstantValues) -> TemperatureF
     return TemperatureFactors(
         gating=q10_factor(c.q10_gating, temperature_c, t_ref),
         calcium=q10_factor(c.q10_calcium, temperature_c, t_ref),
-        crossbridge=q10_factor(c.q10_crossbridge, temperature_c, t_ref),
+        release=q10_factor(c.q10_release, temperature_c, t_ref),
+        troponin=q10_factor(c.q10_troponin, temperature_c, t_ref),
+        crossbridge=q10_factor(c.q10_xb_attach, temperature_c, t_ref),
+        detachment=q10_factor(c.q10_xb_detach, temperature_c, t_ref),
+        shortening=q10_factor(c.q10_shortening, temperature_c, t_ref),
         enzyme=q10_factor(c.q10_enzyme, temperature_c, t_ref),
     )

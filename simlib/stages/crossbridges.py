@@ -15,6 +15,9 @@ the Ca²⁺-bound troponin fraction (thin-filament activation, cooperativity
 :math:`n_c`), :math:`f` and :math:`g` attachment and detachment rates, and
 :math:`F` the force delivered through the series elastic element (tendon,
 aponeurosis), which makes whole human muscle twitches slow (van der Zee et al. 2024).
+:math:`k_{se}` is the element's stiffness times the shortening velocity of the contractile element:
+the stiffness is temperature-independent, so :math:`k_{se}` follows the Q10 of shortening velocity
+(:mod:`simlib.model.temperature`); attachment and detachment have Q10s of their own.
 ATP binding is what detaches myosin from actin (Lymn & Taylor 1971); without ATP the
 heads stay attached (rigor). The force unit is the steady attached fraction of a
 fully activated healthy muscle, :math:`f/(f+g)` at normal ATP and 37 °C.
@@ -121,18 +124,20 @@ def force_unit(c: ConstantValues, healthy_atp_mM: float) -> float:
 
 
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
-    """Kernel parameters of the cross-bridges: Q10 on every rate, ATP on detachment, and the force unit."""
-    phi_xb = env.phi.crossbridge
-    attach = c.xb_attach_per_ms * phi_xb
-    phi_rest = attach / c.xb_attach_per_ms  # phi_xb as a rate ratio: the rounding of the old rest_state
+    """Kernel parameters of the cross-bridges: a Q10 per process, ATP on detachment, and the force unit.
+
+    Attachment and detachment have their own Q10s (isometric force falls on cooling); the series
+    element's rate scales with the shortening velocity (:mod:`simlib.model.temperature`).
+    """
+    phi = env.phi
     return {
         "xb_coop": c.xb_coop,
-        "xb_attach": attach,
-        "xb_detach": c.xb_detach_per_ms * phi_xb * atp_saturation(sc.atp_mM, c.xb_katp_mM),
-        "series_rate": c.series_rate_per_ms * phi_xb,
+        "xb_attach": c.xb_attach_per_ms * phi.crossbridge,
+        "xb_detach": c.xb_detach_per_ms * phi.detachment * atp_saturation(sc.atp_mM, c.xb_katp_mM),
+        "series_rate": c.series_rate_per_ms * phi.shortening,
         "force_unit": force_unit(c, env.healthy_atp_mM),
         # detachment rate of the resting fibre, which has healthy ATP (simlib.chain.rest_state)
-        "xb_detach_rest": phi_rest * c.xb_detach_per_ms * atp_saturation(env.healthy_atp_mM, c.xb_katp_mM),
+        "xb_detach_rest": c.xb_detach_per_ms * phi.detachment * atp_saturation(env.healthy_atp_mM, c.xb_katp_mM),
     }
 
 

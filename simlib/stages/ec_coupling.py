@@ -56,8 +56,8 @@ if TYPE_CHECKING:
 _NO_CALCIUM_UM = 1e-12
 
 __all__ = [
-    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "serca_flux", "sr_rates",
-    "total_calcium_rates", "troponin_rates",
+    "CONSTANTS", "STAGE", "STATES", "calcium_troponin_jacobian", "derive", "free_calcium", "hill2", "ryr_rates",
+    "serca_flux", "sr_rates", "total_calcium_rates", "troponin_rates",
 ]
 
 _CHOSEN = "chosen so that "
@@ -67,6 +67,8 @@ STATES: tuple[State, ...] = (
     State("ca_total", "µM", 3.5e-4, 0.7, "total myoplasmic Ca²⁺: free, fast-buffered and troponin-bound"),
     State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
     State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),
+    State("ryr_open", "", 1e-5, 1.0, "open fraction of the SR release channels (RyR1)"),
+    State("ryr_inactivated", "", 2e-5, 1.0, "Ca²⁺-inactivated fraction of the SR release channels"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -75,7 +77,30 @@ CONSTANTS: tuple[Param, ...] = (
     Param("sensor_slope_mV", 6.0, "mV", "slope factor of the voltage sensor", "Ríos & Stern 1997", 4.0, 10.0),
     Param("sensor_tau_ms", 0.3, "ms", "voltage-sensor activation time constant", "Ríos & Stern 1997 (sub-ms)",
           0.2, 2.0),
-    Param("ryr_rate_per_ms", 0.6, "1/ms", "maximal RyR1 release rate constant (fraction of SR Ca²⁺ per ms)",
+    Param("ryr_activation_per_ms", 30.0, "1/ms", "opening rate of release channels when the four voltage sensors "
+          "of their tetrad are active (α s⁴)", _CHOSEN + "one action potential opens nearly every "
+          "available channel (release is all-or-none while the AP is full); release follows the voltage "
+          "sensors within ~1 ms (Ríos & Pizarro 1991, Physiol Rev "
+          "71:849; Szentesi et al. 2001, J Physiol 531:75)", 2.0, 50.0),
+    Param("ryr_inactivation_per_ms", 4.0, "1/ms", "Ca²⁺-dependent inactivation rate of an open release channel "
+          "by the Ca²⁺ it releases (at the resting SR content; scales with SR Ca²⁺)",
+          "release flux after an AP falls with half-duration ≈1.6 ms in mouse fast fibres at 16 °C (Baylor & "
+          "Hollingworth 2003, J Physiol 551:125), ≈0.2-0.3 ms at 37 °C with Q10 2.5; inactivation by released "
+          "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 8.0),
+    Param("ryr_recovery_ms", 10.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
+          _CHOSEN + "tetanic free Ca²⁺ stays at 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615); recovery "
+          "from Ca²⁺-dependent inactivation takes hundreds of ms in frog fibres at 8-10 °C (Schneider "
+          "& Simon 1988, J Physiol 405:727), tens of ms at 37 °C with Q10 2.5; release per AP falls during a "
+          "train (Baylor & Hollingworth 2003)", 10.0, 200.0),
+    Param("ryr_global_inactivation_per_ms", 0.1, "1/ms", "maximal rate at which myoplasmic Ca²⁺ inactivates "
+          "closed release channels (Hill 2; Ca²⁺ binding, not temperature-scaled)",
+          _CHOSEN + "release per AP falls during a tetanus and tetanic free Ca²⁺ "
+          "stays micromolar at any rate and temperature; Ca²⁺ inactivation of release is high-affinity "
+          "(Simon, Klein & Schneider 1991; Jong, Pape & Chandler 1995, J Gen Physiol 106:659)", 0.0, 1.0),
+    Param("ryr_global_k_uM", 1.0, "µM", "free Ca²⁺ half-saturating the inactivation of closed release channels",
+          "high-affinity Ca²⁺ inactivation site, K ≈ 0.3-1 µM (Simon, Klein & Schneider 1991); Hill 2 is an "
+          "assumption that leaves resting channels available", 0.2, 5.0),
+    Param("ryr_rate_per_ms", 0.255, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
           _CHOSEN + "one action potential raises free Ca²⁺ by ≈10-20 µM (Baylor & Hollingworth 2003, "
           "J Physiol 551:125)", 0.1, 2.0),
     Param("sr_ca_uM", 2500.0, "µM", "resting SR Ca²⁺ content, expressed per litre of myoplasm",
@@ -108,18 +133,25 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     """
     phi_gate = env.phi.gating
     phi_ca = env.phi.calcium
+    phi_rel = env.phi.release
+    phi_trop = env.phi.troponin
     serca_vmax_healthy = c.serca_vmax_uM_ms * phi_ca * atp_saturation(env.healthy_atp_mM, c.serca_katp_mM)
     return {
         "s_half": c.sensor_half_mV + env.divalent_shift_mV,
         "sensor_slope_mV": c.sensor_slope_mV,
         "s_tau": c.sensor_tau_ms / phi_gate,
-        "release_rate": c.ryr_rate_per_ms * (1.0 - sc.ryr_block),
+        "release_rate": c.ryr_rate_per_ms * phi_rel * (1.0 - sc.ryr_block),
+        "ryr_activation": c.ryr_activation_per_ms * phi_rel,
+        "ryr_inactivation": c.ryr_inactivation_per_ms * phi_rel,
+        "ryr_recovery": phi_rel / c.ryr_recovery_ms,
+        "ryr_global_inactivation": c.ryr_global_inactivation_per_ms,  # Ca²⁺ binding: near diffusion-limited
+        "ryr_global_k_uM": c.ryr_global_k_uM,
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
         "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
         "serca_k_uM": c.serca_k_uM,
         "trop_total_uM": c.trop_total_uM,
-        "trop_kon": c.trop_kon_per_uM_ms * phi_ca,
-        "trop_koff": c.trop_koff_per_ms * phi_ca,
+        "trop_kon": c.trop_kon_per_uM_ms * phi_trop,
+        "trop_koff": c.trop_koff_per_ms * phi_trop,
         "trop_xb_coop": c.trop_xb_coop,
         "fast_buffer_ratio": c.fast_buffer_ratio,
         # the resting state (simlib.chain.rest_state)
@@ -188,6 +220,50 @@ def troponin_rates(ca_total: float, trop: float, trop_total: float, buffer_ratio
     t = min(max(trop, 0.0), 1.0)
     exchange = kon * trop_total / (1.0 + buffer_ratio) if ca_i > 0.0 else 0.0
     return kon * ca_i + exchange * t * (1.0 - t), kon * ca_i + exchange * (1.0 - t) + koff
+
+
+@jit
+def hill2(ca: float, k: float) -> float:
+    """Hill-2 saturation ``c² / (k² + c²)`` of a Ca²⁺ site (dimensionless; ``c`` clipped at 0)."""
+    c2 = max(ca, 0.0) ** 2
+    return c2 / (k * k + c2)
+
+
+@jit
+def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_rest: float, ca_i: float,
+              activation: float, inactivation: float, recovery: float, global_rate: float, global_k: float):
+    r"""Production-loss rates of the open and the Ca²⁺-inactivated fractions of release channels.
+
+    Parameters
+    ----------
+    s4 : float
+        Fourth power of the voltage-sensor activation (all four DHPRs of a tetrad active).
+    opened, inactivated : float
+        Open and inactivated fractions (0-1); the rest are closed and available.
+    ca_sr, sr_rest : float
+        SR Ca²⁺ and its resting value (µM of myoplasm): the Ca²⁺ at the mouth of an open channel, which
+        inactivates it, grows with its own flux, i.e. with the SR content.
+    ca_i : float
+        Spatially averaged free myoplasmic Ca²⁺ (µM), which also inactivates closed channels.
+    activation, inactivation, recovery : float
+        Rate constants (1/ms): closed → open (times ``s4``), open → inactivated (times
+        ``ca_sr / sr_rest``), inactivated → closed.
+    global_rate, global_k : float
+        Maximal rate (1/ms) and half-saturating free Ca²⁺ (µM) of the inactivation of closed channels.
+
+    Returns
+    -------
+    tuple of float
+        ``(a_open, b_open, a_inact, b_inact)``:
+        :math:`dO/dt = \alpha s^4 (1 - O - I) - k_i r O` with :math:`r = [Ca]_{SR}/[Ca]_{SR,rest}`, and
+        :math:`dI/dt = k_i r O + k_g \frac{[Ca]_i^2}{K_g^2 + [Ca]_i^2}(1 - O - I) - k_r I`.
+    """
+    on = activation * s4
+    inact = inactivation * max(ca_sr, 0.0) / sr_rest
+    closed_inact = global_rate * hill2(ca_i, global_k)
+    o = min(max(opened, 0.0), 1.0)
+    return (on * max(1.0 - inactivated, 0.0), on + inact,
+            inact * o + closed_inact * (1.0 - o), recovery + closed_inact)
 
 
 @jit

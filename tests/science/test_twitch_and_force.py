@@ -33,10 +33,13 @@ def test_twitch_tetanus_ratio(tw, ff):
 
 
 def test_force_frequency_shape(ff):
-    # Non-decreasing within 2 % (issue 3); ≥ 0.9 by 50 Hz; 100 Hz ≈ 1 (force unit = healthy max tetanus).
+    # Non-decreasing within 2 % (issue 3); ≥ 0.9 by 50 Hz. The force unit is full thin-filament activation;
+    # with tetanic free Ca²⁺ at a physiological 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615) a
+    # 100 Hz tetanus reaches 90-100 % of it: caffeine adds only a few % to an unfatigued mammalian tetanus
+    # (Allen, Lamb & Westerblad 2008, Physiol Rev 88:287), so 0.9-1.02 (issue 18; was 1.0 ± 0.02).
     assert np.all(np.diff(ff) >= -0.02)
     assert ff[RATES == 50][0] >= 0.9
-    assert ff[RATES == 100][0] == pytest.approx(1.0, abs=0.02)
+    assert 0.9 <= ff[RATES == 100][0] <= 1.02
 
 
 def test_half_maximal_frequency(ff):
