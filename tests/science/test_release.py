@@ -40,7 +40,9 @@ def _release_per_ap(rate_hz: float) -> np.ndarray:
     return np.array(per)
 
 
-@pytest.mark.parametrize("receptor_block", [0.3, 0.5, 0.7])
+# 0.65, not 0.7: with the junction's prejunctional curare effect (slower vesicle mobilisation) a 70 % block
+# fades at 20 Hz (10 of 20 impulses transmitted), as tetanic fade appears near 70-75 % occupancy
+@pytest.mark.parametrize("receptor_block", [0.3, 0.5, 0.65])
 def test_twitch_is_independent_of_partial_receptor_block_while_transmission_is_one_to_one(receptor_block):
     # A fibre's action potential, and with it its Ca²⁺ release, is all-or-none: partial curare lowers the
     # endplate potential but, while every impulse still fires the fibre (safety factor ≈ 4, Paton & Waud
