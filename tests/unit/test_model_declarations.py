@@ -77,7 +77,8 @@ def test_rest_state_and_calibration_are_bit_identical(name):
     differ = {s: (_bits(y0[chain.STATE_NAMES.index(s)]), old) for s, old in case["rest"].items()
               if _bits(y0[chain.STATE_NAMES.index(s)]) != old}
     assert not differ
-    assert _bits(drive.descending_level_mV(sc.rate_hz, sc.pic_gain)) == case["descending_level_mV"]
+    # the voluntary calibration is not compared: issue 18 made it count impulses from the command's
+    # onset (tests/science/test_motor_discharge.py), so every command level moved on purpose
 
 
 def test_force_unit_is_bit_identical():
