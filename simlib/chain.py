@@ -21,7 +21,7 @@ from simlib.protocol import INPUT_DTYPE, SHAPE_TRIANGLE
 from simlib.scenario import Scenario
 from simlib.stages import crossbridges
 from simlib.stages._jit import jit
-from simlib.stages.axon import axon_rates, axon_rest_potential
+from simlib.stages.axon import axon_noise_mV, axon_rates, axon_rest_potential
 from simlib.stages.crossbridges import activation_power, crossbridge_rates, series_rates
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
@@ -31,7 +31,7 @@ from simlib.stages.ec_coupling import (
     troponin_rates,
 )
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
-from simlib.stages.motoneuron import dendrite_rates, soma_rates
+from simlib.stages.motoneuron import dendrite_rates, soma_rates, synaptic_noise_mV
 from simlib.stages.nmj import cleft_rates, receptor_rates
 from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
 
@@ -46,7 +46,7 @@ RTOL: np.ndarray = LAYOUT.rtol
 N_STATES = len(STATE_NAMES)
 
 # state indices for the compiled code (module-level ints are compile-time constants for numba)
-VAX, WAX = LAYOUT.index("v_axon"), LAYOUT.index("w_axon")
+VAX, WAX, DAP = LAYOUT.index("v_axon"), LAYOUT.index("w_axon"), LAYOUT.index("dap_axon")
 POOL, ACH, OPEN = LAYOUT.index("vesicle_pool"), LAYOUT.index("ach"), LAYOUT.index("receptors_open")
 VM, NA_M, NA_H, K_N = LAYOUT.index("v_fibre"), LAYOUT.index("na_m"), LAYOUT.index("na_h"), LAYOUT.index("k_n")
 EPP, VEP = LAYOUT.index("epp"), LAYOUT.index("v_endplate")
@@ -203,8 +203,9 @@ def rates(t, y, kp, inputs, a, b):
     a, b : numpy.ndarray
         Output arrays, same length as ``y``.
     """
-    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV,
-                                                kp.ax_tau, kp.ax_tau_w)
+    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], y[DAP], axon_noise_mV(t, kp), kp.ax_el_mV,
+                                                kp.ax_vt, kp.ax_delta_t_mV, kp.ax_tau, kp.ax_tau_w)
+    a[DAP], b[DAP] = 0.0, 1.0 / kp.ax_dap_tau
     a[POOL], b[POOL] = kp.pool_rate, kp.pool_rate
     a[ACH], b[ACH] = cleft_rates(kp.ach_clear)
     a[OPEN], b[OPEN] = receptor_rates(y[ACH], kp.achr_open, kp.achr_close)
@@ -316,6 +317,8 @@ def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau_ms
     p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
     a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms
-    synaptic = descending_command(t, inputs) + y[IA] - y[IB] + y[SSTIM]
+    excitation = descending_command(t, inputs) + y[IA] + y[SSTIM]
+    noise = synaptic_noise_mV(t, excitation, kp.mn_noise_quantum_mV, kp.mn_noise_knot_ms, kp.noise_seed)
+    synaptic = excitation - y[IB] + noise
     a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el_mV, kp.pic_e_mV, kp.pic_g, kp.mn_dendrite_tau_ms)
     a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el_mV, kp.mn_ek_mV, kp.mn_coupling, kp.mn_tau_ms)

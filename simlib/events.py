@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.chain import ACH, GAHP, PIC, POOL, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input
+from simlib.chain import ACH, DAP, GAHP, PIC, POOL, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input
 from simlib.stages._jit import jit
+from simlib.stages.axon import axon_spike_reset
 from simlib.stages.nmj import release_quanta
 
 __all__ = ["EVENT_IMPULSE", "EVENT_ECTOPIC", "EVENT_MOTONEURON", "ORIGIN_STIMULATOR", "ORIGIN_ECTOPIC",
@@ -56,8 +57,7 @@ def _fire(y, kp, inputs, t, spike_log, n_spikes, origin):
     The log row also keeps the motoneuron's inputs at that moment (descending command, input
     evoked by stretch or stimulation, PIC current; mV). Returns the new spike count.
     """
-    y[VAX] = kp.ax_reset_mV
-    y[WAX] += kp.ax_adapt_jump_mV
+    axon_spike_reset(y, kp, VAX, WAX, DAP)
     quanta = release_quanta(y[POOL], kp.pool_quanta, kp.p_release)
     y[POOL] -= quanta / kp.pool_quanta
     y[ACH] += quanta * kp.ach_per_quantum

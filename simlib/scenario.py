@@ -214,10 +214,22 @@ class Scenario:
                "Acta Physiol 189:171",
         hint="1 is normal; 2-3 mimics loss of descending inhibition (spasticity).",
     )
+    seed: int = _declare(
+        0, "", low=0, high=2**31 - 1, label="Variability seed", step=1.0,
+        meaning="seed of the biological variability (synaptic noise on the motoneuron, channel noise in the "
+                "motor axon): a whole number; the same seed gives the same run, another seed another sample "
+                "of the same physiology",
+        source="motor-unit discharges are irregular (voluntary interspike-interval CV 0.1-0.25, Matthews 1996, "
+               "J Physiol 492:597; Moritz et al. 2005, J Neurophysiol 93:2449)",
+        hint="Use a whole number from 0 to 2147483647; change it to see another sample of the variability.",
+    )
 
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:
             object.__setattr__(self, param.name, check_value(param, getattr(self, param.name)))
+        if not float(self.seed).is_integer():
+            raise ParameterError(f"'seed' must be a whole number ({scenario_param('seed').hint}); got {self.seed!r}")
+        object.__setattr__(self, "seed", int(self.seed))
         if not self.drive_start_s < self.duration_s:
             start, total = scenario_param("drive_start_s"), scenario_param("duration_s")
             raise ParameterError(

@@ -17,8 +17,10 @@ Booth–Rinzel–Kiehn (1997) two-compartment motoneuron:
     \tau_m \frac{dV}{dt} = -(V - E_L) + g_{AHP}(E_K - V) + \kappa\,(V_d - E_L),\qquad
     \tau_{AHP}\frac{dg_{AHP}}{dt} = -g_{AHP}
 
-with :math:`S = I_{desc}(t) + I_{Ia} - I_{Ib} + s` the descending command, spindle excitation,
-tendon-organ inhibition (:mod:`simlib.stages.reflex`) and stimulus-evoked afferent EPSPs;
+with :math:`S = I_{desc}(t) + I_{Ia} - I_{Ib} + s + \xi(t)` the descending command, spindle excitation,
+Golgi tendon organ inhibition (:mod:`simlib.stages.reflex`), stimulus-evoked afferent EPSPs and
+synaptic noise :math:`\xi` (seeded; its variance grows with the excitatory input,
+:func:`synaptic_noise_mV`);
 :math:`V_d`, :math:`V` (mV) dendritic and somatic potentials; :math:`p` PIC activation (slow,
 so repeated EPSPs build it up: "warm-up"); :math:`\kappa` the dendrite-to-soma coupling.
 When :math:`V` reaches :math:`V_{th}` the soma fires, is reset, and its AHP conductance jumps,
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
 from simlib.stages._jit import jit
+from simlib.stages._noise import CHANNEL_MOTONEURON, value_noise
 from simlib.stages.membrane import boltzmann
 from simlib.validation import Param
 
@@ -44,7 +47,8 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "dendrite_rates", "derive", "onset_rate_hz", "soma_rates"]
+__all__ = ["CONSTANTS", "STAGE", "STATES", "dendrite_rates", "derive", "onset_rate_hz", "soma_rates",
+           "synaptic_noise_mV"]
 
 _CHOSEN = "chosen so that "
 
@@ -70,9 +74,9 @@ CONSTANTS: tuple[Param, ...] = (
     Param("mn_reset_mV", -65.0, "mV", "motoneuron potential right after a spike", "integrate-and-fire convention",
           -70.0, -60.0),
     Param("mn_ahp_jump", 1.0, "", "AHP conductance added by each spike (relative to leak)",
-          _CHOSEN + "firing saturates at 45 Hz (over the first second) for the strongest command, a fast unit: at maximal effort "
-          "human motor units fire 31 ± 10 Hz in biceps, 30 ± 9 Hz in adductor pollicis and 11 ± 3 Hz in soleus "
-          "(mean ± SD, Bellemare et al. 1983)", 0.1, 2.0),
+          _CHOSEN + "firing saturates at 45 Hz (over the first second) for the strongest command, a fast unit: "
+          "at maximal effort human motor units fire 31 ± 10 Hz in biceps, 30 ± 9 Hz in adductor pollicis and "
+          "11 ± 3 Hz in soleus (mean ± SD, Bellemare et al. 1983)", 0.1, 2.0),
     Param("mn_ahp_tau_ms", 50.0, "ms", "decay time constant of the afterhyperpolarisation conductance",
           "AHP half-decay 30-70 ms in slow and fast cat motoneurons (Zengel et al. 1985)", 20.0, 120.0),
     Param("mn_ek_mV", -85.0, "mV", "reversal potential of the AHP (K⁺) current", "typical E_K of motoneurons",
@@ -99,6 +103,15 @@ CONSTANTS: tuple[Param, ...] = (
           "antidromic volley for this long (twice the axon conduction time)", "≈10 ms motor conduction time "
           "from spinal cord to calf muscles at 50-60 m/s (collision technique, e.g. H-reflex blocked at "
           "supramaximal stimulation)", 5.0, 40.0),
+    Param("mn_noise_quantum_mV", 0.3, "mV", "effective unitary EPSP of the synaptic noise: its variance is this "
+          "times the excitatory input (shot noise, Campbell's theorem)",
+          "unitary corticomotoneuronal and Ia EPSPs are 0.05-0.5 mV (Mendell & Henneman 1971, J Neurophysiol "
+          "34:171; Porter & Lemon 1993); " + _CHOSEN + "voluntary motor-unit discharges have an interspike-interval "
+          "CV of about 0.1-0.25 at 10-25 Hz (Matthews 1996, J Physiol 492:597; Moritz et al. 2005, "
+          "J Neurophysiol 93:2449)", 0.0, 3.0),
+    Param("mn_noise_knot_ms", 5.0, "ms", "correlation time of the synaptic noise (knot spacing)",
+          "EPSP decay and dendritic filtering, a few ms (Zengel et al. 1985 membrane τ; Booth, Rinzel & Kiehn "
+          "1997)", 1.0, 20.0),
     Param("stim_epsp_tau_ms", 10.0, "ms", "decay of the stimulus-evoked EPSP", "monosynaptic Ia EPSP decay in "
           "motoneurons (Zengel et al. 1985 membrane τ)", 3.0, 20.0),
 )
@@ -124,6 +137,8 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "stim_epsp_mV": c.stim_epsp_mV,
         "stim_epsp_tau_ms": c.stim_epsp_tau_ms,
         "collision_window_ms": c.collision_window_ms,
+        "mn_noise_quantum_mV": c.mn_noise_quantum_mV,
+        "mn_noise_knot_ms": c.mn_noise_knot_ms,
     }
 
 
@@ -146,6 +161,19 @@ def dendrite_rates(v_d, p, synaptic, el, e_pic, g_pic, tau_d):
     """
     g_p = g_pic * p
     return (el + synaptic + g_p * e_pic) / tau_d, (1.0 + g_p) / tau_d
+
+
+@jit
+def synaptic_noise_mV(t, excitation, quantum, knot_ms, seed):
+    """Synaptic noise on the dendrite at time ``t`` (ms), mV.
+
+    Shot noise of many small EPSPs has a variance proportional to their mean depolarisation
+    (Campbell's theorem): the seeded smooth noise (:func:`simlib.stages._noise.value_noise`) scaled
+    by ``sqrt(quantum * excitation)``, ``excitation`` (mV) being the excitatory input (none: no noise).
+    """
+    if excitation <= 0.0 or quantum <= 0.0:
+        return 0.0
+    return math.sqrt(quantum * excitation) * value_noise(seed, CHANNEL_MOTONEURON, t, knot_ms)
 
 
 @jit
