@@ -54,9 +54,9 @@ __all__ = ["CONSTANTS", "STAGE", "STATES", "axon_noise_mV", "axon_rates", "axon_
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
-    State("v_axon", "mV", 5e-4, 0.0, "potential of the motor-axon node (ectopic site)"),
+    State("v_axon", "mV", 1e-4, 0.0, "potential of the motor-axon node (ectopic site)"),
     State("w_axon", "mV", 5e-3, 0.0, "slow axonal K⁺ (Kv7) current, in voltage units"),
-    State("dap_axon", "mV", 5e-3, 0.0, "depolarising afterpotential of the motor-axon node"),
+    State("dap_axon", "mV", 1e-4, 0.0, "depolarising afterpotential of the motor-axon node"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -98,8 +98,8 @@ CONSTANTS: tuple[Param, ...] = (
           "(relative spread of the stimulus-response curve; Bostock & Rothwell 1997; White et al. 2000, "
           "Trends Neurosci 23:131 for Na⁺-channel noise); " + _CHOSEN + "its bound stays below a healthy "
           "node's margin", 0.0, 1.0),
-    Param("ax_noise_knot_ms", 2.0, "ms", "correlation time of the axon's channel noise (knot spacing)",
-          "a few node time constants: channel noise filtered by the node membrane (White et al. 2000)",
+    Param("ax_noise_knot_ms", 5.0, "ms", "correlation time of the axon's channel noise (knot spacing)",
+          "several node time constants: channel noise filtered by node and internode (White et al. 2000)",
           0.5, 10.0),
 )
 
