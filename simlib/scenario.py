@@ -215,13 +215,13 @@ class Scenario:
         hint="1 is normal; 2-3 mimics loss of descending inhibition (spasticity).",
     )
     seed: int = _declare(
-        0, "", low=0, high=2**31 - 1, label="Variability seed", step=1.0,
+        0, "", low=0, high=9999, label="Variability seed", step=1.0,
         meaning="seed of the biological variability (synaptic noise on the motoneuron, channel noise in the "
                 "motor axon): a whole number; the same seed gives the same run, another seed another sample "
                 "of the same physiology",
-        source="motor-unit discharges are irregular (voluntary interspike-interval CV 0.1-0.25, Matthews 1996, "
-               "J Physiol 492:597; Moritz et al. 2005, J Neurophysiol 93:2449)",
-        hint="Use a whole number from 0 to 2147483647; change it to see another sample of the variability.",
+        source="motor-unit discharges are irregular (voluntary interspike-interval CV 0.13-0.30, Moritz et al. "
+               "2005, J Neurophysiol 93:2449; synaptic noise, Matthews 1996, J Physiol 492:597)",
+        hint="Use a whole number from 0 to 9999; change it to see another sample of the variability.",
     )
 
     def __post_init__(self) -> None:

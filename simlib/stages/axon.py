@@ -54,9 +54,9 @@ __all__ = ["CONSTANTS", "STAGE", "STATES", "axon_noise_mV", "axon_rates", "axon_
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
-    State("v_axon", "mV", 1e-4, 0.0, "potential of the motor-axon node (ectopic site)"),
+    State("v_axon", "mV", 2.5e-4, 0.0, "potential of the motor-axon node (ectopic site)"),
     State("w_axon", "mV", 5e-3, 0.0, "slow axonal K⁺ (Kv7) current, in voltage units"),
-    State("dap_axon", "mV", 1e-4, 0.0, "depolarising afterpotential of the motor-axon node"),
+    State("dap_axon", "mV", 5e-4, 0.0, "depolarising afterpotential of the motor-axon node"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -190,6 +190,8 @@ def axon_rates(v: float, w: float, d: float, noise: float, el: float, vt: float,
 @jit
 def axon_noise_mV(t, kp):
     """Channel noise of the axon node at time ``t`` (ms), mV: the seeded smooth noise times its size."""
+    if kp.ax_noise_mV == 0.0:
+        return 0.0
     return kp.ax_noise_mV * value_noise(kp.noise_seed, CHANNEL_AXON, t, kp.ax_noise_knot_ms)
 
 

@@ -53,11 +53,11 @@ __all__ = ["CONSTANTS", "STAGE", "STATES", "dendrite_rates", "derive", "onset_ra
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
-    State("v_motoneuron", "mV", 1e-3, 0.0, "somatic potential of the spinal motoneuron"),
+    State("v_motoneuron", "mV", 3e-4, 0.0, "somatic potential of the spinal motoneuron"),
     State("g_ahp", "", 2e-5, 0.2, "afterhyperpolarisation (K⁺) conductance of the soma, relative to leak"),
     State("pic", "", 2e-5, 0.2, "activation of the dendritic persistent inward current"),
     State("stim_epsp", "mV", 5e-3, 0.0, "dendritic EPSP from the afferent volleys of nerve stimulation"),
-    State("v_dendrite", "mV", 1e-3, 0.0, "dendritic potential of the motoneuron"),
+    State("v_dendrite", "mV", 3e-4, 0.0, "dendritic potential of the motoneuron"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -103,12 +103,14 @@ CONSTANTS: tuple[Param, ...] = (
           "antidromic volley for this long (twice the axon conduction time)", "≈10 ms motor conduction time "
           "from spinal cord to calf muscles at 50-60 m/s (collision technique, e.g. H-reflex blocked at "
           "supramaximal stimulation)", 5.0, 40.0),
-    Param("mn_noise_quantum_mV", 0.3, "mV", "effective unitary EPSP of the synaptic noise: its variance is this "
+    Param("mn_noise_quantum_mV", 2.0, "mV", "effective unitary EPSP of the synaptic noise: its variance is this "
           "times the excitatory input (shot noise, Campbell's theorem)",
-          "unitary corticomotoneuronal and Ia EPSPs are 0.05-0.5 mV (Mendell & Henneman 1971, J Neurophysiol "
-          "34:171; Porter & Lemon 1993); " + _CHOSEN + "voluntary motor-unit discharges have an interspike-interval "
-          "CV of about 0.1-0.25 at 10-25 Hz (Matthews 1996, J Physiol 492:597; Moritz et al. 2005, "
-          "J Neurophysiol 93:2449)", 0.0, 3.0),
+          "single-fibre EPSPs are 0.05-0.5 mV (Mendell & Henneman 1971, J Neurophysiol 34:171), but inputs arrive "
+          "partly synchronised (common drive, De Luca et al. 1982, J Physiol 329:129), which makes the effective "
+          "event larger; synaptic noise sets the interval variability (Matthews 1996, J Physiol 492:597); "
+          + _CHOSEN + "the interspike-interval CV of steady voluntary discharges at 20-30 Hz is 0.13-0.17, "
+          "within the 0.30 near recruitment to 0.13 at high force of human first dorsal interosseous units "
+          "(Moritz et al. 2005, J Neurophysiol 93:2449)", 0.0, 5.0),
     Param("mn_noise_knot_ms", 5.0, "ms", "correlation time of the synaptic noise (knot spacing)",
           "EPSP decay and dendritic filtering, a few ms (Zengel et al. 1985 membrane τ; Booth, Rinzel & Kiehn "
           "1997)", 1.0, 20.0),

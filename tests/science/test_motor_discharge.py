@@ -15,14 +15,15 @@ def test_a_voluntary_contraction_reaches_its_rate_within_100_ms():
     # steady rate, often with an initial doublet (Bawa & Calancie 1983, Exp Brain Res 52:114;
     # Desmedt & Godaux 1977, J Physiol 264:673): a 1 s, 20 Hz contraction holds 18-22 impulses,
     # the first within 100 ms of the drive's start (issue 18, item 5).
-    sc = simlib.Scenario()  # voluntary 20 Hz for 1 s from 0.2 s
-    spikes = simlib.simulate(sc).nerve_spikes
-    during = spikes[(spikes >= sc.drive_start_s) & (spikes < sc.drive_end_s)]
-    assert 18 <= during.size <= 22
-    assert during[0] - sc.drive_start_s < 0.1
-    # the last half second runs at the commanded rate within 10 %
-    late = during[during >= sc.drive_start_s + 0.5]
-    assert abs(1.0 / np.mean(np.diff(late)) - sc.rate_hz) <= 0.1 * sc.rate_hz
+    # Every seed of the synaptic noise; the last half second runs at the commanded rate within 15 %.
+    for seed in range(10):
+        sc = simlib.Scenario(seed=seed)  # voluntary 20 Hz for 1 s from 0.2 s
+        spikes = simlib.simulate(sc).nerve_spikes
+        during = spikes[(spikes >= sc.drive_start_s) & (spikes < sc.drive_end_s)]
+        assert 18 <= during.size <= 22, seed
+        assert during[0] - sc.drive_start_s < 0.1, seed
+        late = during[during >= sc.drive_start_s + 0.5]
+        assert abs(1.0 / np.mean(np.diff(late)) - sc.rate_hz) <= 0.15 * sc.rate_hz, seed
 
 
 SEEDS = range(10)
@@ -33,10 +34,11 @@ def _intervals_ms(spikes_s: np.ndarray) -> np.ndarray:
 
 
 def test_voluntary_discharge_is_irregular_like_human_motor_units_for_every_seed():
-    # Steady voluntary discharges of human motor units have an interspike-interval CV of about
-    # 0.1-0.25 (Matthews 1996, J Physiol 492:597: CV ≈ 0.1-0.2 at 8-20 Hz; Moritz et al. 2005,
-    # J Neurophysiol 93:2449: CV 0.1-0.3 over the range of rates). Tolerance: 0.05-0.3 per seed
-    # (a 2 s window holds ~40 intervals), 0.1-0.25 for the mean over ten seeds.
+    # Relative discharge-rate variability (ISI CV) of human motor units falls from 0.30 near
+    # recruitment to 0.13 at high forces (first dorsal interosseous, Moritz et al. 2005,
+    # J Neurophysiol 93:2449); synaptic noise sets it (Matthews 1996, J Physiol 492:597). The
+    # model's 25 Hz discharge must lie in that range: 0.13-0.30 for the mean over ten seeds,
+    # 0.08-0.35 per seed (a 2 s window holds ~45 intervals, so one sample's CV scatters ±0.04).
     cvs = []
     for seed in SEEDS:
         sc = simlib.Scenario(seed=seed, rate_hz=25.0, drive_s=2.5, duration_s=3.0)
@@ -44,8 +46,8 @@ def test_voluntary_discharge_is_irregular_like_human_motor_units_for_every_seed(
         steady = spikes[(spikes >= sc.drive_start_s + 0.5) & (spikes < sc.drive_end_s)]
         isi = _intervals_ms(steady)
         cvs.append(isi.std() / isi.mean())
-    assert all(0.05 <= cv <= 0.3 for cv in cvs), cvs
-    assert 0.1 <= float(np.mean(cvs)) <= 0.25, cvs
+    assert all(0.08 <= cv <= 0.35 for cv in cvs), cvs
+    assert 0.13 <= float(np.mean(cvs)) <= 0.30, cvs
 
 
 def test_the_same_seed_gives_the_same_run_and_another_seed_another():
@@ -78,7 +80,7 @@ def test_with_normal_calcium_no_impulse_is_followed_by_an_extra_one():
             sc = simlib.Scenario(seed=seed, drive="stimulation", rate_hz=rate)
             res = simlib.simulate(sc)
             commanded = simlib.Protocol.from_scenario(sc).impulses_s
-            assert res.ectopic_spikes.size == 0 and res.nerve_spikes.size == commanded.size, (seed, rate)
+            assert res.ectopic_spikes.size == 0 and res.nerve_spikes.size == len(commanded), (seed, rate)
 
 
 def test_classifications_of_healthy_and_cramp_presets_do_not_depend_on_the_seed():
