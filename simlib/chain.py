@@ -317,8 +317,9 @@ def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau_ms
     p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
     a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms
-    excitation = descending_command(t, inputs) + y[IA] + y[SSTIM]
+    # asynchronous inputs carry the noise; the volley of a nerve stimulus is synchronous (its EPSP is not noise)
+    excitation = descending_command(t, inputs) + y[IA]
     noise = synaptic_noise_mV(t, excitation, kp.mn_noise_quantum_mV, kp.mn_noise_knot_ms, kp.noise_seed)
-    synaptic = excitation - y[IB] + noise
+    synaptic = excitation + y[SSTIM] - y[IB] + noise
     a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el_mV, kp.pic_e_mV, kp.pic_g, kp.mn_dendrite_tau_ms)
     a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el_mV, kp.mn_ek_mV, kp.mn_coupling, kp.mn_tau_ms)
