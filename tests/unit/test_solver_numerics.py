@@ -420,7 +420,7 @@ def test_the_output_grid_does_not_change_the_run():
 
 
 def test_an_ectopic_axon_spike_is_located_within_spike_locate_of_the_reference():
-    """In hypocalcaemia the axon fires by itself at ~5 ms; the step is shortened until it lands within
+    """In hypocalcaemia the axon fires by itself at ~5-7 ms; the step is shortened until it lands within
     ``_SPIKE_LOCATE_MS`` past the crossing, which scipy's event root finding locates exactly."""
     sc = simlib.PRESETS["hypocalcaemia"].replace(duration_s=0.3)
     # accuracy 100: the trajectory's own error (~2e-5 ms) below the location tolerance; at accuracy 1 it is ~1e-3 ms
@@ -430,7 +430,7 @@ def test_an_ectopic_axon_spike_is_located_within_spike_locate_of_the_reference()
     assert n_nerve == ref_n_nerve >= 1
     assert nerve[0, 1] == ref_nerve[0, 1] == solver.ORIGIN_ECTOPIC
     t_fast, t_ref = nerve[0, 0], ref_nerve[0, 0]
-    assert 4.0 < t_ref < 6.0
+    assert 4.0 < t_ref < 9.0  # measured 7.25 ms with the seeded axon noise of issue 18 (~5 ms without it)
     # measured t_fast - t_ref = 1.6e-5 ms
     assert abs(t_fast - t_ref) <= _SPIKE_LOCATE_MS
 
