@@ -21,7 +21,7 @@ from simlib.protocol import INPUT_DTYPE, SHAPE_TRIANGLE
 from simlib.scenario import Scenario
 from simlib.stages import crossbridges
 from simlib.stages._jit import jit
-from simlib.stages.axon import axon_noise_mV, axon_rates, axon_rest_potential
+from simlib.stages.axon import axon_rates, axon_rest_potential
 from simlib.stages.crossbridges import activation_power, crossbridge_rates, series_rates
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
@@ -31,7 +31,7 @@ from simlib.stages.ec_coupling import (
     troponin_rates,
 )
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
-from simlib.stages.motoneuron import dendrite_rates, soma_rates, synaptic_noise_mV
+from simlib.stages.motoneuron import dendrite_rates, soma_rates
 from simlib.stages.nmj import cleft_rates, receptor_rates
 from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
 
@@ -203,7 +203,7 @@ def rates(t, y, kp, inputs, a, b):
     a, b : numpy.ndarray
         Output arrays, same length as ``y``.
     """
-    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], y[DAP], axon_noise_mV(t, kp), kp.ax_el_mV,
+    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], y[DAP], kp.ax_el_mV,
                                                 kp.ax_vt, kp.ax_delta_t_mV, kp.ax_tau, kp.ax_tau_w)
     a[DAP], b[DAP] = 0.0, 1.0 / kp.ax_dap_tau
     a[POOL], b[POOL] = kp.pool_rate, kp.pool_rate
@@ -317,9 +317,6 @@ def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau_ms
     p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
     a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms
-    # asynchronous inputs carry the noise; the volley of a nerve stimulus is synchronous (its EPSP is not noise)
-    excitation = descending_command(t, inputs) + y[IA]
-    noise = synaptic_noise_mV(t, excitation, kp.mn_noise_quantum_mV, kp.mn_noise_knot_ms, kp.noise_seed)
-    synaptic = excitation + y[SSTIM] - y[IB] + noise
+    synaptic = descending_command(t, inputs) + y[IA] - y[IB] + y[SSTIM]
     a[VD], b[VD] = dendrite_rates(y[VD], y[PIC], synaptic, kp.mn_el_mV, kp.pic_e_mV, kp.pic_g, kp.mn_dendrite_tau_ms)
     a[VMN], b[VMN] = soma_rates(y[VMN], y[GAHP], y[VD], kp.mn_el_mV, kp.mn_ek_mV, kp.mn_coupling, kp.mn_tau_ms)

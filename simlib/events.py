@@ -1,4 +1,4 @@
-"""The model's instantaneous events, applied by one function that both integrators call.
+r"""The model's instantaneous events, applied by one function that both integrators call.
 
 Three kinds of event change the state by a jump rather than by a rate:
 
@@ -8,6 +8,10 @@ Three kinds of event change the state by a jump rather than by a rate:
 - a **motoneuron spike**: the soma reaches threshold; it resets with an afterhyperpolarisation, and
   its spike travels to the muscle unless an antidromic stimulus volley still in the axon annihilates
   it (collision).
+
+The seeded variability lives here too: a motoneuron spike's AHP jump and an ectopic spike's slow K⁺
+jump are scaled by :math:`1 + c\,u`, ``u`` the jitter of (seed, channel, spike count)
+(:func:`simlib.stages._noise.impulse_jitter`).
 
 :func:`threshold_table` lists the threshold events as (state index, level, kind) for the
 integrators to locate; :func:`apply_event` applies any event, so :mod:`simlib.solver` and
@@ -20,6 +24,7 @@ import numpy as np
 
 from simlib.chain import ACH, DAP, GAHP, PIC, POOL, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input
 from simlib.stages._jit import jit
+from simlib.stages._noise import CHANNEL_AXON, CHANNEL_MOTONEURON, impulse_jitter
 from simlib.stages.axon import axon_spike_reset
 from simlib.stages.nmj import release_quanta
 
@@ -51,13 +56,14 @@ def threshold_table(kp):
 
 
 @jit
-def _fire(y, kp, inputs, t, spike_log, n_spikes, origin):
+def _fire(y, kp, inputs, t, spike_log, n_spikes, origin, adapt_scale):
     """Apply one axon action potential at time ``t``: reset the node and release ACh; log it.
 
+    ``adapt_scale`` scales the slow K⁺ jump (:func:`simlib.stages.axon.axon_spike_reset`).
     The log row also keeps the motoneuron's inputs at that moment (descending command, input
     evoked by stretch or stimulation, PIC current; mV). Returns the new spike count.
     """
-    axon_spike_reset(y, kp, VAX, WAX, DAP)
+    axon_spike_reset(y, kp, VAX, WAX, DAP, adapt_scale)
     quanta = release_quanta(y[POOL], kp.pool_quanta, kp.p_release)
     y[POOL] -= quanta / kp.pool_quanta
     y[ACH] += quanta * kp.ach_per_quantum
@@ -96,13 +102,15 @@ def apply_event(kind, y, kp, inputs, t, spike_log, n_spikes, last_stimulus):
         is annihilated by the antidromic volley (the soma still resets).
     """
     if kind == EVENT_ECTOPIC:
-        return _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_ECTOPIC)
+        scale = 1.0 + kp.ax_adapt_jitter * impulse_jitter(kp.noise_seed, CHANNEL_AXON, n_spikes)
+        return _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_ECTOPIC, scale)
     if kind == EVENT_MOTONEURON:
+        scale = 1.0 + kp.mn_ahp_jitter * impulse_jitter(kp.noise_seed, CHANNEL_MOTONEURON, n_spikes)
         if t - last_stimulus >= kp.collision_window_ms:
-            n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_MOTONEURON)
+            n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_MOTONEURON, 1.0)
         y[VMN] = kp.mn_reset_mV
-        y[GAHP] += kp.mn_ahp_jump
+        y[GAHP] += scale * kp.mn_ahp_jump
         return n_spikes
-    n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_STIMULATOR)
+    n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_STIMULATOR, 1.0)
     y[SSTIM] += kp.stim_epsp_mV
     return n_spikes

@@ -1,22 +1,17 @@
-r"""Seeded, smooth noise: a deterministic function of (seed, channel, time) for the compiled kernel.
+r"""Seeded variability: a deterministic jitter for every impulse, from (seed, channel, impulse index).
 
 Biological variability (synaptic noise on the motoneuron, channel noise in the motor axon) enters
-the model as *value noise*: at knots every ``knot_ms`` a counter-based hash of (seed, channel,
-knot index) gives an independent value, uniform on :math:`[-\sqrt3, \sqrt3]` (zero mean, unit
-variance); between knots the values are joined by the quintic "smootherstep"
-
-.. math::
-
-    n(t) = u_k + (u_{k+1} - u_k)\,s(x),\qquad s(x) = x^3 (6x^2 - 15x + 10),\qquad
-    x = t/\Delta - k,
-
-which is continuous with its first and second derivatives (they vanish at the knots), so the
-adaptive integrators see an ordinary smooth input. Because the value at any time depends on
-nothing but its arguments (no random-number state), the fast solver and the scipy reference
-evaluate the same function at whatever times they choose, a run is reproducible from its seed,
-and a run can start anywhere. The hash is SplitMix64 (Steele, Lea & Flood 2014, OOPSLA; the
-finaliser of Java's ``SplittableRandom``); its cost is two hashes per evaluation (measured with
-the default scenario: see ``/work/notes`` of issue 18 and the CHANGELOG).
+the model at its impulses, not through its rates: at each motoneuron spike and each ectopic axon
+spike a counter-based hash of (seed, channel, spike index) gives an independent value, uniform on
+:math:`[-\sqrt3, \sqrt3]` (zero mean, unit variance, bounded), that scales the spike's
+after-effect (the motoneuron's AHP jump, the axon's slow K⁺ jump), so the next interval varies.
+This is the escape/threshold-noise approximation of noisy integrate-and-fire neurons (Gerstner &
+Kistler 2002, Spiking Neuron Models, ch. 5.3: noisy reset): the integrators see no noisy input
+at all, so variability costs nothing between events. Because a value depends on nothing but its
+arguments (no random-number state), the fast solver and the scipy reference (both call
+:func:`simlib.events.apply_event`) draw the same values, and a run is reproducible from its seed.
+The hash is SplitMix64 (Steele, Lea & Flood 2014, OOPSLA; the finaliser of Java's
+``SplittableRandom``).
 """
 
 from __future__ import annotations
@@ -27,9 +22,9 @@ import numpy as np
 
 from simlib.stages._jit import jit
 
-__all__ = ["CHANNEL_AXON", "CHANNEL_MOTONEURON", "value_noise"]
+__all__ = ["CHANNEL_AXON", "CHANNEL_MOTONEURON", "impulse_jitter"]
 
-#: noise channels: independent streams of one seed
+#: jitter channels: independent streams of one seed
 CHANNEL_MOTONEURON = 1
 CHANNEL_AXON = 2
 
@@ -45,47 +40,26 @@ _SQRT3 = math.sqrt(3.0)
 
 
 @jit
-def _knot_value(seed, channel, knot):
-    """Hash (seed, channel, knot index) to a value uniform on [-√3, √3] (SplitMix64 finaliser)."""
-    z = (np.uint64(seed) * _GOLDEN + np.uint64(channel)) * _MIX1 + np.uint64(knot) * _GOLDEN
+def impulse_jitter(seed, channel, index):
+    """Seeded value for impulse ``index`` of ``channel``: uniform on [-√3, √3] (zero mean, unit variance).
+
+    Parameters
+    ----------
+    seed : float
+        The run's seed (a non-negative whole number stored as float in the kernel record).
+    channel : int
+        Independent stream (:data:`CHANNEL_MOTONEURON`, :data:`CHANNEL_AXON`).
+    index : int
+        Impulse counter (>= 0), e.g. the number of nerve spikes logged before this one.
+
+    Returns
+    -------
+    float
+        The jitter (dimensionless).
+    """
+    z = (np.uint64(int(seed)) * _GOLDEN + np.uint64(channel)) * _MIX1 + np.uint64(index) * _GOLDEN
     z = (z ^ (z >> _SHIFT30)) * _MIX1
     z = (z ^ (z >> _SHIFT27)) * _MIX2
     z = z ^ (z >> _SHIFT31)
     unit = float(z >> _SHIFT11) * _TO_UNIT  # [0, 1)
     return _SQRT3 * (2.0 * unit - 1.0)
-
-
-@jit
-def value_noise(seed, channel, t, knot_ms):
-    """Smooth seeded noise (zero mean, unit variance at the knots) at time ``t``.
-
-    Parameters
-    ----------
-    seed : float
-        The run's seed (a non-negative integer stored as float in the kernel record).
-    channel : int
-        Independent stream (:data:`CHANNEL_MOTONEURON`, :data:`CHANNEL_AXON`).
-    t : float
-        Time (ms), >= 0.
-    knot_ms : float
-        Spacing of the knots (ms): the noise's correlation time.
-
-    Returns
-    -------
-    float
-        The noise value (dimensionless).
-    """
-    position = max(t, 0.0) / knot_ms
-    k = math.floor(position)
-    x = position - k
-    knot = int(k)
-    s = smootherstep(x)
-    u0 = _knot_value(int(seed), channel, knot)
-    u1 = _knot_value(int(seed), channel, knot + 1)
-    return u0 + (u1 - u0) * s
-
-
-@jit
-def smootherstep(x):
-    """Quintic smootherstep ``x³(6x² - 15x + 10)`` on [0, 1]: C2 at both ends."""
-    return x * x * x * (x * (6.0 * x - 15.0) + 10.0)

@@ -10,19 +10,20 @@ Notes
 -----
 .. math::
 
-    \tau \frac{dV}{dt} = -(V - E_L) + \Delta_T \exp\left(\frac{V - V_T - \psi}{\Delta_T}\right) - w + d
-    + \sigma\,n(t),
+    \tau \frac{dV}{dt} = -(V - E_L) + \Delta_T \exp\left(\frac{V - V_T - \psi}{\Delta_T}\right) - w + d,
     \qquad \tau_w \frac{dw}{dt} = -w,\qquad \tau_d \frac{dd}{dt} = -d
 
 with :math:`V` (mV) the node potential, :math:`E_L` (mV) its leak reversal,
 :math:`\Delta_T` (mV) the Na⁺ activation sharpness, :math:`\psi` (mV) the divalent
 gating shift, :math:`w` (mV) the slow K⁺ current in voltage units, :math:`d` (mV) the
 depolarising afterpotential (DAP: the internode's capacitive discharge through the
-paranodal seal, with persistent Na⁺ current; Barrett & Barrett 1982; Bostock & Rothwell 1997)
-and :math:`\sigma n(t)` the axon's channel noise (seeded, smooth, bounded by
-:math:`\sqrt3\sigma`: :func:`simlib.stages._noise.value_noise`). When
+paranodal seal, with persistent Na⁺ current; Barrett & Barrett 1982; Bostock & Rothwell 1997).
+The afterpotential. When
 :math:`V > V_T + \psi + V_{spike}` an action potential is emitted, :math:`V` is
-reset and :math:`w` and :math:`d` jump (:func:`axon_spike_reset`). A commanded impulse (from
+reset and :math:`w` and :math:`d` jump (:func:`axon_spike_reset`). The channel noise of the node
+enters at its ectopic impulses: each one's slow K⁺ jump is scaled by :math:`1 + c\,u_n`, with
+:math:`u_n` the seeded jitter of impulse :math:`n` (:func:`simlib.stages._noise.impulse_jitter`)
+and :math:`c` ``ax_adapt_jitter``, so the next ectopic interval varies. A commanded impulse (from
 the spinal motoneuron or a stimulator) passing through the node resets it in the same way
 (collision). A resting state exists only while :math:`V_T + \psi - E_L \ge \Delta_T`; below
 that the node fires by itself: this is the ectopic discharge of tetany. The DAP outlasts the
@@ -40,7 +41,6 @@ from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
 from simlib.stages._jit import jit
-from simlib.stages._noise import CHANNEL_AXON, value_noise
 from simlib.validation import Param
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "axon_noise_mV", "axon_rates", "axon_rest_potential", "axon_spike_reset",
+__all__ = ["CONSTANTS", "STAGE", "STATES", "axon_rates", "axon_rest_potential", "axon_spike_reset",
            "derive", "divalent_shift_mV"]
 
 _CHOSEN = "chosen so that "
@@ -93,14 +93,14 @@ CONSTANTS: tuple[Param, ...] = (
           "superexcitability of human motor axons peaks 5-7 ms after an impulse and ends by ~15-20 ms "
           "(Kiernan et al. 2000, Muscle Nerve 23:399; Bostock & Rothwell 1997): an exponential DAP of "
           "τ ≈ 10 ms", 2.0, 20.0),
-    Param("ax_noise_mV", 0.25, "mV", "standard deviation of the axon node's channel noise (it is bounded "
-          "by √3 times this)", "threshold fluctuation of human motor axons ~1-2 % of threshold current "
-          "(relative spread of the stimulus-response curve; Bostock & Rothwell 1997; White et al. 2000, "
-          "Trends Neurosci 23:131 for Na⁺-channel noise); " + _CHOSEN + "its bound stays below a healthy "
-          "node's margin", 0.0, 1.0),
-    Param("ax_noise_knot_ms", 5.0, "ms", "correlation time of the axon's channel noise (knot spacing)",
-          "several node time constants: channel noise filtered by node and internode (White et al. 2000)",
-          0.5, 10.0),
+    Param("ax_adapt_jitter", 0.1, "", "relative spread (SD) of the slow K⁺ jump of an ectopic impulse "
+          "(uniform, bounded by √3 times this): the node's channel noise, applied at its impulses",
+          "threshold fluctuation of human motor axons is ~1-2 % of threshold current (relative spread of the "
+          "stimulus-response curve; Bostock & Rothwell 1997; White et al. 2000, Trends Neurosci 23:131 for "
+          "Na⁺-channel noise), which at the ectopic site's small margin makes tetanic discharges irregular "
+          "(Kugelberg 1948); " + _CHOSEN + "every seed gives other tetanic bursts while the shortest interval "
+          "within a multiplet stays >= 2 ms (2-20 ms in tetany, Kugelberg 1948; a spread of 0.3 gave 1.2 ms)",
+          0.0, 0.5),
 )
 
 
@@ -119,8 +119,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ax_adapt_jump_mV": c.ax_adapt_jump_mV,
         "ax_dap_jump_mV": c.ax_dap_jump_mV,
         "ax_dap_tau": c.ax_dap_tau_ms / phi_gate,
-        "ax_noise_mV": c.ax_noise_mV,
-        "ax_noise_knot_ms": c.ax_noise_knot_ms / phi_gate,
+        "ax_adapt_jitter": c.ax_adapt_jitter,
         "noise_seed": float(sc.seed),
     }
 
@@ -161,7 +160,7 @@ def divalent_shift_mV(
 
 
 @jit
-def axon_rates(v: float, w: float, d: float, noise: float, el: float, vt: float, delta_t: float, tau: float,
+def axon_rates(v: float, w: float, d: float, el: float, vt: float, delta_t: float, tau: float,
                tau_w: float):
     """Production-loss rates of the axon node.
 
@@ -169,8 +168,6 @@ def axon_rates(v: float, w: float, d: float, noise: float, el: float, vt: float,
     ----------
     v, w, d : float
         Node potential, slow K⁺ current and depolarising afterpotential (mV).
-    noise : float
-        Channel noise at this moment (mV, :func:`axon_noise_mV`).
     el, vt, delta_t : float
         Leak reversal, shifted rheobase potential and activation sharpness (mV).
     tau, tau_w : float
@@ -183,27 +180,20 @@ def axon_rates(v: float, w: float, d: float, noise: float, el: float, vt: float,
         (mV/ms and 1/ms); the afterpotential decays with its own rate (:func:`axon_spike_reset`).
     """
     arg = min((v - vt) / delta_t, _MAX_EXP)
-    a_v = (el + delta_t * math.exp(arg) - w + d + noise) / tau
+    a_v = (el + delta_t * math.exp(arg) - w + d) / tau
     return a_v, 1.0 / tau, 0.0, 1.0 / tau_w
 
 
 @jit
-def axon_noise_mV(t, kp):
-    """Channel noise of the axon node at time ``t`` (ms), mV: the seeded smooth noise times its size."""
-    if kp.ax_noise_mV == 0.0:
-        return 0.0
-    return kp.ax_noise_mV * value_noise(kp.noise_seed, CHANNEL_AXON, t, kp.ax_noise_knot_ms)
-
-
-@jit
-def axon_spike_reset(y, kp, vax, wax, dap):
+def axon_spike_reset(y, kp, vax, wax, dap, adapt_scale):
     """Apply an axon action potential to the state ``y`` (indices ``vax``, ``wax``, ``dap``) in place.
 
-    The node resets to its afterhyperpolarisation, the slow K⁺ current and the depolarising
-    afterpotential jump.
+    The node resets to its afterhyperpolarisation, the slow K⁺ current jumps by ``adapt_scale``
+    (dimensionless, > 0; 1 for a conducted impulse, jittered for an ectopic one) times its jump and
+    the depolarising afterpotential jumps.
     """
     y[vax] = kp.ax_reset_mV
-    y[wax] += kp.ax_adapt_jump_mV
+    y[wax] += adapt_scale * kp.ax_adapt_jump_mV
     y[dap] += kp.ax_dap_jump_mV
 
 

@@ -17,14 +17,17 @@ Booth–Rinzel–Kiehn (1997) two-compartment motoneuron:
     \tau_m \frac{dV}{dt} = -(V - E_L) + g_{AHP}(E_K - V) + \kappa\,(V_d - E_L),\qquad
     \tau_{AHP}\frac{dg_{AHP}}{dt} = -g_{AHP}
 
-with :math:`S = I_{desc}(t) + I_{Ia} - I_{Ib} + s + \xi(t)` the descending command, spindle excitation,
-Golgi tendon organ inhibition (:mod:`simlib.stages.reflex`), stimulus-evoked afferent EPSPs and
-synaptic noise :math:`\xi` (seeded; its variance grows with the excitatory input,
-:func:`synaptic_noise_mV`);
+with :math:`S = I_{desc}(t) + I_{Ia} - I_{Ib} + s` the descending command, spindle excitation,
+Golgi tendon organ inhibition (:mod:`simlib.stages.reflex`) and stimulus-evoked afferent EPSPs;
 :math:`V_d`, :math:`V` (mV) dendritic and somatic potentials; :math:`p` PIC activation (slow,
 so repeated EPSPs build it up: "warm-up"); :math:`\kappa` the dendrite-to-soma coupling.
 When :math:`V` reaches :math:`V_{th}` the soma fires, is reset, and its AHP conductance jumps,
-so rates saturate (Zengel et al. 1985). With enough PIC the dendrite is bistable: once strong
+so rates saturate (Zengel et al. 1985). Synaptic noise enters at the spikes (escape/threshold
+noise, Gerstner & Kistler 2002 ch. 5): each spike's AHP jump is scaled by :math:`1 + c\,u_n`, with
+:math:`u_n` the seeded jitter of impulse :math:`n` (:func:`simlib.stages._noise.impulse_jitter`) and
+:math:`c` ``mn_ahp_jitter``; the same spread moves a slow, near-recruitment interval (whose end the
+decaying AHP only grazes) more than a fast one, so the interval CV falls as the rate rises.
+With enough PIC the dendrite is bistable: once strong
 input has switched the plateau on, it holds itself after the input stops and the soma keeps
 firing (self-sustained firing; Hounsgaard et al. 1988; Lee & Heckman 1998) until inhibition
 (e.g. tendon-organ input during a stretch) switches it off. With less PIC it only amplifies input,
@@ -38,7 +41,6 @@ from typing import TYPE_CHECKING
 
 from simlib.model._declare import Stage, State
 from simlib.stages._jit import jit
-from simlib.stages._noise import CHANNEL_MOTONEURON, value_noise
 from simlib.stages.membrane import boltzmann
 from simlib.validation import Param
 
@@ -47,17 +49,16 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "dendrite_rates", "derive", "onset_rate_hz", "soma_rates",
-           "synaptic_noise_mV"]
+__all__ = ["CONSTANTS", "STAGE", "STATES", "dendrite_rates", "derive", "onset_rate_hz", "soma_rates"]
 
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
-    State("v_motoneuron", "mV", 3e-4, 0.0, "somatic potential of the spinal motoneuron"),
+    State("v_motoneuron", "mV", 1e-3, 0.0, "somatic potential of the spinal motoneuron"),
     State("g_ahp", "", 2e-5, 0.2, "afterhyperpolarisation (K⁺) conductance of the soma, relative to leak"),
     State("pic", "", 2e-5, 0.2, "activation of the dendritic persistent inward current"),
     State("stim_epsp", "mV", 5e-3, 0.0, "dendritic EPSP from the afferent volleys of nerve stimulation"),
-    State("v_dendrite", "mV", 3e-4, 0.0, "dendritic potential of the motoneuron"),
+    State("v_dendrite", "mV", 1e-3, 0.0, "dendritic potential of the motoneuron"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -103,17 +104,13 @@ CONSTANTS: tuple[Param, ...] = (
           "antidromic volley for this long (twice the axon conduction time)", "≈10 ms motor conduction time "
           "from spinal cord to calf muscles at 50-60 m/s (collision technique, e.g. H-reflex blocked at "
           "supramaximal stimulation)", 5.0, 40.0),
-    Param("mn_noise_quantum_mV", 2.0, "mV", "effective unitary EPSP of the synaptic noise: its variance is this "
-          "times the excitatory input (shot noise, Campbell's theorem)",
-          "single-fibre EPSPs are 0.05-0.5 mV (Mendell & Henneman 1971, J Neurophysiol 34:171), but inputs arrive "
-          "partly synchronised (common drive, De Luca et al. 1982, J Physiol 329:129), which makes the effective "
-          "event larger; synaptic noise sets the interval variability (Matthews 1996, J Physiol 492:597); "
-          + _CHOSEN + "the interspike-interval CV of steady voluntary discharges at 20-30 Hz is 0.13-0.17, "
-          "within the 0.30 near recruitment to 0.13 at high force of human first dorsal interosseous units "
-          "(Moritz et al. 2005, J Neurophysiol 93:2449)", 0.0, 5.0),
-    Param("mn_noise_knot_ms", 5.0, "ms", "correlation time of the synaptic noise (knot spacing)",
-          "EPSP decay and dendritic filtering, a few ms (Zengel et al. 1985 membrane τ; Booth, Rinzel & Kiehn "
-          "1997)", 1.0, 20.0),
+    Param("mn_ahp_jitter", 0.2, "", "relative spread (SD) of the AHP jump of a spike (uniform, bounded by "
+          "√3 times this): the synaptic noise, applied at the spikes (escape noise, Gerstner & Kistler 2002, "
+          "Spiking Neuron Models, ch. 5)", "synaptic noise sets the interval variability of motoneurons "
+          "(Matthews 1996, J Physiol 492:597); " + _CHOSEN + "the interspike-interval CV of steady voluntary "
+          "discharges at 15-35 Hz is 0.12-0.15 (0.34 at 10 Hz), within the 0.30 near recruitment to 0.13 at "
+          "high force of human first dorsal interosseous units (Moritz et al. 2005, J Neurophysiol 93:2449)",
+          0.0, 0.5),
     Param("stim_epsp_tau_ms", 10.0, "ms", "decay of the stimulus-evoked EPSP", "monosynaptic Ia EPSP decay in "
           "motoneurons (Zengel et al. 1985 membrane τ)", 3.0, 20.0),
 )
@@ -139,8 +136,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "stim_epsp_mV": c.stim_epsp_mV,
         "stim_epsp_tau_ms": c.stim_epsp_tau_ms,
         "collision_window_ms": c.collision_window_ms,
-        "mn_noise_quantum_mV": c.mn_noise_quantum_mV,
-        "mn_noise_knot_ms": c.mn_noise_knot_ms,
+        "mn_ahp_jitter": c.mn_ahp_jitter,
     }
 
 
@@ -163,19 +159,6 @@ def dendrite_rates(v_d, p, synaptic, el, e_pic, g_pic, tau_d):
     """
     g_p = g_pic * p
     return (el + synaptic + g_p * e_pic) / tau_d, (1.0 + g_p) / tau_d
-
-
-@jit
-def synaptic_noise_mV(t, excitation, quantum, knot_ms, seed):
-    """Synaptic noise on the dendrite at time ``t`` (ms), mV.
-
-    Shot noise of many small EPSPs has a variance proportional to their mean depolarisation
-    (Campbell's theorem): the seeded smooth noise (:func:`simlib.stages._noise.value_noise`) scaled
-    by ``sqrt(quantum * excitation)``, ``excitation`` (mV) being the excitatory input (none: no noise).
-    """
-    if excitation <= 0.0 or quantum <= 0.0:
-        return 0.0
-    return math.sqrt(quantum * excitation) * value_noise(seed, CHANNEL_MOTONEURON, t, knot_ms)
 
 
 @jit
