@@ -46,7 +46,7 @@ RTOL: np.ndarray = LAYOUT.rtol
 N_STATES = len(STATE_NAMES)
 
 # state indices for the compiled code (module-level ints are compile-time constants for numba)
-VAX, WAX = LAYOUT.index("v_axon"), LAYOUT.index("w_axon")
+VAX, WAX, DAP = LAYOUT.index("v_axon"), LAYOUT.index("w_axon"), LAYOUT.index("dap_axon")
 POOL, ACH, OPEN = LAYOUT.index("vesicle_pool"), LAYOUT.index("ach"), LAYOUT.index("receptors_open")
 FAC1, FAC2, AUG, DES = (LAYOUT.index("facil_fast"), LAYOUT.index("facil_slow"), LAYOUT.index("augmentation"),
                         LAYOUT.index("desensitised"))
@@ -210,8 +210,9 @@ def rates(t, y, kp, inputs, a, b):
     a, b : numpy.ndarray
         Output arrays, same length as ``y``.
     """
-    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV,
-                                                kp.ax_tau, kp.ax_tau_w)
+    a[VAX], b[VAX], a[WAX], b[WAX] = axon_rates(y[VAX], y[WAX], y[DAP], kp.ax_el_mV,
+                                                kp.ax_vt, kp.ax_delta_t_mV, kp.ax_tau, kp.ax_tau_w)
+    a[DAP], b[DAP] = 0.0, 1.0 / kp.ax_dap_tau
     a[POOL], b[POOL] = pool_rates(y[FAC2], kp.pool_rate, kp.pool_refill_boost)
     a[FAC1], b[FAC1] = 0.0, kp.facil_fast_rate
     a[FAC2], b[FAC2] = 0.0, kp.facil_slow_rate

@@ -1,4 +1,4 @@
-"""The model's instantaneous events, applied by one function that both integrators call.
+r"""The model's instantaneous events, applied by one function that both integrators call.
 
 Three kinds of event change the state by a jump rather than by a rate:
 
@@ -9,6 +9,10 @@ Three kinds of event change the state by a jump rather than by a rate:
   its spike travels to the muscle unless an antidromic stimulus volley still in the axon annihilates
   it (collision).
 
+The seeded variability lives here too: a motoneuron spike's AHP jump and an ectopic spike's slow K⁺
+jump are scaled by :math:`1 + c\,u`, ``u`` the jitter of (seed, channel, spike count)
+(:func:`simlib.stages._noise.impulse_jitter`).
+
 :func:`threshold_table` lists the threshold events as (state index, level, kind) for the
 integrators to locate; :func:`apply_event` applies any event, so :mod:`simlib.solver` and
 :mod:`simlib.reference` cannot drift apart.
@@ -18,8 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.chain import GAHP, PIC, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input, junction_impulse
+from simlib.chain import DAP, GAHP, PIC, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input, junction_impulse
 from simlib.stages._jit import jit
+from simlib.stages._noise import CHANNEL_AXON, CHANNEL_MOTONEURON, impulse_jitter
+from simlib.stages.axon import axon_spike_reset
 
 __all__ = ["EVENT_IMPULSE", "EVENT_ECTOPIC", "EVENT_MOTONEURON", "ORIGIN_STIMULATOR", "ORIGIN_ECTOPIC",
            "ORIGIN_MOTONEURON", "LOG_COLUMNS", "apply_event", "threshold_table"]
@@ -49,14 +55,14 @@ def threshold_table(kp):
 
 
 @jit
-def _fire(y, kp, inputs, t, spike_log, n_spikes, origin):
+def _fire(y, kp, inputs, t, spike_log, n_spikes, origin, adapt_scale):
     """Apply one axon action potential at time ``t``: reset the node and release ACh; log it.
 
+    ``adapt_scale`` scales the slow K⁺ jump (:func:`simlib.stages.axon.axon_spike_reset`).
     The log row also keeps the motoneuron's inputs at that moment (descending command, input
     evoked by stretch or stimulation, PIC current; mV). Returns the new spike count.
     """
-    y[VAX] = kp.ax_reset_mV
-    y[WAX] += kp.ax_adapt_jump_mV
+    axon_spike_reset(y, kp, VAX, WAX, DAP, adapt_scale)
     quanta = junction_impulse(y, kp)
     if n_spikes < spike_log.shape[0]:
         spike_log[n_spikes, 0] = t
@@ -93,13 +99,15 @@ def apply_event(kind, y, kp, inputs, t, spike_log, n_spikes, last_stimulus):
         is annihilated by the antidromic volley (the soma still resets).
     """
     if kind == EVENT_ECTOPIC:
-        return _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_ECTOPIC)
+        scale = 1.0 + kp.ax_adapt_jitter * impulse_jitter(kp.noise_seed, CHANNEL_AXON, n_spikes)
+        return _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_ECTOPIC, scale)
     if kind == EVENT_MOTONEURON:
+        scale = 1.0 + kp.mn_ahp_jitter * impulse_jitter(kp.noise_seed, CHANNEL_MOTONEURON, n_spikes)
         if t - last_stimulus >= kp.collision_window_ms:
-            n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_MOTONEURON)
+            n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_MOTONEURON, 1.0)
         y[VMN] = kp.mn_reset_mV
-        y[GAHP] += kp.mn_ahp_jump
+        y[GAHP] += scale * kp.mn_ahp_jump
         return n_spikes
-    n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_STIMULATOR)
+    n_spikes = _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_STIMULATOR, 1.0)
     y[SSTIM] += kp.stim_epsp_mV
     return n_spikes

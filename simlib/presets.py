@@ -84,13 +84,14 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
                    "Krause et al. 2004, Anaesthesia 59:364"),
     "exercise_cramp": ({"fatigue": 1.0, "pic_gain": 1.5, "rate_hz": 30.0, "duration_s": 5.0},
                        "A fatigued calf with high motoneuron excitability (strong persistent inward currents) makes "
-                       "a brief strong contraction: spindle (Ia) excitation outweighs weakened tendon-organ (Ib) "
-                       "inhibition and the spinal motoneuron keeps firing after the command stops: a cramp.",
+                       "a brief strong contraction: spindle (Ia) excitation outweighs weakened Golgi tendon organ "
+                       "(Ib) inhibition and the spinal motoneuron keeps firing after the command stops: a cramp.",
                        "Schwellnus 2009, Br J Sports Med 43:401; Minetto et al. 2011, J Physiol 589:5759; "
                        "Heckman et al. 2008, Neuroscientist 14:264"),
     "cramp_stretch": ({"fatigue": 1.0, "pic_gain": 1.5, "rate_hz": 30.0, "duration_s": 5.0, "stretch_at_s": 2.2},
-                      "The same cramp, relieved by a passive stretch 1 s after the contraction: tendon organs "
-                      "loaded by the stretch inhibit the motoneuron (after a brief extra burst) and the cramp ends.",
+                      "The same cramp, relieved by a passive stretch 1 s after the contraction: Golgi tendon "
+                      "organs loaded by the stretch inhibit the motoneuron (after a brief extra burst) and the "
+                      "cramp ends.",
                       "Khan & Burne 2007, J Neurophysiol 98:1102; Ross & Thomas 1995, Brain 118:983; "
                       "Miller et al. 2022, J Athl Train 57:5"),
     "baclofen": ({"fatigue": 1.0, "pic_gain": 0.5, "rate_hz": 30.0, "duration_s": 5.0},

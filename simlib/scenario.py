@@ -230,10 +230,22 @@ class Scenario:
                "normal); Elmqvist et al. 1964, J Physiol 174:417",
         hint="0 is normal; myasthenic endplates keep about 10-30 % of their receptors; " + _FRACTION_HINT,
     )
+    seed: int = _declare(
+        0, "", low=0, high=9999, label="Variability seed", step=1.0,
+        meaning="seed of the biological variability (the spike-to-spike irregularity of motoneuron and "
+                "ectopic axon discharges): a whole number; the same seed gives the same run, another seed "
+                "another sample of the same physiology",
+        source="motor-unit discharges are irregular (voluntary interspike-interval CV 0.13-0.30, Moritz et al. "
+               "2005, J Neurophysiol 93:2449; synaptic noise, Matthews 1996, J Physiol 492:597)",
+        hint="Use a whole number from 0 to 9999; change it to see another sample of the variability.",
+    )
 
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:
             object.__setattr__(self, param.name, check_value(param, getattr(self, param.name)))
+        if not float(self.seed).is_integer():
+            raise ParameterError(f"'seed' must be a whole number ({scenario_param('seed').hint}); got {self.seed!r}")
+        object.__setattr__(self, "seed", int(self.seed))
         if not self.drive_start_s < self.duration_s:
             start, total = scenario_param("drive_start_s"), scenario_param("duration_s")
             raise ParameterError(

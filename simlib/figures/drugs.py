@@ -217,7 +217,7 @@ def _drug_text(hs: HouseStyle, base: Scenario, drugs: Sequence[str], metrics: Se
     more = "".join(
         f" With {_DRUG_LABELS.get(d, d)} there are more muscle action potentials than without a drug ({n} vs {n0}): "
         "a voluntary command passes through the spinal motoneuron, whose reflex feedback follows force (spindle "
-        "Ia excitation, tendon-organ Ib inhibition); with less force its net inhibition is weaker and it fires "
+        "Ia excitation, Golgi tendon organ Ib inhibition); with less force its net inhibition is weaker and it fires "
         f"{n - n0} more impulse{'s' if n - n0 > 1 else ''}. The drug itself excites neither nerve nor muscle."
         for d, n, n0 in extra)
     caption = (

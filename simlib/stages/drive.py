@@ -3,7 +3,9 @@
 ``drive="stimulation"``: the motor nerve is stimulated at ``rate_hz`` while the drive is on;
 each stimulus also sends an afferent volley to the motoneuron. ``drive="voluntary"``: a
 descending command depolarises the spinal motoneuron; its level is calibrated so that the
-motoneuron alone (reflexes at rest) fires at about ``rate_hz`` in steady state. Motoneuron
+motoneuron alone (reflexes at rest) fires about ``rate_hz`` impulses per second over the first
+second after the command starts, recruitment latency and the persistent inward current's warm-up
+included (:func:`simlib.stages.motoneuron.onset_rate_hz`). Motoneuron
 firing saturates (afterhyperpolarisation), so very high requested rates give the maximal rate.
 """
 
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simlib._system import usable_cores
-from simlib.stages.motoneuron import steady_rate_hz
+from simlib.stages.motoneuron import onset_rate_hz
 
 if TYPE_CHECKING:
     from simlib.model import ConstantValues
@@ -29,9 +31,9 @@ __all__ = ["bisect_boundary", "command_rate_hz", "command_times_s", "descending_
            "motoneuron_rate_hz", "stop_helper_thread"]
 
 _CALIBRATION_MS = 1000.0
-_MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron at 44 Hz, a fast human unit at maximal effort
+_MAX_LEVEL_MV = 60.0  # strongest descending command: motoneuron at 45 Hz, a fast human unit at maximal effort
 #: bisection steps of the command calibration: 60 mV / 2**20 ≈ 6e-5 mV, far below what changes a spike
-#: count (the calibration counts spikes over 0.5 s, so its rate resolution is 2 Hz)
+#: count (the calibration counts spikes over 1 s, so its rate resolution is 1 Hz)
 _CALIBRATION_STEPS = 20
 
 
@@ -74,7 +76,7 @@ def _motoneuron_constants(constants: ConstantValues | None) -> tuple[float, ...]
 
 
 def motoneuron_rate_hz(level_mV: float, pic_gain: float, constants: ConstantValues | None = None) -> float:
-    """Steady firing rate (Hz) of the isolated motoneuron under a constant descending command (mV).
+    """Return the firing rate (Hz) of the isolated motoneuron over the first second of a command (mV).
 
     ``constants`` are the run's model constants (:func:`simlib.model.resolve_constants`; None: the
     defaults). Cached on the motoneuron's own constants: the calibrations of different rates bisect the
@@ -88,13 +90,13 @@ def motoneuron_rate_hz(level_mV: float, pic_gain: float, constants: ConstantValu
 def _rate_hz(level_mV: float, pic_gain: float, mn: tuple[float, ...]) -> float:
     """:func:`motoneuron_rate_hz` for the constants tuple of :func:`_motoneuron_constants`."""
     el, ek, e_pic, g_pic, tau_d, tau_m, coupling, threshold, reset, ahp_jump, ahp_tau, half, slope, tau_p = mn
-    return steady_rate_hz(level_mV, el, ek, e_pic, g_pic * pic_gain, tau_d, tau_m, coupling, threshold, reset,
-                          ahp_jump, ahp_tau, half, slope, tau_p, _CALIBRATION_MS)
+    return onset_rate_hz(level_mV, el, ek, e_pic, g_pic * pic_gain, tau_d, tau_m, coupling, threshold, reset,
+                         ahp_jump, ahp_tau, half, slope, tau_p, _CALIBRATION_MS)
 
 
 @lru_cache(maxsize=64)
 def max_voluntary_rate_hz(pic_gain: float, constants: ConstantValues | None = None) -> float:
-    """Steady rate (Hz) of the isolated motoneuron under the strongest descending command.
+    """Rate (Hz, over the first second from rest) of the isolated motoneuron under the strongest descending command.
 
     Any requested rate at or above it gets that command (:func:`descending_level_mV`), so all
     such rates give the same run.
@@ -109,7 +111,7 @@ def descending_level_mV(rate_hz: float, pic_gain: float, constants: ConstantValu
     Parameters
     ----------
     rate_hz : float
-        Requested steady firing rate (Hz).
+        Requested firing rate (Hz): impulses per second over the first second of the command.
     pic_gain : float
         Persistent-inward-current gain of the scenario.
     constants : ConstantValues, optional
@@ -138,10 +140,10 @@ def descending_level_mV(rate_hz: float, pic_gain: float, constants: ConstantValu
 def command_rate_hz(rate_hz: float, pic_gain: float, constants: ConstantValues | None = None) -> float:
     """Return the rate that stands for every requested rate given the same descending command as ``rate_hz``.
 
-    The calibration (:func:`descending_level_mV`) counts the motoneuron's spikes over the second
-    half of a 1 s run, so the rates it can tell apart are steps of ``1 / 0.5 s`` = 2 Hz: every
-    request in ``(2 (k - 1), 2 k]`` Hz asks the bisection the same questions ("fires fewer than
-    k spikes?") and gets the same command, bit for bit. Such a step stands for its top, ``2 k`` Hz.
+    The calibration (:func:`descending_level_mV`) counts the motoneuron's spikes over the first
+    1 s after the command starts, so the rates it can tell apart are steps of ``1 / 1 s`` = 1 Hz:
+    every request in ``(k - 1, k]`` Hz asks the bisection the same questions ("fires fewer than
+    k spikes?") and gets the same command, bit for bit. Such a step stands for its top, ``k`` Hz.
     Requests at or above the maximal rate stand for the maximal rate (they all get the strongest
     command). The step just below the maximum is the exception: its requests get the bisection's
     boundary, its top gets the strongest command, so each of those rates stands for itself.
@@ -149,7 +151,7 @@ def command_rate_hz(rate_hz: float, pic_gain: float, constants: ConstantValues |
     Parameters
     ----------
     rate_hz : float
-        Requested steady firing rate (Hz); 0 (no command) stands for itself.
+        Requested firing rate (Hz); 0 (no command) stands for itself.
     pic_gain : float
         Persistent-inward-current gain of the scenario.
     constants : ConstantValues, optional
@@ -165,7 +167,7 @@ def command_rate_hz(rate_hz: float, pic_gain: float, constants: ConstantValues |
         return rate_hz
     if rate_hz >= top:
         return top
-    window_s = 0.5 * _CALIBRATION_MS / 1000.0  # the same arithmetic as steady_rate_hz
+    window_s = _CALIBRATION_MS / 1000.0  # the same arithmetic as onset_rate_hz
     spikes = max(math.ceil(rate_hz * window_s), 1)
     while spikes > 1 and (spikes - 1) / window_s >= rate_hz:
         spikes -= 1

@@ -47,7 +47,7 @@ _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
     State("ia_drive", "mV", 1e-3, 0.0, "spindle (Ia) excitation of the motoneuron, in mV of depolarisation"),
-    State("ib_drive", "mV", 1e-3, 0.0, "tendon-organ (Ib) inhibition of the motoneuron, in mV"),
+    State("ib_drive", "mV", 1e-3, 0.0, "Golgi tendon organ (Ib) inhibition of the motoneuron, in mV"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -63,18 +63,18 @@ CONSTANTS: tuple[Param, ...] = (
           "velocity dependent: Lance 1980)", 0.0, 1.0),
     Param("ia_tau_ms", 15.0, "ms", "lag of the Ia pathway (conduction and synaptic delay as a first-order lag)",
           "short-latency stretch reflex ≈ 30 ms loop in the calf (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
-    Param("ib_force_mV", 12.5, "mV", "tendon-organ (Ib) inhibition per force unit of tension",
+    Param("ib_force_mV", 12.5, "mV", "Golgi tendon organ (Ib) inhibition per force unit of tension",
           _CHOSEN + "autogenic Ib inhibition outweighs Ia support in rested muscle (Khan & Burne 2007)",
           0.0, 40.0),
     Param("ib_fatigue_loss", 0.5, "", "fraction of Ib inhibition lost in a fully fatigued muscle",
-          "reduced tendon-organ stretch sensitivity after fatigue (Hutton & Nelson 1986, Med Sci Sports Exerc "
+          "reduced Golgi tendon organ stretch sensitivity after fatigue (Hutton & Nelson 1986, Med Sci Sports Exerc "
           "18:69)", 0.0, 1.0),
     Param("ib_tau_ms", 15.0, "ms", "lag of the Ib pathway", "disynaptic Ib inhibition, slightly longer "
           "latency than Ia (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
     Param("stretch_amplitude_deg", 30.0, "°", "joint rotation of the imposed passive stretch",
           "typical ankle dorsiflexion in cramp relief and spasticity testing", 10.0, 45.0),
     Param("passive_tension", 2.0, "force units", "passive tension of the muscle-tendon unit at the end of the "
-          "stretch", _CHOSEN + "a firm stretch loads tendon organs about as much as a strong contraction "
+          "stretch", _CHOSEN + "a firm stretch loads Golgi tendon organs about as much as a strong contraction "
           "(Khan & Burne 2007: tendon afferents stop a cramp)", 0.0, 3.0),
 )
 

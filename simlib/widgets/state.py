@@ -48,9 +48,9 @@ __all__ = ["RECENT_RUNS", "VOLUNTARY_RATE_STEP_HZ", "ExplorerState", "field_para
 
 #: Runs an explorer keeps for moves back to an earlier setting (~3 MB each for 3 s at 0.2 ms).
 RECENT_RUNS = 6
-#: Step of a voluntary rate slider (Hz): the calibration of the descending command resolves 2 Hz
+#: Step of a voluntary rate slider (Hz): the calibration of the descending command resolves 1 Hz
 #: (:func:`simlib.stages.drive.command_rate_hz`), so finer steps would change the number but not the run.
-VOLUNTARY_RATE_STEP_HZ = 2.0
+VOLUNTARY_RATE_STEP_HZ = 1.0
 
 
 def field_param(name: str) -> Param:

@@ -99,11 +99,14 @@ def test_no_pic_no_hysteresis():
 
 def test_cramp_threshold_frequency_prone_vs_rested():
     # A fatigued (cramp-prone) muscle leaves a cramp at some stimulation rate; a rested one needs a higher rate
-    # (or none). Measured 2026-11-25: fatigued 30 Hz, rested inf (no cramp up to 150 Hz).
-    prone = simlib.cramp_threshold_frequency(simlib.Scenario(fatigue=1.0))
+    # (or none). Measured 2026-11-25: fatigued 30 Hz, rested inf (no cramp up to 150 Hz). Since issue 18 each
+    # spike's AHP is jittered (seeded synaptic noise) and pic_gain 1 is barely bistable, so the fatigued
+    # threshold depends on the seed: measured 34, 16, 16, 20 Hz for seeds 0-3. It must be finite for at least
+    # two of those four seeds; the rested muscle must never cramp.
+    prone = [simlib.cramp_threshold_frequency(simlib.Scenario(fatigue=1.0, seed=s)) for s in range(4)]
     rested = simlib.cramp_threshold_frequency(simlib.Scenario())
-    assert math.isfinite(prone)
-    assert rested > prone
+    assert sum(math.isfinite(p) for p in prone) >= 2, prone
+    assert all(rested > p for p in prone if math.isfinite(p)) and not math.isfinite(rested)
 
 
 @pytest.mark.xfail(strict=True, reason=(

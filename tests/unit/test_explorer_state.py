@@ -128,17 +128,17 @@ def test_the_cache_keeps_the_most_recent_runs_only(runs):
 
 
 def test_a_result_is_never_relabelled_with_another_scenario(runs):
-    """Rates that simulate identically (one 2 Hz calibration step) each get their own run."""
+    """Rates that simulate identically (one 1 Hz calibration step) each get their own run."""
     state = ExplorerState()
-    for change in ({"rate_hz": 21.0}, {"rate_hz": 22.0}, {"rate_hz": 21.0}, {"rate_hz": 20.0},
+    for change in ({"rate_hz": 21.5}, {"rate_hz": 22.0}, {"rate_hz": 21.5}, {"rate_hz": 20.0},
                    {"rate_hz": 149.0}, {"rate_hz": 150.0}, {"ca_mM": 99.0}, {"drive": "stimulation"}):
         state.set(**change)
         assert state.result.scenario == state.scenario
         assert state.metrics == state.result.metrics()
-    assert Scenario(rate_hz=21.0) in runs and Scenario(rate_hz=22.0) in runs
+    assert Scenario(rate_hz=21.5) in runs and Scenario(rate_hz=22.0) in runs
     assert len(runs) == len(set(runs))  # every real run is of a different Scenario
     # identical runs stay identical, each under its own name
-    np.testing.assert_array_equal(state.run(Scenario(rate_hz=21.0)).force, state.run(Scenario(rate_hz=22.0)).force)
+    np.testing.assert_array_equal(state.run(Scenario(rate_hz=21.5)).force, state.run(Scenario(rate_hz=22.0)).force)
 
 
 def test_control_ranges_follow_the_scenario():

@@ -72,7 +72,8 @@ def test_any_values_give_a_scenario_or_a_parameter_error(changes):
         if param.is_text:
             assert type(value) is str and value in param.choices
         elif value is not None:
-            assert type(value) is float and math.isfinite(value) and param.low <= value <= param.high
+            number = int if param.name == "seed" else float  # the seed is stored as a whole number
+            assert type(value) is number and math.isfinite(value) and param.low <= value <= param.high
     assert sc.drive_start_s < sc.duration_s
     # the three ways of changing a field agree
     again = _accepts_or_refuses(lambda: Scenario().replace(**changes))
@@ -156,6 +157,8 @@ def _valid_scenarios(draw) -> Scenario:
         if draw(st.booleans()):
             if param.is_text:
                 changes[param.name] = draw(st.sampled_from(param.choices))
+            elif param.name == "seed":  # a whole number
+                changes[param.name] = draw(st.integers(int(param.low), int(param.high)))
             else:
                 changes[param.name] = draw(st.floats(param.low, param.high))
     changes["drive_start_s"] = min(changes.get("drive_start_s", 0.2), changes.get("duration_s", 3.0) / 2)

@@ -46,17 +46,26 @@ RENAMED = {
 }
 #: fields the resting state reads from the record instead of from the default constants
 ADDED_FOR_REST_STATE = {"ca_rest_uM", "sr_ca_uM", "xb_detach_rest"}
-#: issue 18 (all-or-none release): the release channels' rate constants, and their two states
+#: issue 18: record fields added (release channels; junction facilitation, augmentation, desensitisation and
+#: refilling; the axon's afterpotential and the seeded impulse jitter)
 ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_global_inactivation",
-                     "ryr_global_k_uM"}
-STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated"}
+                     "ryr_global_k_uM", "ax_dap_jump_mV", "ax_dap_tau", "ax_adapt_jitter", "noise_seed",
+                     "mn_ahp_jitter", "augment_jump", "augment_rate", "desens_off", "desens_on", "facil_fast_jump",
+                     "facil_fast_rate", "facil_slow_jump", "facil_slow_rate", "pool_refill_boost", "release_lambda",
+                     "release_max_fraction"}
+STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "dap_axon", "facil_fast", "facil_slow", "augmentation",
+                            "desensitised"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
-#: channels) and the Q10s of troponin, attachment, detachment and the series element (one per process)
-CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb_detach", "series_rate"}
+#: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
+#: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling)
+CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb_detach", "series_rate",
+                       "p_release", "pool_rate"}
 #: resting states that follow from those rates away from 37 °C (troponin, cross-bridges, force and the
 #: reflex drive that senses force)
 REST_CHANGED_BY_ISSUE_18 = {"ca_total", "troponin", "attached", "force", "ia_drive", "ib_drive", "v_dendrite",
                             "pic", "v_motoneuron"}
+#: tighter tolerance since issue 18: the doublets of the afterpotential make ectopic spike times sensitive
+ATOL_CHANGED_BY_ISSUE_18 = {"v_axon"}
 
 
 def _bits(x: float) -> str:
@@ -89,7 +98,8 @@ def test_rest_state_and_calibration_are_bit_identical(name):
     differ = {s: (_bits(y0[chain.STATE_NAMES.index(s)]), old) for s, old in case["rest"].items()
               if s not in REST_CHANGED_BY_ISSUE_18 and _bits(y0[chain.STATE_NAMES.index(s)]) != old}
     assert not differ
-    assert _bits(drive.descending_level_mV(sc.rate_hz, sc.pic_gain)) == case["descending_level_mV"]
+    # the voluntary calibration is not compared: issue 18 made it count impulses from the command's
+    # onset (tests/science/test_motor_discharge.py), so every command level moved on purpose
 
 
 def test_force_unit_is_bit_identical():
@@ -105,7 +115,7 @@ def test_layout_units_and_tolerances_match_the_old_tables():
             continue
         old = FIXTURE["states"][name]
         assert layout.units[i] == old["unit"], name
-        assert _bits(layout.atol[i]) == old["atol"], name
+        assert name in ATOL_CHANGED_BY_ISSUE_18 or _bits(layout.atol[i]) == old["atol"], name
         assert _bits(layout.rtol[i]) == old["rtol"], name
     assert chain.STATE_NAMES == layout.names and chain.STATE_UNITS == layout.units
     np.testing.assert_array_equal(chain.ATOL, layout.atol)
@@ -119,7 +129,7 @@ def test_chain_indices_point_at_their_states():
                 "RYR_I": "ryr_inactivated", "XB": "attached",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
-                "AUG": "augmentation", "DES": "desensitised"}
+                "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon"}
     assert {code: chain.STATE_NAMES[getattr(chain, code)] for code in expected} == expected
     assert len(expected) == chain.N_STATES
 
@@ -232,8 +242,9 @@ def test_the_registry_is_read_only_and_complete():
     with pytest.raises(TypeError):
         declared["g_na_mS_cm2"] = None  # type: ignore[index]
     owners = {p.name for stage in model.STAGES for p in stage.constants}
-    # 97 before issue 18, which added release-channel constants and Q10s (one per process) and junction dynamics
-    assert owners == set(declared) and len(declared) == 117
+    # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
+    # the axon's afterpotential and the impulse jitters
+    assert owners == set(declared) and len(declared) == 121
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run

@@ -32,6 +32,8 @@ _SPECIAL = {"duration_s", "drive_start_s", "stretch_at_s"}
 def _number(param, low=None, high=None):
     low = param.low if low is None else low
     high = param.high if high is None else high
+    if param.name == "seed":  # a whole number
+        return st.integers(int(low), int(high))
     return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
 

@@ -24,6 +24,12 @@ TEXT = [p for p in SCENARIO_PARAMS if p.is_text]
 BOUNDED_BELOW = [p for p in NUMERIC if p.low is not None]
 BOUNDED_ABOVE = [p for p in NUMERIC if p.high is not None]
 REQUIRED = [p for p in SCENARIO_PARAMS if not p.optional]
+#: numeric fields stored as whole numbers (int) rather than float
+WHOLE = {"seed"}
+
+
+def _number_type(param: Param) -> type:
+    return int if param.name in WHOLE else float
 
 
 def _ids(params: list[Param]) -> list[str]:
@@ -84,7 +90,7 @@ def test_help_lists_every_field_with_unit_range_and_default():
 @pytest.mark.parametrize("param", SCENARIO_PARAMS, ids=_ids(SCENARIO_PARAMS))
 def test_type_hints_match_metadata(param):
     hints = typing.get_type_hints(Scenario)
-    expected = str if param.is_text else float
+    expected = str if param.is_text else _number_type(param)
     if param.optional:
         assert hints[param.name] == (expected | None)
     else:
@@ -190,7 +196,7 @@ def test_range_endpoints_accepted_and_ints_normalised(param):
         sc = base.replace(**{param.name: use})
         stored = getattr(sc, param.name)
         assert stored == value
-        assert type(stored) is float
+        assert type(stored) is _number_type(param)
 
 
 @pytest.mark.parametrize("param", NUMERIC, ids=_ids(NUMERIC))
@@ -198,7 +204,7 @@ def test_numpy_scalars_accepted_as_python_floats(param):
     value = param.default if param.default is not None else param.low
     for np_value in (np.float64(value), np.float32(value)):
         stored = getattr(_valid_base(param).replace(**{param.name: np_value}), param.name)
-        assert type(stored) is float
+        assert type(stored) is _number_type(param)
         assert stored == pytest.approx(value, rel=1e-6)
 
 
@@ -511,3 +517,11 @@ def test_describe_lists_changed_fields_with_units():
     assert "rate_hz = 0 Hz" in text
     assert "drive = 'stimulation'" in text
     assert "k_mM" not in text
+
+
+def test_seed_must_be_a_whole_number():
+    assert Scenario(seed=np.int64(7)).seed == 7 and type(Scenario(seed=7.0).seed) is int
+    with pytest.raises(ParameterError, match="'seed' must be a whole number"):
+        Scenario(seed=1.5)
+    with pytest.raises(ParameterError):
+        Scenario(seed=-1)

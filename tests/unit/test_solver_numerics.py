@@ -426,20 +426,22 @@ def test_an_ectopic_axon_spike_is_located_within_spike_locate_of_the_reference()
     # accuracy 100: the trajectory's own error (~2e-5 ms) below the location tolerance; at accuracy 1 it is ~1e-3 ms
     _, nerve, n_nerve, *_ = _integrate(sc, np.empty(0), 20.0, 1.0, accuracy=100.0)
     _, ref_nerve, ref_n_nerve, *_ = _integrate_reference(sc, 20.0, 1.0)
-    assert n_nerve == ref_n_nerve == 1
+    # since issue 18 the depolarising afterpotential turns the first ectopic spike into a multiplet
+    assert n_nerve == ref_n_nerve >= 1
     assert nerve[0, 1] == ref_nerve[0, 1] == solver.ORIGIN_ECTOPIC
     t_fast, t_ref = nerve[0, 0], ref_nerve[0, 0]
-    assert 4.0 < t_ref < 6.0
+    assert 4.0 < t_ref < 6.0  # measured 4.98 ms (a multiplet of 5 spikes follows)
     # measured t_fast - t_ref = 1.6e-5 ms
     assert abs(t_fast - t_ref) <= _SPIKE_LOCATE_MS
 
 
 def test_the_first_motoneuron_spike_under_a_voluntary_command_matches_the_reference():
-    """The command starts at 200 ms and the motoneuron first fires ~97 ms later.
+    """The command starts at 200 ms and the motoneuron first fires ~36 ms later.
 
-    Its spike time carries the error of ~100 ms of integration below threshold, which falls with
-    the tolerance (measured 2.7e-2, 2.7e-3, 2.7e-4, 9e-5, 1.5e-5 ms at accuracy 1, 10 ... 1e4);
-    at the tightest accuracy what is left must be within the landing tolerance.
+    Its spike time carries the error of the integration below threshold, which falls with the
+    tolerance until the reference's own error is reached (measured 1.4e-3, 8.9e-5, 7.3e-5 ms at
+    accuracy 1, 100, 1e4 since issue 18; 2.7e-2 ... 1.5e-5 ms before it, when the first spike came
+    after ~97 ms); what is left must be within the landing tolerance.
     """
     sc = simlib.Scenario(duration_s=1.0)  # voluntary 20 Hz, the default
     _, ref_nerve, ref_n_nerve, *_ = _integrate_reference(sc, 300.0, 1.0)
@@ -449,8 +451,8 @@ def test_the_first_motoneuron_spike_under_a_voluntary_command_matches_the_refere
         _, nerve, n_nerve, *_ = _integrate(sc, np.empty(0), 300.0, 1.0, accuracy=accuracy)
         assert n_nerve == 1 and nerve[0, 1] == solver.ORIGIN_MOTONEURON
         errors.append(abs(nerve[0, 0] - ref_nerve[0, 0]))
-    assert errors[0] < 0.1  # ms: the default run's spike is tens of µs off (measured 0.027 ms)
-    assert errors[0] > errors[1] > errors[2], errors  # the error is the trajectory's, so it follows the tolerance
+    assert errors[0] < 0.1  # ms: the default run's spike is about a µs off (measured 1.4e-3 ms)
+    assert errors[0] > max(errors[1:]), errors  # the error is the trajectory's, so it follows the tolerance
     assert errors[2] <= _SPIKE_LOCATE_MS, errors
 
 

@@ -310,7 +310,7 @@ def test_axon_rest_potential_is_lower_fixed_point(el, delta_t, gap):
     residual = -(v - el) + delta_t * math.exp((v - vt) / delta_t)
     assert abs(residual) < 1e-6
     # it is a rest state of the compiled rate function too (w = 0): dv/dt = a - b v ≈ 0
-    a_v, b_v, _, _ = axon_rates(v, 0.0, el, vt, delta_t, 1.0, 80.0)
+    a_v, b_v, _, _ = axon_rates(v, 0.0, 0.0, el, vt, delta_t, 1.0, 80.0)
     assert abs(a_v - b_v * v) < 1e-6
 
 
@@ -334,7 +334,7 @@ def _check_pl(a: float, b: float, *, nonneg: bool = False, fraction: bool = Fals
 @given(v=st.floats(-120.0, 60.0), w=st.floats(0.0, 50.0), el=st.floats(-85.0, -75.0), vt=st.floats(-90.0, -60.0),
        delta_t=st.floats(1.0, 3.5), tau=st.floats(0.05, 5.0), tau_w=st.floats(10.0, 500.0))
 def test_axon_rates_production_loss(v, w, el, vt, delta_t, tau, tau_w):
-    a_v, b_v, a_w, b_w = axon_rates(v, w, el, vt, delta_t, tau, tau_w)
+    a_v, b_v, a_w, b_w = axon_rates(v, w, 0.0, el, vt, delta_t, tau, tau_w)
     _check_pl(a_v, b_v)
     _check_pl(a_w, b_w, nonneg=True)
 

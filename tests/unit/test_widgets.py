@@ -511,23 +511,23 @@ def test_every_classification_has_words():
 
 
 def test_voluntary_rate_slider_moves_in_the_steps_the_model_resolves():
-    # Every rate of one 2 Hz calibration step gets the same descending command (command_rate_hz);
+    # Every rate of one 1 Hz calibration step gets the same descending command (command_rate_hz);
     # the slider's step is that step, and every stop on it is a different command.
     from simlib.stages.drive import command_rate_hz
 
     ex = widgets.explore(["drive", "rate_hz"])
     slider = ex.controls["rate_hz"]
-    assert slider.step == widgets.VOLUNTARY_RATE_STEP_HZ == 2.0
+    assert slider.step == widgets.VOLUNTARY_RATE_STEP_HZ == 1.0
     assert slider.readout_format == ".0f"
     pic_gain = simlib.Scenario().pic_gain
-    commands = [command_rate_hz(r, pic_gain) for r in np.arange(2.0, 30.0, 2.0)]
+    commands = [command_rate_hz(r, pic_gain) for r in np.arange(1.0, 30.0, 1.0)]
     assert len(set(commands)) == len(commands)
-    assert command_rate_hz(21.0, pic_gain) == command_rate_hz(22.0, pic_gain)
+    assert command_rate_hz(21.5, pic_gain) == command_rate_hz(22.0, pic_gain)
     # a stimulator fires at exactly the rate asked for: 1 Hz steps
     ex.controls["drive"].value = "stimulation"
     assert slider.step == scenario_param("rate_hz").step == 1.0
     ex.controls["drive"].value = "voluntary"
-    assert slider.step == 2.0
+    assert slider.step == 1.0
 
 
 def _layouts(ex: widgets.Explorer) -> tuple[object, object, object]:
