@@ -63,7 +63,7 @@ __all__ = [
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
-    State("sensor", "", 1e-4, 1.0, "activation of the T-tubule voltage sensor (DHPR)"),
+    State("sensor", "", 5e-5, 1.0, "activation of the T-tubule voltage sensor (DHPR)"),
     State("ca_total", "µM", 3.5e-4, 0.7, "total myoplasmic Ca²⁺: free, fast-buffered and troponin-bound"),
     State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
     State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),

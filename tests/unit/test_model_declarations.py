@@ -64,8 +64,9 @@ CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb
 #: reflex drive that senses force)
 REST_CHANGED_BY_ISSUE_18 = {"ca_total", "troponin", "attached", "force", "ia_drive", "ib_drive", "v_dendrite",
                             "pic", "v_motoneuron"}
-#: tighter tolerance since issue 18: the doublets of the afterpotential make ectopic spike times sensitive
-ATOL_CHANGED_BY_ISSUE_18 = {"v_axon"}
+#: tighter tolerances since issue 18: the doublets of the afterpotential make ectopic spike times sensitive, and
+#: release opens as the 4th power of the voltage sensor (hyperkalaemia reached 1.02e-3 force error at 1e-4)
+ATOL_CHANGED_BY_ISSUE_18 = {"v_axon", "sensor"}
 
 
 def _bits(x: float) -> str:
