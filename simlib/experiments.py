@@ -163,7 +163,7 @@ def sweep(
     drive fields that give the same :class:`simlib.Protocol` (the voluntary rates of one 1 Hz
     calibration step, and every voluntary rate above the motoneuron's maximal rate, about 45 Hz, get
     the same command). Their metrics, which depend on the run and its protocol only, are the same
-    object. In a 60 x 60 rate x Ca²⁺ grid with voluntary drive from 1 to 100 Hz, 1 380 simulations
+    object. In a 60 x 60 rate x Ca²⁺ grid with voluntary drive from 1 to 100 Hz, 1 680 simulations
     serve the 3 600 points.
 
     Workers are started with ``fork`` on Linux: they inherit the already compiled model kernel
