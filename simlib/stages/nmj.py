@@ -173,7 +173,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     pool = c.pool_quanta
     max_fraction = min(c.quantal_content_ref / (pool * c.release_site_p_ref), 1.0)
     return {
-        "p_release": max_fraction * (1.0 - math.exp(-lam)),
+        "p_release": release_fraction(lam, max_fraction, 0.0, 0.0, 0.0),  # an unfacilitated impulse
         "release_lambda": lam,
         "release_max_fraction": max_fraction,
         "pool_quanta": pool,
