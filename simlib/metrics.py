@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from simlib.protocol import Protocol
     from simlib.result import Result
 
-__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S", "response_peak", "response_window"]
+__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S", "FUSED_RIPPLE", "force_ripple",
+           "response_amplitudes", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
 CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
@@ -242,3 +243,55 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         peak_force_during_drive=response,
         classification=label,
     )
+
+
+#: A train's force "fuses" into a smooth tetanus when its ripple (:func:`force_ripple`) is below this
+#: fraction of the mean force: 5 %, about the smallest ripple visible on a chart recorder or a screen
+#: trace (a design choice; textbooks call a tetanus "complete" when no relaxation between stimuli shows).
+FUSED_RIPPLE = 0.05
+
+
+def force_ripple(t: np.ndarray, force: np.ndarray, start_s: float, end_s: float) -> float:
+    """Peak-to-trough force ripple over the second half of a train, relative to its mean force.
+
+    Parameters
+    ----------
+    t, force : numpy.ndarray
+        Time (s) and force (force unit) of a run.
+    start_s, end_s : float
+        Start and end of the train (s); the window is ``start + (end - start)/2 <= t < end``.
+
+    Returns
+    -------
+    float
+        ``(max - min) / mean`` of the force in that window (0 for a smooth, fused tetanus);
+        NaN when the window holds no sample.
+    """
+    mask = (t >= start_s + (end_s - start_s) / 2.0) & (t < end_s)
+    seg = force[mask]
+    return float((seg.max() - seg.min()) / max(seg.mean(), 1e-9)) if seg.size else math.nan
+
+
+def response_amplitudes(t: np.ndarray, force: np.ndarray, impulses_s: tuple[float, ...]) -> np.ndarray:
+    """Force rise evoked by each stimulus: the peak before the next stimulus minus the force at the stimulus.
+
+    Parameters
+    ----------
+    t, force : numpy.ndarray
+        Time (s) and force (force unit) of a run.
+    impulses_s : tuple of float
+        Stimulus times (s), sorted; the last response lasts to the end of the run.
+
+    Returns
+    -------
+    numpy.ndarray
+        One amplitude per stimulus (force unit), never below 0. The train-of-four ratio is the
+        fourth over the first (Ali et al. 1970, Br J Anaesth 42:967).
+    """
+    edges = [*impulses_s, float(t[-1]) + 1.0]
+    out = np.zeros(len(impulses_s))
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        inside = (t >= a) & (t < b)
+        if inside.any():
+            out[i] = max(float(force[inside].max() - force[inside][0]), 0.0)
+    return out

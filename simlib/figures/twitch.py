@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -26,16 +25,14 @@ from simlib.figures._common import (
 )
 from simlib.figures._registry import FigureInfo, _register
 from simlib.figures._style import _DASHES, _MODEL_NOTE, _finish, _house_style, _new_figure, _rc
+from simlib.metrics import force_ripple
 from simlib.result import Result
 from simlib.scenario import Scenario
 
 
 def _ripple(res: Result) -> float:
     """Peak-to-trough force ripple over the second half of the drive, relative to its mean."""
-    start = res.scenario.drive_start_s + res.scenario.drive_s / 2
-    mask = (res.t >= start) & (res.t < res.scenario.drive_end_s)
-    seg = res.force[mask]
-    return float((seg.max() - seg.min()) / max(seg.mean(), 1e-9)) if seg.size else math.nan
+    return force_ripple(res.t, res.force, res.scenario.drive_start_s, res.scenario.drive_end_s)
 
 
 @_register("Twitch, summation and tetanus", "force after one stimulus and during trains at two rates")

@@ -21,7 +21,8 @@ from simlib.parameters import Param
 from simlib.validation import check_value
 from simlib.widgets.state import field_param
 
-__all__ = ["CONTROL_GROUPS", "OTHER_GROUP", "OptionalSlider", "readout_format", "set_layout", "slider_for"]
+__all__ = ["CONTROL_GROUPS", "OTHER_GROUP", "OptionalSlider", "param_control", "readout_format", "set_layout",
+           "slider_for"]
 
 #: Headings under which an explorer with many controls groups them; fields not listed here (new
 #: ones) go under :data:`OTHER_GROUP`, so nothing is ever left out.
@@ -174,7 +175,18 @@ def slider_for(
         If ``name`` is not a Scenario field (with a suggestion), ``value`` is out of range, or the
         narrowed range is invalid.
     """
-    param = field_param(name)
+    return param_control(field_param(name), value, low=low, high=high, step=step)
+
+
+def param_control(
+    param: Param, value: float | str | None = None, *, low: float | None = None, high: float | None = None,
+    step: float | None = None,
+) -> ipw.DOMWidget:
+    """Make the control of any parameter described by a :class:`~simlib.parameters.Param` (see :func:`slider_for`).
+
+    The control's CSS classes are ``msl-control`` and ``msl-control-<param.name>``.
+    """
+    name = param.name
     if value is None and not param.optional:
         value = param.default
     value = check_value(param, value)

@@ -1,4 +1,4 @@
-"""Export of an explorer's figure: the image files and a caption, named after the explorer and its preset."""
+"""Export of an explorer's figure (image files and a caption) and of its traces (CSV), named after the explorer."""
 
 from __future__ import annotations
 
@@ -6,13 +6,25 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 from matplotlib.figure import Figure
 
 import simlib.widgets.captions as captions
+from simlib._fileio import atomic_write
+from simlib.result import Result
 from simlib.widgets.state import ExplorerState
 
-__all__ = ["export_explorer_figure"]
+__all__ = ["TRACE_COLUMNS", "export_explorer_figure", "export_traces", "write_traces_csv"]
+
+#: The CSV column (heading with unit, Result attribute) of each trace panel; the spike raster has no trace.
+TRACE_COLUMNS: dict[str, tuple[str, str]] = {
+    "epp": ("endplate depolarisation (mV)", "epp"),
+    "membrane": ("muscle membrane potential (mV)", "v_muscle"),
+    "calcium": ("free myoplasmic Ca2+ (µM)", "ca_i"),
+    "force": ("force (normalised)", "force"),
+}
 
 
 def export_explorer_figure(figure: Figure, state: ExplorerState, panels: Sequence[str], *, name: str,
@@ -68,3 +80,73 @@ def _free_stem(folder: Path, stem: str) -> str:
         n += 1
         candidate = f"{stem}_{n}"
     return candidate
+
+
+def write_traces_csv(path: Path, traces: Sequence[tuple[str, Result]], panels: Sequence[str], *,
+                     overwrite: bool = False) -> Path:
+    """Write the shown traces of one or more runs as CSV, atomically: time, then one column per panel and run.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file; its directory must exist.
+    traces : sequence of (str, Result)
+        Each run with its label (prefixed to its columns when there are several runs). Runs with
+        another time grid than the first are resampled onto it by linear interpolation (NaN outside
+        their own time range).
+    panels : sequence of str
+        Panels shown, top to bottom; those of :data:`TRACE_COLUMNS` give a column (in that order).
+    overwrite : bool, keyword-only, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ParameterError
+        If there is no run, or the file cannot be written (the previous file is then unchanged).
+    """
+    from simlib.errors import ParameterError
+
+    if not traces:
+        raise ParameterError("no trace to write: run a simulation first")
+    t = traces[0][1].t
+    columns: dict[str, np.ndarray] = {"t (s)": t}
+    for label, res in traces:
+        for panel in (p for p in TRACE_COLUMNS if p in panels):
+            heading, attribute = TRACE_COLUMNS[panel]
+            values = getattr(res, attribute)
+            if res.t.shape != t.shape or not np.array_equal(res.t, t):
+                values = np.interp(t, res.t, values, left=np.nan, right=np.nan)
+            columns[f"{label}: {heading}" if len(traces) > 1 else heading] = values
+
+    def write(handle: BinaryIO) -> None:
+        import csv
+        import io
+
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        try:
+            writer = csv.writer(text)
+            writer.writerow(columns)
+            writer.writerows(zip(*(np.round(c, 9) for c in columns.values()), strict=True))
+            text.flush()
+        finally:
+            text.detach()
+
+    atomic_write(path, write, overwrite=overwrite)
+    return path
+
+
+def export_traces(traces: Sequence[tuple[str, Result]], panels: Sequence[str], *, name: str, preset: str | None,
+                  directory: str | os.PathLike[str] | None = None) -> Path:
+    """Write the shown traces as ``<name>_<preset or "custom">_<date-time>[_<n>].csv`` (see :func:`write_traces_csv`).
+
+    ``directory`` is ``exports/`` in the working directory by default (created if missing).
+    """
+    folder = Path.cwd() / "exports" if directory is None else Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = _free_stem(folder, f"{name}_{preset or 'custom'}_{dt.datetime.now():%Y%m%d-%H%M%S}")
+    return write_traces_csv(folder / f"{stem}.csv", traces, panels)

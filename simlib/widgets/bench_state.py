@@ -1,0 +1,274 @@
+"""The stimulator bench without any widget: settings → Protocol and Scenario → Result → measured values.
+
+:class:`Stimulator` is what the learner sets on the stimulator (mode; interval of paired pulses;
+rate and length of a train) and makes the :class:`simlib.Protocol` of a run; the preparation's
+conditions are a :class:`simlib.Scenario` (electrolytes, drugs, temperature: the fields listed in
+:data:`BENCH_CONDITIONS`, or any others the bench is given). :class:`BenchState` runs the pair on
+request and measures the force trace (:func:`measure`) with the library's own measures
+(:func:`simlib.experiments.twitch_of`, :func:`simlib.metrics.force_ripple`,
+:func:`simlib.metrics.response_amplitudes`), so a recorded value equals what the API measures for the
+same settings. Stimulus intensity, muscle length and load are not Scenario fields yet; once they are,
+they are conditions like any other (pass their names in ``conditions``).
+
+This module imports neither ipywidgets nor matplotlib.
+
+Examples
+--------
+>>> from simlib.widgets.bench_state import BenchState, Stimulator
+>>> state = BenchState()                                           # doctest: +SKIP
+>>> state.run(Stimulator("paired", interval_ms=20.0))              # doctest: +SKIP
+>>> state.measures["peak_force"] > 0                               # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from simlib.errors import ParameterError
+from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
+from simlib.metrics import FUSED_RIPPLE, force_ripple, response_amplitudes
+from simlib.protocol import TOF_RATE_HZ, Protocol
+from simlib.result import Result
+from simlib.scenario import Scenario
+from simlib.simulate import simulate
+from simlib.validation import Param, check_value
+from simlib.widgets.state import field_param
+
+__all__ = ["BENCH_CONDITIONS", "MEASURE_LABELS", "MODES", "RELAX_S", "STIMULATOR_PARAMS", "STIMULUS_AT_S",
+           "BenchState", "Stimulator", "measure"]
+
+#: Stimulator modes: one pulse, two pulses, a regular train, a train-of-four (four pulses at 2 Hz).
+MODES = ("single", "paired", "train", "train_of_four")
+#: The first (or only) stimulus comes at this time (s): the resting trace is visible before it, as in
+#: :func:`simlib.twitch`, whose run the bench's single pulse repeats exactly.
+STIMULUS_AT_S = 0.1
+#: Time recorded after the last stimulus (s): a twitch relaxes within it at 20 °C and above.
+RELAX_S = 0.9
+#: The preparation's conditions a bench shows by default: electrolytes, temperature, drugs and toxins.
+BENCH_CONDITIONS = ("ca_mM", "mg_mM", "k_mM", "na_mM", "temperature_c", "ache_activity", "release_block",
+                    "receptor_block", "ryr_block")
+_SOURCE = "stimulator setting of the bench (design choice)"
+#: Metadata of the stimulator's settings (label, unit, range, step), like the Scenario's fields.
+STIMULATOR_PARAMS: dict[str, Param] = {p.name: p for p in (
+    Param("mode", "single", "", "what the stimulator delivers", _SOURCE, choices=MODES, label="Stimulus mode",
+          hint="single, paired, train or train_of_four"),
+    Param("interval_ms", 50.0, "ms", "time between the two pulses of a pair", _SOURCE, low=2.0, high=1000.0,
+          step=1.0, label="Pulse interval", hint="Twitches sum at intervals shorter than a twitch (~100 ms)."),
+    Param("rate_hz", 20.0, "Hz", "pulses per second in a train", _SOURCE, low=1.0, high=150.0, step=1.0,
+          label="Train rate", hint="Twitches fuse into a tetanus at about 50 Hz and above."),
+    Param("train_s", 1.0, "s", "how long a train lasts", _SOURCE, low=0.1, high=5.0, step=0.1,
+          label="Train duration", hint="0.5-2 s shows summation and tetanus."),
+)}
+#: Column heading (with unit) of each measured value, in table order.
+MEASURE_LABELS: dict[str, str] = {
+    "latent_period_ms": "Latent period (ms)",
+    "time_to_peak_ms": "Time to peak (ms)",
+    "peak_force": "Peak force",
+    "half_relaxation_ms": "Half-relaxation (ms)",
+    "ripple": "Ripple (fraction)",
+    "fused": "Fused",
+    "tof_ratio": "Train-of-four ratio",
+}
+
+
+@dataclass(frozen=True)
+class Stimulator:
+    """What the stimulator delivers in one run (validated on construction).
+
+    Attributes
+    ----------
+    mode : {"single", "paired", "train", "train_of_four"}
+        One pulse; two pulses ``interval_ms`` apart; a train at ``rate_hz`` for ``train_s``; four
+        pulses at 2 Hz (:meth:`simlib.Protocol.train_of_four`).
+    interval_ms : float
+        Interval of paired pulses (ms); read in "paired" mode only.
+    rate_hz : float
+        Train rate (Hz); read in "train" mode only.
+    train_s : float
+        Train duration (s); read in "train" mode only.
+
+    Raises
+    ------
+    ParameterError
+        If a value lies outside :data:`STIMULATOR_PARAMS` (the message names range, unit and a hint).
+    """
+
+    mode: str = "single"
+    interval_ms: float = 50.0
+    rate_hz: float = 20.0
+    train_s: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name, param in STIMULATOR_PARAMS.items():
+            object.__setattr__(self, name, check_value(param, getattr(self, name)))
+
+    def replace(self, **changes: Any) -> Stimulator:
+        """Return a copy with ``changes`` (validated); an unknown name is a ParameterError."""
+        unknown = set(changes) - set(STIMULATOR_PARAMS)
+        if unknown:
+            raise ParameterError(f"the stimulator has no setting {sorted(unknown)[0]!r}; it has "
+                                 f"{', '.join(STIMULATOR_PARAMS)}")
+        return Stimulator(**{**asdict(self), **changes})
+
+    def protocol(self) -> Protocol:
+        """Return the :class:`simlib.Protocol` of this stimulator setting, first stimulus at :data:`STIMULUS_AT_S`."""
+        if self.mode == "paired":
+            return Protocol.paired(self.interval_ms / 1000.0, STIMULUS_AT_S)
+        if self.mode == "train":
+            return Protocol.train(self.rate_hz, STIMULUS_AT_S, self.train_s)
+        if self.mode == "train_of_four":
+            return Protocol.train_of_four(STIMULUS_AT_S)
+        return Protocol.pulses([STIMULUS_AT_S])
+
+    def duration_s(self) -> float:
+        """Return the run's length (s): the stimuli, then :data:`RELAX_S`; at least 1 s, as :func:`simlib.twitch`."""
+        last = self.protocol().impulses_s[-1]
+        end = STIMULUS_AT_S + self.train_s if self.mode == "train" else last
+        if self.mode == "train_of_four":
+            end = STIMULUS_AT_S + 4.0 / TOF_RATE_HZ
+        return round(max(1.0, end + RELAX_S), 9)
+
+    def settings(self) -> dict[str, object]:
+        """Return the settings that matter in this mode (for a data-table row); the others are ``None``."""
+        return {"mode": self.mode,
+                "interval_ms": self.interval_ms if self.mode == "paired" else None,
+                "rate_hz": self.rate_hz if self.mode == "train" else (TOF_RATE_HZ if self.mode == "train_of_four"
+                                                                      else None),
+                "train_s": self.train_s if self.mode == "train" else None}
+
+    def describe(self) -> str:
+        """Short words for a legend or a caption, e.g. ``"paired pulses, 50 ms apart"``."""
+        if self.mode == "paired":
+            return f"paired pulses, {self.interval_ms:g} ms apart"
+        if self.mode == "train":
+            return f"train, {self.rate_hz:g} Hz for {self.train_s:g} s"
+        if self.mode == "train_of_four":
+            return "train-of-four (2 Hz)"
+        return "single pulse"
+
+
+def _number(value: float) -> float | None:
+    """Return a measured number for the table: NaN (not measurable) becomes None; inf stays (never relaxes)."""
+    return None if math.isnan(value) else float(value)
+
+
+def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
+    """Measure the force trace of a bench run with the library's measures.
+
+    Parameters
+    ----------
+    result : Result
+        The run of ``stimulator.protocol()``.
+    stimulator : Stimulator
+        Its stimulator setting (which measures apply).
+
+    Returns
+    -------
+    dict of str to object
+        Keys of :data:`MEASURE_LABELS`: ``latent_period_ms`` (first stimulus to force onset),
+        ``time_to_peak_ms`` (first stimulus to the peak), ``peak_force`` (above rest) and
+        ``half_relaxation_ms`` (peak to half of it), all from :func:`simlib.experiments.twitch_of`;
+        for trains ``ripple`` (:func:`simlib.metrics.force_ripple`) and ``fused`` (ripple below
+        :data:`simlib.metrics.FUSED_RIPPLE`); for a train-of-four ``tof_ratio`` (fourth response
+        over the first, :func:`simlib.metrics.response_amplitudes`). Values that do not apply, or
+        cannot be measured (no twitch), are ``None``.
+    """
+    tw = twitch_of(result, STIMULUS_AT_S)
+    out: dict[str, object] = {
+        "latent_period_ms": _number(tw.latent_period_ms), "time_to_peak_ms": _number(tw.contraction_time_ms),
+        "peak_force": float(tw.peak_force), "half_relaxation_ms": _number(tw.half_relaxation_ms),
+        "ripple": None, "fused": None, "tof_ratio": None,
+    }
+    if stimulator.mode == "train":
+        ripple = force_ripple(result.t, result.force, STIMULUS_AT_S, STIMULUS_AT_S + stimulator.train_s)
+        out["ripple"] = _number(ripple)
+        out["fused"] = None if math.isnan(ripple) else bool(ripple < FUSED_RIPPLE)
+    elif stimulator.mode == "train_of_four":
+        amplitudes = response_amplitudes(result.t, result.force, result.protocol.impulses_s)
+        out["tof_ratio"] = float(amplitudes[3] / amplitudes[0]) if amplitudes[0] >= 1e-3 else None
+    return out
+
+
+class BenchState:
+    """The preparation, the stimulator, and the last run with its measures (no widgets).
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        The preparation's conditions; the healthy default when None. Its drive fields are not used
+        (the stimulator's protocol replaces them).
+    conditions : sequence of str, default :data:`BENCH_CONDITIONS`
+        The Scenario fields the bench lets the learner change.
+    output_dt_s : float, default :data:`simlib.experiments.TWITCH_OUTPUT_DT_S`
+        Output interval of the runs (s); the default is :func:`simlib.twitch`'s (0.1 ms).
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The conditions of the next run.
+    stimulator : Stimulator
+        The stimulator setting of the next run.
+    result : Result or None
+        The last run (None before the first).
+    measures : dict of str to object
+        :func:`measure` of the last run (empty before the first).
+    ran_with : tuple of (Stimulator, Scenario) or None
+        The settings of the last run (the row :meth:`row` records).
+
+    Raises
+    ------
+    ParameterError
+        If a condition is not a Scenario field (with a suggestion) or ``scenario`` is not a Scenario.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH_CONDITIONS,
+                 output_dt_s: float = TWITCH_OUTPUT_DT_S) -> None:
+        if scenario is not None and not isinstance(scenario, Scenario):
+            raise ParameterError(f"'scenario' must be a simlib.Scenario; got {type(scenario).__name__}")
+        self.conditions = tuple([conditions] if isinstance(conditions, str) else conditions)
+        for name in self.conditions:
+            field_param(name)
+        self.scenario = Scenario() if scenario is None else scenario
+        self.stimulator = Stimulator()
+        self.output_dt_s = float(output_dt_s)
+        self.result: Result | None = None
+        self.measures: dict[str, object] = {}
+        self.ran_with: tuple[Stimulator, Scenario] | None = None
+
+    def set(self, **values: Any) -> None:
+        """Change stimulator settings and conditions by name (validated; nothing changes on a ParameterError)."""
+        stim = {k: v for k, v in values.items() if k in STIMULATOR_PARAMS}
+        rest = {k: v for k, v in values.items() if k not in STIMULATOR_PARAMS}
+        stimulator = self.stimulator.replace(**stim) if stim else self.stimulator
+        scenario = self.scenario.replace(**rest) if rest else self.scenario
+        self.stimulator, self.scenario = stimulator, scenario
+
+    def run_scenario(self) -> Scenario:
+        """Return the Scenario that is simulated: the conditions, with the run as long as the stimulator needs."""
+        return self.scenario.replace(duration_s=self.stimulator.duration_s())
+
+    def run(self) -> Result:
+        """Simulate the current settings, measure the force and keep both (:attr:`result`, :attr:`measures`)."""
+        stimulator, scenario = self.stimulator, self.run_scenario()
+        result = simulate(scenario, output_dt_s=self.output_dt_s, protocol=stimulator.protocol())
+        self.result, self.measures = result, measure(result, stimulator)
+        self.ran_with = (stimulator, self.scenario)
+        return result
+
+    def row(self) -> dict[str, object]:
+        """Return the data-table row of the last run: stimulator settings, conditions, measured values.
+
+        Raises
+        ------
+        ParameterError
+            If nothing has run yet.
+        """
+        if self.ran_with is None:
+            raise ParameterError("nothing to record yet: press Stimulate first")
+        stimulator, scenario = self.ran_with
+        return {**stimulator.settings(), **{name: getattr(scenario, name) for name in self.conditions},
+                **self.measures}
