@@ -53,6 +53,8 @@ def in_voila(environ: Mapping[str, str] | None = None) -> bool:
 def _label(path: Path) -> str:
     if path.name.endswith(".caption.toml"):
         return "caption (TOML)"
+    if path.suffix == ".csv":
+        return "data (CSV)"
     return f"figure ({path.suffix.lstrip('.').upper()})"
 
 

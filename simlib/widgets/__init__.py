@@ -28,7 +28,11 @@ The package is split by concern:
   its state holds; :mod:`simlib.widgets.figure`: its figure, laid out once and blitted;
 - :mod:`simlib.widgets.controls` (:func:`slider_for`), :mod:`simlib.widgets.captions` (words,
   caption, alt text), :mod:`simlib.widgets.encoding` (the image), :mod:`simlib.widgets.export`;
-- :mod:`simlib.widgets.lessons`: :func:`explore`, :func:`spasm_explorer`.
+- :mod:`simlib.widgets.lessons`: :func:`explore`, :func:`spasm_explorer`;
+- the stimulator bench, :func:`bench`: :mod:`simlib.widgets.bench_state` (:class:`Stimulator`,
+  :class:`BenchState`, the measures; no ipywidgets), :mod:`simlib.widgets.datatable`
+  (:class:`DataTable`, CSV, :class:`TableStore`; no ipywidgets), :mod:`simlib.widgets.bench_figure`
+  and :mod:`simlib.widgets.bench_view` (:class:`Bench`).
 
 Names are imported from those modules on first use (``widgets.explore``), so ``import
 simlib.widgets.state`` loads neither ipywidgets nor matplotlib; ``import simlib`` imports none of
@@ -51,24 +55,33 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what the lazy look-up below returns, for type checkers and editors
     from simlib.a11y import SliderLabeller
     from simlib.quickcheck import QuickCheck, quick_check
+    from simlib.widgets.bench_state import BenchState, Stimulator
+    from simlib.widgets.bench_view import Bench, bench
     from simlib.widgets.captions import CLASSIFICATION_WORDS, classification_sentence
     from simlib.widgets.controls import CONTROL_GROUPS, OptionalSlider, slider_for
+    from simlib.widgets.datatable import DataTable, TableStore
     from simlib.widgets.figure import PANELS, PROJECTOR_SCALE
     from simlib.widgets.lessons import explore, spasm_explorer, spasm_fields
     from simlib.widgets.state import VOLUNTARY_RATE_STEP_HZ, ExplorerState
     from simlib.widgets.view import Explorer
 
 __all__ = [
+    "Bench",
+    "BenchState",
     "CLASSIFICATION_WORDS",
     "CONTROL_GROUPS",
     "PANELS",
     "PROJECTOR_SCALE",
     "VOLUNTARY_RATE_STEP_HZ",
     "Explorer",
+    "DataTable",
     "ExplorerState",
     "OptionalSlider",
     "QuickCheck",
     "SliderLabeller",
+    "Stimulator",
+    "TableStore",
+    "bench",
     "classification_sentence",
     "explore",
     "quick_check",
@@ -79,6 +92,12 @@ __all__ = [
 
 # Where each public name lives (QuickCheck is re-exported: the lessons call widgets.quick_check).
 _HOME = {
+    "Bench": "simlib.widgets.bench_view",
+    "bench": "simlib.widgets.bench_view",
+    "BenchState": "simlib.widgets.bench_state",
+    "Stimulator": "simlib.widgets.bench_state",
+    "DataTable": "simlib.widgets.datatable",
+    "TableStore": "simlib.widgets.datatable",
     "CLASSIFICATION_WORDS": "simlib.widgets.captions",
     "classification_sentence": "simlib.widgets.captions",
     "CONTROL_GROUPS": "simlib.widgets.controls",
