@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from simlib.protocol import Protocol
     from simlib.result import Result
 
-__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S", "FUSED_RIPPLE", "force_ripple",
-           "response_amplitudes", "response_peak", "response_window"]
+__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S", "FUSED_RELAXATION", "force_ripple",
+           "relaxation_between_stimuli", "response_amplitudes", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
 CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
@@ -245,11 +245,11 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
     )
 
 
-#: A train's force "fuses" into a smooth tetanus when its ripple (:func:`force_ripple`) is below this
-#: fraction of the mean force: 1 %, under the width of the line on a trace a few hundred pixels tall
-#: (a design choice; textbooks call a tetanus "complete" when no relaxation between stimuli shows).
-#: The healthy default measures 3.9 % at 20 Hz, 1.5 % at 30 Hz and 0.8 % at 40 Hz.
-FUSED_RIPPLE = 0.01
+#: A train's force "fuses" into a smooth tetanus when it relaxes between stimuli
+#: (:func:`relaxation_between_stimuli`) by less than this fraction of its peak: 1 %, under the width
+#: of the line on a trace a few hundred pixels tall (a design choice; textbooks call a tetanus
+#: "complete" when no relaxation between stimuli shows).
+FUSED_RELAXATION = 0.01
 
 
 def force_ripple(t: np.ndarray, force: np.ndarray, start_s: float, end_s: float) -> float:
@@ -296,3 +296,39 @@ def response_amplitudes(t: np.ndarray, force: np.ndarray, impulses_s: tuple[floa
         if inside.any():
             out[i] = max(float(force[inside].max() - force[inside][0]), 0.0)
     return out
+
+
+def relaxation_between_stimuli(t: np.ndarray, force: np.ndarray, impulses_s: tuple[float, ...],
+                               delay_s: float = 0.0) -> float:
+    """Largest fall of force between two stimuli in the second half of a train, relative to the peak force.
+
+    Each stimulus's response is taken from ``delay_s`` after it (the latent period) to ``delay_s``
+    after the next one; within it, the fall is the response's peak minus the lowest force after that
+    peak. A force that is still rising (a tetanus building up) does not count as a fall.
+
+    Parameters
+    ----------
+    t, force : numpy.ndarray
+        Time (s) and force (force unit) of a run.
+    impulses_s : tuple of float
+        The train's stimulus times (s), sorted; at least two.
+    delay_s : float, default 0
+        Stimulus to force onset (s).
+
+    Returns
+    -------
+    float
+        The largest fall over the intervals of the train's second half, divided by the run's peak
+        force rise (0: fused); NaN for fewer than two stimuli or no force.
+    """
+    peak = float(force.max() - force[0])
+    if len(impulses_s) < 2 or peak < 1e-3:
+        return math.nan
+    pairs = list(zip(impulses_s[:-1], impulses_s[1:], strict=True))
+    fall = 0.0
+    for a, b in pairs[len(pairs) // 2:]:
+        seg = force[(t >= a + delay_s) & (t < b + delay_s)]
+        if seg.size:
+            top = int(np.argmax(seg))
+            fall = max(fall, float(seg[top] - seg[top:].min()))
+    return fall / peak

@@ -5,7 +5,7 @@ rate and length of a train) and makes the :class:`simlib.Protocol` of a run; the
 conditions are a :class:`simlib.Scenario` (electrolytes, drugs, temperature: the fields listed in
 :data:`BENCH_CONDITIONS`, or any others the bench is given). :class:`BenchState` runs the pair on
 request and measures the force trace (:func:`measure`) with the library's own measures
-(:func:`simlib.experiments.twitch_of`, :func:`simlib.metrics.force_ripple`,
+(:func:`simlib.experiments.twitch_of`, :func:`simlib.metrics.relaxation_between_stimuli`,
 :func:`simlib.metrics.response_amplitudes`), so a recorded value equals what the API measures for the
 same settings. Stimulus intensity, muscle length and load are not Scenario fields yet; once they are,
 they are conditions like any other (pass their names in ``conditions``).
@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from simlib.errors import ParameterError
-from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
-from simlib.metrics import FUSED_RIPPLE, force_ripple, response_amplitudes
+from simlib.experiments import ONSET_FORCE, TWITCH_OUTPUT_DT_S, twitch_of
+from simlib.metrics import FUSED_RELAXATION, relaxation_between_stimuli, response_amplitudes
 from simlib.protocol import TOF_RATE_HZ, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -69,7 +69,7 @@ MEASURE_LABELS: dict[str, str] = {
     "time_to_peak_ms": "Time to peak (ms)",
     "peak_force": "Peak force",
     "half_relaxation_ms": "Half-relaxation (ms)",
-    "ripple": "Ripple (fraction)",
+    "relaxation": "Relaxation between stimuli (fraction of peak)",
     "fused": "Fused",
     "tof_ratio": "Train-of-four ratio",
 }
@@ -172,8 +172,9 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
         Keys of :data:`MEASURE_LABELS`: ``latent_period_ms`` (first stimulus to force onset),
         ``time_to_peak_ms`` (first stimulus to the peak), ``peak_force`` (above rest) and
         ``half_relaxation_ms`` (peak to half of it), all from :func:`simlib.experiments.twitch_of`;
-        for trains ``ripple`` (:func:`simlib.metrics.force_ripple`) and ``fused`` (ripple below
-        :data:`simlib.metrics.FUSED_RIPPLE`); for a train-of-four ``tof_ratio`` (fourth response
+        for trains ``relaxation`` (the largest fall of force between stimuli over the peak,
+        :func:`simlib.metrics.relaxation_between_stimuli`) and ``fused`` (relaxation below
+        :data:`simlib.metrics.FUSED_RELAXATION`); for a train-of-four ``tof_ratio`` (fourth response
         over the first, :func:`simlib.metrics.response_amplitudes`). Values that do not apply, or
         cannot be measured (no twitch), are ``None``.
     """
@@ -181,15 +182,16 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
     out: dict[str, object] = {
         "latent_period_ms": _number(tw.latent_period_ms), "time_to_peak_ms": _number(tw.contraction_time_ms),
         "peak_force": float(tw.peak_force), "half_relaxation_ms": _number(tw.half_relaxation_ms),
-        "ripple": None, "fused": None, "tof_ratio": None,
+        "relaxation": None, "fused": None, "tof_ratio": None,
     }
     if stimulator.mode == "train":
-        ripple = force_ripple(result.t, result.force, STIMULUS_AT_S, STIMULUS_AT_S + stimulator.train_s)
-        out["ripple"] = _number(ripple)
-        out["fused"] = None if math.isnan(ripple) else bool(ripple < FUSED_RIPPLE)
+        delay = 0.0 if math.isnan(tw.latent_period_ms) else tw.latent_period_ms / 1000.0
+        fall = relaxation_between_stimuli(result.t, result.force, result.protocol.impulses_s, delay)
+        out["relaxation"] = _number(fall)
+        out["fused"] = None if math.isnan(fall) else bool(fall < FUSED_RELAXATION)
     elif stimulator.mode == "train_of_four":
         amplitudes = response_amplitudes(result.t, result.force, result.protocol.impulses_s)
-        out["tof_ratio"] = float(amplitudes[3] / amplitudes[0]) if amplitudes[0] >= 1e-3 else None
+        out["tof_ratio"] = float(amplitudes[3] / amplitudes[0]) if amplitudes[0] >= ONSET_FORCE else None
     return out
 
 

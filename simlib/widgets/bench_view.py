@@ -13,7 +13,6 @@ import base64
 import datetime as dt
 import html
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from simlib.a11y import SliderLabeller
-from simlib.downloads import download_links, in_voila
+from simlib.downloads import ExportLimiter, in_voila
 from simlib.errors import ParameterError, SimulationError
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -35,9 +34,8 @@ from simlib.widgets.bench_state import (
 from simlib.widgets.controls import param_control, slider_for
 from simlib.widgets.datatable import DataTable, TableStore
 from simlib.widgets.encoding import IMAGE_FORMAT
-from simlib.widgets.export import export_traces
+from simlib.widgets.export import export_traces, offer_export
 from simlib.widgets.state import field_param
-from simlib.widgets.view import _shown_path
 
 __all__ = ["HELD_TRACES", "Bench", "bench", "column_label"]
 
@@ -143,6 +141,8 @@ class Bench:
         self.app_mode = in_voila() if app_mode is None else bool(app_mode)
         self.held: list[tuple[str, Result]] = []
         self.runs = 0
+        self._limiter, self._links = ExportLimiter(), ""
+        self._auto_axes: dict[str, str | None] = {}
         self._label = ""
         self._syncing = False
         self._scope = Oscilloscope()
@@ -426,11 +426,16 @@ class Bench:
         numeric = self.table.numeric_columns()
         self._syncing = True
         try:
-            for dropdown, default in ((self.x_column, _default_x(rows, numeric)), (self.y_column, "peak_force")):
-                keep = dropdown.value
+            for axis, dropdown, default in (("x", self.x_column, _default_x(rows, numeric)),
+                                            ("y", self.y_column, "peak_force")):
+                # a column the learner chose stays; one the bench chose follows the data
+                keep = dropdown.value if dropdown.value != self._auto_axes.get(axis) else None
                 dropdown.options = [(column_label(c), c) for c in numeric]
-                dropdown.value = keep if keep in numeric else (default if default in numeric else
-                                                                (numeric[0] if numeric else None))
+                choice = keep if keep in numeric else (default if default in numeric else
+                                                       (numeric[0] if numeric else None))
+                dropdown.value = choice
+                if choice != keep:
+                    self._auto_axes[axis] = choice
         finally:
             self._syncing = False
         self._redraw_plot()
@@ -496,22 +501,17 @@ class Bench:
         n = self.delete_rows(chosen)
         self._set_status(f"Deleted {n} row{'s' if n != 1 else ''}." if n else "Choose rows to delete first.")
 
-    def _offer(self, make: Callable[[Path], Path], what: str) -> None:
-        """Write a file with ``make(folder)`` and offer it as a download (in app mode only as a download)."""
-        if self.app_mode:
-            with tempfile.TemporaryDirectory(prefix="msl-bench-") as folder:
-                path = make(Path(folder))
-                files = [(path.name, path.read_bytes())]
-            self._set_status(f"Your {what} is ready:", download_links(files))
-            return
-        path = make(Path.cwd() / "exports")
-        self._set_status(f"Saved {what} as {_shown_path(path)}.", download_links([(path.name, path.read_bytes())]))
+    def _offer(self, write: Callable[[str | None], Path], ready: str) -> None:
+        message, links = offer_export(lambda folder: [write(folder)], app_mode=self.app_mode, ready=ready,
+                                      limiter=self._limiter)
+        self._set_status(message, self._links if links is None else links)
+        self._links = self._links if links is None else links
 
     def _export_table_clicked(self) -> None:
-        self._offer(self.export_table, "table")
+        self._offer(self.export_table, "Your table is ready:")
 
     def _export_traces_clicked(self) -> None:
-        self._offer(self.export_traces, "traces")
+        self._offer(self.export_traces, "Your traces are ready:")
 
     def _on_upload(self) -> None:
         files = self.upload.value
@@ -523,7 +523,7 @@ class Bench:
         rows = DataTable.parse_csv(data.decode("utf-8"))
         n = self.table.extend(rows)
         self._redraw_table()
-        self._set_status(f"Added {n} rows from {item.get('name', 'the file')}.")
+        self._set_status(f"Added {n} row{'s' if n != 1 else ''} from {item.get('name', 'the file')}.")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """Display the bench's widget when the Bench is a cell's value."""
@@ -535,10 +535,7 @@ class Bench:
 
 def _default_x(rows: Sequence[Mapping[str, object]], numeric: Sequence[str]) -> str:
     """Return the first setting that varies between rows (interval, rate, a condition), for the plot's x axis."""
-    for column in numeric:
-        if column in MEASURE_LABELS or column == "run":
-            continue
-        if len({r.get(column) for r in rows}) > 1:
-            return column
-    return next((c for c in numeric if c not in MEASURE_LABELS), numeric[0] if numeric else "")
+    settings = [c for c in numeric if c not in MEASURE_LABELS and c != "run"]
+    varying = [c for c in settings if len({r.get(c) for r in rows}) > 1]
+    return (varying or settings or list(numeric) or [""])[0]
 

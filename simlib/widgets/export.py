@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,10 +14,11 @@ from matplotlib.figure import Figure
 
 import simlib.widgets.captions as captions
 from simlib._fileio import atomic_write
+from simlib.downloads import ExportLimiter, download_links
 from simlib.result import Result
 from simlib.widgets.state import ExplorerState
 
-__all__ = ["TRACE_COLUMNS", "export_explorer_figure", "export_traces", "write_traces_csv"]
+__all__ = ["TRACE_COLUMNS", "export_explorer_figure", "export_traces", "offer_export", "shown_path", "write_traces_csv"]
 
 #: The CSV column (heading with unit, Result attribute) of each trace panel; the spike raster has no trace.
 TRACE_COLUMNS: dict[str, tuple[str, str]] = {
@@ -150,3 +152,54 @@ def export_traces(traces: Sequence[tuple[str, Result]], panels: Sequence[str], *
     folder.mkdir(parents=True, exist_ok=True)
     stem = _free_stem(folder, f"{name}_{preset or 'custom'}_{dt.datetime.now():%Y%m%d-%H%M%S}")
     return write_traces_csv(folder / f"{stem}.csv", traces, panels)
+
+
+def offer_export(write: Callable[[str | None], Sequence[Path]], *, app_mode: bool, ready: str,
+                 limiter: ExportLimiter | None = None) -> tuple[str, str | None]:
+    """Write files with ``write(folder)`` and return the message and download links to show.
+
+    Parameters
+    ----------
+    write : callable
+        Writes the files into ``folder`` (None: the default ``exports/``) and returns their paths.
+    app_mode : bool
+        A shared app (Voilà): the files go to a temporary folder that is removed at once, and are
+        only offered as browser downloads; no server path is shown.
+    ready : str
+        The message in app mode, e.g. "Your traces are ready:".
+    limiter : simlib.downloads.ExportLimiter, optional
+        Rate limit of app-mode exports.
+
+    Returns
+    -------
+    message : str
+        What the page says ("Saved exports/....csv.", the refusal or the failure).
+    links : str or None
+        Download links (HTML); None when a rate limit refused the export (keep the last links).
+    """
+    refusal = limiter.refusal() if app_mode and limiter is not None else ""
+    if refusal:
+        return refusal, None
+    try:
+        if app_mode:
+            with tempfile.TemporaryDirectory(prefix="msl-export-") as folder:
+                written = list(write(folder))
+                files = [(p.name, p.read_bytes()) for p in written]
+        else:
+            written = list(write(None))
+            files = [(p.name, p.read_bytes()) for p in written]
+    except Exception as exc:
+        return f"Export failed: {type(exc).__name__}: {exc}", ""
+    if not files:
+        return "Nothing was written.", ""
+    if app_mode:
+        return ready, download_links(files)
+    return "Saved " + ", ".join(shown_path(p) for p in written) + ".", download_links(files)
+
+
+def shown_path(path: Path) -> str:
+    """Show a written file as the page does: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from matplotlib.figure import Figure
 import simlib.widgets.captions as captions
 import simlib.widgets.layout as layout
 from simlib.a11y import SliderLabeller
-from simlib.downloads import ExportLimiter, download_links, in_voila
+from simlib.downloads import ExportLimiter, in_voila
 from simlib.errors import ParameterError
 from simlib.metrics import Metrics
 from simlib.presets import PRESET_INFO, PRESETS
@@ -31,7 +30,7 @@ from simlib.scenario import Scenario
 from simlib.validation import unknown_name_message
 from simlib.widgets.controls import OptionalSlider, readout_format, slider_for
 from simlib.widgets.encoding import IMAGE_FORMAT
-from simlib.widgets.export import export_explorer_figure
+from simlib.widgets.export import export_explorer_figure, export_traces, offer_export
 from simlib.widgets.figure import PANELS, PROJECTOR_SCALE, BlittedFigure
 from simlib.widgets.state import ExplorerState, field_param, preset_scenario
 
@@ -92,6 +91,8 @@ class Explorer(BlittedFigure):
     export_button : ipywidgets.Button
         Saves the current figure with a caption into ``exports/`` (see :meth:`export`) and offers
         both files as browser downloads; in app mode, only offers the downloads.
+    export_traces_button : ipywidgets.Button
+        Saves the traces shown as CSV (see :meth:`export_traces`), likewise.
     projector_toggle : ipywidgets.ToggleButton
         Switches projector mode (larger figure, controls below it) on and off.
     app_mode : bool
@@ -163,6 +164,10 @@ class Explorer(BlittedFigure):
                                         tooltip=f"Save the figure as it is now, with a caption, {where}")
         self.export_button.add_class("msl-export")
         self.export_button.on_click(self._export_callback)
+        self.export_traces_button = ipw.Button(description="Export traces (CSV)", icon="table",
+                                               tooltip=f"Save the traces shown (time, force, ...) as CSV, {where}")
+        self.export_traces_button.add_class("msl-export-traces")
+        self.export_traces_button.on_click(self._export_traces_callback)
         self._export_status = ipw.HTML()
         self._export_status.add_class("msl-export-status")
         self.projector_toggle = ipw.ToggleButton(
@@ -288,6 +293,16 @@ class Explorer(BlittedFigure):
             self._background = None
             self._render(full=True)
 
+    def export_traces(self, directory: str | os.PathLike[str] | None = None) -> Path:
+        """Save the traces shown as CSV, as the "Export traces (CSV)" button does; return the file.
+
+        Columns: time (s), then one per trace panel shown (endplate depolarisation, membrane
+        potential, free Ca²⁺, force; :data:`simlib.widgets.export.TRACE_COLUMNS`). Written atomically
+        into ``directory`` (``exports/`` by default), named like the figure exports.
+        """
+        return export_traces([("", self.result)], self._panels, name=self.name, preset=self.active_preset,
+                             directory=directory)
+
     def set_projector(self, on: bool = True) -> None:
         """Switch projector mode on or off (see the ``projector`` parameter); the figure is redrawn.
 
@@ -340,7 +355,7 @@ class Explorer(BlittedFigure):
         self._controls_box = ipw.VBox(column)
         self._controls_box.add_class("msl-controls")
         self._figure_widget = figure_widget
-        tools = ipw.HBox([self.export_button, self.projector_toggle, self._export_status],
+        tools = ipw.HBox([self.export_button, self.export_traces_button, self.projector_toggle, self._export_status],
                          layout=ipw.Layout(align_items="center", flex_flow="row wrap"))
         above = [] if self._status_beside else [self._status, self._error]
         self._view_box = ipw.VBox([*above, figure_widget, tools])
@@ -441,27 +456,15 @@ class Explorer(BlittedFigure):
         return on_click
 
     def _export_callback(self, _button: ipw.Button) -> None:
-        refusal = self._export_limiter.refusal() if self.app_mode else ""
-        if refusal:  # the links of the last export stay
-            self._set_export_message(refusal, getattr(self, "_export_links", ""))
-            return
-        try:
-            if self.app_mode:  # a shared app: nothing stays on the server, no server path is shown
-                with tempfile.TemporaryDirectory(prefix="msl-export-") as folder:
-                    files = [(p.name, p.read_bytes()) for p in self.export(folder)]
-            else:
-                written = self.export()
-                files = [(p.name, p.read_bytes()) for p in written]
-        except Exception as exc:
-            self._set_export_message(f"Export failed: {type(exc).__name__}: {exc}")
-            return
-        if not files:
-            self._set_export_message("Nothing was written.")
-        elif self.app_mode:
-            self._set_export_message("Your figure and its caption are ready:", download_links(files))
-        else:
-            self._set_export_message("Saved " + ", ".join(_shown_path(p) for p in written) + ".",
-                                     download_links(files))
+        self._offer_export(lambda folder: self.export(folder), "Your figure and its caption are ready:")
+
+    def _export_traces_callback(self, _button: ipw.Button) -> None:
+        self._offer_export(lambda folder: [self.export_traces(folder)], "Your traces are ready:")
+
+    def _offer_export(self, write: Callable[[str | None], list[Path]], ready: str) -> None:
+        """Write files with ``write(folder)`` and offer them as downloads (see :func:`offer_export`)."""
+        message, links = offer_export(write, app_mode=self.app_mode, ready=ready, limiter=self._export_limiter)
+        self._set_export_message(message, getattr(self, "_export_links", "") if links is None else links)
 
     def _set_export_message(self, message: str, links: str = "") -> None:
         """Show the export message (plain text, kept in :attr:`export_text`) and any download links (HTML)."""
@@ -506,9 +509,3 @@ def _html_box(css_class: str) -> ipw.HTML:
     return box
 
 
-def _shown_path(path: Path) -> str:
-    """Show a written file as the page does: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

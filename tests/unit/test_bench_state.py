@@ -1,0 +1,167 @@
+"""The stimulator bench without widgets: settings → Protocol, the measures, and their equality with the API's.
+
+The model's numbers move while it is developed, so these tests assert relations: the bench's value is
+what the public API measures for the same settings, and shapes (paired pulses sum, fast trains fuse).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pytest
+
+import simlib
+from simlib.experiments import twitch_of
+from simlib.metrics import relaxation_between_stimuli, response_amplitudes
+from simlib.widgets.bench_state import (
+    BENCH_CONDITIONS,
+    MEASURE_LABELS,
+    MODES,
+    STIMULUS_AT_S,
+    BenchState,
+    Stimulator,
+    measure,
+)
+
+
+def test_importing_the_state_loads_no_widgets():
+    import subprocess
+
+    code = "import simlib.widgets.bench_state, simlib.widgets.datatable, sys; print('ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(("mode", "impulses"), [
+    ("single", (0.1,)), ("paired", (0.1, 0.13)), ("train", tuple(0.1 + 0.05 * i for i in range(10))),
+    ("train_of_four", (0.1, 0.6, 1.1, 1.6)),
+])
+def test_each_mode_makes_its_protocol(mode, impulses):
+    stim = Stimulator(mode, interval_ms=30.0, rate_hz=20.0, train_s=0.5)
+    assert np.allclose(stim.protocol().impulses_s, impulses)
+    assert stim.duration_s() >= max(1.0, impulses[-1] + 0.5)
+    settings = stim.settings()
+    assert settings["mode"] == mode
+    assert (settings["interval_ms"] is not None) == (mode == "paired")
+    assert (settings["train_s"] is not None) == (mode == "train")
+
+
+def test_paired_protocol_is_the_api_protocol():
+    assert Stimulator("paired", interval_ms=25.0).protocol() == simlib.Protocol.paired(0.025, STIMULUS_AT_S)
+    assert Stimulator("train_of_four").protocol() == simlib.Protocol.train_of_four(STIMULUS_AT_S)
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"mode": "burst"}, "mode"), ({"interval_ms": 0.5}, "interval_ms"), ({"rate_hz": 500.0}, "rate_hz"),
+    ({"train_s": -1.0}, "train_s"),
+])
+def test_bad_stimulator_settings_are_refused_with_their_name(change, words):
+    with pytest.raises(simlib.ParameterError, match=words):
+        Stimulator().replace(**change)
+
+
+def test_unknown_setting_and_condition_are_refused():
+    state = BenchState()
+    with pytest.raises(simlib.ParameterError, match="intensity"):
+        state.set(intensity=2.0)  # not a field (yet): refused, never faked
+    with pytest.raises(simlib.ParameterError):
+        BenchState(conditions=("ca_mm",))
+    before = (state.stimulator, state.scenario)
+    with pytest.raises(simlib.ParameterError):
+        state.set(mode="paired", ca_mM=99.0)
+    assert (state.stimulator, state.scenario) == before  # nothing changed
+
+
+def test_single_pulse_measures_equal_simlib_twitch():
+    sc = simlib.Scenario(ca_mM=1.6, temperature_c=30.0)
+    state = BenchState(sc)
+    state.run()
+    tw = simlib.twitch(sc)
+    m = state.measures
+    assert m["time_to_peak_ms"] == tw.contraction_time_ms
+    assert m["half_relaxation_ms"] == tw.half_relaxation_ms
+    assert m["peak_force"] == tw.peak_force
+    assert m["latent_period_ms"] == tw.latent_period_ms
+    assert 0.0 < m["latent_period_ms"] < m["time_to_peak_ms"]
+
+
+def test_paired_measures_equal_the_api_run():
+    sc = simlib.Scenario(k_mM=5.0)
+    state = BenchState(sc)
+    state.set(mode="paired", interval_ms=20.0)
+    state.run()
+    res = simlib.simulate(state.run_scenario(), output_dt_s=1e-4, protocol=simlib.Protocol.paired(0.02, 0.1))
+    tw = twitch_of(res, 0.1)
+    assert state.measures["peak_force"] == tw.peak_force
+    assert state.measures["time_to_peak_ms"] == tw.contraction_time_ms
+    single = BenchState(sc)
+    single.run()
+    assert state.measures["peak_force"] > single.measures["peak_force"]  # summation
+    assert state.measures["latent_period_ms"] == single.measures["latent_period_ms"]  # onset: first pulse
+
+
+def test_train_measures_ripple_and_fusion():
+    state = BenchState()
+    state.set(mode="train", rate_hz=80.0, train_s=0.5)
+    res = state.run()
+    delay = state.measures["latent_period_ms"] / 1000.0
+    assert state.measures["relaxation"] == relaxation_between_stimuli(res.t, res.force, res.protocol.impulses_s, delay)
+    assert state.measures["fused"] is True
+    assert state.measures["peak_force"] == pytest.approx(float(res.force.max() - res.force[0]))
+    state.set(rate_hz=5.0)
+    state.run()
+    assert state.measures["fused"] is False and state.measures["relaxation"] > 0.1
+
+
+def test_train_peak_matches_force_frequency():
+    state = BenchState()
+    state.set(mode="train", rate_hz=40.0, train_s=1.0)
+    state.run()
+    api = simlib.force_frequency(simlib.Scenario(), [40.0])[0]  # 1 s train from 0.1 s, 1 ms samples
+    assert state.measures["peak_force"] == pytest.approx(api, rel=2e-3)
+
+
+def test_train_of_four_ratio_falls_with_curare():
+    ratios = []
+    for block in (0.0, 0.75):  # the model's junction fails all at once just above 0.75
+        state = BenchState(simlib.Scenario(receptor_block=block))
+        state.set(mode="train_of_four")
+        res = state.run()
+        amplitudes = response_amplitudes(res.t, res.force, res.protocol.impulses_s)
+        assert state.measures["tof_ratio"] == pytest.approx(amplitudes[3] / amplitudes[0])
+        ratios.append(state.measures["tof_ratio"])
+    assert ratios[1] < ratios[0] <= 1.0  # fade (Ali et al. 1970)
+
+
+def test_no_twitch_gives_empty_measures():
+    state = BenchState(simlib.Scenario(receptor_block=1.0))
+    state.run()
+    m = state.measures
+    assert m["latent_period_ms"] is None and m["time_to_peak_ms"] is None and m["half_relaxation_ms"] is None
+    assert m["peak_force"] < 1e-3
+
+
+def test_row_holds_settings_conditions_and_measures():
+    state = BenchState(conditions=("ca_mM", "temperature_c"))
+    with pytest.raises(simlib.ParameterError, match="Stimulate"):
+        state.row()
+    state.set(mode="paired", interval_ms=40.0, ca_mM=1.0)
+    state.run()
+    state.set(ca_mM=2.0)  # changed after the run: the row keeps what ran
+    row = state.row()
+    assert row["mode"] == "paired" and row["interval_ms"] == 40.0 and row["ca_mM"] == 1.0
+    assert set(MEASURE_LABELS) <= set(row) and "k_mM" not in row
+
+
+def test_default_conditions_are_scenario_fields():
+    assert set(BENCH_CONDITIONS) <= set(simlib.Scenario.field_names())
+    assert set(MODES) == {"single", "paired", "train", "train_of_four"}
+
+
+def test_measure_is_pure():
+    state = BenchState()
+    res = state.run()
+    assert measure(res, state.stimulator) == state.measures
+    assert not math.isnan(state.measures["peak_force"])
