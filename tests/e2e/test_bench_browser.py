@@ -1,0 +1,79 @@
+"""The stimulator bench in JupyterLab (Chromium), used as a learner would with the keyboard and the mouse.
+
+Sets paired pulses, changes the interval with the arrow keys, stimulates, records two rows, exports
+the table as CSV (the file is on disk and offered as a download) and checks the bench with axe-core.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from _e2e import axe_violations, describe_violations, require_browser, shot
+from test_lab import open_and_run_all
+
+require_browser()
+pytestmark = pytest.mark.e2e
+
+NOTEBOOK = "zz_bench.ipynb"
+SOURCE = "from simlib import widgets\n\nbench = widgets.bench()\nbench"
+
+
+def _measured_caption(page) -> str:
+    return page.locator(".msl-bench-measures caption").inner_text()
+
+
+def _stimulate_and_wait(page, words: str) -> None:
+    page.locator(".msl-bench-stimulate").click()
+    page.wait_for_function("w => (document.querySelector('.msl-bench-measures caption') || {}).textContent"
+                           "?.includes(w)", arg=words, timeout=30_000)
+
+
+def test_bench_paired_pulses_record_two_rows_and_export_csv(page, jupyter_lab):
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": SOURCE, "outputs": [], "execution_count": None}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (jupyter_lab.root / NOTEBOOK).write_text(json.dumps(nb), encoding="utf-8")
+    open_and_run_all(page, jupyter_lab, NOTEBOOK)
+    page.locator(".msl-bench-scope").wait_for(timeout=60_000)
+    assert "single pulse" in _measured_caption(page)
+
+    page.locator(".msl-control-mode select").select_option(label="Paired pulses")
+    interval = page.locator(".msl-control-interval_ms .noUi-handle")
+    interval.wait_for(state="visible", timeout=15_000)
+    assert interval.get_attribute("aria-label") == "Pulse interval (ms)"
+    interval.focus()
+    for _ in range(10):  # 50 -> 40 ms, one step per key press
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.querySelector('.msl-control-interval_ms .widget-readout')"
+                           ".textContent.trim() === '40'", timeout=15_000)
+    _stimulate_and_wait(page, "paired pulses, 40 ms apart")
+    page.locator(".msl-bench-record-data").click()
+    page.wait_for_function("() => document.querySelector('.msl-bench-table caption').textContent"
+                           ".startsWith('1 recorded')", timeout=15_000)
+
+    interval.focus()
+    for _ in range(20):  # 40 -> 20 ms
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.querySelector('.msl-control-interval_ms .widget-readout')"
+                           ".textContent.trim() === '20'", timeout=15_000)
+    _stimulate_and_wait(page, "paired pulses, 20 ms apart")
+    page.locator(".msl-bench-record-data").click()
+    page.wait_for_function("() => document.querySelector('.msl-bench-table caption').textContent"
+                           ".startsWith('2 recorded')", timeout=15_000)
+    alt = page.locator(".msl-bench-plot").get_attribute("alt") or ""
+    assert "2 recorded points" in alt and "Pulse interval" in alt, alt
+
+    page.locator(".msl-bench-export-table").click()
+    link = page.locator(".msl-bench-status a.msl-download")
+    link.wait_for(timeout=30_000)
+    [path] = (jupyter_lab.root / "exports").glob("bench_table_*.csv")
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [float(r["interval_ms"]) for r in rows] == [40.0, 20.0]
+    assert all(float(r["peak_force"]) > 0 for r in rows)
+    shot(page, "bench-two-rows")
+
+    violations = axe_violations(page, ".msl-bench")
+    assert not violations, "\n".join(describe_violations(violations))
