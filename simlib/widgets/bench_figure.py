@@ -123,6 +123,6 @@ class TablePlot:
             self.ax.set_ylabel(ylabel)
             self.figure.canvas.draw()
         points = ", ".join(f"({a:.4g}, {b:.4g})" for a, b in zip(x, y, strict=True))
-        self.description = (f"Plot of {ylabel} against {xlabel}: {len(x)} recorded points"
+        self.description = (f"Plot of {ylabel} against {xlabel}: {len(x)} recorded point{'' if len(x) == 1 else 's'}"
                             + (f": {points}." if points else "."))
         return encode(self.figure.canvas)

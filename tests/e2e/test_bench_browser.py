@@ -62,8 +62,9 @@ def test_bench_paired_pulses_record_two_rows_and_export_csv(page, jupyter_lab):
     page.locator(".msl-bench-record-data").click()
     page.wait_for_function("() => document.querySelector('.msl-bench-table caption').textContent"
                            ".startsWith('2 recorded')", timeout=15_000)
-    alt = page.locator(".msl-bench-plot").get_attribute("alt") or ""
-    assert "2 recorded points" in alt and "Pulse interval" in alt, alt
+    page.wait_for_function("() => (document.querySelector('.msl-bench-plot').getAttribute('alt') || '')"
+                           ".includes('2 recorded points')", timeout=15_000)  # the labeller names the image
+    assert "Pulse interval" in page.locator(".msl-bench-plot").get_attribute("alt")
 
     page.locator(".msl-bench-export-table").click()
     link = page.locator(".msl-bench-status a.msl-download")

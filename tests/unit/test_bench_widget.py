@@ -155,7 +155,7 @@ def test_export_traces_writes_current_and_held(bench, tmp_path):
 def test_upload_adds_rows(bench):
     text = DataTable([{"mode": "single", "peak_force": 0.2}]).csv_text().encode()
     bench.upload.value = ({"name": "t.csv", "type": "text/csv", "size": len(text), "content": memoryview(text),
-                           "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+                           "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},)
     assert len(bench.table) == 1 and "Added 1 row from t.csv" in bench._status.value
 
 
