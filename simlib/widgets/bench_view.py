@@ -317,7 +317,8 @@ class Bench:
         for slider in self.cursor_sliders:
             slider.observe(lambda _c: self._syncing or self._guarded(self._on_cursor), "value")
         self.rows_select = ipw.SelectMultiple(options=[], description="Rows", rows=5,
-                                              tooltip="Choose rows (Shift or Ctrl for several), then Delete")
+                                              tooltip="Choose rows (Shift or Ctrl for several), then Delete",
+                                              layout=ipw.Layout(width="28em"))
         self.delete_button = self._button("Delete selected rows", "trash", "Delete the chosen rows",
                                           self._delete_selected)
         self.export_table_button = self._button("Export table (CSV)", "download", "Save the table as CSV",
@@ -413,13 +414,19 @@ class Bench:
     def _redraw_table(self) -> None:
         rows, columns = self.table.rows, self.table.columns
         used = [c for c in columns if any(r.get(c) is not None for r in rows)]
+        # Conditions equal in every row are said once, in the caption (the CSV keeps every column).
+        same = [c for c in used if len(rows) > 1 and c in self.state.conditions
+                and len({repr(r.get(c)) for r in rows}) == 1]
+        used = [c for c in used if c not in same]
+        note = "; the same in every row: " + ", ".join(f"{column_label(c)} {_cell(rows[0].get(c))}"
+                                                       for c in same) if same else ""
         head = "".join(f"<th scope='col'>{html.escape(column_label(c))}</th>" for c in used)
         body = "".join("<tr><td>" + str(i + 1) + "</td>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>"
                                                                     for c in used) + "</tr>"
                        for i, r in enumerate(rows))
         self._table_html.value = (
             "<div style='overflow-x:auto'><table style='border-collapse:collapse' border='1' cellpadding='3'>"
-            f"<caption style='text-align:left'>{len(rows)} recorded rows</caption>"
+            f"<caption style='text-align:left'>{len(rows)} recorded rows{html.escape(note)}</caption>"
             f"<tr><th scope='col'>Row</th>{head}</tr>{body}</table></div>")
         self.rows_select.options = [(f"Row {i + 1}: run {_cell(r.get('run'))}, {_cell(r.get('mode'))}, "
                                      f"peak force {_cell(r.get('peak_force'))}", i) for i, r in enumerate(rows)]
