@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,15 +18,23 @@ from simlib._parallel import group_metrics, identical_runs, sweep_parallel, work
 from simlib.errors import ParameterError
 from simlib.progress import Progress, check_progress, progress_reporter
 from simlib.protocol import Protocol
+from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.simulate import check_scenario, simulate
 from simlib.validation import describe_value, unknown_name_message
 
-__all__ = ["Twitch", "twitch", "force_frequency", "sweep", "classification_grid", "Ramp", "ramp",
+__all__ = ["ONSET_FORCE", "TWITCH_OUTPUT_DT_S", "Twitch", "twitch", "twitch_of", "force_frequency",
+           "sweep", "classification_grid", "Ramp", "ramp",
            "cramp_threshold_frequency", "CTF_TRAIN_S", "CTF_RATES_HZ"]
 
 _TWITCH_AT_S = 0.1
 _TRAIN_S = 1.0
+#: Output interval of :func:`twitch`'s run (s): 0.1 ms resolves the latent period of a few ms.
+TWITCH_OUTPUT_DT_S = 1e-4
+#: Force onset, for the latent period: the force has risen by this much above rest (force unit; about
+#: 0.5 % of the healthy twitch, the smallest rise a force transducer shows above its noise: a design
+#: choice). An absolute threshold makes the latent period independent of what later stimuli add.
+ONSET_FORCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -42,14 +50,18 @@ class Twitch:
         NaN when there was no twitch.
     peak_force : float
         Peak force above rest (force unit).
+    latent_period_ms : float
+        Stimulus to the onset of force (ms): the first sample where force has risen by
+        :data:`ONSET_FORCE` above rest; NaN when there was no twitch.
     """
 
     contraction_time_ms: float
     half_relaxation_ms: float
     peak_force: float
+    latent_period_ms: float = math.nan
 
 
-def twitch(sc: Scenario) -> Twitch:
+def twitch(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> Twitch:
     """Twitch evoked by one supramaximal nerve stimulus under the conditions of ``sc``.
 
     The drive settings of ``sc`` are replaced by a single stimulus at 0.1 s; the run
@@ -59,11 +71,14 @@ def twitch(sc: Scenario) -> Twitch:
     ----------
     sc : Scenario
         Conditions (electrolytes, temperature, ATP, drugs).
+    constants : mapping of str to float, keyword-only, optional
+        Model constants for this run (as in :func:`simlib.simulate`), e.g. a student's preparation
+        ``simlib.individual(code)``.
 
     Returns
     -------
     Twitch
-        Contraction time, half-relaxation time and peak force.
+        Latent period, contraction time, half-relaxation time and peak force (:func:`twitch_of`).
 
     Raises
     ------
@@ -73,18 +88,42 @@ def twitch(sc: Scenario) -> Twitch:
     check_scenario(sc, "twitch")
     run = sc.replace(drive="stimulation", rate_hz=1.0, drive_start_s=_TWITCH_AT_S, drive_s=0.5,
                      duration_s=max(1.0, _TWITCH_AT_S + 0.9), stretch_at_s=None)
-    res = simulate(run, output_dt_s=1e-4)
+    return twitch_of(simulate(run, output_dt_s=TWITCH_OUTPUT_DT_S, constants=constants), _TWITCH_AT_S)
+
+
+def twitch_of(res: Result, stimulus_s: float) -> Twitch:
+    """Measure the time course of the force response in a run (pure: no simulation).
+
+    Parameters
+    ----------
+    res : Result
+        Any run; force is measured relative to its first sample (the resting force).
+    stimulus_s : float
+        Time of the (first) stimulus (s); times are measured from it.
+
+    Returns
+    -------
+    Twitch
+        Latent period (stimulus to force onset), contraction time (stimulus to peak), half-relaxation
+        time (peak to half the peak) and peak force above rest. After several stimuli the same
+        measures describe the whole response: its peak, when it is reached and how it relaxes.
+    """
+    after = res.t >= stimulus_s - 1e-12
     rise = res.force - res.force[0]
-    peak_i = int(np.argmax(rise))
+    first = int(np.argmax(after)) if after.any() else len(rise) - 1
+    peak_i = first + int(np.argmax(rise[first:]))
     peak = float(rise[peak_i])
-    if peak < 1e-3:
-        return Twitch(math.nan, math.nan, max(peak, 0.0))
+    if peak < ONSET_FORCE:
+        return Twitch(math.nan, math.nan, max(peak, 0.0), math.nan)
     below = np.nonzero(rise[peak_i:] < peak / 2.0)[0]
     half = float(res.t[peak_i + below[0]] - res.t[peak_i]) * 1000.0 if below.size else math.inf
-    return Twitch((float(res.t[peak_i]) - _TWITCH_AT_S) * 1000.0, half, peak)
+    onset_i = first + int(np.argmax(rise[first:] >= ONSET_FORCE))
+    return Twitch((float(res.t[peak_i]) - stimulus_s) * 1000.0, half, peak,
+                  (float(res.t[onset_i]) - stimulus_s) * 1000.0)
 
 
-def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
+def force_frequency(sc: Scenario, rates_hz: Iterable[float], *,
+                    constants: Mapping[str, float] | None = None) -> np.ndarray:
     """Peak force of a 1 s stimulation train at each rate.
 
     Parameters
@@ -94,6 +133,8 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
         starting at 0.1 s (run length 1.6 s).
     rates_hz : iterable of float
         Stimulation rates (Hz), each 0-150.
+    constants : mapping of str to float, keyword-only, optional
+        Model constants for these runs (as in :func:`simlib.simulate`).
 
     Returns
     -------
@@ -109,7 +150,8 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
     rates_hz = _axis_values("force_frequency", "rates_hz", rates_hz, example="rates_hz=[10, 20, 50]")
     base = sc.replace(drive="stimulation", drive_start_s=_TWITCH_AT_S, drive_s=_TRAIN_S,
                       duration_s=_TWITCH_AT_S + _TRAIN_S + 0.5, stretch_at_s=None)
-    return np.array([simulate(base.replace(rate_hz=rate)).force.max() for rate in rates_hz])
+    return np.array([simulate(base.replace(rate_hz=rate), constants=constants).force.max()
+                     for rate in rates_hz])
 
 
 def sweep(
