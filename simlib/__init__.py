@@ -19,19 +19,27 @@ from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
 from simlib.metrics import Metrics
 from simlib.model import constants  # the declared model constants (a function; see simlib.model)
+from simlib.preparation import individual
 from simlib.presets import PRESET_INFO, PRESETS, preset_table
 from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.scenario_io import load_scenario, save_scenario
 
+#: Submodules reached as ``simlib.<name>`` without importing them first (imported on first use).
+_SUBMODULES = ("labbook", "report", "worksheet")
+
 
 def __getattr__(name: str) -> object:
-    """Provide ``simlib.export_figure`` lazily, so that importing simlib does not import matplotlib."""
+    """Provide ``simlib.export_figure`` and the classroom modules lazily (importing simlib stays light)."""
     if name == "export_figure":
         from simlib.figures import export_figure
 
         return export_figure
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"simlib.{name}")
     raise AttributeError(f"module 'simlib' has no attribute {name!r}")
 
 __all__ = [
@@ -48,6 +56,7 @@ __all__ = [
     "constants",
     "cramp_threshold_frequency",
     "force_frequency",
+    "individual",
     "load_scenario",
     "preset_table",
     "save_scenario",

@@ -15,6 +15,13 @@ Commands
     and print what it changes.
 ``simlib presets [--citations]``
     List the presets with what they change and their descriptions.
+``simlib answer-key CODES_FILE [-o KEY.csv] [--scenario FILE] [--paired-interval-ms MS] [--overwrite]``
+    The answer key of a class: for every student code in ``CODES_FILE`` (one per line; blank lines
+    and ``#`` comments ignored) the worksheet's key measures on that student's own preparation
+    (:mod:`simlib.answerkey`), as CSV to ``-o`` or to standard output.
+``simlib report LABBOOK.json [-o REPORT.html] [--pdf] [--overwrite]``
+    Write a learner's lab report (:mod:`simlib.report`): one self-contained HTML file with their
+    answers and tables (and plots of them); ``--pdf`` also writes a PDF beside it.
 ``simlib warmup [--seed]``
     Compile the model kernel into the per-user cache now (several seconds, once per user and
     simlib version), so that the first simulation in a lesson starts at once. ``--seed`` also
@@ -35,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import math
 import os
 import signal
@@ -116,6 +124,26 @@ def _build_parser() -> _Parser:
     scen.add_argument("--template", action="store_true",
                       help="print every field at its healthy default with its unit and range, as TOML "
                            "(simlib scenario --template > my_scenario.toml)")
+
+    key = sub.add_parser("answer-key", help="the key measures of every student's preparation, as CSV",
+                         description="For every student code (one per line), compute the worksheet's key measures "
+                                     "on that student's preparation (simlib.individual) and write them as CSV.")
+    key.add_argument("codes", metavar="CODES_FILE", help="text file: one student code per line (# comments)")
+    key.add_argument("-o", "--output", metavar="KEY.csv", help="CSV file to write (default: standard output)")
+    key.add_argument("--scenario", metavar="FILE", help="the worksheet's conditions (.toml/.json; default healthy)")
+    key.add_argument("--paired-interval-ms", type=float, default=20.0, metavar="MS",
+                     help="interval of the paired-pulse measure (default: 20 ms)")
+    key.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    key.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    report = sub.add_parser("report", help="write a learner's lab report (HTML, and PDF) from a lab book",
+                            description="Write the lab report of a lab book (LESSON.labbook.json): one "
+                                        "self-contained HTML file with answers, tables and plots.")
+    report.add_argument("labbook", metavar="LABBOOK.json", help="a lab-book file saved by a lesson")
+    report.add_argument("-o", "--output", metavar="REPORT.html",
+                        help="HTML file to write (default: the lab book's name with .report.html)")
+    report.add_argument("--pdf", action="store_true", help="also write a PDF beside the HTML file")
+    report.add_argument("--overwrite", action="store_true", help="replace existing files")
 
     warmup = sub.add_parser("warmup", help="compile the model kernel into the per-user cache",
                             description="Compile the model kernel (and its helpers) now, into the per-user cache.")
@@ -376,8 +404,64 @@ def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_answer_key(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import simlib
+    from simlib import answerkey
+    from simlib.progress import Bar, Reporter
+
+    target = Path(args.output) if args.output else None
+    if target is not None:
+        _check_output(target, args.overwrite, "answer-key")
+    try:
+        codes = answerkey.read_codes(args.codes)
+    except simlib.ParameterError as exc:
+        raise _InputError(f"simlib answer-key: {_one_line(exc)}") from None
+    scenario = _load(args.scenario, "answer-key") if args.scenario else None
+    if not 1.0 <= args.paired_interval_ms <= 1000.0:
+        raise _UsageError(f"simlib answer-key: --paired-interval-ms must be between 1 and 1000 ms; "
+                          f"got {args.paired_interval_ms:g}")
+    progress = Reporter(len(codes)) if args.quiet else Bar(len(codes), "answer key", file=err, unit="student",
+                                                           log_lines=True)
+    try:
+        rows = answerkey.answer_key(codes, scenario, paired_interval_s=args.paired_interval_ms / 1000.0,
+                                    on_row=lambda i, code: (checkpoint(), progress.describe(code), progress(i)))
+    except (simlib.ParameterError, simlib.SimulationError) as exc:
+        raise _InputError(f"simlib answer-key: {_one_line(exc)}") from None
+    finally:
+        progress.close()
+    if target is None:
+        buffer = io.BytesIO()
+        answerkey.write_csv(rows, buffer)
+        out.write(buffer.getvalue().decode("utf-8"))
+        return EXIT_OK
+    try:
+        answerkey.write_answer_key(rows, target, overwrite=args.overwrite)
+    except simlib.ParameterError as exc:
+        raise _InputError(f"simlib answer-key: {_one_line(exc)}") from None
+    err.write(f"wrote {target} ({len(rows)} students)\n")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import simlib
+    from simlib import report
+
+    source = Path(args.labbook)
+    target = Path(args.output) if args.output else report.default_report_path(source)
+    _check_output(target, args.overwrite, "report")
+    if args.pdf:
+        _check_output(target.with_suffix(".pdf"), args.overwrite, "report")
+    try:
+        written = report.write_report(source, target, pdf=args.pdf, overwrite=args.overwrite)
+    except simlib.ParameterError as exc:
+        raise _InputError(f"simlib report: {_one_line(exc)}") from None
+    for path in written:
+        out.write(f"{path}\n")
+    return EXIT_OK
+
+
 _COMMANDS = {"figures": _cmd_figures, "run": _cmd_run, "scenario": _cmd_scenario, "presets": _cmd_presets,
-             "warmup": _cmd_warmup}
+             "warmup": _cmd_warmup, "answer-key": _cmd_answer_key, "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

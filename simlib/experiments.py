@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -61,7 +61,7 @@ class Twitch:
     latent_period_ms: float = math.nan
 
 
-def twitch(sc: Scenario) -> Twitch:
+def twitch(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> Twitch:
     """Twitch evoked by one supramaximal nerve stimulus under the conditions of ``sc``.
 
     The drive settings of ``sc`` are replaced by a single stimulus at 0.1 s; the run
@@ -71,6 +71,9 @@ def twitch(sc: Scenario) -> Twitch:
     ----------
     sc : Scenario
         Conditions (electrolytes, temperature, ATP, drugs).
+    constants : mapping of str to float, keyword-only, optional
+        Model constants for this run (as in :func:`simlib.simulate`), e.g. a student's preparation
+        ``simlib.individual(code)``.
 
     Returns
     -------
@@ -85,7 +88,7 @@ def twitch(sc: Scenario) -> Twitch:
     check_scenario(sc, "twitch")
     run = sc.replace(drive="stimulation", rate_hz=1.0, drive_start_s=_TWITCH_AT_S, drive_s=0.5,
                      duration_s=max(1.0, _TWITCH_AT_S + 0.9), stretch_at_s=None)
-    return twitch_of(simulate(run, output_dt_s=TWITCH_OUTPUT_DT_S), _TWITCH_AT_S)
+    return twitch_of(simulate(run, output_dt_s=TWITCH_OUTPUT_DT_S, constants=constants), _TWITCH_AT_S)
 
 
 def twitch_of(res: Result, stimulus_s: float) -> Twitch:
@@ -119,7 +122,8 @@ def twitch_of(res: Result, stimulus_s: float) -> Twitch:
                   (float(res.t[onset_i]) - stimulus_s) * 1000.0)
 
 
-def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
+def force_frequency(sc: Scenario, rates_hz: Iterable[float], *,
+                    constants: Mapping[str, float] | None = None) -> np.ndarray:
     """Peak force of a 1 s stimulation train at each rate.
 
     Parameters
@@ -129,6 +133,8 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
         starting at 0.1 s (run length 1.6 s).
     rates_hz : iterable of float
         Stimulation rates (Hz), each 0-150.
+    constants : mapping of str to float, keyword-only, optional
+        Model constants for these runs (as in :func:`simlib.simulate`).
 
     Returns
     -------
@@ -144,7 +150,8 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float]) -> np.ndarray:
     rates_hz = _axis_values("force_frequency", "rates_hz", rates_hz, example="rates_hz=[10, 20, 50]")
     base = sc.replace(drive="stimulation", drive_start_s=_TWITCH_AT_S, drive_s=_TRAIN_S,
                       duration_s=_TWITCH_AT_S + _TRAIN_S + 0.5, stretch_at_s=None)
-    return np.array([simulate(base.replace(rate_hz=rate)).force.max() for rate in rates_hz])
+    return np.array([simulate(base.replace(rate_hz=rate), constants=constants).force.max()
+                     for rate in rates_hz])
 
 
 def sweep(

@@ -14,7 +14,9 @@ The options are a native radio group (an inline ES module run by anywidget: no b
 network) whose accessible name is the question (``<fieldset>`` with a ``<legend>`` and
 ``aria-label``), so a screen reader announces the question with the options and the arrow keys move
 between them. Every check is recorded while the kernel runs: :func:`answers` returns one record per
-question (id, last choice, attempts, correct, revealed, time), which a lesson can save.
+question (id, last choice, attempts, correct, revealed, time). When a lesson has opened its lab book
+(:func:`simlib.labbook.open_labbook`), every check is also saved to it as it happens, and a quick
+check made again after a kernel restart shows the learner's earlier choice and its feedback.
 
 Examples
 --------
@@ -42,10 +44,12 @@ import anywidget
 import ipywidgets as ipw
 import traitlets
 
+from simlib import labbook
 from simlib.validation import unknown_name_message
 
 __all__ = [
     "DATA_FILE",
+    "KIND",
     "ChoiceGroup",
     "Question",
     "QuickCheck",
@@ -59,6 +63,8 @@ __all__ = [
     "quick_check",
 ]
 
+#: The ``kind`` of a quick check's record in a lab book (:mod:`simlib.labbook`).
+KIND = "quick-check"
 #: The questions shipped with the lab (a TOML file inside the package).
 DATA_FILE = resources.files("simlib") / "data" / "quick_checks.toml"
 
@@ -259,6 +265,21 @@ def _record(qid: str, **values: Any) -> None:
     record = _ANSWERS.setdefault(qid, {"id": qid, "choice": None, "attempts": 0, "correct": False,
                                        "revealed": False, "time": None})
     record.update(values, time=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    book = labbook.current()
+    if book is not None:  # saved as it goes, and restored after a kernel restart
+        book.save_answer(qid, {"kind": KIND, **record})
+
+
+def _restored(qid: str) -> dict[str, Any] | None:
+    """Return the learner's earlier record of this question from the current lab book (None if none)."""
+    book = labbook.current()
+    saved = book.answer(qid) if book is not None else None
+    if not saved or saved.get("kind") != KIND:
+        return None
+    record = {name: saved.get(name, default) for name, default in
+              (("choice", None), ("attempts", 0), ("correct", False), ("revealed", False), ("time", None))}
+    _ANSWERS.setdefault(qid, {"id": qid, **record})
+    return record
 
 
 # --- the widgets ----------------------------------------------------------------------------------
@@ -393,6 +414,27 @@ class QuickCheck(ipw.VBox):
         self.choices.observe(self._clear, "value")
         super().__init__([self.choices, ipw.HBox([self.check_button, self.show_button]), self.feedback])
         self.add_class("msl-quick-check")
+        earlier = _restored(question.id) if record else None
+        if earlier is not None:
+            self._restore(earlier)
+
+    def _restore(self, earlier: Mapping[str, Any]) -> None:
+        """Show the learner's earlier choice and its feedback (from the lab book), without recording it."""
+        q, choice = self.question, earlier.get("choice")
+        self.attempts = int(earlier.get("attempts") or 0)
+        self.revealed = bool(earlier.get("revealed")) or bool(earlier.get("correct"))
+        if choice not in q.options:
+            if self.revealed:
+                self._show(self._answer_text(), _NEUTRAL)
+            return
+        self.choices.value = choice  # clears the feedback: shown below
+        self._last_checked = choice
+        if choice == q.answer:
+            self._show(f"✔ Right. {q.explanation}", _RIGHT)
+            return
+        self._wrong.append(choice)
+        tail = self._answer_text() if self.revealed else "Try again."
+        self._show(f"✘ Not quite: {q.hints[choice]} {tail}", _WRONG)
 
     @property
     def feedback_text(self) -> str:

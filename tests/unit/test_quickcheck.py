@@ -234,3 +234,44 @@ def test_a_check_can_be_left_out_of_the_record():
 def test_quick_check_needs_a_question():
     with pytest.raises(TypeError, match="needs a Question"):
         quickcheck.QuickCheck("02-summation")
+
+
+# --- saved to the lab book, restored after a kernel restart -------------------------------------------------
+
+
+def test_checks_are_saved_to_the_lab_book_and_restored_after_a_restart(tmp_path):
+    from simlib import labbook
+
+    try:
+        labbook.open_labbook("99-lesson", tmp_path)
+        qc = quickcheck.QuickCheck(_question())
+        qc.choices.value = "in the brain"
+        qc.check()
+        saved = labbook.read_labbook(tmp_path / "99-lesson.labbook.json")["answers"]["99-test"]
+        assert saved["kind"] == quickcheck.KIND and saved["choice"] == "in the brain" and saved["correct"] is False
+        wrong_feedback = qc.feedback_text
+        # a kernel restart: nothing in memory; the lesson opens its lab book again and makes the check again
+        quickcheck.clear_answers()
+        labbook.close()
+        labbook.open_labbook("99-lesson", tmp_path)
+        again = quickcheck.QuickCheck(_question())
+        assert again.choices.value == "in the brain" and again.attempts == 1
+        assert again.feedback_text == wrong_feedback
+        assert quickcheck.answers()[0]["choice"] == "in the brain"
+        again.choices.value = "in the motor axon"
+        again.check()
+        labbook.close()
+        labbook.open_labbook("99-lesson", tmp_path)
+        third = quickcheck.QuickCheck(_question())
+        assert third.feedback_text.startswith("✔ Right.") and third.revealed and third.attempts == 2
+        assert quickcheck.QuickCheck(_question(id="99-other")).feedback_text == ""  # not answered: fresh
+    finally:
+        labbook.close()
+
+
+def test_without_a_lab_book_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    qc = quickcheck.QuickCheck(_question())
+    qc.choices.value = "in the brain"
+    qc.check()
+    assert list(tmp_path.iterdir()) == []
