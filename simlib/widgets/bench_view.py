@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from simlib import labbook
 from simlib.a11y import SliderLabeller
 from simlib.downloads import ExportLimiter, in_voila
 from simlib.errors import ParameterError, SimulationError
@@ -83,7 +84,8 @@ def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH
         Scenario fields that get a control (electrolytes, temperature, drugs by default).
     store : TableStore, optional
         Keeps the data table between sessions: rows are restored now and saved after every change
-        (any object with ``save_table(key, rows)`` and ``load_table(key)``). None: no persistence.
+        (any object with ``save_table(key, rows)`` and ``load_table(key)``). None: the lab book
+        opened in this kernel (:func:`simlib.labbook.current`), if any; else no persistence.
     key : str, default "bench"
         Name of this bench's table in ``store``.
     **options
@@ -94,6 +96,8 @@ def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH
     Bench
         Display it as a cell's last value, or display ``.widget``.
     """
+    if store is None:
+        store = labbook.current()
     return Bench(scenario, conditions=conditions, store=store, key=key, **options)
 
 

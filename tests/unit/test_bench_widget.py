@@ -178,6 +178,21 @@ def test_store_restores_rows_and_saves_every_change(tmp_path, monkeypatch):
     assert "1 recorded rows" in second._table_html.value
 
 
+def test_bench_saves_to_the_open_lab_book_by_default(tmp_path, monkeypatch):
+    from simlib import labbook
+
+    monkeypatch.chdir(tmp_path)
+    book = labbook.open_labbook("10-bench", tmp_path)
+    try:
+        widgets.bench(app_mode=False).record()
+        reopened = labbook.open_labbook("10-bench", tmp_path)  # a kernel restart reads the file again
+        assert len(reopened.load_table("bench")) == 1
+        assert len(widgets.bench(app_mode=False).table.rows) == 1
+    finally:
+        labbook.close()
+    assert book.path.exists()
+
+
 def test_explorer_exports_the_shown_traces(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ex = widgets.explore(["ca_mM"], panels=["membrane", "force"], app_mode=False)
