@@ -21,7 +21,6 @@ import base64
 import datetime as dt
 import html
 import io
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,6 +30,7 @@ from simlib._fileio import atomic_write_set
 from simlib._version import __version__
 from simlib.errors import ParameterError
 from simlib.labbook import SUFFIX, LabBook, current, read_labbook
+from simlib.widgets.datatable import format_value
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,15 +48,8 @@ img { max-width: 100%; height: auto; }
 
 
 def _fmt(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    """Return a value as the report shows it (a dash where there is none)."""
+    return format_value(value, missing="—")
 
 
 def answer_rows(answers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str]]:

@@ -33,7 +33,7 @@ from simlib.widgets.bench_state import (
     BenchState,
 )
 from simlib.widgets.controls import param_control, slider_for
-from simlib.widgets.datatable import DataTable, TableStore
+from simlib.widgets.datatable import DataTable, TableStore, format_value
 from simlib.widgets.encoding import IMAGE_FORMAT
 from simlib.widgets.export import export_traces, offer_export
 from simlib.widgets.state import field_param
@@ -61,15 +61,6 @@ def column_label(name: str) -> str:
     except ParameterError:
         return name
 
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH_CONDITIONS,
@@ -410,7 +401,7 @@ class Bench:
 
     def _show_measures(self) -> None:
         items = "".join(f"<tr><th scope='row' style='text-align:left'>{html.escape(MEASURE_LABELS[k])}</th>"
-                        f"<td>{html.escape(_cell(v))}</td></tr>"
+                        f"<td>{html.escape(format_value(v))}</td></tr>"
                         for k, v in self.state.measures.items() if v is not None)
         self._measures_html.value = (f"<table><caption style='text-align:left'><b>Measured: "
                                      f"{html.escape(self._label)}</b></caption>{items}</table>")
@@ -422,18 +413,18 @@ class Bench:
         same = [c for c in used if len(rows) > 1 and c in self.state.conditions
                 and len({repr(r.get(c)) for r in rows}) == 1]
         used = [c for c in used if c not in same]
-        note = "; the same in every row: " + ", ".join(f"{column_label(c)} {_cell(rows[0].get(c))}"
+        note = "; the same in every row: " + ", ".join(f"{column_label(c)} {format_value(rows[0].get(c))}"
                                                        for c in same) if same else ""
         head = "".join(f"<th scope='col'>{html.escape(column_label(c))}</th>" for c in used)
-        body = "".join("<tr><td>" + str(i + 1) + "</td>" + "".join(f"<td>{html.escape(_cell(r.get(c)))}</td>"
+        body = "".join("<tr><td>" + str(i + 1) + "</td>" + "".join(f"<td>{html.escape(format_value(r.get(c)))}</td>"
                                                                     for c in used) + "</tr>"
                        for i, r in enumerate(rows))
         self._table_html.value = (
             "<div style='overflow-x:auto'><table style='border-collapse:collapse' border='1' cellpadding='3'>"
             f"<caption style='text-align:left'>{len(rows)} recorded rows{html.escape(note)}</caption>"
             f"<tr><th scope='col'>Row</th>{head}</tr>{body}</table></div>")
-        self.rows_select.options = [(f"Row {i + 1}: run {_cell(r.get('run'))}, {_cell(r.get('mode'))}, "
-                                     f"peak force {_cell(r.get('peak_force'))}", i) for i, r in enumerate(rows)]
+        self.rows_select.options = [(f"Row {i + 1}: run {format_value(r.get('run'))}, {format_value(r.get('mode'))}, "
+                                     f"peak force {format_value(r.get('peak_force'))}", i) for i, r in enumerate(rows)]
         numeric = self.table.numeric_columns()
         self._syncing = True
         try:

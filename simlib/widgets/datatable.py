@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,9 +24,26 @@ from typing import BinaryIO, Protocol, runtime_checkable
 from simlib._fileio import atomic_write
 from simlib.errors import ParameterError
 
-__all__ = ["Cell", "DataTable", "TableStore", "parse_cell"]
+__all__ = ["Cell", "DataTable", "TableStore", "format_value", "parse_cell"]
 
 Cell = str | float | int | bool | None
+
+
+def format_value(value: object, missing: str = "") -> str:
+    """Show one table value as text: ``missing`` for None, yes/no for booleans, 4 significant digits for floats.
+
+    Lists and dicts (a lab book's saved records) are shown as JSON; anything else with ``str``.
+    """
+    if value is None:
+        return missing
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
 
 
 @runtime_checkable
