@@ -23,7 +23,7 @@ from simlib.validation import unknown_name_message
 if TYPE_CHECKING:
     from simlib.metrics import Metrics
 
-__all__ = ["Result", "SPIKE_ORIGINS", "MOTONEURON_ORIGINS"]
+__all__ = ["Result", "SPIKE_ORIGINS", "MOTONEURON_ORIGINS", "write_columns_csv"]
 
 SPIKE_ORIGINS = ("stimulator", "ectopic", "commanded", "reflex", "self-sustained")
 MOTONEURON_ORIGINS = ("commanded", "reflex", "self-sustained")
@@ -191,11 +191,25 @@ class Result:
                 columns["ca_i (µM)"] = self.ca_i
             if name != "force":
                 columns[f"{name} ({unit})" if unit else f"{name} (fraction)"] = self.state(name)
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        try:
-            writer = csv.writer(text)
-            writer.writerow(columns)
-            writer.writerows(zip(*(np.round(col, 9) for col in columns.values()), strict=True))
-            text.flush()
-        finally:
-            text.detach()  # the caller flushes, syncs and closes the binary file
+        write_columns_csv(handle, columns)
+
+
+def write_columns_csv(handle: BinaryIO, columns: dict[str, np.ndarray]) -> None:
+    """Write equal-length columns as UTF-8 CSV to a binary file: one header row, values rounded to 9 decimals.
+
+    Parameters
+    ----------
+    handle : binary file
+        Open for writing (e.g. the temporary file of :func:`simlib._fileio.atomic_write`); the caller
+        flushes, syncs and closes it.
+    columns : dict of str to ndarray
+        Column heading (with its unit) → values, all of the same length.
+    """
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    try:
+        writer = csv.writer(text)
+        writer.writerow(columns)
+        writer.writerows(zip(*(np.round(col, 9) for col in columns.values()), strict=True))
+        text.flush()
+    finally:
+        text.detach()

@@ -7,7 +7,6 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -15,7 +14,7 @@ from matplotlib.figure import Figure
 import simlib.widgets.captions as captions
 from simlib._fileio import atomic_write
 from simlib.downloads import ExportLimiter, download_links
-from simlib.result import Result
+from simlib.result import Result, write_columns_csv
 from simlib.widgets.state import ExplorerState
 
 __all__ = ["TRACE_COLUMNS", "export_explorer_figure", "export_traces", "offer_export", "shown_path", "write_traces_csv"]
@@ -125,20 +124,7 @@ def write_traces_csv(path: Path, traces: Sequence[tuple[str, Result]], panels: S
                 values = np.interp(t, res.t, values, left=np.nan, right=np.nan)
             columns[f"{label}: {heading}" if len(traces) > 1 else heading] = values
 
-    def write(handle: BinaryIO) -> None:
-        import csv
-        import io
-
-        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-        try:
-            writer = csv.writer(text)
-            writer.writerow(columns)
-            writer.writerows(zip(*(np.round(c, 9) for c in columns.values()), strict=True))
-            text.flush()
-        finally:
-            text.detach()
-
-    atomic_write(path, write, overwrite=overwrite)
+    atomic_write(path, lambda handle: write_columns_csv(handle, columns), overwrite=overwrite)
     return path
 
 
