@@ -30,6 +30,19 @@ def _stimulate_and_wait(page, words: str) -> None:
                            "?.includes(w)", arg=words, timeout=30_000)
 
 
+def _record_at_interval(page, interval, *, presses: int, interval_ms: int, rows: int) -> None:
+    """Lower the pulse interval with the arrow key, stimulate, and record the run as row number ``rows``."""
+    interval.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("ms => document.querySelector('.msl-control-interval_ms .widget-readout')"
+                           ".textContent.trim() === String(ms)", arg=interval_ms, timeout=15_000)
+    _stimulate_and_wait(page, f"paired pulses, {interval_ms} ms apart")
+    page.locator(".msl-bench-record-data").click()
+    page.wait_for_function("n => document.querySelector('.msl-bench-table caption').textContent"
+                           ".startsWith(n + ' recorded')", arg=rows, timeout=15_000)
+
+
 def test_bench_paired_pulses_record_two_rows_and_export_csv(page, jupyter_lab):
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": SOURCE, "outputs": [], "execution_count": None}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -43,25 +56,8 @@ def test_bench_paired_pulses_record_two_rows_and_export_csv(page, jupyter_lab):
     interval = page.locator(".msl-control-interval_ms .noUi-handle")
     interval.wait_for(state="visible", timeout=15_000)
     assert interval.get_attribute("aria-label") == "Pulse interval (ms)"
-    interval.focus()
-    for _ in range(10):  # 50 -> 40 ms, one step per key press
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('.msl-control-interval_ms .widget-readout')"
-                           ".textContent.trim() === '40'", timeout=15_000)
-    _stimulate_and_wait(page, "paired pulses, 40 ms apart")
-    page.locator(".msl-bench-record-data").click()
-    page.wait_for_function("() => document.querySelector('.msl-bench-table caption').textContent"
-                           ".startsWith('1 recorded')", timeout=15_000)
-
-    interval.focus()
-    for _ in range(20):  # 40 -> 20 ms
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('.msl-control-interval_ms .widget-readout')"
-                           ".textContent.trim() === '20'", timeout=15_000)
-    _stimulate_and_wait(page, "paired pulses, 20 ms apart")
-    page.locator(".msl-bench-record-data").click()
-    page.wait_for_function("() => document.querySelector('.msl-bench-table caption').textContent"
-                           ".startsWith('2 recorded')", timeout=15_000)
+    _record_at_interval(page, interval, presses=10, interval_ms=40, rows=1)  # 50 -> 40 ms, a step per press
+    _record_at_interval(page, interval, presses=20, interval_ms=20, rows=2)  # 40 -> 20 ms
     page.wait_for_function("() => (document.querySelector('.msl-bench-plot').getAttribute('alt') || '')"
                            ".includes('2 recorded points')", timeout=15_000)  # the labeller names the image
     assert "Pulse interval" in page.locator(".msl-bench-plot").get_attribute("alt")
