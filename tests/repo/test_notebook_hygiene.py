@@ -72,3 +72,11 @@ def test_make_test_gives_nbval_the_reference_outputs():
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
     nbval_lines = [line for line in makefile.splitlines() if "--nbval-lax" in line]
     assert nbval_lines and all("-p tests.nbval_references" in line for line in nbval_lines)
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05", "06"}],
+                         ids=lambda p: p.name)
+def test_the_fibre_lessons_name_the_golgi_tendon_organ(path):
+    """Issue 18: lessons 01-06 name the Golgi tendon organ, the force sensor every textbook names."""
+    text = " ".join(source for _, source, _ in _cells(path, "markdown"))
+    assert "Golgi tendon organ" in text
