@@ -32,6 +32,7 @@ from simlib.widgets.bench_state import (
     STIMULATOR_PARAMS,
     BenchState,
 )
+from simlib.widgets.callbacks import GuardedCallbacks
 from simlib.widgets.controls import param_control, slider_for
 from simlib.widgets.datatable import DataTable, TableStore, format_value
 from simlib.widgets.encoding import IMAGE_FORMAT
@@ -92,7 +93,7 @@ def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH
     return Bench(scenario, conditions=conditions, store=store, key=key, **options)
 
 
-class Bench:
+class Bench(GuardedCallbacks):
     """A stimulator bench: stimulator, conditions, oscilloscope with two cursors, measures, data table.
 
     Parameters
@@ -459,25 +460,13 @@ class Bench:
         self._status.value = (f'<span role="status" aria-live="polite">{html.escape(message)}</span>'
                               + (f" {links}" if links else ""))
 
-    def _guarded(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except ParameterError as exc:
-            self._set_error(str(exc))
-        except Exception as exc:  # a callback must not fail silently in the browser's log
-            self._set_error(f"unexpected error ({type(exc).__name__}: {exc}); please report it.")
-
     def _control_callback(self, name: str) -> Callable[[Mapping[str, Any]], None]:
-        def on_change(change: Mapping[str, Any]) -> None:
-            if self._syncing:
-                return
-            value = change["new"]
-            value = round(value, 9) if isinstance(value, float) else value
-            self._guarded(lambda: self.set(**{name: value}))
+        def apply(value: Any) -> None:
+            self.set(**{name: value})
             if name == "mode":
                 self._show_mode()
 
-        return on_change
+        return self._value_callback(apply)
 
     def _show_mode(self) -> None:
         shown = _MODE_SETTINGS[self.state.stimulator.mode]

@@ -28,6 +28,7 @@ from simlib.presets import PRESET_INFO, PRESETS
 from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.validation import unknown_name_message
+from simlib.widgets.callbacks import GuardedCallbacks
 from simlib.widgets.controls import OptionalSlider, readout_format, slider_for
 from simlib.widgets.encoding import IMAGE_FORMAT
 from simlib.widgets.export import export_explorer_figure, export_traces, offer_export
@@ -37,7 +38,7 @@ from simlib.widgets.state import ExplorerState, field_param, preset_scenario
 __all__ = ["Explorer"]
 
 
-class Explorer(BlittedFigure):
+class Explorer(BlittedFigure, GuardedCallbacks):
     """Controls, presets, classification and a live figure for one Scenario.
 
     Every change (a control, :meth:`set`, a preset) makes a new validated Scenario, simulates it on
@@ -432,22 +433,8 @@ class Explorer(BlittedFigure):
 
     # -- callbacks (never raise into the widget machinery: show the problem instead) ---------------
 
-    def _guarded(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except Exception as exc:  # a callback must not fail silently in the browser's log
-            self._set_error(f"unexpected error ({type(exc).__name__}: {exc}); please report it.")
-
     def _control_callback(self, field: str) -> Callable[[Mapping[str, Any]], None]:
-        def on_change(change: Mapping[str, Any]) -> None:
-            if self._syncing:
-                return
-            value = change["new"]
-            if isinstance(value, float):
-                value = round(value, 9)  # browsers send 0.7500000000000001 for 0.3 + 9 x 0.05
-            self._guarded(lambda: self._apply(lambda: self.scenario.replace(**{field: value})))
-
-        return on_change
+        return self._value_callback(lambda value: self._apply(lambda: self.scenario.replace(**{field: value})))
 
     def _preset_callback(self, preset: str) -> Callable[[ipw.Button], None]:
         def on_click(_button: ipw.Button) -> None:
