@@ -32,7 +32,14 @@ from simlib.stages.ec_coupling import (
 )
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
 from simlib.stages.motoneuron import dendrite_rates, soma_rates
-from simlib.stages.nmj import cleft_rates, desensitisation_rates, pool_rates, receptor_rates, release_fraction
+from simlib.stages.nmj import (
+    cleft_rates,
+    desensitisation_rates,
+    perijunctional_rates,
+    pool_rates,
+    receptor_rates,
+    release_fraction,
+)
 from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
 
 __all__ = ["ATOL", "KernelParams", "N_STATES", "RTOL", "STATE_NAMES", "STATE_UNITS", "force_unit",
@@ -50,6 +57,7 @@ VAX, WAX, DAP = LAYOUT.index("v_axon"), LAYOUT.index("w_axon"), LAYOUT.index("da
 POOL, ACH, OPEN = LAYOUT.index("vesicle_pool"), LAYOUT.index("ach"), LAYOUT.index("receptors_open")
 FAC1, FAC2, AUG, DES = (LAYOUT.index("facil_fast"), LAYOUT.index("facil_slow"), LAYOUT.index("augmentation"),
                         LAYOUT.index("desensitised"))
+PERI = LAYOUT.index("ach_perijunctional")
 VM, NA_M, NA_H, K_N = LAYOUT.index("v_fibre"), LAYOUT.index("na_m"), LAYOUT.index("na_h"), LAYOUT.index("k_n")
 EPP, VEP = LAYOUT.index("epp"), LAYOUT.index("v_endplate")
 SENSOR, CATOT, CASR, TROP = (LAYOUT.index("sensor"), LAYOUT.index("ca_total"), LAYOUT.index("ca_sr"),
@@ -166,7 +174,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     y = np.zeros(N_STATES)
     ax_rest = axon_rest_potential(kp.ax_el_mV, kp.ax_vt, kp.ax_delta_t_mV)
     y[VAX] = kp.ax_el_mV if ax_rest is None else ax_rest
-    y[POOL] = 1.0  # full pool; no facilitation, augmentation or desensitisation left from earlier impulses
+    y[POOL] = 1.0  # full pool; no facilitation, augmentation, ACh or desensitisation left from earlier impulses
     v = kp.v_rest
     y[VM] = v
     y[VEP] = v
@@ -218,7 +226,8 @@ def rates(t, y, kp, inputs, a, b):
     a[FAC2], b[FAC2] = 0.0, kp.facil_slow_rate
     a[AUG], b[AUG] = 0.0, kp.augment_rate
     a[ACH], b[ACH] = cleft_rates(kp.ach_clear)
-    a[OPEN], b[OPEN] = receptor_rates(y[ACH], kp.achr_open, kp.achr_close)
+    a[PERI], b[PERI] = perijunctional_rates(y[ACH], kp.ach_escape, kp.ach_outside_clear)
+    a[OPEN], b[OPEN] = receptor_rates(y[ACH] + y[PERI], kp.achr_open, kp.achr_close)
     a[DES], b[DES] = desensitisation_rates(y[OPEN], kp.desens_on, kp.desens_off)
     g_ep_open = kp.g_ep * y[OPEN] * (1.0 - y[DES])
     v = y[VM]

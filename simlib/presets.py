@@ -60,8 +60,10 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
                       "Lymn & Taylor 1971, Biochemistry 10:4617; Allen, Lamb & Westerblad 2008, Physiol Rev 88:287"),
     "organophosphate": ({"ache_activity": 0.1}, "90 % acetylcholinesterase inhibition: ACh lingers, the endplate "
                         "potential lasts several times longer and one nerve impulse fires the muscle more than "
-                        "once.",
-                        "Eddleston et al. 2008, Lancet 371:597; Katz & Miledi 1973, J Physiol 231:549"),
+                        "once. In a faster (50 Hz) train ACh builds up around the endplate, which stays "
+                        "depolarised, and transmission fails (depolarising block, weakness).",
+                        "Eddleston et al. 2008, Lancet 371:597; Katz & Miledi 1973, J Physiol 231:549; "
+                        "Besser et al. 1989, Neurology 39:561"),
     "botulinum": ({"release_block": 0.9}, "Botulinum toxin cleaves SNARE proteins: 90 % of ACh release is "
                   "blocked and the muscle is paralysed (flaccid).",
                   "Rossetto, Pirazzini & Montecucco 2014, Nat Rev Microbiol 12:535"),

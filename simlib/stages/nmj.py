@@ -46,8 +46,22 @@ Thesleff 1957):
 .. math::
 
     \frac{dA_c}{dt} = -(k_{AChE}\,a_{AChE} + k_{esc})\,A_c,\qquad
-    \frac{dO}{dt} = k_{o} A_c^2 (1 - O) - \alpha O,\qquad
+    \frac{dO}{dt} = k_{o} (A_c + A_p)^2 (1 - O) - \alpha O,\qquad
     \frac{dD}{dt} = k_{D} O (1 - D) - k_{-D} D.
+
+**ACh outside the cleft.** ACh that escapes hydrolysis in the cleft (the :math:`k_{esc}` term) enters the
+perijunctional extracellular space around the endplate, :math:`V` times the cleft's volume, where it is
+hydrolysed by the sparse extrajunctional AChE and diffuses away slowly; from there it still reaches the
+endplate receptors (Katz & Miledi 1973; Magleby & Terrar 1975):
+
+.. math::
+
+    \frac{dA_p}{dt} = \frac{k_{esc}}{V}\,A_c - (k_{AChE,p}\,a_{AChE} + k_{diff})\,A_p.
+
+With AChE active almost all ACh is hydrolysed in the cleft and :math:`A_p` stays negligible; with AChE
+inhibited a quarter of each impulse's ACh escapes and is cleared only in tens of ms, so during a fast train
+it builds up, keeps receptors open and desensitising between impulses and holds the endplate region
+depolarised until the perijunctional Na⁺ channels inactivate (depolarising block).
 
 The endplate current is :math:`I_{ep} = g_{ep}(1 - b_{rec})(1 - l_{AChR})\,O\,(1 - D)(E_{ACh} - V)`
 with :math:`l_{AChR}` the fraction of receptors lost (``achr_loss``, myasthenia gravis).
@@ -67,7 +81,8 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "cleft_rates", "derive", "desensitisation_rates", "pool_rates",
+__all__ = ["CONSTANTS", "STAGE", "STATES", "cleft_rates", "derive", "desensitisation_rates",
+           "perijunctional_rates", "pool_rates",
            "quantal_content", "receptor_rates", "release_fraction", "release_site_occupancy"]
 
 _CHOSEN = "chosen so that "
@@ -78,6 +93,8 @@ STATES: tuple[State, ...] = (
     State("facil_slow", "", 1e-4, 1.0, "slow component F2 of facilitation of release (residual presynaptic Ca²⁺)"),
     State("augmentation", "", 1e-4, 1.0, "augmentation A of release left by earlier impulses (seconds)"),
     State("ach", "", 1e-4, 1.0, "ACh in the synaptic cleft, in units of the receptor half-activation level"),
+    State("ach_perijunctional", "", 1e-4, 1.0, "ACh that escaped the cleft into the perijunctional space, in "
+          "units of the receptor half-activation level"),
     State("receptors_open", "", 1e-4, 1.0, "open fraction of the endplate ACh receptors"),
     State("desensitised", "", 1e-4, 1.0, "desensitised fraction of the endplate ACh receptors"),
 )
@@ -139,6 +156,20 @@ CONSTANTS: tuple[Param, ...] = (
     Param("ach_escape_per_ms", 0.12, "1/ms", "ACh removal by diffusion out of the cleft, slowed by rebinding",
           _CHOSEN + "with AChE fully inhibited the endplate current decays several-fold more slowly "
           "(Katz & Miledi 1973, J Physiol 231:549: 2-5 fold)", 0.05, 0.5),
+    Param("perijunctional_volume_ratio", 4.0, "", "volume of the perijunctional extracellular space that escaped "
+          "ACh dilutes into, per volume of synaptic cleft",
+          "assumed: the cleft is a 50-100 nm sheet, whereas the space between the fibre and its neighbours around the "
+          "endplate is µm wide (Wood & Slater 2001, Prog Neurobiol 64:393); ACh leaving the cleft is diluted several-"
+          "fold", 1.0, 20.0),
+    Param("ache_perijunctional_per_ms", 0.1, "1/ms", "ACh hydrolysis rate outside the cleft at full AChE activity",
+          "AChE is concentrated in the synaptic basal lamina of the cleft and folds and sparse outside it "
+          "(Salpeter 1967, J Cell Biol 32:379; McMahan, Sanes & Marshall 1978, Nature 271:172); assumed 1/40 of "
+          "the cleft's rate", 0.02, 0.5),
+    Param("ach_diffusion_ms", 100.0, "ms", "time constant of ACh diffusion away from the perijunctional space",
+          "slowest diffusion mode of a region of radius L ≈ 20 µm around the endplate, τ = L²/(π²D*), with D* ≈ "
+          "0.4·10⁻⁵ cm²/s, the ≈1·10⁻⁵ cm²/s free diffusion of a small cation reduced by the extracellular "
+          "tortuosity (λ ≈ 1.6, Nicholson & Syková 1998, Trends Neurosci 21:207): ≈100 ms (57 ms for 15 µm)",
+          30.0, 300.0),
     Param("achr_close_per_ms", 2.5, "1/ms", "AChR channel closing rate",
           "EPC decay τ ≈ 1.5 ms in frog at room temperature (Magleby & Stevens 1972, J Physiol 223:173) "
           "scaled to 37 °C with Q10 ≈ 2.5-3 gives 0.2-0.5 ms", 1.0, 5.0),
@@ -187,6 +218,8 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "augment_rate": phi_enz / c.augment_ms,
         "ach_per_quantum": c.ach_per_quantum,
         "ach_clear": phi_enz * (c.ache_rate_per_ms * sc.ache_activity + c.ach_escape_per_ms),
+        "ach_escape": phi_enz * c.ach_escape_per_ms / c.perijunctional_volume_ratio,
+        "ach_outside_clear": phi_enz * (c.ache_perijunctional_per_ms * sc.ache_activity + 1.0 / c.ach_diffusion_ms),
         "achr_open": c.achr_open_per_ms * phi_gate,
         "achr_close": c.achr_close_per_ms * phi_gate,
         "desens_on": c.desens_on_per_ms * phi_gate,
@@ -316,13 +349,34 @@ def cleft_rates(clearance_per_ms: float):
 
 
 @jit
+def perijunctional_rates(cleft_ach: float, escape_per_ms: float, clearance_per_ms: float):
+    """Production-loss rates of the ACh that escaped into the perijunctional space.
+
+    Parameters
+    ----------
+    cleft_ach : float
+        Cleft ACh (units of receptor half-activation level).
+    escape_per_ms : float
+        Escape rate out of the cleft divided by the perijunctional/cleft volume ratio (1/ms).
+    clearance_per_ms : float
+        Removal rate outside the cleft: extrajunctional AChE plus diffusion away (1/ms).
+
+    Returns
+    -------
+    tuple of float
+        ``(a, b)`` for ``dA_p/dt = a - b A_p``.
+    """
+    return escape_per_ms * cleft_ach, clearance_per_ms
+
+
+@jit
 def receptor_rates(ach: float, open_per_ms: float, close_per_ms: float):
     """Production-loss rates of the open-receptor fraction.
 
     Parameters
     ----------
     ach : float
-        Cleft ACh (units of receptor half-activation level).
+        ACh at the receptors, cleft plus perijunctional (units of receptor half-activation level).
     open_per_ms, close_per_ms : float
         Opening rate at unit ACh and closing rate (1/ms).
 

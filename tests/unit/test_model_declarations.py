@@ -52,9 +52,9 @@ ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_
                      "ryr_global_k_uM", "ax_dap_jump_mV", "ax_dap_tau", "ax_adapt_jitter", "noise_seed",
                      "mn_ahp_jitter", "augment_jump", "augment_rate", "desens_off", "desens_on", "facil_fast_jump",
                      "facil_fast_rate", "facil_slow_jump", "facil_slow_rate", "pool_refill_boost", "release_lambda",
-                     "release_max_fraction"}
+                     "release_max_fraction", "ach_escape", "ach_outside_clear"}
 STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "dap_axon", "facil_fast", "facil_slow", "augmentation",
-                            "desensitised"}
+                            "desensitised", "ach_perijunctional"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
 #: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling)
@@ -130,7 +130,8 @@ def test_chain_indices_point_at_their_states():
                 "RYR_I": "ryr_inactivated", "XB": "attached",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
-                "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon"}
+                "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon",
+                "PERI": "ach_perijunctional"}
     assert {code: chain.STATE_NAMES[getattr(chain, code)] for code in expected} == expected
     assert len(expected) == chain.N_STATES
 
@@ -244,8 +245,8 @@ def test_the_registry_is_read_only_and_complete():
         declared["g_na_mS_cm2"] = None  # type: ignore[index]
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
-    # the axon's afterpotential and the impulse jitters
-    assert owners == set(declared) and len(declared) == 121
+    # the axon's afterpotential, the impulse jitters and the perijunctional ACh compartment
+    assert owners == set(declared) and len(declared) == 124
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
