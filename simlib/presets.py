@@ -73,7 +73,7 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
                       "builds up and transmission returns (increment).",
                       "Lambert & Elmqvist 1971, Ann N Y Acad Sci 183:183; Oh et al. 2005, Muscle Nerve 32:515; "
                       "Titulaer, Lang & Verschuuren 2011, Lancet Neurol 10:1098"),
-    "myasthenia_gravis": ({"achr_loss": 0.775}, "Myasthenia gravis: antibodies leave about a fifth of the endplate's "
+    "myasthenia_gravis": ({"achr_loss": 0.78}, "Myasthenia gravis: antibodies leave about a fifth of the endplate's "
                           "ACh receptors, so the endplate potential barely reaches threshold; the normal run-down "
                           "of release during a 3 Hz train drops it below (decrement) and a sustained contraction "
                           "fails (fatigable weakness).",
