@@ -68,7 +68,10 @@ STATES: tuple[State, ...] = (
     State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
     State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),
     State("ryr_open", "", 1e-5, 1.0, "open fraction of the SR release channels (RyR1)"),
-    State("ryr_inactivated", "", 2e-5, 1.0, "Ca²⁺-inactivated fraction of the SR release channels"),
+    State("ryr_inactivated", "", 2e-5, 1.0, "fraction of the SR release channels inactivated while open by the "
+          "Ca²⁺ they release (fast, recovers in ~1 ms)"),
+    State("ryr_slow_inactivated", "", 2e-5, 1.0, "fraction of the closed SR release channels inactivated by "
+          "myoplasmic Ca²⁺ (slow, recovers in tens of ms)"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -87,11 +90,16 @@ CONSTANTS: tuple[Param, ...] = (
           "release flux after an AP falls with half-duration ≈1.6 ms in mouse fast fibres at 16 °C (Baylor & "
           "Hollingworth 2003, J Physiol 551:125), ≈0.2-0.3 ms at 37 °C with Q10 2.5; inactivation by released "
           "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 8.0),
-    Param("ryr_recovery_ms", 10.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
-          _CHOSEN + "tetanic free Ca²⁺ stays at 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615); recovery "
-          "from Ca²⁺-dependent inactivation takes hundreds of ms in frog fibres at 8-10 °C (Schneider "
-          "& Simon 1988, J Physiol 405:727), tens of ms at 37 °C with Q10 2.5; release per AP falls during a "
-          "train (Baylor & Hollingworth 2003)", 10.0, 200.0),
+    Param("ryr_recovery_ms", 1.0, "ms", "time constant of recovery of release channels from the fast Ca²⁺ "
+          "inactivation of open channels (at 37 °C)",
+          "Ca²⁺-dependent inactivation of RyR1 is rapid (≤1 ms after release starts) and isolated mouse fast "
+          "fibres give two distinct Ca²⁺ spikes for doublets up to 1 kHz at room temperature (Bakker et al. 2017, "
+          "J Gen Physiol 149:323); second-pulse release of a 200-Hz doublet is near the first", 0.3, 5.0),
+    Param("ryr_slow_recovery_ms", 30.0, "ms", "time constant of recovery of closed release channels from "
+          "inactivation by myoplasmic Ca²⁺ (at 37 °C)",
+          "recovery from Ca²⁺-dependent inactivation of release takes ≈0.3 s in frog fibres at 8-10 °C "
+          "(Schneider & Simon 1988, J Physiol 405:727); ≈30 ms at 37 °C with Q10 2.5 (q10_release); "
+          "release per AP falls during a train (Baylor & Hollingworth 2003, J Physiol 551:125)", 10.0, 200.0),
     Param("ryr_global_inactivation_per_ms", 0.1, "1/ms", "maximal rate at which myoplasmic Ca²⁺ inactivates "
           "closed release channels (Hill 2; Ca²⁺ binding, not temperature-scaled)",
           _CHOSEN + "release per AP falls during a tetanus and tetanic free Ca²⁺ "
@@ -144,6 +152,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ryr_activation": c.ryr_activation_per_ms * phi_rel,
         "ryr_inactivation": c.ryr_inactivation_per_ms * phi_rel,
         "ryr_recovery": phi_rel / c.ryr_recovery_ms,
+        "ryr_slow_recovery": phi_rel / c.ryr_slow_recovery_ms,
         "ryr_global_inactivation": c.ryr_global_inactivation_per_ms,  # Ca²⁺ binding: near diffusion-limited
         "ryr_global_k_uM": c.ryr_global_k_uM,
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
@@ -230,40 +239,46 @@ def hill2(ca: float, k: float) -> float:
 
 
 @jit
-def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_rest: float, ca_i: float,
-              activation: float, inactivation: float, recovery: float, global_rate: float, global_k: float):
-    r"""Production-loss rates of the open and the Ca²⁺-inactivated fractions of release channels.
+def ryr_rates(s4: float, opened: float, inactivated: float, slow: float, ca_sr: float, sr_rest: float,
+              ca_i: float, activation: float, inactivation: float, recovery: float, global_rate: float,
+              global_k: float, slow_recovery: float):
+    r"""Production-loss rates of the open, the fast- and the slow-inactivated fractions of release channels.
 
     Parameters
     ----------
     s4 : float
         Fourth power of the voltage-sensor activation (all four DHPRs of a tetrad active).
-    opened, inactivated : float
-        Open and inactivated fractions (0-1); the rest are closed and available.
+    opened, inactivated, slow : float
+        Open, fast-inactivated (shut while open by their own Ca²⁺) and slow-inactivated (shut while closed by
+        myoplasmic Ca²⁺) fractions (0-1); the rest are closed and available.
     ca_sr, sr_rest : float
         SR Ca²⁺ and its resting value (µM of myoplasm): the Ca²⁺ at the mouth of an open channel, which
         inactivates it, grows with its own flux, i.e. with the SR content.
     ca_i : float
-        Spatially averaged free myoplasmic Ca²⁺ (µM), which also inactivates closed channels.
+        Spatially averaged free myoplasmic Ca²⁺ (µM), which inactivates closed channels.
     activation, inactivation, recovery : float
-        Rate constants (1/ms): closed → open (times ``s4``), open → inactivated (times
-        ``ca_sr / sr_rest``), inactivated → closed.
-    global_rate, global_k : float
-        Maximal rate (1/ms) and half-saturating free Ca²⁺ (µM) of the inactivation of closed channels.
+        Rate constants (1/ms): closed → open (times ``s4``), open → fast-inactivated (times
+        ``ca_sr / sr_rest``), fast-inactivated → closed.
+    global_rate, global_k, slow_recovery : float
+        Maximal rate (1/ms) and half-saturating free Ca²⁺ (µM) of the inactivation of closed channels, and the
+        rate (1/ms) of their recovery.
 
     Returns
     -------
     tuple of float
-        ``(a_open, b_open, a_inact, b_inact)``:
-        :math:`dO/dt = \alpha s^4 (1 - O - I) - k_i r O` with :math:`r = [Ca]_{SR}/[Ca]_{SR,rest}`, and
-        :math:`dI/dt = k_i r O + k_g \frac{[Ca]_i^2}{K_g^2 + [Ca]_i^2}(1 - O - I) - k_r I`.
+        ``(a_open, b_open, a_fast, b_fast, a_slow, b_slow)`` for
+        :math:`dO/dt = \alpha s^4 (1 - O - I_f - I_s) - k_i r O` with :math:`r = [Ca]_{SR}/[Ca]_{SR,rest}`,
+        :math:`dI_f/dt = k_i r O - k_{rf} I_f` and
+        :math:`dI_s/dt = k_g \frac{[Ca]_i^2}{K_g^2 + [Ca]_i^2}(1 - O - I_f - I_s) - k_{rs} I_s`.
     """
     on = activation * s4
     inact = inactivation * max(ca_sr, 0.0) / sr_rest
     closed_inact = global_rate * hill2(ca_i, global_k)
     o = min(max(opened, 0.0), 1.0)
-    return (on * max(1.0 - inactivated, 0.0), on + inact,
-            inact * o + closed_inact * (1.0 - o), recovery + closed_inact)
+    f = min(max(inactivated, 0.0), 1.0)
+    s = min(max(slow, 0.0), 1.0)
+    return (on * max(1.0 - f - s, 0.0), on + inact, inact * o, recovery,
+            closed_inact * max(1.0 - o - f, 0.0), slow_recovery + closed_inact)
 
 
 @jit

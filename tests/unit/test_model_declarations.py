@@ -49,11 +49,13 @@ ADDED_FOR_REST_STATE = {"ca_rest_uM", "sr_ca_uM", "xb_detach_rest"}
 #: issue 18: record fields added (release channels; junction facilitation, augmentation, desensitisation and
 #: refilling; the axon's afterpotential and the seeded impulse jitter)
 ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_global_inactivation",
-                     "ryr_global_k_uM", "ax_dap_jump_mV", "ax_dap_tau", "ax_adapt_jitter", "noise_seed",
+                     "ryr_global_k_uM", "ryr_slow_recovery", "ax_dap_jump_mV", "ax_dap_tau", "ax_adapt_jitter",
+                     "noise_seed",
                      "mn_ahp_jitter", "augment_jump", "augment_rate", "desens_off", "desens_on", "facil_fast_jump",
                      "facil_fast_rate", "facil_slow_jump", "facil_slow_rate", "pool_refill_boost", "release_lambda",
                      "release_max_fraction"}
-STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "dap_axon", "facil_fast", "facil_slow", "augmentation",
+STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "ryr_slow_inactivated", "dap_axon",
+                            "facil_fast", "facil_slow", "augmentation",
                             "desensitised"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
@@ -127,7 +129,7 @@ def test_chain_indices_point_at_their_states():
     expected = {"VAX": "v_axon", "WAX": "w_axon", "POOL": "vesicle_pool", "ACH": "ach", "OPEN": "receptors_open",
                 "VM": "v_fibre", "NA_M": "na_m", "NA_H": "na_h", "K_N": "k_n", "EPP": "epp", "VEP": "v_endplate",
                 "SENSOR": "sensor", "CATOT": "ca_total", "CASR": "ca_sr", "TROP": "troponin", "RYR_O": "ryr_open",
-                "RYR_I": "ryr_inactivated", "XB": "attached",
+                "RYR_I": "ryr_inactivated", "RYR_S": "ryr_slow_inactivated", "XB": "attached",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
                 "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon"}
