@@ -129,14 +129,15 @@ def motoneuron_rest_potential(kp: ParamRecord | tuple, synaptic_mV: float) -> fl
 def _resting_release_channels(kp: tuple, s4: float, ca_i: float) -> tuple[float, float, float]:
     """Stationary open, fast- and slow-inactivated fractions of the release channels at rest (resting SR).
 
-    Solves ``α s⁴ C = k_i O``, ``k_i O = k_rf I_f`` and ``k_g c C = k_rs I_s`` with ``C = 1 - O - I_f - I_s``
+    Solves ``α s⁴ C = k_i O``, ``k_i O = k_rf (1 - s⁴) I_f`` and ``k_g c C = k_rs I_s`` with ``C = 1 - O - I_f - I_s``
     and ``c = [Ca]_i² / (K_g² + [Ca]_i²)`` (see :func:`simlib.stages.ec_coupling.ryr_rates`).
     """
     on = kp.ryr_activation * s4
     slow_per_closed = kp.ryr_global_inactivation * hill2(ca_i, kp.ryr_global_k_uM) / kp.ryr_slow_recovery
-    # per closed channel: O = on C / k_i, I_f = k_i O / k_rf = on C / k_rf, I_s = slow_per_closed C
+    # per closed channel: O = on C / k_i, I_f = k_i O / (k_rf (1 - s⁴)) = on C / (k_rf (1 - s⁴)),
+    # I_s = slow_per_closed C
     open_per_closed = on / kp.ryr_inactivation
-    fast_per_closed = on / kp.ryr_recovery
+    fast_per_closed = on / (kp.ryr_recovery * (1.0 - s4))
     closed = 1.0 / (1.0 + open_per_closed + fast_per_closed + slow_per_closed)
     return open_per_closed * closed, fast_per_closed * closed, slow_per_closed * closed
 

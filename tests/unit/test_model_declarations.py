@@ -247,7 +247,7 @@ def test_the_registry_is_read_only_and_complete():
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential and the impulse jitters
-    assert owners == set(declared) and len(declared) == 121
+    assert owners == set(declared) and len(declared) == 122
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
