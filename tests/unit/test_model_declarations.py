@@ -59,8 +59,9 @@ STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "ryr_slow_inactivated
                             "desensitised"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
-#: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling)
-CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb_detach", "series_rate",
+#: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling), and the voltage
+#: sensor's time constant (faster, so that it saturates with any full AP)
+CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb_detach", "series_rate", "s_tau",
                        "p_release", "pool_rate"}
 #: resting states that follow from those rates away from 37 °C (troponin, cross-bridges, force and the
 #: reflex drive that senses force)
@@ -247,7 +248,7 @@ def test_the_registry_is_read_only_and_complete():
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential and the impulse jitters
-    assert owners == set(declared) and len(declared) == 122
+    assert owners == set(declared) and len(declared) == 123
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
