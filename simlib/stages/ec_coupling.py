@@ -123,11 +123,11 @@ CONSTANTS: tuple[Param, ...] = (
           "Baylor & Hollingworth 1998, J Gen Physiol 112:297 (≈64 µM Ca-ATP at 18 µM free)", 2.0, 8.0),
     Param("trop_total_uM", 140.0, "µM", "troponin regulatory Ca²⁺ sites", "Shorten et al. 2007", 70.0, 240.0),
     Param("trop_kon_per_uM_ms", 0.0885, "1/(µM·ms)", "Ca²⁺ binding rate to troponin (at 37 °C)",
-          "Shorten et al. 2007 (J Muscle Res Cell Motil 28:293): 0.0443 at 20 °C, ×2 at 37 °C (Q10 1.5; "
-          "Ca²⁺ association is close to diffusion-limited; q10_troponin_on scales it away from 37 °C). "
-          "One AP then occupies ≈0.7 of the sites, not all: a doublet speeds troponin C occupation and "
+          _CHOSEN + "one AP occupies ≈0.7 of the sites, not all: a doublet speeds troponin C occupation and "
           "force (Bakker et al. 2017, J Gen Physiol 149:323), and paired pulses sum more the shorter the "
-          "interval down to ≈5 ms (Thomas, Johansson & Bigland-Ritchie 1999, J Neurophysiol 82:3188)", 0.04, 0.5),
+          "interval down to ≈5 ms (Thomas, Johansson & Bigland-Ritchie 1999, J Neurophysiol 82:3188); "
+          "Shorten et al. 2007 (J Muscle Res Cell Motil 28:293) give 0.0443 at 20 °C, i.e. a Q10 of 1.5 to "
+          "37 °C, as Ca²⁺ association is close to diffusion-limited (q10_troponin_on)", 0.04, 0.5),
     Param("trop_koff_per_ms", 0.27, "1/ms", "Ca²⁺ dissociation rate from troponin (Kd ≈ 3 µM without "
           "attached cross-bridges, at 37 °C)", _CHOSEN + "with tetanic free Ca²⁺ at 1-3 µM a 50 Hz tetanus "
           "gives ≥90 % of maximal force and half-maximal force falls near 12 Hz (Thomas, Bigland-Ritchie & "
