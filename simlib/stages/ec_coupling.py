@@ -105,7 +105,7 @@ CONSTANTS: tuple[Param, ...] = (
     Param("ryr_global_inactivation_per_ms", 0.04, "1/ms", "maximal rate at which myoplasmic Ca²⁺ inactivates "
           "closed release channels (Hill 2; Ca²⁺ binding, not temperature-scaled)",
           _CHOSEN + "release per AP falls during a tetanus (the inactivation accumulates over a train and "
-          "recovers with ryr_slow_recovery_ms) while the second AP of a doublet still releases ≈90 % of the "
+          "recovers with ryr_slow_recovery_ms) while the second AP of a doublet still releases ≈85 % of the "
           "first, and tetanic free Ca²⁺ stays micromolar; Ca²⁺ inactivation of release is high-affinity "
           "(Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Jong, Pape & Chandler 1995, J Gen Physiol "
           "106:659)", 0.0, 1.0),
