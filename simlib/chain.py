@@ -62,7 +62,7 @@ VM, NA_M, NA_H, K_N = LAYOUT.index("v_fibre"), LAYOUT.index("na_m"), LAYOUT.inde
 EPP, VEP = LAYOUT.index("epp"), LAYOUT.index("v_endplate")
 SENSOR, CATOT, CASR, TROP = (LAYOUT.index("sensor"), LAYOUT.index("ca_total"), LAYOUT.index("ca_sr"),
                              LAYOUT.index("troponin"))
-RYR_O, RYR_I = LAYOUT.index("ryr_open"), LAYOUT.index("ryr_inactivated")
+RYR_O, RYR_I, RYR_S = LAYOUT.index("ryr_open"), LAYOUT.index("ryr_inactivated"), LAYOUT.index("ryr_slow_inactivated")
 XB, FORCE = LAYOUT.index("attached"), LAYOUT.index("force")
 VMN, GAHP, PIC = LAYOUT.index("v_motoneuron"), LAYOUT.index("g_ahp"), LAYOUT.index("pic")
 SSTIM, VD = LAYOUT.index("stim_epsp"), LAYOUT.index("v_dendrite")
@@ -134,22 +134,20 @@ def motoneuron_rest_potential(kp: ParamRecord | tuple, synaptic_mV: float) -> fl
     return v
 
 
-def _resting_release_channels(kp: tuple, s4: float, ca_i: float) -> tuple[float, float]:
-    """Stationary open and inactivated fractions of the release channels at rest (SR at its resting content).
+def _resting_release_channels(kp: tuple, s4: float, ca_i: float) -> tuple[float, float, float]:
+    """Stationary open, fast- and slow-inactivated fractions of the release channels at rest (resting SR).
 
-    Solves ``α s⁴ (1 - O - I) = k_i O`` and ``k_i O + k_g c (1 - O - I) = k_r I`` with
-    ``c = [Ca]_i² / (K_g² + [Ca]_i²)`` (see :func:`simlib.stages.ec_coupling.ryr_rates`).
+    Solves ``α s⁴ C = k_i O``, ``k_i O = k_rf (1 - s⁴) I_f`` and ``k_g c C = k_rs I_s`` with ``C = 1 - O - I_f - I_s``
+    and ``c = [Ca]_i² / (K_g² + [Ca]_i²)`` (see :func:`simlib.stages.ec_coupling.ryr_rates`).
     """
     on = kp.ryr_activation * s4
-    closed_inact = kp.ryr_global_inactivation * hill2(ca_i, kp.ryr_global_k_uM)
-    # closed C = k_i O / on (from the first equation); then I = (k_i O + k_g C) / k_r and O + C + I = 1
-    if on <= 0.0:
-        inact = closed_inact / (kp.ryr_recovery + closed_inact)
-        return 0.0, inact
-    closed_per_open = kp.ryr_inactivation / on
-    inact_per_open = (kp.ryr_inactivation + closed_inact * closed_per_open) / kp.ryr_recovery
-    opened = 1.0 / (1.0 + closed_per_open + inact_per_open)
-    return opened, inact_per_open * opened
+    slow_per_closed = kp.ryr_global_inactivation * hill2(ca_i, kp.ryr_global_k_uM) / kp.ryr_slow_recovery
+    # per closed channel: O = on C / k_i, I_f = k_i O / (k_rf (1 - s⁴)) = on C / (k_rf (1 - s⁴)),
+    # I_s = slow_per_closed C
+    open_per_closed = on / kp.ryr_inactivation
+    fast_per_closed = on / (kp.ryr_recovery * (1.0 - s4))
+    closed = 1.0 / (1.0 + open_per_closed + fast_per_closed + slow_per_closed)
+    return open_per_closed * closed, fast_per_closed * closed, slow_per_closed * closed
 
 
 def rest_state(kp: ParamRecord) -> np.ndarray:
@@ -182,7 +180,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     y[NA_M], y[NA_H] = m_inf, h_inf
     y[K_N] = potassium_gate(v, kp.n_half, kp.k_n_slope_mV, kp.k_n_tau_ms)[0]
     y[SENSOR] = boltzmann(v, kp.s_half, kp.sensor_slope_mV)
-    y[RYR_O], y[RYR_I] = _resting_release_channels(kp, y[SENSOR] ** 4, kp.ca_rest_uM)
+    y[RYR_O], y[RYR_I], y[RYR_S] = _resting_release_channels(kp, y[SENSOR] ** 4, kp.ca_rest_uM)
     ca_rest = kp.ca_rest_uM
     y[CASR] = kp.sr_ca_uM
     healthy_detach = kp.xb_detach_rest
@@ -245,9 +243,9 @@ def rates(t, y, kp, inputs, a, b):
     a[SENSOR], b[SENSOR] = boltzmann(v, kp.s_half, kp.sensor_slope_mV) / kp.s_tau, 1.0 / kp.s_tau
     s2 = y[SENSOR] * y[SENSOR]
     ca_i = free_calcium(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio)
-    a[RYR_O], b[RYR_O], a[RYR_I], b[RYR_I] = ryr_rates(s2 * s2, y[RYR_O], y[RYR_I], y[CASR], kp.sr_ca_uM, ca_i,
-                                                       kp.ryr_activation, kp.ryr_inactivation, kp.ryr_recovery,
-                                                       kp.ryr_global_inactivation, kp.ryr_global_k_uM)
+    a[RYR_O], b[RYR_O], a[RYR_I], b[RYR_I], a[RYR_S], b[RYR_S] = ryr_rates(
+        s2 * s2, y[RYR_O], y[RYR_I], y[RYR_S], y[CASR], kp.sr_ca_uM, ca_i, kp.ryr_activation, kp.ryr_inactivation,
+        kp.ryr_recovery, kp.ryr_global_inactivation, kp.ryr_global_k_uM, kp.ryr_slow_recovery)
     release = kp.release_rate * max(y[RYR_O], 0.0)
     koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
     a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, kp.serca_vmax,

@@ -68,15 +68,20 @@ STATES: tuple[State, ...] = (
     State("ca_sr", "µM", 0.1, 1.0, "Ca²⁺ in the sarcoplasmic reticulum, per litre of myoplasm"),
     State("troponin", "", 7e-6, 0.7, "Ca²⁺-bound fraction of the troponin regulatory sites"),
     State("ryr_open", "", 1e-5, 1.0, "open fraction of the SR release channels (RyR1)"),
-    State("ryr_inactivated", "", 2e-5, 1.0, "Ca²⁺-inactivated fraction of the SR release channels"),
+    State("ryr_inactivated", "", 2e-5, 1.0, "fraction of the SR release channels inactivated while open by the "
+          "Ca²⁺ they release (fast, recovers in ~1 ms)"),
+    State("ryr_slow_inactivated", "", 2e-5, 1.0, "fraction of the closed SR release channels inactivated by "
+          "myoplasmic Ca²⁺ (slow, recovers in tens of ms)"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
     Param("sensor_half_mV", -25.0, "mV", "half-activation voltage of the T-tubule voltage sensor (DHPR)",
           "charge-movement midpoint ≈ -20 to -30 mV (Ríos & Stern 1997, Annu Rev Biophys 26:47)", -35.0, -15.0),
     Param("sensor_slope_mV", 6.0, "mV", "slope factor of the voltage sensor", "Ríos & Stern 1997", 4.0, 10.0),
-    Param("sensor_tau_ms", 0.3, "ms", "voltage-sensor activation time constant", "Ríos & Stern 1997 (sub-ms)",
-          0.2, 2.0),
+    Param("sensor_tau_ms", 0.2, "ms", "voltage-sensor activation time constant (at 37 °C)",
+          _CHOSEN + "the voltage sensors follow the action potential and saturate with any full AP, so release "
+          "does not grade with the AP's width (twitch flat against K⁺ while the fibre fires); charge movement "
+          "is sub-millisecond (Ríos & Stern 1997)", 0.1, 2.0),
     Param("ryr_activation_per_ms", 30.0, "1/ms", "opening rate of release channels when the four voltage sensors "
           "of their tetrad are active (α s⁴)", _CHOSEN + "one action potential opens nearly every "
           "available channel (release is all-or-none while the AP is full); release follows the voltage "
@@ -87,20 +92,27 @@ CONSTANTS: tuple[Param, ...] = (
           "release flux after an AP falls with half-duration ≈1.6 ms in mouse fast fibres at 16 °C (Baylor & "
           "Hollingworth 2003, J Physiol 551:125), ≈0.2-0.3 ms at 37 °C with Q10 2.5; inactivation by released "
           "Ca²⁺ (Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Szentesi et al. 2001)", 0.5, 8.0),
-    Param("ryr_recovery_ms", 10.0, "ms", "time constant of recovery of release channels from Ca²⁺ inactivation",
-          _CHOSEN + "tetanic free Ca²⁺ stays at 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615); recovery "
-          "from Ca²⁺-dependent inactivation takes hundreds of ms in frog fibres at 8-10 °C (Schneider "
-          "& Simon 1988, J Physiol 405:727), tens of ms at 37 °C with Q10 2.5; release per AP falls during a "
-          "train (Baylor & Hollingworth 2003)", 10.0, 200.0),
-    Param("ryr_global_inactivation_per_ms", 0.1, "1/ms", "maximal rate at which myoplasmic Ca²⁺ inactivates "
+    Param("ryr_recovery_ms", 1.0, "ms", "time constant of recovery of release channels from the fast Ca²⁺ "
+          "inactivation of open channels (at 37 °C)",
+          "Ca²⁺-dependent inactivation of RyR1 is rapid (≤1 ms after release starts) and isolated mouse fast "
+          "fibres give two distinct Ca²⁺ spikes for doublets up to 1 kHz at room temperature (Bakker et al. 2017, "
+          "J Gen Physiol 149:323); second-pulse release of a 200-Hz doublet is near the first", 0.3, 5.0),
+    Param("ryr_slow_recovery_ms", 30.0, "ms", "time constant of recovery of closed release channels from "
+          "inactivation by myoplasmic Ca²⁺ (at 37 °C)",
+          "recovery from Ca²⁺-dependent inactivation of release takes ≈0.3 s in frog fibres at 8-10 °C "
+          "(Schneider & Simon 1988, J Physiol 405:727); ≈30 ms at 37 °C with Q10 2.5 (q10_release); "
+          "release per AP falls during a train (Baylor & Hollingworth 2003, J Physiol 551:125)", 10.0, 200.0),
+    Param("ryr_global_inactivation_per_ms", 0.04, "1/ms", "maximal rate at which myoplasmic Ca²⁺ inactivates "
           "closed release channels (Hill 2; Ca²⁺ binding, not temperature-scaled)",
-          _CHOSEN + "release per AP falls during a tetanus and tetanic free Ca²⁺ "
-          "stays micromolar at any rate and temperature; Ca²⁺ inactivation of release is high-affinity "
-          "(Simon, Klein & Schneider 1991; Jong, Pape & Chandler 1995, J Gen Physiol 106:659)", 0.0, 1.0),
+          _CHOSEN + "release per AP falls during a tetanus (the inactivation accumulates over a train and "
+          "recovers with ryr_slow_recovery_ms) while the second AP of a doublet still releases ≈85 % of the "
+          "first, and tetanic free Ca²⁺ stays micromolar; Ca²⁺ inactivation of release is high-affinity "
+          "(Simon, Klein & Schneider 1991, J Gen Physiol 97:437; Jong, Pape & Chandler 1995, J Gen Physiol "
+          "106:659)", 0.0, 1.0),
     Param("ryr_global_k_uM", 1.0, "µM", "free Ca²⁺ half-saturating the inactivation of closed release channels",
           "high-affinity Ca²⁺ inactivation site, K ≈ 0.3-1 µM (Simon, Klein & Schneider 1991); Hill 2 is an "
           "assumption that leaves resting channels available", 0.2, 5.0),
-    Param("ryr_rate_per_ms", 0.255, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
+    Param("ryr_rate_per_ms", 0.22, "1/ms", "Ca²⁺ flux of open release channels (fraction of SR Ca²⁺ per ms)",
           _CHOSEN + "one action potential raises free Ca²⁺ by ≈10-20 µM (Baylor & Hollingworth 2003, "
           "J Physiol 551:125)", 0.1, 2.0),
     Param("sr_ca_uM", 2500.0, "µM", "resting SR Ca²⁺ content, expressed per litre of myoplasm",
@@ -110,10 +122,17 @@ CONSTANTS: tuple[Param, ...] = (
     Param("fast_buffer_ratio", 4.0, "", "bound/free ratio of fast myoplasmic Ca²⁺ buffers (mainly ATP)",
           "Baylor & Hollingworth 1998, J Gen Physiol 112:297 (≈64 µM Ca-ATP at 18 µM free)", 2.0, 8.0),
     Param("trop_total_uM", 140.0, "µM", "troponin regulatory Ca²⁺ sites", "Shorten et al. 2007", 70.0, 240.0),
-    Param("trop_kon_per_uM_ms", 0.177, "1/(µM·ms)", "Ca²⁺ binding rate to troponin",
-          "Shorten et al. 2007: 0.0443 at 20 °C, scaled to 37 °C with Q10 2.25", 0.04, 0.5),
-    Param("trop_koff_per_ms", 0.46, "1/ms", "Ca²⁺ dissociation rate from troponin (Kd ≈ 2.6 µM)",
-          "Shorten et al. 2007: 0.115 at 20 °C, scaled to 37 °C with Q10 2.25", 0.1, 1.5),
+    Param("trop_kon_per_uM_ms", 0.0885, "1/(µM·ms)", "Ca²⁺ binding rate to troponin (at 37 °C)",
+          _CHOSEN + "one AP occupies ≈0.7 of the sites, not all: a doublet speeds troponin C occupation and "
+          "force (Bakker et al. 2017, J Gen Physiol 149:323), and paired pulses sum more the shorter the "
+          "interval down to ≈5 ms (Thomas, Johansson & Bigland-Ritchie 1999, J Neurophysiol 82:3188); "
+          "Shorten et al. 2007 (J Muscle Res Cell Motil 28:293) give 0.0443 at 20 °C, i.e. a Q10 of 1.5 to "
+          "37 °C, as Ca²⁺ association is close to diffusion-limited (q10_troponin_on)", 0.04, 0.5),
+    Param("trop_koff_per_ms", 0.27, "1/ms", "Ca²⁺ dissociation rate from troponin (Kd ≈ 3 µM without "
+          "attached cross-bridges, at 37 °C)", _CHOSEN + "with tetanic free Ca²⁺ at 1-3 µM a 50 Hz tetanus "
+          "gives ≥90 % of maximal force and half-maximal force falls near 12 Hz (Thomas, Bigland-Ritchie & "
+          "Johansson 1991, J Neurophysiol 65:1509); Shorten et al. 2007: 0.115 at 20 °C, i.e. 0.27 at 37 °C "
+          "with Q10 1.65 (0.46 with 2.25)", 0.1, 1.5),
     Param("trop_xb_coop", 5.0, "", "slowing of Ca²⁺ dissociation from troponin by attached cross-bridges: "
           "k_off / (1 + c·X)", "Williams et al. 1998 / Kim 2020 (ModelDB 266732): k6 / (1 + 5 A)", 0.0, 10.0),
     Param("serca_vmax_uM_ms", 8.0, "µM/ms", "maximal SERCA Ca²⁺ uptake rate at saturating ATP",
@@ -144,13 +163,14 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ryr_activation": c.ryr_activation_per_ms * phi_rel,
         "ryr_inactivation": c.ryr_inactivation_per_ms * phi_rel,
         "ryr_recovery": phi_rel / c.ryr_recovery_ms,
+        "ryr_slow_recovery": phi_rel / c.ryr_slow_recovery_ms,
         "ryr_global_inactivation": c.ryr_global_inactivation_per_ms,  # Ca²⁺ binding: near diffusion-limited
         "ryr_global_k_uM": c.ryr_global_k_uM,
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
         "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
         "serca_k_uM": c.serca_k_uM,
         "trop_total_uM": c.trop_total_uM,
-        "trop_kon": c.trop_kon_per_uM_ms * phi_trop,
+        "trop_kon": c.trop_kon_per_uM_ms * env.phi.troponin_on,
         "trop_koff": c.trop_koff_per_ms * phi_trop,
         "trop_xb_coop": c.trop_xb_coop,
         "fast_buffer_ratio": c.fast_buffer_ratio,
@@ -230,40 +250,49 @@ def hill2(ca: float, k: float) -> float:
 
 
 @jit
-def ryr_rates(s4: float, opened: float, inactivated: float, ca_sr: float, sr_rest: float, ca_i: float,
-              activation: float, inactivation: float, recovery: float, global_rate: float, global_k: float):
-    r"""Production-loss rates of the open and the Ca²⁺-inactivated fractions of release channels.
+def ryr_rates(s4: float, opened: float, inactivated: float, slow: float, ca_sr: float, sr_rest: float,
+              ca_i: float, activation: float, inactivation: float, recovery: float, global_rate: float,
+              global_k: float, slow_recovery: float):
+    r"""Production-loss rates of the open, the fast- and the slow-inactivated fractions of release channels.
 
     Parameters
     ----------
     s4 : float
         Fourth power of the voltage-sensor activation (all four DHPRs of a tetrad active).
-    opened, inactivated : float
-        Open and inactivated fractions (0-1); the rest are closed and available.
+    opened, inactivated, slow : float
+        Open, fast-inactivated (shut while open by their own Ca²⁺) and slow-inactivated (shut while closed by
+        myoplasmic Ca²⁺) fractions (0-1); the rest are closed and available.
     ca_sr, sr_rest : float
         SR Ca²⁺ and its resting value (µM of myoplasm): the Ca²⁺ at the mouth of an open channel, which
         inactivates it, grows with its own flux, i.e. with the SR content.
     ca_i : float
-        Spatially averaged free myoplasmic Ca²⁺ (µM), which also inactivates closed channels.
+        Spatially averaged free myoplasmic Ca²⁺ (µM), which inactivates closed channels.
     activation, inactivation, recovery : float
-        Rate constants (1/ms): closed → open (times ``s4``), open → inactivated (times
-        ``ca_sr / sr_rest``), inactivated → closed.
-    global_rate, global_k : float
-        Maximal rate (1/ms) and half-saturating free Ca²⁺ (µM) of the inactivation of closed channels.
+        Rate constants (1/ms): closed → open (times ``s4``), open → fast-inactivated (times
+        ``ca_sr / sr_rest``), fast-inactivated → closed (times ``1 - s4``: a channel shut by its own Ca²⁺
+        does not recover while its voltage sensors stay active, so each channel opens once per action
+        potential and release does not grade with the AP's width; release during a depolarisation decays to
+        a steady level set by the same channels, Szentesi et al. 2001, J Physiol 531:75).
+    global_rate, global_k, slow_recovery : float
+        Maximal rate (1/ms) and half-saturating free Ca²⁺ (µM) of the inactivation of closed channels, and the
+        rate (1/ms) of their recovery.
 
     Returns
     -------
     tuple of float
-        ``(a_open, b_open, a_inact, b_inact)``:
-        :math:`dO/dt = \alpha s^4 (1 - O - I) - k_i r O` with :math:`r = [Ca]_{SR}/[Ca]_{SR,rest}`, and
-        :math:`dI/dt = k_i r O + k_g \frac{[Ca]_i^2}{K_g^2 + [Ca]_i^2}(1 - O - I) - k_r I`.
+        ``(a_open, b_open, a_fast, b_fast, a_slow, b_slow)`` for
+        :math:`dO/dt = \alpha s^4 (1 - O - I_f - I_s) - k_i r O` with :math:`r = [Ca]_{SR}/[Ca]_{SR,rest}`,
+        :math:`dI_f/dt = k_i r O - k_{rf}(1 - s^4) I_f` and
+        :math:`dI_s/dt = k_g \frac{[Ca]_i^2}{K_g^2 + [Ca]_i^2}(1 - O - I_f - I_s) - k_{rs} I_s`.
     """
     on = activation * s4
     inact = inactivation * max(ca_sr, 0.0) / sr_rest
     closed_inact = global_rate * hill2(ca_i, global_k)
     o = min(max(opened, 0.0), 1.0)
-    return (on * max(1.0 - inactivated, 0.0), on + inact,
-            inact * o + closed_inact * (1.0 - o), recovery + closed_inact)
+    f = min(max(inactivated, 0.0), 1.0)
+    s = min(max(slow, 0.0), 1.0)
+    return (on * max(1.0 - f - s, 0.0), on + inact, inact * o, recovery * max(1.0 - s4, 0.0),
+            closed_inact * max(1.0 - o - f, 0.0), slow_recovery + closed_inact)
 
 
 @jit

@@ -49,16 +49,18 @@ ADDED_FOR_REST_STATE = {"ca_rest_uM", "sr_ca_uM", "xb_detach_rest"}
 #: issue 18: record fields added (release channels; junction facilitation, augmentation, desensitisation and
 #: refilling; the axon's afterpotential and the seeded impulse jitter)
 ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_global_inactivation",
-                     "ryr_global_k_uM", "ax_dap_jump_mV", "ax_dap_tau", "ax_adapt_jitter", "noise_seed",
+                     "ryr_global_k_uM", "ryr_slow_recovery", "ax_dap_jump_mV", "ax_dap_tau", "ax_adapt_jitter",
+                     "noise_seed",
                      "mn_ahp_jitter", "augment_jump", "augment_rate", "desens_off", "desens_on", "facil_fast_jump",
                      "facil_fast_rate", "facil_slow_jump", "facil_slow_rate", "pool_refill_boost", "release_lambda",
                      "release_max_fraction", "ach_escape", "ach_outside_clear"}
-STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "dap_axon", "facil_fast", "facil_slow", "augmentation",
-                            "desensitised", "ach_perijunctional"}
+STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "ryr_slow_inactivated", "dap_axon",
+                            "facil_fast", "facil_slow", "augmentation", "desensitised", "ach_perijunctional"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
-#: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling)
-CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb_detach", "series_rate",
+#: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling), and the voltage
+#: sensor's time constant (faster, so that it saturates with any full AP)
+CHANGED_BY_ISSUE_18 = {"release_rate", "trop_kon", "trop_koff", "xb_attach", "xb_detach", "series_rate", "s_tau",
                        "p_release", "pool_rate"}
 #: resting states that follow from those rates away from 37 °C (troponin, cross-bridges, force and the
 #: reflex drive that senses force)
@@ -127,7 +129,7 @@ def test_chain_indices_point_at_their_states():
     expected = {"VAX": "v_axon", "WAX": "w_axon", "POOL": "vesicle_pool", "ACH": "ach", "OPEN": "receptors_open",
                 "VM": "v_fibre", "NA_M": "na_m", "NA_H": "na_h", "K_N": "k_n", "EPP": "epp", "VEP": "v_endplate",
                 "SENSOR": "sensor", "CATOT": "ca_total", "CASR": "ca_sr", "TROP": "troponin", "RYR_O": "ryr_open",
-                "RYR_I": "ryr_inactivated", "XB": "attached",
+                "RYR_I": "ryr_inactivated", "RYR_S": "ryr_slow_inactivated", "XB": "attached",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
                 "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon",
@@ -245,8 +247,8 @@ def test_the_registry_is_read_only_and_complete():
         declared["g_na_mS_cm2"] = None  # type: ignore[index]
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
-    # the axon's afterpotential, the impulse jitters and the perijunctional ACh compartment
-    assert owners == set(declared) and len(declared) == 124
+    # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh
+    assert owners == set(declared) and len(declared) == 126
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run

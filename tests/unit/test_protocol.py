@@ -65,13 +65,11 @@ def test_a_protocol_replaces_the_scenarios_own_drive():
     assert res.muscle_spikes.size == 2
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 model limit (docs/model.md, 'Limits'): the all-or-none release "
-                   "recovers from Ca²⁺ inactivation with τ 10 ms and one AP fills ~75 % of troponin, so paired "
-                   "pulses sum most at 50 ms (0.38) and less at 20/10 ms (0.36/0.33); muscle sums most at 5-10 ms")
 def test_paired_twitches_summate_more_the_shorter_the_interval():
     """Two stimuli closer together than a twitch lasts sum their force (Rack & Westbury 1969; the classic
     PhysioEx "wave summation" activity): the peak grows monotonically as the interval shrinks from 100
-    to 10 ms, and is above a single twitch at every interval."""
+    to 10 ms, and is above a single twitch at every interval. Human motor units give the most force for an
+    initial interval of 5-15 ms (Thomas, Johansson & Bigland-Ritchie 1999, J Neurophysiol 82:3188)."""
     single = simlib.simulate(BASE, protocol=Protocol.pulses([0.1])).force.max()
     peaks = [simlib.simulate(BASE, protocol=Protocol.paired(interval, 0.1)).force.max()
              for interval in (0.1, 0.05, 0.02, 0.01)]
