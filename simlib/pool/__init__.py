@@ -5,9 +5,9 @@ stimulation (:mod:`simlib.pool.stimulation`); the units are made by :mod:`simlib
 :func:`recruitment_curve` and :func:`train_of_four` are the classic experiments on the pool.
 """
 
-from simlib.pool.experiments import RecruitmentCurve, TrainOfFour, recruitment_curve, train_of_four
+from simlib.pool.experiments import RecruitmentCurve, TrainOfFour, recruitment_curve, run_pool, train_of_four
 from simlib.pool.population import Population, population
-from simlib.pool.stimulation import PoolRun, run_pool
+from simlib.pool.stimulation import PoolRun
 
 __all__ = ["Population", "PoolRun", "RecruitmentCurve", "TrainOfFour", "population", "recruitment_curve",
            "run_pool", "train_of_four"]

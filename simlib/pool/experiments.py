@@ -14,11 +14,13 @@ from typing import Any
 import numpy as np
 
 from simlib.errors import ParameterError
-from simlib.pool.stimulation import PoolRun, run_pool
+from simlib.pool import stimulation
+from simlib.pool.stimulation import PoolRun
 from simlib.protocol import Protocol
 from simlib.scenario import Scenario, scenario_param
+from simlib.simulate import simulate
 
-__all__ = ["RecruitmentCurve", "TrainOfFour", "recruitment_curve", "train_of_four"]
+__all__ = ["RecruitmentCurve", "TrainOfFour", "recruitment_curve", "run_pool", "train_of_four"]
 
 #: a single impulse at this time (s) in a run of this length (s): the twitch peaks and relaxes well within it
 _TWITCH_AT_S = 0.02
@@ -67,6 +69,16 @@ class TrainOfFour:
     ratio: float
     count: int
     run: PoolRun
+
+
+def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> PoolRun:
+    """Run ``sc``'s pool under ``protocol`` (default: its own drive) and return the :class:`PoolRun`.
+
+    The keyword options are those of :func:`simlib.pool.stimulation.run_pool` (``constants``, ``memo``,
+    ``max_patterns``, ``output_dt_s``, ``solver``, ``accuracy``); ``simlib.simulate(sc)`` returns the
+    same run's Result.
+    """
+    return stimulation.run_pool(sc, protocol, simulate=simulate, **options)
 
 
 def _intensities(stimulus_v: object) -> np.ndarray:

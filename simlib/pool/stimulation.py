@@ -30,7 +30,7 @@ classes of the population differ in threshold and force only.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -93,22 +93,23 @@ def _constants_key(constants: Mapping[str, float] | None) -> tuple[tuple[str, fl
     return tuple(sorted((constants or {}).items()))
 
 
-def representative_safety_factor(sc: Scenario, constants: Mapping[str, float] | None = None) -> float:
+def representative_safety_factor(sc: Scenario, simulate_one: Callable[..., Result],
+                                 constants: Mapping[str, float] | None = None) -> float:
     """Safety factor :math:`S_0 = 1/(1 - b^*)` of the single-unit chain's junction under ``sc`` (cached).
 
     :math:`b^*` is the receptor block at which a first impulse from rest stops firing the fibre
-    (bisection to 2e-5); 0 if the fibre does not fire even unblocked.
+    (bisection to 2e-5); 0 if the fibre does not fire even unblocked. ``simulate_one`` is
+    :func:`simlib.simulate.simulate` (passed in: this module is below it).
     """
     probe = Scenario(**{name: getattr(sc, name) for name in Scenario.field_names()
                         if name not in ("drive", "drive_start_s", "drive_s", "duration_s", "stretch_at_s",
                                         "receptor_block", "achr_loss", "motor_units", "stimulus_v")})
-    return _safety_factor(probe, _constants_key(constants))
+    return _safety_factor(probe, _constants_key(constants), simulate_one)
 
 
 @lru_cache(maxsize=256)
-def _safety_factor(probe: Scenario, constants: tuple[tuple[str, float], ...]) -> float:
-    from simlib.simulate import simulate
-
+def _safety_factor(probe: Scenario, constants: tuple[tuple[str, float], ...],
+                   simulate: Callable[..., Result]) -> float:
     values = dict(constants) or None
     protocol = Protocol.pulses([_PROBE_AT_S])
 
@@ -135,15 +136,18 @@ def _draw_quanta(pop: Population, mean: np.ndarray, pool_quanta: float, seed: in
     return _rng(seed, CHANNEL_QUANTA).binomial(n, p, size=(pop.size, p.size)).astype(float)
 
 
-def run_pool(sc: Scenario, protocol: Protocol | None = None, *, constants: Mapping[str, float] | None = None,
-             memo: dict[Any, Result] | None = None, max_patterns: int = MAX_PATTERNS,
-             **run_options: Any) -> PoolRun:
+def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callable[..., Result],
+             constants: Mapping[str, float] | None = None, memo: dict[Any, Result] | None = None,
+             max_patterns: int = MAX_PATTERNS, **run_options: Any) -> PoolRun:
     """Run ``sc``'s pool of ``sc.motor_units`` units under the stimulator impulses of ``protocol``.
 
     Parameters
     ----------
     sc : Scenario
         The preparation; ``motor_units`` units, ``stimulus_v`` the stimulus intensity.
+    simulate : callable
+        :func:`simlib.simulate.simulate`, which runs every single-unit chain (passed in: this module is
+        below it; :func:`simlib.pool.run_pool` passes it).
     protocol : Protocol, optional
         Stimulator impulses (a descending command or stretch is refused: voluntary drive of a
         pool is a later part); default ``Protocol.from_scenario(sc)``.
@@ -163,8 +167,6 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, constants: Mappi
     -------
     PoolRun
     """
-    from simlib.simulate import simulate
-
     run_protocol = Protocol.from_scenario(sc) if protocol is None else protocol
     if run_protocol.command or run_protocol.stretch is not None:
         raise ParameterError("a motor-unit pool (motor_units > 1) can so far only be driven by nerve "
@@ -182,7 +184,7 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, constants: Mappi
     quanta = _draw_quanta(pop, mean_q, _pool_size(sc, constants), sc.seed)
     quanta[~excited] = 0.0
     gain = (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss)
-    s0 = representative_safety_factor(sc, constants)
+    s0 = representative_safety_factor(sc, simulate, constants)
     q0 = ref.resting_quantal_content
     transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * quanta / max(q0, 1e-12) >= 1.0)
     muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
