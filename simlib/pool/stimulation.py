@@ -30,6 +30,7 @@ classes of the population differ in threshold and force only.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +44,7 @@ from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
-__all__ = ["MAX_PATTERNS", "PoolRun", "representative_safety_factor", "run_pool", "share_patterns"]
+__all__ = ["MAX_PATTERNS", "PoolRun", "endplate_charge", "representative_safety_factor", "run_pool", "share_patterns"]
 
 _PROBE_AT_S = 0.01
 _PROBE_S = 0.05
@@ -181,12 +182,15 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     stim = ref.nerve_spike_origins == "stimulator"
     times, mean_q = ref.nerve_spikes[stim], ref.quanta[stim]
     excited = pop.axon_threshold_v <= sc.stimulus_v
-    quanta = _draw_quanta(pop, mean_q, _pool_size(sc, constants), sc.seed)
+    kp = _kernel(sc, constants)
+    quanta = _draw_quanta(pop, mean_q, float(kp.pool_quanta), sc.seed)
     quanta[~excited] = 0.0
     gain = (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss)
     s0 = representative_safety_factor(sc, simulate, constants)
-    q0 = ref.resting_quantal_content
-    transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * quanta / max(q0, 1e-12) >= 1.0)
+    grid, charge = endplate_charge(kp, 3.0 * max(float(mean_q.max(initial=0.0)), ref.resting_quantal_content))
+    drive = np.interp(quanta, grid, charge) / np.interp(ref.resting_quantal_content, grid, charge)
+    free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
+    transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * free[None, :] * drive >= 1.0)
     muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
     weight = pop.force_weight
     patterns, inverse, pattern_weight = share_patterns(transmitted, weight, max_patterns)
@@ -218,13 +222,43 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
                    patterns=sum(r is not None and r is not ref for r in runs), result=result)
 
 
-def _pool_size(sc: Scenario, constants: Mapping[str, float] | None) -> float:
-    """Vesicles in the readily releasable pool (quanta) of the run's junction."""
+def _kernel(sc: Scenario, constants: Mapping[str, float] | None) -> Any:
+    """Kernel parameters of the single-unit chain of ``sc``."""
     from simlib.chain import kernel_params
     from simlib.model import resolve_constants
 
-    values = resolve_constants(constants) if constants else None
-    return float(kernel_params(_single(sc), values).pool_quanta)
+    return kernel_params(_single(sc), resolve_constants(constants) if constants else None)
+
+
+def endplate_charge(kp: Any, q_max: float, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    r"""Time integral of the open receptor fraction after an impulse of Q quanta, for Q from 0 to ``q_max``.
+
+    The chain's cleft and receptor equations (:mod:`simlib.stages.nmj`) from rest, with the membrane
+    held: :math:`A(0) = Q\,c_q`, :math:`dA/dt = -k A`, :math:`dO/dt = k_o A^2 (1 - O) - \alpha O`.
+    The endplate potential of a passive fibre grows with this charge, which saturates in Q (receptors
+    saturate); the junction decision uses it instead of Q itself.
+
+    Returns
+    -------
+    grid : numpy.ndarray
+        Quanta (``points`` values from 0 to ``q_max``).
+    charge : numpy.ndarray
+        :math:`\int O\,dt` (ms) for each.
+    """
+    grid = np.linspace(0.0, max(q_max, 1.0), points)
+    dt = 0.002
+    steps = int(8.0 / (kp.ach_clear * dt)) + int(8.0 / (kp.achr_close * dt))
+    ach = grid * kp.ach_per_quantum
+    decay = math.exp(-kp.ach_clear * dt)
+    opened = np.zeros_like(grid)
+    charge = np.zeros_like(grid)
+    for _ in range(steps):
+        a = kp.achr_open * ach * ach
+        b = a + kp.achr_close
+        opened = opened * np.exp(-b * dt) + a / b * (1.0 - np.exp(-b * dt))  # exponential Euler
+        charge += opened * dt
+        ach *= decay
+    return grid, charge
 
 
 def share_patterns(transmitted: np.ndarray, weight: np.ndarray,
