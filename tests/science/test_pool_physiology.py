@@ -63,6 +63,9 @@ def test_curare_depresses_the_twitch_gradually_with_occupancy():
     assert np.count_nonzero((depressed > 0.1) & (depressed < 0.9)) >= 3  # graded, not all-or-none
     assert depressed[blocks <= 0.71][0] > 0.75
     assert depressed[blocks >= 0.95][0] < 0.05
+    # half depression between the threshold (76 %) and full-block (≈92 %) occupancies of Paton & Waud
+    half = float(np.interp(0.5, depressed[::-1], blocks[::-1]))
+    assert 0.76 <= half <= 0.86
 
 
 def test_train_of_four_ratio_falls_with_partial_block():
