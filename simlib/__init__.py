@@ -19,6 +19,7 @@ from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
 from simlib.metrics import Metrics
 from simlib.model import constants  # the declared model constants (a function; see simlib.model)
+from simlib.pool import recruitment_curve, train_of_four
 from simlib.preparation import individual
 from simlib.presets import PRESET_INFO, PRESETS, preset_table
 from simlib.protocol import Protocol
@@ -59,9 +60,11 @@ __all__ = [
     "individual",
     "load_scenario",
     "preset_table",
+    "recruitment_curve",
     "save_scenario",
     "simulate",
     "sweep",
+    "train_of_four",
     "ramp",
     "twitch",
 ]

@@ -98,6 +98,9 @@ class Metrics:
     classification : str
         One of :data:`CLASSIFICATIONS`: ``"normal"``, ``"weakness"``, ``"tetany"``, ``"cramp"``,
         ``"contracture"``, ``"spasticity"`` or ``"repetitive firing"``.
+    recruited_fraction : float
+        Fraction of the motor units with at least one muscle action potential in the run (the
+        single-unit model: 1 or 0).
     """
 
     peak_force: float
@@ -110,6 +113,7 @@ class Metrics:
     quantal_content: float
     peak_force_during_drive: float
     classification: str
+    recruited_fraction: float
 
 
 def _window(t: np.ndarray, start: float, stop: float) -> np.ndarray:
@@ -242,7 +246,15 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         quantal_content=quantal,
         peak_force_during_drive=response,
         classification=label,
+        recruited_fraction=_recruited_fraction(res),
     )
+
+
+def _recruited_fraction(res: Result) -> float:
+    """Fraction of units with a muscle action potential (:attr:`Metrics.recruited_fraction`)."""
+    if res.unit_spikes is None:
+        return float(res.muscle_spikes.size > 0)
+    return float(np.mean([s.size > 0 for s in res.unit_spikes]))
 
 
 #: A train's force "fuses" into a smooth tetanus when it relaxes between stimuli

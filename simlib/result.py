@@ -75,6 +75,10 @@ class Result:
         Returns the peak force of the healthy default muscle under the same drive (force unit), for
         the "weakness" test; :func:`simlib.simulate` sets it (a cached run of the healthy muscle,
         made only when :attr:`healthy_peak` is first read). None for a hand-made Result.
+    unit_spikes : tuple of numpy.ndarray or None
+        Muscle action-potential times (s) of each motor unit of a pool (``Scenario.motor_units > 1``),
+        ordered from the smallest to the largest unit; None for the single-unit model, whose
+        :attr:`muscle_spikes` are its one unit's.
     """
 
     t: np.ndarray
@@ -92,6 +96,7 @@ class Result:
     nerve_spike_origins: np.ndarray | None = field(default=None, repr=False)
     protocol: Protocol = field(default=None, repr=False)  # type: ignore[assignment]  # set in __post_init__
     healthy_reference: Callable[[], float] | None = field(default=None, repr=False)
+    unit_spikes: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.protocol is None:

@@ -240,12 +240,36 @@ class Scenario:
         hint="Use a whole number from 0 to 9999; change it to see another sample of the variability.",
     )
 
+    motor_units: int = _declare(
+        1, "", low=1, high=300, label="Motor units", step=1.0,
+        meaning="number of motor units in the muscle: 1 is the single representative unit of the fibre-level "
+                "lessons; more is a pool with spread thresholds, twitch forces and junction safety factors "
+                "(simlib.pool), so far for nerve stimulation only",
+        source="human muscles have about 100-300 motor units, e.g. ≈120 in first dorsal interosseous "
+               "(Feinstein et al. 1955, Acta Anat 23:127); pool after Fuglevand, Winter & Patla 1993, "
+               "J Neurophysiol 70:2470",
+        hint="Use a whole number from 1 to 300; 120 is a first dorsal interosseous.",
+    )
+    stimulus_v: float = _declare(
+        10.0, "V", low=0.0, high=20.0, label="Stimulus intensity", step=0.1,
+        meaning="output of the nerve stimulator; each motor axon of a pool has its own threshold, so force grows "
+                "from threshold to maximal stimulus; the default is supramaximal (every axon fires); the "
+                "single-unit model (motor_units=1) ignores it",
+        source="classic stimulus-intensity lab (PhysioEx Exercise 2 activity 2; threshold ≈1-4 V, maximal "
+               "≈5-8 V); thresholds in simlib.pool.population",
+        hint="0-20 V; about 2 V is near threshold and 10 V supramaximal.",
+    )
+
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:
             object.__setattr__(self, param.name, check_value(param, getattr(self, param.name)))
         if not float(self.seed).is_integer():
             raise ParameterError(f"'seed' must be a whole number ({scenario_param('seed').hint}); got {self.seed!r}")
         object.__setattr__(self, "seed", int(self.seed))
+        if not float(self.motor_units).is_integer():
+            raise ParameterError(f"'motor_units' must be a whole number ({scenario_param('motor_units').hint}); "
+                                 f"got {self.motor_units!r}")
+        object.__setattr__(self, "motor_units", int(self.motor_units))
         if not self.drive_start_s < self.duration_s:
             start, total = scenario_param("drive_start_s"), scenario_param("duration_s")
             raise ParameterError(

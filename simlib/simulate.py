@@ -150,6 +150,11 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
                              "Build one with simlib.Protocol.train(...), .pulses(...) or .paired(...).")
     integrator = _integrator(solver)
     values = _constants(constants)
+    if scenario.motor_units > 1:
+        from simlib.pool.stimulation import run_pool  # the pool runs this function once per shared chain
+
+        return run_pool(scenario, protocol, simulate=simulate, constants=constants, output_dt_s=output_dt_s,
+                        solver=solver, accuracy=accuracy).result
     announce_compilation()
     # Ctrl-C waits while compiled code runs in this thread (loading, parameters, calibration): a
     # KeyboardInterrupt raised inside numba's result boxing would crash (see simlib._system)

@@ -34,6 +34,8 @@ def _number(param, low=None, high=None):
     high = param.high if high is None else high
     if param.name == "seed":  # a whole number
         return st.integers(int(low), int(high))
+    if param.name == "motor_units":  # the single unit: the pool takes voluntary drive and stretch in a later part
+        return st.just(1)
     return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
 

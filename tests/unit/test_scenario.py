@@ -25,7 +25,7 @@ BOUNDED_BELOW = [p for p in NUMERIC if p.low is not None]
 BOUNDED_ABOVE = [p for p in NUMERIC if p.high is not None]
 REQUIRED = [p for p in SCENARIO_PARAMS if not p.optional]
 #: numeric fields stored as whole numbers (int) rather than float
-WHOLE = {"seed"}
+WHOLE = {"seed", "motor_units"}
 
 
 def _number_type(param: Param) -> type:

@@ -356,7 +356,7 @@ def _field_strategy(param: Param) -> st.SearchStrategy:
         return st.sampled_from(param.choices)
     floats = st.floats(min_value=param.low, max_value=param.high, allow_nan=False, allow_infinity=False)
     ints = st.integers(min_value=math.ceil(param.low), max_value=math.floor(param.high))
-    number = ints if param.name == "seed" else floats | ints  # the seed is a whole number
+    number = ints if param.name in ("seed", "motor_units") else floats | ints  # whole numbers
     return (st.none() | number) if param.optional else number
 
 

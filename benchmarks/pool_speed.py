@@ -1,0 +1,128 @@
+"""Cost of the motor-unit pool (issue 19) as ratios to the single-unit run, measured in the same process.
+
+Rows (milliseconds: minimum and median of ``--repeat`` warm runs):
+
+- ``single_3s_stim``: ``simulate(Scenario(drive="stimulation"))``, the 3 s scenario with 1 s of 20 Hz
+  nerve stimulation, one unit: the baseline of every ratio;
+- ``pool_<N>_supramaximal``: the same scenario with ``motor_units=N`` (N = 120, 200);
+- ``pool_120_block_0.78``: with ``receptor_block=0.78`` (partial curare: units fail stochastically, so
+  their muscle-impulse patterns differ and the pattern budget, :data:`simlib.pool.stimulation.MAX_PATTERNS`,
+  binds), and the same with no budget (every distinct pattern its own chain run, the exact pool);
+- ``independent_<N>``: N single-unit runs, the cost of simulating each unit as its own full chain
+  (N x the baseline's median, not run);
+- ``recruitment_curve_20``: ``simlib.recruitment_curve`` at 20 intensities (0-8 V), 120 units;
+- ``train_of_four_block_0.78``: ``simlib.train_of_four`` of 120 units at ``receptor_block=0.78``.
+
+Usage::
+
+    python benchmarks/pool_speed.py [--repeat 10] [--out benchmarks/results/pool.json]
+
+Benchmarks are not tests: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import simlib  # noqa: E402  (after the path insertion: benchmark this checkout)
+from simlib.pool import run_pool  # noqa: E402
+
+BLOCK = 0.78
+#: issue 19's targets: pool <= 10 x single, >= 10 x cheaper than independent chains, 20-point curve <= 1 s
+TARGETS = {"pool_over_single": 10.0, "independent_over_pool": 10.0, "recruitment_curve_20_ms": 1000.0}
+
+
+def time_calls(func: Callable[[], Any], repeat: int) -> list[float]:
+    """Wall-clock time (ms) of each of ``repeat`` calls of ``func``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(1e3 * (time.perf_counter() - start))
+    return times
+
+
+def row(name: str, times: Sequence[float], baseline: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One table row: minimum, median and the median's ratio to the baseline's median."""
+    median = float(np.median(times))
+    return {"name": name, "min_ms": float(min(times)), "median_ms": median, "ratio_to_single": median / baseline,
+            **(extra or {})}
+
+
+def run(repeat: int) -> list[dict[str, Any]]:
+    """Measure every row (after one warm-up call of each, so numba and the caches are warm)."""
+    stim = simlib.Scenario(drive="stimulation")
+    simlib.simulate(stim)
+    single = time_calls(lambda: simlib.simulate(stim), 3 * repeat)
+    base = float(np.median(single))
+    rows = [row("single_3s_stim", single, base)]
+    for n in (120, 200):
+        sc = stim.replace(motor_units=n)
+        patterns = run_pool(sc).patterns
+        rows.append(row(f"pool_{n}_supramaximal", time_calls(lambda sc=sc: simlib.simulate(sc), repeat), base,
+                        {"muscle_runs": patterns}))
+        rows.append({"name": f"independent_{n}", "median_ms": n * base, "ratio_to_single": float(n)})
+    blocked = stim.replace(motor_units=120, receptor_block=BLOCK)
+    exact = run_pool(blocked, max_patterns=10_000)
+    budget = run_pool(blocked)
+    error = float(np.abs(budget.result.force - exact.result.force).max() / exact.result.force.max())
+    rows.append(row(f"pool_120_block_{BLOCK}", time_calls(lambda: run_pool(blocked), repeat), base,
+                    {"muscle_runs": budget.patterns, "max_force_error_of_peak": error}))
+    rows.append(row(f"pool_120_block_{BLOCK}_exact", time_calls(lambda: run_pool(blocked, max_patterns=10_000),
+                                                               max(2, repeat // 3)), base,
+                    {"muscle_runs": exact.patterns}))
+    volts = np.linspace(0.0, 8.0, 20)
+    pool = simlib.Scenario(motor_units=120)
+    simlib.recruitment_curve(pool, volts)
+    rows.append(row("recruitment_curve_20", time_calls(lambda: simlib.recruitment_curve(pool, volts), repeat), base))
+    tof = pool.replace(receptor_block=BLOCK)
+    rows.append(row(f"train_of_four_block_{BLOCK}", time_calls(lambda: simlib.train_of_four(tof), repeat), base,
+                    {"ratio": simlib.train_of_four(tof).ratio}))
+    return rows
+
+
+def format_table(rows: Sequence[dict[str, Any]]) -> str:
+    """Return the rows as a fixed-width table."""
+    lines = [f"{'row':34s} {'min ms':>9s} {'median ms':>10s} {'x single':>9s}  extra"]
+    for r in rows:
+        extra = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()
+                 if k not in ("name", "min_ms", "median_ms", "ratio_to_single")}
+        low = f"{r['min_ms']:9.1f}" if "min_ms" in r else f"{'':9s}"
+        lines.append(f"{r['name']:34s} {low} {r['median_ms']:10.1f} {r['ratio_to_single']:9.2f}  {extra or ''}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the table and optionally write JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=10, help="warm runs per row (default 10)")
+    parser.add_argument("--out", type=Path, help="write the rows as JSON here")
+    args = parser.parse_args(argv)
+    rows = run(args.repeat)
+    print(format_table(rows))
+    by_name = {r["name"]: r for r in rows}
+    pool = by_name["pool_120_supramaximal"]["median_ms"]
+    print(f"\ntargets: pool/single {by_name['pool_120_supramaximal']['ratio_to_single']:.2f} "
+          f"(<= {TARGETS['pool_over_single']:g}), blocked pool/single "
+          f"{by_name[f'pool_120_block_{BLOCK}']['ratio_to_single']:.2f}, independent/pool "
+          f"{by_name['independent_120']['median_ms'] / pool:.1f} (>= {TARGETS['independent_over_pool']:g}), "
+          f"20-point curve {by_name['recruitment_curve_20']['median_ms']:.0f} ms "
+          f"(<= {TARGETS['recruitment_curve_20_ms']:g})")
+    if args.out:
+        args.out.write_text(json.dumps({"rows": rows, "targets": TARGETS}, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

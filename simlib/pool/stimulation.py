@@ -1,0 +1,334 @@
+r"""Electrical stimulation of a motor-unit pool: axon recruitment, a seeded junction decision per impulse, shared runs.
+
+How a pool run is built (the design is in ``docs/performance.md``, "Motor-unit pool"):
+
+1. **Release.** One run of the single-unit chain under the run's Scenario and protocol gives the mean
+   quanta :math:`\bar Q_k` of every stimulator impulse :math:`k`, with the junction's facilitation,
+   depletion and the prejunctional effect of a curare-like block (train-of-four fade).
+2. **Axons.** Unit :math:`i` is excited by every impulse when ``stimulus_v`` reaches its axon
+   threshold (:mod:`simlib.pool.population`).
+3. **Junction.** Each excited unit draws its quanta per impulse, seeded: each of the pool's
+   :math:`N` vesicles is released with probability :math:`\bar Q_k/N` (binomial release, Wood &
+   Slater 2001). The unit's muscle fibres fire when
+
+   .. math:: S_i\,(1 - b_{rec})(1 - l_{AChR})\,\frac{Q_{ik}}{Q_0} \ge 1,
+
+   :math:`S_i = s_i S_0` its safety factor, :math:`S_0 = 1/(1 - b^*)` the representative unit's, with
+   :math:`b^*` the receptor block at which the chain's own fibre stops firing to a first impulse (found
+   by bisection on the chain, cached), :math:`Q_0` the first impulse's quanta from rest. The margin is
+   taken linear in endplate conductance and quanta (an approximation; the chain's endplate current
+   saturates in ACh).
+4. **Muscle.** Units with the same muscle-impulse pattern share one run of the chain with the
+   receptor block removed (its fibre then follows every impulse it is given); each pattern is run once.
+   Pool force is the sum of each pattern's force weighted by its units' share of the pool's twitch
+   force, so a supramaximal healthy run is the single-unit run itself.
+
+All units share the representative unit's twitch kinetics in this first part; the slow and fast
+classes of the population differ in threshold and force only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from simlib.errors import ParameterError
+from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
+from simlib.protocol import Protocol
+from simlib.result import Result
+from simlib.scenario import Scenario
+
+__all__ = ["MAX_PATTERNS", "PoolRun", "endplate_charge", "representative_safety_factor", "run_pool", "share_patterns"]
+
+_PROBE_AT_S = 0.01
+_PROBE_S = 0.05
+_BISECTIONS = 16
+_SUPRAMAXIMAL_V = 10.0
+#: muscle-side chain runs per pool run at most: a pool run then costs at most about this many + 1 single runs
+#: (measured in benchmarks/pool_speed.py; ``docs/performance.md``, "Motor-unit pool")
+MAX_PATTERNS = 8
+
+
+@dataclass(frozen=True, eq=False)
+class PoolRun:
+    """What a pool run produced besides its :class:`~simlib.result.Result`.
+
+    Attributes
+    ----------
+    population : Population
+        The pool's units.
+    impulses_s : numpy.ndarray
+        Stimulator impulse times (s).
+    excited : numpy.ndarray of bool
+        Units whose axon the stimulus reaches.
+    quanta : numpy.ndarray
+        Quanta drawn per unit and impulse (units x impulses; 0 where the axon is not excited).
+    transmitted : numpy.ndarray of bool
+        Impulses that fired each unit's muscle fibres (units x impulses).
+    patterns : int
+        Distinct muscle-impulse patterns, i.e. chain runs made for the muscle side.
+    result : Result
+        The pool's result (``force`` is the pool's; ``unit_spikes`` per unit).
+    """
+
+    population: Population
+    impulses_s: np.ndarray
+    excited: np.ndarray
+    quanta: np.ndarray
+    transmitted: np.ndarray
+    patterns: int
+    result: Result
+
+
+def _single(sc: Scenario, **changes: Any) -> Scenario:
+    return sc.replace(motor_units=1, **changes)
+
+
+def _constants_key(constants: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((constants or {}).items()))
+
+
+def representative_safety_factor(sc: Scenario, simulate_one: Callable[..., Result],
+                                 constants: Mapping[str, float] | None = None) -> float:
+    """Safety factor :math:`S_0 = 1/(1 - b^*)` of the single-unit chain's junction under ``sc`` (cached).
+
+    :math:`b^*` is the receptor block at which a first impulse from rest stops firing the fibre
+    (bisection to 2e-5); 0 if the fibre does not fire even unblocked. ``simulate_one`` is
+    :func:`simlib.simulate.simulate` (passed in: this module is below it).
+    """
+    probe = Scenario(**{name: getattr(sc, name) for name in Scenario.field_names()
+                        if name not in ("drive", "drive_start_s", "drive_s", "duration_s", "stretch_at_s",
+                                        "receptor_block", "achr_loss", "motor_units", "stimulus_v")})
+    return _safety_factor(probe, _constants_key(constants), simulate_one)
+
+
+@lru_cache(maxsize=256)
+def _safety_factor(probe: Scenario, constants: tuple[tuple[str, float], ...],
+                   simulate: Callable[..., Result]) -> float:
+    values = dict(constants) or None
+    protocol = Protocol.pulses([_PROBE_AT_S])
+
+    def fires(block: float) -> bool:
+        res = simulate(probe.replace(receptor_block=block, duration_s=_PROBE_S, drive_start_s=0.0),
+                       protocol=protocol, constants=values)
+        return res.muscle_spikes.size > 0
+
+    if not fires(0.0):
+        return 0.0
+    low, high = 0.0, 1.0
+    for _ in range(_BISECTIONS):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if fires(mid) else (low, mid)
+    return 1.0 / max(1.0 - low, 1e-9)
+
+
+def _draw_quanta(pop: Population, mean: np.ndarray, pool_quanta: float, seed: int) -> np.ndarray:
+    """Quanta per unit and impulse: binomial over the vesicle pool (the mean itself for a one-unit pool)."""
+    if pop.size == 1:
+        return mean[None, :].copy()
+    n = int(round(pool_quanta))
+    p = np.clip(mean / n, 0.0, 1.0)
+    return _rng(seed, CHANNEL_QUANTA).binomial(n, p, size=(pop.size, p.size)).astype(float)
+
+
+def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callable[..., Result],
+             constants: Mapping[str, float] | None = None, memo: dict[Any, Result] | None = None,
+             max_patterns: int = MAX_PATTERNS, **run_options: Any) -> PoolRun:
+    """Run ``sc``'s pool of ``sc.motor_units`` units under the stimulator impulses of ``protocol``.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The preparation; ``motor_units`` units, ``stimulus_v`` the stimulus intensity.
+    simulate : callable
+        :func:`simlib.simulate.simulate`, which runs every single-unit chain (passed in: this module is
+        below it; :func:`simlib.pool.run_pool` passes it).
+    protocol : Protocol, optional
+        Stimulator impulses (a descending command or stretch is refused: voluntary drive of a
+        pool is a later part); default ``Protocol.from_scenario(sc)``.
+    constants : mapping, optional
+        Model constants for every chain run (see :func:`simlib.simulate`).
+    memo : dict, optional
+        Chain runs (the release run and the muscle-side runs by impulse pattern), shared between
+        calls of one experiment whose Scenarios differ in ``stimulus_v`` only and share one protocol
+        (a recruitment curve reuses them across intensities).
+    max_patterns : int, optional
+        Most muscle-side chain runs (distinct impulse patterns) made; beyond it, units share the
+        nearest simulated pattern (:func:`share_patterns`; an approximation).
+    **run_options
+        ``output_dt_s``, ``solver``, ``accuracy`` of :func:`simlib.simulate`.
+
+    Returns
+    -------
+    PoolRun
+    """
+    run_protocol = Protocol.from_scenario(sc) if protocol is None else protocol
+    if run_protocol.command or run_protocol.stretch is not None:
+        raise ParameterError("a motor-unit pool (motor_units > 1) can so far only be driven by nerve "
+                             "stimulation; use drive='stimulation' (or a Protocol of impulses), or motor_units=1 "
+                             "for voluntary drive and stretch.")
+    memo = {} if memo is None else memo
+    pop = population(sc.motor_units, sc.seed)
+    ref_key = ("reference", _single(sc, stimulus_v=_SUPRAMAXIMAL_V))  # the single unit ignores stimulus_v
+    if ref_key not in memo:
+        memo[ref_key] = simulate(_single(sc), protocol=protocol, constants=constants, **run_options)
+    ref = memo[ref_key]
+    stim = ref.nerve_spike_origins == "stimulator"
+    times, mean_q = ref.nerve_spikes[stim], ref.quanta[stim]
+    excited = pop.axon_threshold_v <= sc.stimulus_v
+    kp = _kernel(sc, constants)
+    quanta = _draw_quanta(pop, mean_q, float(kp.pool_quanta), sc.seed)
+    quanta[~excited] = 0.0
+    gain = (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss)
+    s0 = representative_safety_factor(sc, simulate, constants)
+    grid, charge = endplate_charge(float(kp.pool_quanta), float(kp.ach_per_quantum), float(kp.ach_clear),
+                                   float(kp.achr_open), float(kp.achr_close))
+    drive = np.interp(quanta, grid, charge) / np.interp(ref.resting_quantal_content, grid, charge)
+    free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
+    transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * free[None, :] * drive >= 1.0)
+    muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
+    weight = pop.force_weight
+    patterns, inverse, pattern_weight = share_patterns(transmitted, weight, max_patterns)
+    force = np.zeros_like(ref.force)
+    runs: list[Result | None] = []
+    for g, row in enumerate(patterns):
+        pattern = tuple(times[row].tolist())
+        if not pattern:
+            runs.append(None)
+            continue
+        if gain == 1.0 and len(pattern) == times.size:
+            run = ref
+        else:
+            if pattern not in memo:
+                memo[pattern] = simulate(muscle, protocol=Protocol.pulses(pattern), constants=constants,
+                                         **run_options)
+            run = memo[pattern]
+        runs.append(run)
+        force += pattern_weight[g] * run.force
+    empty = np.zeros(0)
+    unit_spikes = tuple(empty if runs[g] is None else runs[g].muscle_spikes for g in inverse)
+    heaviest = max(range(len(runs)), key=lambda g: weight[inverse == g].sum() if runs[g] is not None else -1.0)
+    shown = runs[heaviest] if runs[heaviest] is not None else ref
+    result = dataclasses.replace(shown, force=force, unit_spikes=unit_spikes, scenario=sc, protocol=ref.protocol,
+                                 nerve_spikes=ref.nerve_spikes, nerve_spike_origins=ref.nerve_spike_origins,
+                                 ectopic_spikes=ref.ectopic_spikes, quanta=ref.quanta,
+                                 healthy_reference=ref.healthy_reference)
+    return PoolRun(population=pop, impulses_s=times, excited=excited, quanta=quanta, transmitted=transmitted,
+                   patterns=sum(r is not None and r is not ref for r in runs), result=result)
+
+
+def _kernel(sc: Scenario, constants: Mapping[str, float] | None) -> Any:
+    """Kernel parameters of the single-unit chain of ``sc``."""
+    from simlib.chain import kernel_params
+    from simlib.model import resolve_constants
+
+    return kernel_params(_single(sc), resolve_constants(constants) if constants else None)
+
+
+@lru_cache(maxsize=64)
+def endplate_charge(q_max: float, per_quantum: float, clearance: float, opening: float,
+                    closing: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""Time integral of the open receptor fraction after an impulse of Q quanta, for Q from 0 to ``q_max`` (cached).
+
+    The chain's cleft and receptor equations (:mod:`simlib.stages.nmj`) from rest, with the membrane
+    held: :math:`A(0) = Q\,c_q`, :math:`dA/dt = -k A`, :math:`dO/dt = k_o A^2 (1 - O) - \alpha O`
+    (exponential Euler, 5 µs steps, until A and O have decayed 8 time constants). The endplate
+    potential of a passive fibre grows with this charge, which saturates in Q (receptors saturate);
+    the junction decision uses it instead of Q itself.
+
+    Parameters
+    ----------
+    q_max : float
+        Largest quanta (the vesicle pool).
+    per_quantum, clearance, opening, closing : float
+        The kernel's ``ach_per_quantum``, ``ach_clear`` (1/ms), ``achr_open`` and ``achr_close`` (1/ms).
+
+    Returns
+    -------
+    grid : numpy.ndarray
+        Quanta (one point per quantum from 0 to ``q_max``).
+    charge : numpy.ndarray
+        :math:`\int O\,dt` (ms) for each.
+    """
+    grid = np.linspace(0.0, max(q_max, 1.0), int(max(q_max, 1.0)) + 1)
+    dt = 0.005
+    ach = grid * per_quantum
+    opened = np.zeros_like(grid)
+    charge = np.zeros_like(grid)
+    for _ in range(int(8.0 / (clearance * dt)) + int(8.0 / (closing * dt))):
+        a = opening * ach * ach
+        b = a + closing
+        relax = np.exp(-b * dt)
+        opened = opened * relax + a / b * (1.0 - relax)
+        charge += opened * dt
+        ach *= math.exp(-clearance * dt)
+    grid.flags.writeable = charge.flags.writeable = False
+    return grid, charge
+
+
+def share_patterns(transmitted: np.ndarray, weight: np.ndarray,
+                   budget: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group units by muscle-impulse pattern, at most ``budget`` non-empty patterns.
+
+    Identical patterns always share (exact). When more than ``budget`` distinct non-empty patterns
+    remain, the ``budget`` of largest force weight are kept; every other unit's spikes are those of
+    the kept pattern nearest in Hamming distance (the fewest impulses transmitted differently), and
+    the kept patterns' force weights are fitted so that, impulse by impulse, the mixture transmits
+    the force-weighted number of units that fire (:func:`_mixture_weights`).
+
+    Parameters
+    ----------
+    transmitted : numpy.ndarray of bool
+        Impulses that fire each unit's fibres (units x impulses).
+    weight : numpy.ndarray
+        Force weight of each unit.
+    budget : int
+        Most non-empty patterns (>= 1).
+
+    Returns
+    -------
+    patterns : numpy.ndarray of bool
+        The shared patterns (patterns x impulses).
+    inverse : numpy.ndarray of int
+        Each unit's pattern index.
+    pattern_weight : numpy.ndarray
+        Each pattern's share of the pool's force (the sum of its units' weights when exact).
+    """
+    rows, inverse = np.unique(transmitted, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    group_weight = np.bincount(inverse, weights=weight, minlength=rows.shape[0])
+    live = np.flatnonzero(rows.any(axis=1))
+    if live.size <= budget:
+        return rows, inverse, group_weight
+    kept = live[np.argsort(-group_weight[live], kind="stable")[:budget]]
+    distance = (rows[:, None, :] != rows[None, kept, :]).sum(axis=2)
+    target = kept[np.argmin(distance, axis=1)]
+    target[~rows.any(axis=1)] = np.flatnonzero(~rows.any(axis=1))  # the empty pattern stays itself
+    groups, new_inverse = np.unique(target[inverse], return_inverse=True)
+    patterns = rows[groups]
+    return patterns, new_inverse.ravel(), _mixture_weights(patterns, transmitted, weight)
+
+
+def _mixture_weights(patterns: np.ndarray, transmitted: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Non-negative pattern weights whose mixture transmits, impulse by impulse, what the units transmit.
+
+    Least squares (scipy's NNLS) on the force-weighted number of units fired by each impulse, with the
+    total weight of the units that fire at all held (a heavily weighted extra row).
+    """
+    from scipy.optimize import nnls
+
+    live = patterns.any(axis=1)
+    target = weight @ transmitted.astype(float)
+    total = weight[transmitted.any(axis=1)].sum()
+    scale = 10.0 * max(transmitted.shape[1], 1)
+    matrix = np.vstack([patterns[live].T.astype(float), np.full((1, int(live.sum())), scale)])
+    mixture, _ = nnls(matrix, np.append(target, scale * total))
+    out = np.zeros(patterns.shape[0])
+    out[live] = mixture
+    return out
