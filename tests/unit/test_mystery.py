@@ -138,3 +138,14 @@ def test_bad_files_are_refused_with_a_reason(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(mystery.MysteryDataError, match=message):
         mystery.load_cases(path)
+
+
+def test_the_lab_report_shows_a_mystery_answer(tmp_path):
+    from simlib.report import answer_rows
+
+    labbook.open_labbook("11-mystery", tmp_path)
+    c = mystery.case("B")
+    rec = mystery.record(mystery.check(c.id, c.step, c.diagnosis), attempts=1, revealed=False)
+    ((question, answer, result),) = answer_rows({"mystery-B": rec})
+    assert "B" in question and c.step in answer and c.diagnosis in answer
+    assert result.startswith("right") and "diagnosis right" in result
