@@ -284,13 +284,21 @@ def _restored(qid: str) -> dict[str, Any] | None:
 
 # --- the widgets ----------------------------------------------------------------------------------
 
-# The radio group. Native inputs sharing one name: one Tab stop, arrow keys move between options;
-# the question is the group's legend and aria-label.
+# The radio group. Native inputs sharing one name: one Tab stop, arrow keys move between options (kept
+# from JupyterLab's notebook shortcuts); the question is the group's legend and aria-label.
 _ESM = r"""
 function render({ model, el }) {
   const group = document.createElement("fieldset");
   group.className = "msl-choice-group";
   group.setAttribute("role", "radiogroup");
+  // JupyterLab's command-mode shortcuts would take the arrow keys (ArrowDown selects the next cell and
+  // moves the focus away): keep the keys that move between radios inside the group.
+  group.setAttribute("data-lm-suppress-shortcuts", "true");
+  group.addEventListener("keydown", (event) => {
+    if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Home", "End"].includes(event.key)) {
+      event.stopPropagation();
+    }
+  });
   const legend = document.createElement("legend");
   const name = "msl-choice-" + Math.random().toString(36).slice(2);
   const draw = () => {

@@ -55,18 +55,23 @@ def _fmt(value: object) -> str:
 def answer_rows(answers: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, str]]:
     """Return one ``(question, answer, result)`` text triple per saved answer, for a table.
 
-    Quick checks show the choice, attempts and whether the answer was shown; numeric answers show the
+    Quick checks (and mystery patients: the step and diagnosis chosen) show the choice, attempts and whether
+    the answer was shown; numeric answers show the
     value with its unit and the value the learner's own run gave, with the tolerance; free text shows
     the text. Any other record shows its fields.
     """
     rows = []
     for key, rec in answers.items():
         kind, question = rec.get("kind"), str(rec.get("prompt") or key)
-        if kind == "quick-check":
+        if kind in ("quick-check", "mystery-patient"):
             result = ("right" if rec.get("correct") else "not right") + f" after {rec.get('attempts', 0)} tries"
             if rec.get("revealed") and not rec.get("correct"):
                 result += "; answer shown"
-            rows.append((question, _fmt(rec.get("choice")), result))
+            chosen = rec.get("choice") if kind == "quick-check" else rec.get("step")
+            if kind == "mystery-patient" and rec.get("diagnosis"):
+                chosen = f"{chosen}; diagnosis: {rec['diagnosis']}"
+                result += "; diagnosis " + ("right" if rec.get("diagnosis_correct") else "not right")
+            rows.append((question, _fmt(chosen), result))
         elif kind == "numeric":
             unit = f" {rec.get('unit')}" if rec.get("unit") else ""
             verdict = "within" if rec.get("correct") else "outside"

@@ -32,7 +32,9 @@ The package is split by concern:
 - the stimulator bench, :func:`bench`: :mod:`simlib.widgets.bench_state` (:class:`Stimulator`,
   :class:`BenchState`, the measures; no ipywidgets), :mod:`simlib.widgets.datatable`
   (:class:`DataTable`, CSV, :class:`TableStore`; no ipywidgets), :mod:`simlib.widgets.bench_figure`
-  and :mod:`simlib.widgets.bench_view` (:class:`Bench`).
+  and :mod:`simlib.widgets.bench_view` (:class:`Bench`);
+- the mystery patients, :func:`mystery_patient`: :mod:`simlib.widgets.mystery_view` (the cases and their
+  checking are in :mod:`simlib.mystery`, without widgets).
 
 Names are imported from those modules on first use (``widgets.explore``), so ``import
 simlib.widgets.state`` loads neither ipywidgets nor matplotlib; ``import simlib`` imports none of
@@ -62,6 +64,7 @@ if TYPE_CHECKING:  # what the lazy look-up below returns, for type checkers and 
     from simlib.widgets.datatable import DataTable, TableStore
     from simlib.widgets.figure import PANELS, PROJECTOR_SCALE
     from simlib.widgets.lessons import explore, spasm_explorer, spasm_fields
+    from simlib.widgets.mystery_view import MysteryPatient, mystery_patient
     from simlib.widgets.state import VOLUNTARY_RATE_STEP_HZ, ExplorerState
     from simlib.widgets.view import Explorer
 
@@ -75,6 +78,7 @@ __all__ = [
     "VOLUNTARY_RATE_STEP_HZ",
     "Explorer",
     "DataTable",
+    "MysteryPatient",
     "ExplorerState",
     "OptionalSlider",
     "QuickCheck",
@@ -84,6 +88,7 @@ __all__ = [
     "bench",
     "classification_sentence",
     "explore",
+    "mystery_patient",
     "quick_check",
     "slider_for",
     "spasm_explorer",
@@ -111,6 +116,8 @@ _HOME = {
     "ExplorerState": "simlib.widgets.state",
     "VOLUNTARY_RATE_STEP_HZ": "simlib.widgets.state",
     "Explorer": "simlib.widgets.view",
+    "MysteryPatient": "simlib.widgets.mystery_view",
+    "mystery_patient": "simlib.widgets.mystery_view",
     "QuickCheck": "simlib.quickcheck",
     "quick_check": "simlib.quickcheck",
     "SliderLabeller": "simlib.a11y",
