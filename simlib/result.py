@@ -75,6 +75,11 @@ class Result:
         Returns the peak force of the healthy default muscle under the same drive (force unit), for
         the "weakness" test; :func:`simlib.simulate` sets it (a cached run of the healthy muscle,
         made only when :attr:`healthy_peak` is first read). None for a hand-made Result.
+    passive_force : numpy.ndarray or None
+        Force of the parallel elastic element (force unit) on the time grid: zero at and below the
+        optimal length (:mod:`simlib.stages.mechanics`). ``force`` is the active force transmitted by
+        the series element; :attr:`total_force` is what a force transducer records. None (zero) for a
+        hand-made Result.
     """
 
     t: np.ndarray
@@ -92,6 +97,7 @@ class Result:
     nerve_spike_origins: np.ndarray | None = field(default=None, repr=False)
     protocol: Protocol = field(default=None, repr=False)  # type: ignore[assignment]  # set in __post_init__
     healthy_reference: Callable[[], float] | None = field(default=None, repr=False)
+    passive_force: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.protocol is None:
@@ -104,6 +110,16 @@ class Result:
         Computed on first use (and cached) by :attr:`healthy_reference`.
         """
         return None if self.healthy_reference is None else self.healthy_reference()
+
+    @property
+    def length_rel(self) -> np.ndarray:
+        """Muscle length relative to the optimal length on the time grid (constant in isometric runs)."""
+        return self.state("length_rel")
+
+    @property
+    def total_force(self) -> np.ndarray:
+        """Active plus passive force (force unit): what a force transducer in series records."""
+        return self.force if self.passive_force is None else self.force + self.passive_force
 
     def state(self, name: str) -> np.ndarray:
         """Return one model state on the time grid.
