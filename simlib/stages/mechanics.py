@@ -69,7 +69,7 @@ _ON_STOP = 1e-6
 _MIN_GAP = 1e-9
 
 STATES: tuple[State, ...] = (
-    State("length_rel", "", 1e-6, 1.0, "muscle (contractile-element) length relative to the optimal length"),
+    State("length_rel", "", 1e-6, 0.0, "muscle (contractile-element) length relative to the optimal length"),
 )
 
 _GHJ = "Gordon, Huxley & Julian 1966, J Physiol 184:170"
@@ -194,7 +194,7 @@ def isotonic_rates(length, force, active_target, kp):
     load = kp.mech_load * kp.force_unit
     stop = kp.mech_stop
     moving = length < stop - _ON_STOP or (force >= load and active_target > load)
-    if not moving:
+    if not moving:  # on the stop: isometric
         a_f, b_f = series_rates(active_target, kp.series_rate)
         return a_f, b_f, 0.0, 0.0
     v = hill_velocity(load, active_target, kp.mech_vmax, kp.hill_a, kp.ecc_ratio, kp.ecc_c, kp.yield_speed)
