@@ -86,7 +86,7 @@ def _tetanus(sc: Scenario, rate_hz: float, train_s: float, **changes: float | No
 
 
 def _values(name: str, values: float | Iterable[float]) -> np.ndarray:
-    """The requested values as a 1-D float array (a single number gives one value)."""
+    """Return the requested values as a 1-D float array (a single number gives one value)."""
     array = np.atleast_1d(np.asarray(values, dtype=float))
     if array.ndim != 1 or array.size == 0:
         raise ParameterError(f"{name} must be a number or a non-empty list of numbers; got {values!r}")

@@ -98,7 +98,7 @@ CONSTANTS: tuple[Param, ...] = (
     Param("hill_a_rel", 0.25, "", "curvature a/P0 of Hill's force-velocity hyperbola",
           "Hill 1938, Proc R Soc B 126:136 (0.25); human muscle 0.2-0.3 (Wilkie 1950, J Physiol 110:249; "
           "Thelen 2003, J Biomech Eng 125:70: 0.25)", 0.1, 0.5),
-    Param("vmax_per_s", 10.0, "1/s", "maximal (unloaded) shortening velocity at 37 °C, in optimal lengths per "
+    Param("hill_vmax", 10.0, "1/s", "maximal (unloaded) shortening velocity at 37 °C, in optimal lengths per "
           "second", "mixed human muscle: 10 L0/s (Zajac 1989, Crit Rev Biomed Eng 17:359; Thelen 2003, "
           "J Biomech Eng 125:70: 10 young, 8 elderly)", 2.0, 20.0),
     Param("eccentric_force_ratio", 1.8, "", "asymptotic force of a lengthening muscle relative to the isometric "
@@ -198,8 +198,8 @@ def isotonic_rates(length, force, active_target, kp):
         a_f, b_f = series_rates(active_target, kp.series_rate)
         return a_f, b_f, 0.0, 0.0
     v = hill_velocity(load, active_target, kp.mech_vmax, kp.hill_a, kp.ecc_ratio, kp.ecc_c, kp.yield_speed)
-    if v >= 0.0:
-        return kp.load_hold * load, kp.load_hold, -v, 0.0
+    if v >= 0.0:  # shortening, as a loss rate v / L (production-loss form; the length stays positive)
+        return kp.load_hold * load, kp.load_hold, 0.0, v / max(length, _MIN_GAP)
     rate = -v / max(stop - length, _MIN_GAP)  # lengthening towards the stop, never past it
     return kp.load_hold * load, kp.load_hold, rate * stop, rate
 
@@ -221,7 +221,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     Shortening velocity scales with its Q10 (``env.phi.shortening``); ``mech_load`` is -1 for an
     isometric run.
     """
-    vmax = c.vmax_per_s / 1000.0 * env.phi.shortening  # optimal lengths per ms
+    vmax = c.hill_vmax / 1000.0 * env.phi.shortening  # optimal lengths per ms
     shortening_slope = (1.0 + 1.0 / c.hill_a_rel) / vmax
     zero, bend, bend_force, plateau, end, none = overlap_breakpoints(c)
     return {
