@@ -17,6 +17,7 @@ from simlib import (
 from simlib._version import __version__ as __version__
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
+from simlib.mechanics import LengthTension, LoadVelocity, length_tension, load_velocity
 from simlib.metrics import Metrics
 from simlib.model import constants  # the declared model constants (a function; see simlib.model)
 from simlib.pool import recruitment_curve, train_of_four
@@ -44,6 +45,8 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'simlib' has no attribute {name!r}")
 
 __all__ = [
+    "LengthTension",
+    "LoadVelocity",
     "PRESETS",
     "PRESET_INFO",
     "Protocol",
@@ -58,6 +61,8 @@ __all__ = [
     "cramp_threshold_frequency",
     "force_frequency",
     "individual",
+    "length_tension",
+    "load_velocity",
     "load_scenario",
     "preset_table",
     "recruitment_curve",

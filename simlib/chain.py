@@ -20,7 +20,7 @@ from simlib.scenario import Scenario
 from simlib.stages import crossbridges
 from simlib.stages._jit import jit
 from simlib.stages.axon import axon_rates, axon_rest_potential
-from simlib.stages.crossbridges import activation_power, crossbridge_rates, series_rates
+from simlib.stages.crossbridges import activation_power, crossbridge_rates
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
     free_calcium,
@@ -30,6 +30,7 @@ from simlib.stages.ec_coupling import (
     total_calcium_rates,
     troponin_rates,
 )
+from simlib.stages.mechanics import muscle_rates, overlap
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
 from simlib.stages.motoneuron import dendrite_rates, soma_rates
 from simlib.stages.nmj import (
@@ -64,6 +65,7 @@ SENSOR, CATOT, CASR, TROP = (LAYOUT.index("sensor"), LAYOUT.index("ca_total"), L
                              LAYOUT.index("troponin"))
 RYR_O, RYR_I, RYR_S = LAYOUT.index("ryr_open"), LAYOUT.index("ryr_inactivated"), LAYOUT.index("ryr_slow_inactivated")
 XB, FORCE = LAYOUT.index("attached"), LAYOUT.index("force")
+LENGTH = LAYOUT.index("length_rel")
 VMN, GAHP, PIC = LAYOUT.index("v_motoneuron"), LAYOUT.index("g_ahp"), LAYOUT.index("pic")
 SSTIM, VD = LAYOUT.index("stim_epsp"), LAYOUT.index("v_dendrite")
 IA, IB = LAYOUT.index("ia_drive"), LAYOUT.index("ib_drive")
@@ -189,7 +191,9 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
         y[TROP] = kp.trop_kon * ca_rest / (kp.trop_kon * ca_rest + koff)
         on = kp.xb_attach * activation_power(y[TROP], kp.xb_coop)
         y[XB] = on / (on + healthy_detach)
-    y[FORCE] = y[XB]
+    y[LENGTH] = kp.mech_stop
+    y[FORCE] = overlap(y[LENGTH], kp.ov_zero, kp.ov_break, kp.ov_break_force, kp.ov_plateau, kp.ov_end,
+                       kp.ov_none) * y[XB]
     y[CATOT] = (1.0 + kp.fast_buffer_ratio) * ca_rest + kp.trop_total_uM * y[TROP]
     ia, ib = reflex_inputs(0.0, y, kp, _AT_REST)  # no stretch has started at t = 0
     y[IA], y[IB] = ia, ib
@@ -253,7 +257,7 @@ def rates(t, y, kp, inputs, a, b):
     a[CASR], b[CASR] = sr_rates(ca_i, release, kp.leak_rate, kp.serca_vmax, kp.serca_k_uM)
     a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon, koff)
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
-    a[FORCE], b[FORCE] = series_rates(y[XB], kp.series_rate)
+    a[FORCE], b[FORCE], a[LENGTH], b[LENGTH] = muscle_rates(y[LENGTH], y[FORCE], y[XB], kp)
     motoneuron_and_reflex_rates(t, y, kp, inputs, a, b)
 
 

@@ -79,6 +79,11 @@ class Result:
         Muscle action-potential times (s) of each motor unit of a pool (``Scenario.motor_units > 1``),
         ordered from the smallest to the largest unit; None for the single-unit model, whose
         :attr:`muscle_spikes` are its one unit's.
+    passive_force : numpy.ndarray or None
+        Force of the parallel elastic element (force unit) on the time grid: zero at and below the
+        optimal length (:mod:`simlib.stages.mechanics`). ``force`` is the active force transmitted by
+        the series element; :attr:`total_force` is what a force transducer records. None (zero) for a
+        hand-made Result.
     """
 
     t: np.ndarray
@@ -97,6 +102,7 @@ class Result:
     protocol: Protocol = field(default=None, repr=False)  # type: ignore[assignment]  # set in __post_init__
     healthy_reference: Callable[[], float] | None = field(default=None, repr=False)
     unit_spikes: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+    passive_force: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.protocol is None:
@@ -109,6 +115,16 @@ class Result:
         Computed on first use (and cached) by :attr:`healthy_reference`.
         """
         return None if self.healthy_reference is None else self.healthy_reference()
+
+    @property
+    def length_rel(self) -> np.ndarray:
+        """Muscle length relative to the optimal length on the time grid (constant in isometric runs)."""
+        return self.state("length_rel")
+
+    @property
+    def total_force(self) -> np.ndarray:
+        """Active plus passive force (force unit): what a force transducer in series records."""
+        return self.force if self.passive_force is None else self.force + self.passive_force
 
     def state(self, name: str) -> np.ndarray:
         """Return one model state on the time grid.

@@ -214,6 +214,23 @@ class Scenario:
                "Acta Physiol 189:171",
         hint="1 is normal; 2-3 mimics loss of descending inhibition (spasticity).",
     )
+    length_rel: float = _declare(
+        1.0, "", low=0.5, high=1.7, label="Muscle length (× optimal)", step=0.05,
+        meaning="muscle length relative to its optimal length (1 = the plateau of the length-tension curve); "
+                "active force follows filament overlap, passive force rises beyond 1",
+        source="Gordon, Huxley & Julian 1966, J Physiol 184:170, with human filament lengths (Walker & Schrodt "
+               "1974, Anat Rec 178:63; Lieber et al. 1994, J Neurophysiol 71:874): human sarcomeres "
+               "generate force from about 0.5 to 1.6 times the optimal length",
+        hint="1 is the optimal length; 0.5-1.7 covers the length-tension curve of human sarcomeres.",
+    )
+    load_rel: float | None = _declare(
+        None, "", low=0.02, high=2.0, optional=True, label="Isotonic load (× max. force)", step=0.05,
+        meaning="isotonic afterload as a fraction of the maximal isometric force (None: isometric): the "
+                "muscle shortens once its force reaches the load",
+        source="afterloaded isotonic contraction (Hill 1938, Proc R Soc B 126:136; PhysioEx 9.0 exercise 2, "
+               "activity 7)",
+        hint="Give a fraction of the maximal force (e.g. 0.3), or None for an isometric muscle; " + _FRACTION_HINT,
+    )
     vgcc_block: float = _declare(
         0.0, "", low=0.0, high=0.9, label="Nerve-terminal Ca²⁺ channel loss", step=0.01,
         meaning="fraction of the presynaptic P/Q type Ca²⁺ channels lost or blocked (Lambert–Eaton "

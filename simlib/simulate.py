@@ -23,6 +23,7 @@ from simlib.chain import (
     ATOL,
     EPP,
     FORCE,
+    LENGTH,
     RTOL,
     VM,
     KernelParams,
@@ -49,6 +50,7 @@ from simlib.solver import (
     integrate,
 )
 from simlib.stages._jit import kernel_cached
+from simlib.stages.mechanics import passive_force_trace
 from simlib.validation import check_output_dt
 
 __all__ = ["simulate", "announce_compilation", "check_scenario", "SOLVERS"]
@@ -292,6 +294,7 @@ def _run(scenario: Scenario, protocol: Protocol, kp: KernelParams, dt_s: float, 
         nerve_spike_origins=_origin_labels(nerve),
         protocol=protocol,
         healthy_reference=healthy_reference,
+        passive_force=passive_force_trace(samples[:, LENGTH], kp),
     )
 
 

@@ -56,6 +56,11 @@ ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_
                      "release_max_fraction", "ach_escape", "ach_outside_clear"}
 STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "ryr_slow_inactivated", "dap_axon",
                             "facil_fast", "facil_slow", "augmentation", "desensitised", "ach_perijunctional"}
+#: the mechanics stage of issue 20 (simlib.stages.mechanics): muscle length, overlap, passive force, Hill/Katz
+ADDED_BY_ISSUE_20 = {"mech_stop", "mech_load", "mech_vmax", "hill_a", "ecc_ratio", "ecc_c", "yield_speed",
+                     "load_hold", "ov_zero", "ov_break", "ov_break_force", "ov_plateau", "ov_end", "ov_none",
+                     "pe_shape", "pe_strain"}
+STATES_ADDED_BY_ISSUE_20 = {"length_rel"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
 #: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling), and the voltage
@@ -87,7 +92,7 @@ def test_generated_record_equals_the_old_kernel_params_bit_for_bit(name):
     kp = chain.kernel_params(_scenario(case))
     new = kp._asdict()
     old = {RENAMED.get(f, f): value for f, value in case["kernel"].items() if f not in MOVED_TO_PROTOCOL}
-    assert set(new) - set(old) == ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 and set(old) <= set(new)
+    assert set(new) - set(old) == ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 | ADDED_BY_ISSUE_20 and set(old) <= set(new)
     differ = {f: (_bits(new[f]), value) for f, value in old.items()
               if f not in CHANGED_BY_ISSUE_18 and _bits(new[f]) != value}
     assert not differ
@@ -112,9 +117,9 @@ def test_force_unit_is_bit_identical():
 
 def test_layout_units_and_tolerances_match_the_old_tables():
     layout = model.LAYOUT
-    assert set(layout.names) == set(FIXTURE["states"]) | STATES_ADDED_BY_ISSUE_18
+    assert set(layout.names) == set(FIXTURE["states"]) | STATES_ADDED_BY_ISSUE_18 | STATES_ADDED_BY_ISSUE_20
     for i, name in enumerate(layout.names):
-        if name in STATES_ADDED_BY_ISSUE_18:
+        if name in STATES_ADDED_BY_ISSUE_18 | STATES_ADDED_BY_ISSUE_20:
             continue
         old = FIXTURE["states"][name]
         assert layout.units[i] == old["unit"], name
@@ -133,7 +138,7 @@ def test_chain_indices_point_at_their_states():
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
                 "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon",
-                "PERI": "ach_perijunctional"}
+                "PERI": "ach_perijunctional", "LENGTH": "length_rel"}
     assert {code: chain.STATE_NAMES[getattr(chain, code)] for code in expected} == expected
     assert len(expected) == chain.N_STATES
 
@@ -247,8 +252,9 @@ def test_the_registry_is_read_only_and_complete():
         declared["g_na_mS_cm2"] = None  # type: ignore[index]
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
-    # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh
-    assert owners == set(declared) and len(declared) == 126
+    # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh;
+    # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz)
+    assert owners == set(declared) and len(declared) == 140
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
