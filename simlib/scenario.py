@@ -38,7 +38,7 @@ from typing import Any
 from simlib.errors import ParameterError
 from simlib.validation import Param, _safe_repr, check_value, unknown_name_message
 
-__all__ = ["SCENARIO_PARAMS", "Scenario", "scenario_param"]
+__all__ = ["SCENARIO_PARAMS", "WHOLE_NUMBER_FIELDS", "Scenario", "scenario_param"]
 
 #: Unknown names listed in one error message; the rest are only counted (a file of 200,000 unknown
 #: keys once produced a 56 MB message).
@@ -75,6 +75,10 @@ def _fmt(value: object, unit: str = "") -> str:
         text = f"{value:g}"
         return f"{text} {unit}" if unit else text
     return repr(value)
+
+
+#: fields stored as whole numbers (ints): the noise seed and the pool's motor-unit count
+WHOLE_NUMBER_FIELDS: tuple[str, ...] = ("seed", "motor_units")
 
 
 @dataclass(frozen=True, repr=False, kw_only=True)
@@ -280,13 +284,11 @@ class Scenario:
     def __post_init__(self) -> None:
         for param in SCENARIO_PARAMS:
             object.__setattr__(self, param.name, check_value(param, getattr(self, param.name)))
-        if not float(self.seed).is_integer():
-            raise ParameterError(f"'seed' must be a whole number ({scenario_param('seed').hint}); got {self.seed!r}")
-        object.__setattr__(self, "seed", int(self.seed))
-        if not float(self.motor_units).is_integer():
-            raise ParameterError(f"'motor_units' must be a whole number ({scenario_param('motor_units').hint}); "
-                                 f"got {self.motor_units!r}")
-        object.__setattr__(self, "motor_units", int(self.motor_units))
+        for name in WHOLE_NUMBER_FIELDS:
+            value = getattr(self, name)
+            if not float(value).is_integer():
+                raise ParameterError(f"'{name}' must be a whole number ({scenario_param(name).hint}); got {value!r}")
+            object.__setattr__(self, name, int(value))
         if not self.drive_start_s < self.duration_s:
             start, total = scenario_param("drive_start_s"), scenario_param("duration_s")
             raise ParameterError(

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from simlib.errors import ParameterError
 from simlib.parameters import SCENARIO_PARAMS
-from simlib.scenario import Scenario
+from simlib.scenario import WHOLE_NUMBER_FIELDS, Scenario
 from simlib.scenario_io import load_scenario, save_scenario
 
 BUDGET = settings(max_examples=150, deadline=None, derandomize=True, database=None,
@@ -72,7 +72,7 @@ def test_any_values_give_a_scenario_or_a_parameter_error(changes):
         if param.is_text:
             assert type(value) is str and value in param.choices
         elif value is not None:
-            number = int if param.name == "seed" else float  # the seed is stored as a whole number
+            number = int if param.name in WHOLE_NUMBER_FIELDS else float  # stored as whole numbers
             assert type(value) is number and math.isfinite(value) and param.low <= value <= param.high
     assert sc.drive_start_s < sc.duration_s
     # the three ways of changing a field agree
@@ -157,7 +157,7 @@ def _valid_scenarios(draw) -> Scenario:
         if draw(st.booleans()):
             if param.is_text:
                 changes[param.name] = draw(st.sampled_from(param.choices))
-            elif param.name == "seed":  # a whole number
+            elif param.name in WHOLE_NUMBER_FIELDS:  # a whole number
                 changes[param.name] = draw(st.integers(int(param.low), int(param.high)))
             else:
                 changes[param.name] = draw(st.floats(param.low, param.high))

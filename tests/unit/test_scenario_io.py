@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from simlib.errors import ParameterError
 from simlib.parameters import SCENARIO_PARAMS, Param, scenario_param
-from simlib.scenario import Scenario
+from simlib.scenario import WHOLE_NUMBER_FIELDS, Scenario
 from simlib.scenario_io import load_scenario, save_scenario
 
 try:  # Python >= 3.11
@@ -356,7 +356,7 @@ def _field_strategy(param: Param) -> st.SearchStrategy:
         return st.sampled_from(param.choices)
     floats = st.floats(min_value=param.low, max_value=param.high, allow_nan=False, allow_infinity=False)
     ints = st.integers(min_value=math.ceil(param.low), max_value=math.floor(param.high))
-    number = ints if param.name in ("seed", "motor_units") else floats | ints  # whole numbers
+    number = ints if param.name in WHOLE_NUMBER_FIELDS else floats | ints  # whole numbers
     return (st.none() | number) if param.optional else number
 
 
