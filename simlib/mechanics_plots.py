@@ -10,6 +10,7 @@ table, for readers who cannot see the figure. Both are re-exported by :mod:`siml
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,15 +18,28 @@ import numpy as np
 from matplotlib.axes import Axes
 from scipy.optimize import curve_fit
 
+from simlib._plot_common import TIME_LABEL, shade_drive
 from simlib.errors import ParameterError
-from simlib.palette import BLACK, BLUE, BLUISH_GREEN, DRIVE_ALPHA, DRIVE_SHADE, VERMILLION, apply_style, new_axes
+from simlib.palette import (
+    BLACK,
+    BLUE,
+    BLUISH_GREEN,
+    DRIVE_ALPHA,
+    DRIVE_SHADE,
+    LINE_COLOURS,
+    LINE_STYLES,
+    VERMILLION,
+    apply_style,
+    new_axes,
+)
 
 if TYPE_CHECKING:
     from simlib.mechanics import LengthTension, LoadVelocity
+    from simlib.result import Result
 
 __all__ = [
-    "HillFit", "fit_hill", "length_tension_alt_text", "load_velocity_alt_text", "plateau", "plot_length_tension",
-    "plot_load_velocity",
+    "HillFit", "fit_hill", "length_tension_alt_text", "load_velocity_alt_text", "plateau", "plot_isotonic",
+    "plot_length_tension", "plot_load_velocity",
 ]
 
 #: Active force within this fraction of its maximum counts as the plateau of the length–tension curve.
@@ -205,6 +219,41 @@ def plot_load_velocity(table: LoadVelocity, ax: Axes | None = None, *, hill: boo
         twin.grid(False)
         handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="upper right")
+    return ax
+
+
+def plot_isotonic(runs: Mapping[str, Result], ax: Axes | None = None) -> Axes:
+    """Plot the muscle length against time for afterloaded isotonic runs (one line per load).
+
+    Parameters
+    ----------
+    runs : mapping of str to simlib.Result
+        Label (e.g. ``"load 0.3"``) -> isotonic run (``Scenario.load_rel`` set); its ``length_rel``
+        trace is drawn in optimal lengths against time in s.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure is created when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax`` with one line per run (gid ``"length:<label>"``, colour and dash pattern from
+        :data:`LINE_COLOURS` / :data:`LINE_STYLES`) and the stimulus train of the first run shaded
+        (gid ``"drive"``): the flat start after the stimulus is the latent period, the fall is the
+        shortening, and its depth is the shortening distance.
+    """
+    ax = new_axes(figsize=(7.0, 3.5)) if ax is None else ax
+    items = list(runs.items())
+    with apply_style():
+        for i, (label, res) in enumerate(items):
+            ax.plot(res.t, res.length_rel, color=LINE_COLOURS[i % len(LINE_COLOURS)],
+                    ls=LINE_STYLES[i % len(LINE_STYLES)], label=label, gid=f"length:{label}")
+        if items:
+            first = items[0][1]
+            shade_drive(first, ax)
+            ax.set_xlim(float(first.t[0]), float(first.t[-1]))
+        ax.set_xlabel(TIME_LABEL)
+        ax.set_ylabel("Muscle length ($L_0$)")
+        ax.legend(loc="lower right")
     return ax
 
 

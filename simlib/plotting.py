@@ -54,6 +54,7 @@ from simlib.mechanics_plots import (
     fit_hill,
     length_tension_alt_text,
     load_velocity_alt_text,
+    plot_isotonic,
     plot_length_tension,
     plot_load_velocity,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "plot_chain",
     "plot_epp",
     "plot_force",
+    "plot_isotonic",
     "plot_length_tension",
     "plot_load_velocity",
     "plot_membrane",

@@ -109,3 +109,18 @@ def test_load_velocity_alt_text_names_the_peak_power_and_the_loads_not_lifted(lv
     assert "peak" in text and f"{lv.power[best]:.2f} at load {lv.load_rel[best]:.2f}" in text
     assert "not lifted" in text and "1.20" in text
     assert f"{lv.velocity.max():.2f}" in text
+
+
+def test_isotonic_plot_draws_each_runs_length_and_the_stimulus():
+    base = simlib.Scenario(drive="stimulation", rate_hz=100.0, drive_start_s=0.1, drive_s=0.5, duration_s=1.0)
+    runs = {f"load {p}": simlib.simulate(base.replace(load_rel=p)) for p in (0.2, 0.6)}
+    fig, ax = plt.subplots()
+    assert plotting.plot_isotonic(runs, ax) is ax
+    lines = _lines(ax)
+    for label, res in runs.items():
+        assert np.array_equal(lines[f"length:{label}"].get_ydata(), res.length_rel)
+    light, heavy = (lines[f"length:{label}"].get_ydata() for label in runs)
+    assert light.min() < heavy.min() < 1.0  # the lighter load is lifted further
+    assert [p.get_gid() for p in ax.patches] == ["drive"]
+    assert "length" in ax.get_ylabel().lower()
+    plt.close(fig)
