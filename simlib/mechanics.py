@@ -13,16 +13,18 @@ Both stimulate the motor nerve with a fused tetanus under the other conditions o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from simlib.errors import ParameterError
+from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.simulate import simulate
 
-__all__ = ["LengthTension", "LoadVelocity", "length_tension", "load_velocity"]
+__all__ = ["LengthTension", "LoadVelocity", "length_tension", "load_velocity", "shortening_of"]
 
 _STIMULUS_AT_S = 0.1
 _AFTER_S = 0.4
@@ -154,12 +156,31 @@ def load_velocity(sc: Scenario, load_rel: float | Iterable[float], *, rate_hz: f
     for i, load in enumerate(loads):
         run = _tetanus(sc, rate_hz, train_s, load_rel=float(load))
         res = simulate(run, output_dt_s=_ISOTONIC_DT_S, constants=constants)
-        moved = run.length_rel - res.length_rel
-        started = np.flatnonzero(moved > _MOVED)
-        if started.size == 0:  # the load was never lifted
-            velocity[i], shortening[i], latent[i] = 0.0, 0.0, np.nan
-            continue
-        velocity[i] = float(np.max(np.diff(res.length_rel) / -_ISOTONIC_DT_S))
-        shortening[i] = float(moved.max())
-        latent[i] = 1000.0 * (res.t[started[0]] - _STIMULUS_AT_S)
+        velocity[i], shortening[i], latent[i] = shortening_of(res, _STIMULUS_AT_S)
     return LoadVelocity(loads, velocity, loads * velocity, shortening, latent)
+
+
+def shortening_of(res: Result, stimulus_at_s: float) -> tuple[float, float, float]:
+    """Measure the shortening of an (isotonic) run: peak velocity, distance and latent period.
+
+    Parameters
+    ----------
+    res : Result
+        A run; its Scenario's ``length_rel`` is the starting length. Use a fine output interval
+        (0.1 ms, as :func:`load_velocity` and the stimulator bench do) to resolve the latent period.
+    stimulus_at_s : float
+        Time of the first stimulus (s).
+
+    Returns
+    -------
+    tuple of float
+        Peak shortening velocity (optimal lengths per second), largest shortening (optimal lengths)
+        and the time from the stimulus to the start of shortening (ms); ``(0, 0, nan)`` when the
+        muscle never shortened (no load, or a load it could not lift).
+    """
+    moved = res.scenario.length_rel - res.length_rel
+    started = np.flatnonzero(moved > _MOVED)
+    if started.size == 0:  # the load was never lifted
+        return 0.0, 0.0, math.nan
+    velocity = float(np.max(-np.diff(res.length_rel) / np.diff(res.t)))
+    return velocity, float(moved.max()), 1000.0 * float(res.t[started[0]] - stimulus_at_s)

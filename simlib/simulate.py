@@ -198,17 +198,20 @@ def _healthy_reference(sc: Scenario, protocol: Protocol | None) -> float:
 
     A Scenario's own drive is judged against the healthy default with the same drive fields (its
     default spinal settings, no stretch); an explicit protocol against the healthy default under
-    that protocol.
+    that protocol. Either is at the run's muscle length and load: a healthy muscle far from its
+    optimal length, or lifting a light load, is not weak.
     """
+    mechanics = {"length_rel": sc.length_rel, "load_rel": sc.load_rel}
     if protocol is None:
         healthy = Scenario(drive=sc.drive, rate_hz=sc.rate_hz, drive_start_s=sc.drive_start_s,
-                           drive_s=sc.drive_s, duration_s=sc.duration_s)
+                           drive_s=sc.drive_s, duration_s=sc.duration_s, **mechanics)
         protocol = Protocol.from_scenario(healthy)
-    return healthy_peak(protocol, sc.duration_s)
+    return healthy_peak(protocol, sc.duration_s, **mechanics)
 
 
 @lru_cache(maxsize=256)
-def healthy_peak(protocol: Protocol, duration_s: float) -> float:
+def healthy_peak(protocol: Protocol, duration_s: float, length_rel: float = 1.0,
+                 load_rel: float | None = None) -> float:
     """Peak force of the healthy default muscle in the protocol's response window (force unit; cached).
 
     Parameters
@@ -218,11 +221,16 @@ def healthy_peak(protocol: Protocol, duration_s: float) -> float:
     duration_s : float
         Duration of the run being judged (s): the response window ends 0.5 s after the drive or
         at the end of the run.
+    length_rel : float
+        Muscle length of the run being judged (optimal lengths).
+    load_rel : float or None
+        Isotonic load of the run being judged (fraction of the maximal isometric force; None: isometric).
     """
     _, end = response_window(protocol, duration_s)
     # Only the response window matters: stop there (duration_s has a 0.01 s floor).
     # (the drive fields act only through the protocol; drive_start_s 0 keeps any duration valid)
-    sc = Scenario(drive_start_s=0.0, duration_s=max(min(duration_s, end + 0.01), 0.01))
+    sc = Scenario(drive_start_s=0.0, duration_s=max(min(duration_s, end + 0.01), 0.01), length_rel=length_rel,
+                  load_rel=load_rel)
     res = _run(sc, protocol, kernel_params(sc), 0.001, 1.0, integrate)
     return response_peak(res)  # the trimmed run's window is the judged run's (it ends at or before the trim)
 

@@ -7,8 +7,10 @@ conditions are a :class:`simlib.Scenario` (electrolytes, drugs, temperature: the
 request and measures the force trace (:func:`measure`) with the library's own measures
 (:func:`simlib.experiments.twitch_of`, :func:`simlib.metrics.relaxation_between_stimuli`,
 :func:`simlib.metrics.response_amplitudes`), so a recorded value equals what the API measures for the
-same settings. Stimulus intensity, muscle length and load are not Scenario fields yet; once they are,
-they are conditions like any other (pass their names in ``conditions``).
+same settings. Muscle length and an isotonic load are conditions like the others; an isotonic run is
+also measured for its shortening (:func:`simlib.mechanics.shortening_of`, the measure of
+:func:`simlib.load_velocity`). Stimulus intensity is not a Scenario field yet; once it is, it is a
+condition like any other (pass its name in ``conditions``).
 
 This module imports neither ipywidgets nor matplotlib.
 
@@ -30,6 +32,7 @@ from typing import Any
 
 from simlib.errors import ParameterError
 from simlib.experiments import ONSET_FORCE, TWITCH_OUTPUT_DT_S, twitch_of
+from simlib.mechanics import shortening_of
 from simlib.metrics import FUSED_RELAXATION, relaxation_between_stimuli, response_amplitudes
 from simlib.protocol import TOF_RATE_HZ, Protocol
 from simlib.result import Result
@@ -48,9 +51,10 @@ MODES = ("single", "paired", "train", "train_of_four")
 STIMULUS_AT_S = 0.1
 #: Time recorded after the last stimulus (s): a twitch relaxes within it at 20 °C and above.
 RELAX_S = 0.9
-#: The preparation's conditions a bench shows by default: electrolytes, temperature, drugs and toxins.
+#: The preparation's conditions a bench shows by default: electrolytes, temperature, drugs and toxins,
+#: muscle length and isotonic load.
 BENCH_CONDITIONS = ("ca_mM", "mg_mM", "k_mM", "na_mM", "temperature_c", "ache_activity", "release_block",
-                    "receptor_block", "ryr_block")
+                    "receptor_block", "ryr_block", "length_rel", "load_rel")
 _SOURCE = "stimulator setting of the bench (design choice)"
 #: Metadata of the stimulator's settings (label, unit, range, step), like the Scenario's fields.
 STIMULATOR_PARAMS: dict[str, Param] = {p.name: p for p in (
@@ -72,6 +76,9 @@ MEASURE_LABELS: dict[str, str] = {
     "relaxation": "Relaxation between stimuli (fraction of peak)",
     "fused": "Fused",
     "tof_ratio": "Train-of-four ratio",
+    "shortening_latent_ms": "Latent period to shortening (ms)",
+    "shortening_velocity": "Shortening velocity (L0/s)",
+    "shortening_distance": "Shortening distance (L0)",
 }
 
 
@@ -175,15 +182,23 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
         for trains ``relaxation`` (the largest fall of force between stimuli over the peak,
         :func:`simlib.metrics.relaxation_between_stimuli`) and ``fused`` (relaxation below
         :data:`simlib.metrics.FUSED_RELAXATION`); for a train-of-four ``tof_ratio`` (fourth response
-        over the first, :func:`simlib.metrics.response_amplitudes`). Values that do not apply, or
-        cannot be measured (no twitch), are ``None``.
+        over the first, :func:`simlib.metrics.response_amplitudes`); for an isotonic run (the
+        Scenario's ``load_rel`` set) ``shortening_latent_ms`` (first stimulus to the start of
+        shortening), ``shortening_velocity`` (peak, optimal lengths per second) and
+        ``shortening_distance`` (optimal lengths), from :func:`simlib.mechanics.shortening_of` (0 and
+        0 when the load is not lifted). Values that do not apply, or cannot be measured (no twitch,
+        no shortening), are ``None``.
     """
     tw = twitch_of(result, STIMULUS_AT_S)
     out: dict[str, object] = {
         "latent_period_ms": _number(tw.latent_period_ms), "time_to_peak_ms": _number(tw.contraction_time_ms),
         "peak_force": float(tw.peak_force), "half_relaxation_ms": _number(tw.half_relaxation_ms),
         "relaxation": None, "fused": None, "tof_ratio": None,
+        "shortening_latent_ms": None, "shortening_velocity": None, "shortening_distance": None,
     }
+    if result.scenario.load_rel is not None:
+        velocity, distance, latent = shortening_of(result, STIMULUS_AT_S)
+        out.update(shortening_latent_ms=_number(latent), shortening_velocity=velocity, shortening_distance=distance)
     if stimulator.mode == "train":
         delay = 0.0 if math.isnan(tw.latent_period_ms) else tw.latent_period_ms / 1000.0
         fall = relaxation_between_stimuli(result.t, result.force, result.protocol.impulses_s, delay)

@@ -165,3 +165,28 @@ def test_measure_is_pure():
     res = state.run()
     assert measure(res, state.stimulator) == state.measures
     assert not math.isnan(state.measures["peak_force"])
+
+
+def test_isotonic_runs_are_measured_as_load_velocity_measures_them():
+    # issue 21 item 3: length and load are bench conditions; an isotonic tetanus's shortening is what
+    # simlib.load_velocity measures for the same settings (one implementation: simlib.mechanics.shortening_of).
+    assert {"length_rel", "load_rel"} <= set(BENCH_CONDITIONS)
+    state = BenchState()
+    state.set(mode="train", rate_hz=100.0, train_s=0.5)
+    state.run()
+    assert state.measures["shortening_velocity"] is None  # isometric: no shortening measures
+    rows = {}
+    for load in (0.2, 0.6, 1.2):
+        state.set(load_rel=load)
+        state.run()
+        rows[load] = dict(state.measures)
+    table = simlib.load_velocity(simlib.Scenario(), list(rows))
+    for i, (load, m) in enumerate(rows.items()):
+        assert m["shortening_velocity"] == pytest.approx(table.velocity[i], rel=1e-6, abs=1e-9), load
+        assert m["shortening_distance"] == pytest.approx(table.shortening[i], rel=1e-6, abs=1e-9), load
+        latent = table.latent_period_ms[i]
+        assert (m["shortening_latent_ms"] is None) if math.isnan(latent) else m["shortening_latent_ms"] == (
+            pytest.approx(latent, abs=0.1))
+    assert rows[0.2]["shortening_velocity"] > rows[0.6]["shortening_velocity"] > rows[1.2]["shortening_velocity"] == 0
+    assert rows[0.2]["shortening_latent_ms"] < rows[0.6]["shortening_latent_ms"]
+    assert state.row()["load_rel"] == 1.2 and set(MEASURE_LABELS) <= set(state.row())

@@ -50,7 +50,9 @@ def test_every_control_is_named(bench):
     named = [*bench.controls.values(), *bench.cursor_sliders, bench.rows_select, bench.x_column, bench.y_column,
              bench.hold_toggle, bench.upload]
     for control in named:
-        assert control.description.strip(), control
+        parts = (control.checkbox, control.slider) if isinstance(control, widgets.OptionalSlider) else (control,)
+        for part in parts:  # an optional condition (isotonic load): its switch and its slider are both named
+            assert part.description.strip(), control
     for button in (bench.stimulate_button, bench.record_button, bench.clear_held_button, bench.delete_button,
                    bench.export_table_button, bench.export_traces_button):
         assert button.description.strip() and button.tooltip.strip()

@@ -424,3 +424,15 @@ def test_voluntary_rates_above_the_maximal_one_share_one_healthy_run():
     assert _healthy_reference(fast, None) == direct
     assert _healthy_reference(fast.replace(rate_hz=120.0), None) == direct
     assert healthy_peak.cache_info().currsize <= before + 1
+
+
+@pytest.mark.parametrize("changes", [{"length_rel": 1.5}, {"length_rel": 0.6}, {"load_rel": 0.1}, {"load_rel": 0.5}])
+def test_a_healthy_muscle_at_another_length_or_lifting_a_load_is_not_weak(changes):
+    # Weakness is "less than half the healthy force for the same nerve signal": the healthy muscle it is
+    # compared with has the same length and load (issue 20: a long muscle's low active force, or an
+    # isotonic force held at a light load, is mechanics, not weakness).
+    sc = simlib.Scenario(drive="stimulation", rate_hz=100.0, drive_s=0.5, duration_s=1.0, **changes)
+    res = simlib.simulate(sc)
+    assert res.metrics().classification == "normal"
+    weak = simlib.simulate(sc.replace(receptor_block=0.95))
+    assert weak.metrics().classification == "weakness"
