@@ -23,6 +23,7 @@ Figures
 ``cramp_vs_contracture``   electrically active spasm vs electrically silent contracture
 ``drug_comparison``        where botulinum toxin, curare and dantrolene break the chain
 ``temperature``            twitch and force–frequency at three temperatures
+``muscle_mechanics``       length–tension (active, passive, total) and load–velocity with power
 =========================  ==================================================================
 
 House style
@@ -47,7 +48,7 @@ Image baselines for the tests live in ``tests/baseline_images``; regenerate them
 Layout
 ------
 One module per figure or pair of related figures (``chain``, ``twitch``, ``electrolytes``, ``atp``,
-``cramps``, ``drugs``, ``temperatures``), the registry (``_registry``), the house styles
+``cramps``, ``drugs``, ``temperatures``, ``mechanics``), the registry (``_registry``), the house styles
 (``_style``), shared helpers (``_common``, ``_raster``) and the export pipeline (``export``).
 Every public name is importable from :mod:`simlib.figures` itself. A new figure is a function in
 its own module, decorated with ``@_register(title, summary)`` and imported below in gallery order.
@@ -68,6 +69,7 @@ from simlib.figures.atp import calcium_atp_relaxation  # isort: skip
 from simlib.figures.cramps import cramp_and_stretch, cramp_vs_contracture  # isort: skip
 from simlib.figures.drugs import drug_comparison  # isort: skip
 from simlib.figures.temperatures import temperature  # isort: skip
+from simlib.figures.mechanics import muscle_mechanics  # isort: skip
 from simlib.figures.export import (  # isort: skip
     BASELINE_DPI,
     CAPTION_SUFFIX,
@@ -103,6 +105,7 @@ __all__ = [
     "export_figure",
     "figure_info",
     "force_frequency",
+    "muscle_mechanics",
     "names",
     "read_caption",
     "render",

@@ -40,7 +40,7 @@ CASES = [(name, style) for name in NAMES for style in figures.STYLES]
 IDS = [f"{n}-{s}" for n, s in CASES]
 EXPECTED_NAMES = ("chain_overview", "twitch_summation_tetanus", "force_frequency", "electrolyte_map",
                   "calcium_atp_relaxation", "cramp_and_stretch", "cramp_vs_contracture", "drug_comparison",
-                  "temperature")
+                  "temperature", "muscle_mechanics")  # issue 20 added the mechanics figure
 N_CRAMP_COLUMNS = 3  # cramp, spasticity, contracture
 
 
@@ -59,6 +59,9 @@ EXPECTED = {
     "cramp_vs_contracture": (2 * N_CRAMP_COLUMNS, {"force:": N_CRAMP_COLUMNS}, {}),
     "drug_comparison": (5, {"force:": 4, "reference": 3}, {"bar:": 15}),
     "temperature": (2, {"twitch:": 3, "ff:": 3}, {}),
+    # two panels and the power's twin axis
+    "muscle_mechanics": (3, {"active": 1, "passive": 1, "total": 1, "velocity": 1, "power": 1, "peak_power": 1,
+                             "hill_fit": 1}, {}),
 }
 
 
@@ -316,7 +319,8 @@ def test_every_public_name_is_importable_from_the_package():
     assert simlib.export_figure is figures.export_figure  # simlib's lazy attribute
     assert figures.export_figure.__module__ == "simlib.figures.export"
     assert {spec.function.__module__ for spec in figures.FIGURES.values()} <= {
-        f"simlib.figures.{m}" for m in ("chain", "twitch", "electrolytes", "atp", "cramps", "drugs", "temperatures")}
+        f"simlib.figures.{m}" for m in ("chain", "twitch", "electrolytes", "atp", "cramps", "drugs", "temperatures",
+                                           "mechanics")}
 
 
 def test_spike_counts_of_the_figures_are_half_open_windows():
