@@ -108,6 +108,18 @@ def _new_figure(hs: HouseStyle, nrows: int = 1, ncols: int = 1, *, handout_heigh
     return fig, axes
 
 
+def _two_panels(hs: HouseStyle, handout_height_in: float,
+                ratios: tuple[float, float] | None = None) -> tuple[Figure, Axes, Axes]:
+    """Two panels: side by side on a slide, stacked on a handout (``ratios``: their relative sizes)."""
+    if hs.name == "slide":
+        kw = {} if ratios is None else {"gridspec_kw": {"width_ratios": list(ratios)}}
+        fig, axes = _new_figure(hs, 1, 2, **kw)
+        return fig, axes[0, 0], axes[0, 1]
+    kw = {} if ratios is None else {"gridspec_kw": {"height_ratios": list(ratios)}}
+    fig, axes = _new_figure(hs, 2, 1, handout_height_in=handout_height_in, **kw)
+    return fig, axes[0, 0], axes[1, 0]
+
+
 def _finish(fig: Figure, hs: HouseStyle, info: FigureInfo) -> Figure:
     """Impose the house font sizes on every text (ticks are made lazily) and attach ``info``."""
     tick_w = max(0.6, hs.linewidth / 2.5)

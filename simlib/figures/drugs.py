@@ -32,9 +32,9 @@ from simlib.figures._style import (
     HouseStyle,
     _finish,
     _house_style,
-    _new_figure,
     _panel_title,
     _rc,
+    _two_panels,
 )
 from simlib.metrics import AFTER_DRIVE_DELAY_S, Metrics
 from simlib.parameters import scenario_param
@@ -114,12 +114,7 @@ def drug_comparison(scenario: Scenario | str | None = None, *, style: str = "sli
     values = np.array([_stage_values(r, m) for r, m in zip(results, metrics, strict=True)])
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = np.where(values[0] > 0, 100.0 * values[1:] / values[0], np.nan)
-    if hs.name == "slide":
-        fig, axes = _new_figure(hs, 1, 2, gridspec_kw={"width_ratios": [1.2, 1.0]})
-        ax_f, ax_b = axes[0]
-    else:
-        fig, axes = _new_figure(hs, 2, 1, handout_height_in=5.6, gridspec_kw={"height_ratios": [1.2, 1.0]})
-        ax_f, ax_b = axes[:, 0]
+    fig, ax_f, ax_b = _two_panels(hs, handout_height_in=5.6, ratios=(1.2, 1.0))
     with mpl.rc_context(_rc(hs)):
         _force_panels(fig, ax_f, hs, runs, results, metrics, drugs)
         _stage_bars(ax_b, hs, drugs, percent)

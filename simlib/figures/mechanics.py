@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from simlib.figures._common import _DRIVE_FIELDS, _as_scenario, _conditions, _floats, _options
 from simlib.figures._registry import FigureInfo, _register
-from simlib.figures._style import _MODEL_NOTE, _finish, _house_style, _new_figure, _panel_title, _rc
+from simlib.figures._style import _MODEL_NOTE, _finish, _house_style, _panel_title, _rc, _two_panels
 from simlib.mechanics import length_tension, load_velocity
 from simlib.mechanics_plots import (
     fit_hill,
@@ -60,12 +60,7 @@ def muscle_mechanics(scenario: Scenario | str | None = None, *, style: str = "sl
     base = _as_scenario(scenario)
     lengths, loads = _floats(lengths_rel, "lengths_rel"), _floats(loads_rel, "loads_rel")
     lt, lv = length_tension(base, lengths), load_velocity(base, loads)
-    if hs.name == "slide":
-        fig, axes = _new_figure(hs, 1, 2)
-        ax_lt, ax_lv = axes[0]
-    else:
-        fig, axes = _new_figure(hs, 2, 1, handout_height_in=5.0)
-        ax_lt, ax_lv = axes[:, 0]
+    fig, ax_lt, ax_lv = _two_panels(hs, handout_height_in=5.0)
     with mpl.rc_context(_rc(hs)):
         plot_length_tension(lt, ax_lt)
         plot_load_velocity(lv, ax_lv, hill=True)

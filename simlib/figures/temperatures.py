@@ -32,9 +32,9 @@ from simlib.figures._style import (
     HouseStyle,
     _finish,
     _house_style,
-    _new_figure,
     _panel_title,
     _rc,
+    _two_panels,
 )
 from simlib.presets import PRESETS
 from simlib.result import Result
@@ -81,12 +81,7 @@ def temperature(scenario: Scenario | str | None = None, *, style: str = "slide",
     twitches = [_run(_single_stimulus(c), 1e-4) for c in conds]
     ff = [_force_frequency(c, _TEMP_RATES_HZ) for c in conds]
     tw = [experiments.twitch(c) for c in conds]
-    if hs.name == "slide":
-        fig, axes = _new_figure(hs, 1, 2)
-        ax_t, ax_ff = axes[0]
-    else:
-        fig, axes = _new_figure(hs, 2, 1, handout_height_in=4.6)
-        ax_t, ax_ff = axes[:, 0]
+    fig, ax_t, ax_ff = _two_panels(hs, handout_height_in=4.6)
     _draw_panels(ax_t, ax_ff, hs, temps, twitches, ff)
     caption, alt = _temperature_text(hs, base, temps, tw, ff)
     info = FigureInfo("temperature", _TITLE, caption, alt, style, base,

@@ -1,7 +1,8 @@
 """The mechanics stage (issue 20) leaves isometric runs at the optimal length unchanged, bit for bit.
 
 ``data/force_before_mechanics.npz`` holds the force (10 ms samples) of a few presets computed by the
-model before the stage existed (re-recorded at the merge with the issue 18 follow-ups, from the commit just before the mechanics merge). An intentional change of the default physiology
+model before the stage existed (re-recorded at the merge with the issue 18 follow-ups, from the commit
+just before the mechanics merge). An intentional change of the default physiology
 (e.g. metabolism) re-records it: ``np.savez_compressed(path, **{name: simulate(sc, output_dt_s=0.01).force})``.
 """
 
