@@ -61,9 +61,10 @@ STIMULATOR_PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("mode", "single", "", "what the stimulator delivers", _SOURCE, choices=MODES, label="Stimulus mode",
           hint="single, paired, train or train_of_four"),
     Param("interval_ms", 50.0, "ms", "time between the two pulses of a pair", _SOURCE, low=2.0, high=1000.0,
-          step=1.0, label="Pulse interval", hint="Twitches sum at intervals shorter than a twitch (~100 ms)."),
+          step=1.0, label="Pulse interval",
+          hint="A second twitch sums with the first until it has relaxed; most at 5-10 ms."),
     Param("rate_hz", 20.0, "Hz", "pulses per second in a train", _SOURCE, low=1.0, high=150.0, step=1.0,
-          label="Train rate", hint="Twitches fuse into a tetanus at about 50 Hz and above."),
+          label="Train rate", hint="Twitches fuse into a tetanus from about 30 Hz."),
     Param("train_s", 1.0, "s", "how long a train lasts", _SOURCE, low=0.1, high=5.0, step=0.1,
           label="Train duration", hint="0.5-2 s shows summation and tetanus."),
 )}
