@@ -213,6 +213,9 @@ def test_pool_bench_records_the_recruitment_curve():
         peaks.append(row["peak_force"])
         fractions.append(row["recruited_fraction"])
     assert fractions[0] == 0.0 and fractions[-1] == 1.0  # below threshold, then maximal
+    state.set(stimulus_v=volts[0])
+    below = state.run()  # no axon excited: the scope shows a fibre at rest, not one that fires
+    assert below.muscle_spikes.size == 0 and below.v_muscle.max() < below.v_muscle[0] + 1.0
     assert np.all(np.diff(peaks) >= 0) and np.all(np.diff(fractions) >= 0) and peaks[-1] > peaks[1] > 0
 
 
