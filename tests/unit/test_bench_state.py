@@ -194,8 +194,7 @@ def test_isotonic_runs_are_measured_as_load_velocity_measures_them():
 
 def test_pool_bench_records_the_recruitment_curve():
     # issue 21 item 3: with a pool the bench's stimulus intensity grades force as simlib.recruitment_curve
-    # measures it. The curve reports the absolute peak; the bench the peak above the run's first sample
-    # (the resting force), so the two differ by that sample.
+    # measures it: both report the peak above rest (simlib.experiments.twitch_of), sampled every 0.1 ms.
     assert {"motor_units", "stimulus_v"} <= set(BENCH_CONDITIONS)
     volts = [0.5, 2.0, 2.5, 3.0, 4.0, 10.0]
     curve = simlib.recruitment_curve(simlib.Scenario(motor_units=120), volts)
@@ -207,7 +206,7 @@ def test_pool_bench_records_the_recruitment_curve():
         res = state.run()
         row = state.row()
         assert row["stimulus_v"] == v and row["motor_units"] == 120
-        assert row["peak_force"] + res.force[0] == pytest.approx(curve.peak_force[i], rel=1e-2, abs=1e-5), v
+        assert row["peak_force"] == pytest.approx(curve.peak_force[i], rel=1e-9, abs=1e-12), v
         assert row["recruited_fraction"] == pytest.approx(curve.recruited_fraction[i]), v
         assert res.v_muscle.shape == res.t.shape and np.all(np.isfinite(res.v_muscle))  # the scope's trace
         peaks.append(row["peak_force"])
@@ -217,6 +216,44 @@ def test_pool_bench_records_the_recruitment_curve():
     below = state.run()  # no axon excited: the scope shows a fibre at rest, not one that fires
     assert below.muscle_spikes.size == 0 and below.v_muscle.max() < below.v_muscle[0] + 1.0
     assert np.all(np.diff(peaks) >= 0) and np.all(np.diff(fractions) >= 0) and peaks[-1] > peaks[1] > 0
+
+
+def test_pool_bench_records_the_train_of_four():
+    # issue 21 item 3 (issue 19 item 3): on a pool the bench's train-of-four row has the ratio T4/T1 and the
+    # count that simlib.train_of_four measures for the same settings (one measure: simlib.pool.experiments.tof_of)
+    pool = simlib.Scenario(motor_units=120)
+    state = BenchState(pool)
+    state.set(mode="train_of_four")
+    rows = []
+    for block in (0.0, 0.7, 0.8, 0.95):
+        state.set(receptor_block=block)
+        state.run()
+        row = state.row()
+        api = simlib.train_of_four(pool.replace(receptor_block=block))
+        assert row["tof_count"] == api.count, block
+        if math.isnan(api.ratio):
+            assert row["tof_ratio"] is None, block
+        else:
+            assert row["tof_ratio"] == pytest.approx(api.ratio, rel=1e-9), block
+        rows.append(row)
+    ratios = [r["tof_ratio"] for r in rows[:3]]
+    assert ratios[0] > ratios[1] > ratios[2]  # fade with the dose (Ali et al. 1970)
+    assert rows[0]["tof_count"] == 4 and rows[-1]["tof_count"] == 0 and rows[-1]["tof_ratio"] is None
+    assert state.measures == measure(state.result, state.stimulator)
+    state.set(mode="single")
+    state.run()
+    assert state.measures["tof_ratio"] is None and state.measures["tof_count"] is None  # not a train-of-four
+
+
+def test_single_unit_train_of_four_counts_its_twitches():
+    # one unit is all-or-none: its count is 4 or fewer whole twitches, the ratio 0 once the fourth fails
+    state = BenchState()
+    state.set(mode="train_of_four")
+    state.run()
+    assert state.measures["tof_count"] == 4 and state.measures["tof_ratio"] == pytest.approx(1.0, abs=0.05)
+    state.set(receptor_block=1.0)
+    state.run()
+    assert state.measures["tof_count"] == 0 and state.measures["tof_ratio"] is None
 
 
 def test_single_unit_default_ignores_stimulus_intensity():
