@@ -80,6 +80,12 @@ class TrainOfFour:
     count: int
     run: PoolRun
 
+    def describe(self) -> str:
+        """Short words for a printed table, e.g. ``"TOF count 4, ratio 0.75"`` (no ratio without a first response)."""
+        if math.isnan(self.ratio):
+            return f"TOF count {self.count}, no ratio (no first response)"
+        return f"TOF count {self.count}, ratio {self.ratio:.2f}"
+
 
 def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> PoolRun:
     """Run ``sc``'s pool under ``protocol`` (default: its own drive) and return the :class:`PoolRun`.
