@@ -37,7 +37,8 @@ from simlib.errors import ParameterError
 from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
 from simlib.mechanics import shortening_of
 from simlib.metrics import FUSED_RELAXATION, relaxation_between_stimuli
-from simlib.pool.experiments import tof_of, unblocked_twitch_peak
+from simlib.pool.experiments import run_pool, tof_of, unblocked_twitch_peak
+from simlib.pool.stimulation import RunMemo
 from simlib.protocol import TOF_RATE_HZ, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -45,8 +46,8 @@ from simlib.simulate import simulate
 from simlib.validation import Param, check_value
 from simlib.widgets.state import field_param
 
-__all__ = ["BENCH_CONDITIONS", "MEASURE_LABELS", "MODES", "RELAX_S", "STIMULATOR_PARAMS", "STIMULUS_AT_S",
-           "BenchState", "Stimulator", "measure"]
+__all__ = ["BENCH_CONDITIONS", "MEASURE_LABELS", "MODES", "POOL_MEMO_BYTES", "RELAX_S", "STIMULATOR_PARAMS",
+           "STIMULUS_AT_S", "BenchState", "Stimulator", "measure"]
 
 #: Stimulator modes: one pulse, two pulses, a regular train, a train-of-four (four pulses at 2 Hz).
 MODES = ("single", "paired", "train", "train_of_four")
@@ -59,6 +60,10 @@ RELAX_S = 0.9
 #: muscle length and isotonic load, the muscle's motor units and the stimulus intensity (read by a pool only).
 BENCH_CONDITIONS = ("ca_mM", "mg_mM", "k_mM", "na_mM", "temperature_c", "ache_activity", "release_block",
                     "receptor_block", "ryr_block", "length_rel", "load_rel", "motor_units", "stimulus_v")
+#: Bytes of chain runs a bench keeps for its pool runs (:class:`simlib.pool.stimulation.RunMemo`): about ten
+#: 3 s runs, so going back to an earlier condition, or changing one that leaves a chain run unchanged
+#: (stimulus intensity, motor units; receptor block for the muscle-side runs), does not simulate it again.
+POOL_MEMO_BYTES = 100_000_000
 _SOURCE = "stimulator setting of the bench (design choice)"
 #: Metadata of the stimulator's settings (label, unit, range, step), like the Scenario's fields.
 STIMULATOR_PARAMS: dict[str, Param] = {p.name: p for p in (
@@ -270,6 +275,7 @@ class BenchState:
         self.result: Result | None = None
         self.measures: dict[str, object] = {}
         self.ran_with: tuple[Stimulator, Scenario] | None = None
+        self._memo = RunMemo(POOL_MEMO_BYTES)
 
     def set(self, **values: Any) -> None:
         """Change stimulator settings and conditions by name (validated; nothing changes on a ParameterError)."""
@@ -284,9 +290,16 @@ class BenchState:
         return self.scenario.replace(duration_s=self.stimulator.duration_s())
 
     def run(self) -> Result:
-        """Simulate the current settings, measure the force and keep both (:attr:`result`, :attr:`measures`)."""
+        """Simulate the current settings, measure the force and keep both (:attr:`result`, :attr:`measures`).
+
+        The run is :func:`simlib.simulate`'s; a pool's chain runs are kept (:data:`POOL_MEMO_BYTES`) and reused
+        by later runs that need the same ones.
+        """
         stimulator, scenario = self.stimulator, self.run_scenario()
-        result = simulate(scenario, output_dt_s=self.output_dt_s, protocol=stimulator.protocol())
+        if scenario.motor_units > 1:  # what simulate() runs, with the bench's memo of chain runs
+            result = run_pool(scenario, stimulator.protocol(), memo=self._memo, output_dt_s=self.output_dt_s).result
+        else:
+            result = simulate(scenario, output_dt_s=self.output_dt_s, protocol=stimulator.protocol())
         self.result, self.measures = result, measure(result, stimulator)
         self.ran_with = (stimulator, self.scenario)
         return result

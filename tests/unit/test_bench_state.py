@@ -6,6 +6,7 @@ what the public API measures for the same settings, and shapes (paired pulses su
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 
@@ -15,10 +16,12 @@ import pytest
 import simlib
 from simlib.experiments import twitch_of
 from simlib.metrics import relaxation_between_stimuli, response_amplitudes
+from simlib.pool.stimulation import RunMemo
 from simlib.widgets.bench_state import (
     BENCH_CONDITIONS,
     MEASURE_LABELS,
     MODES,
+    POOL_MEMO_BYTES,
     STIMULUS_AT_S,
     BenchState,
     Stimulator,
@@ -266,3 +269,35 @@ def test_single_unit_default_ignores_stimulus_intensity():
     assert weak.measures == single.measures
     assert single.measures == measure(simlib.simulate(single.run_scenario(), output_dt_s=single.output_dt_s,
                                                       protocol=single.stimulator.protocol()), single.stimulator)
+
+
+def test_pool_bench_reuses_chain_runs_and_records_what_simulate_gives():
+    # a bench set to a pool keeps its chain runs (keyed by all they depend on): a later run that needs the same
+    # ones reuses them, and every run is still exactly simlib.simulate's for the same settings
+    state = BenchState(simlib.Scenario(motor_units=120))
+    state.set(mode="train_of_four")
+    for values in ({"receptor_block": 0.75}, {"receptor_block": 0.8}, {"stimulus_v": 3.0}, {"receptor_block": 0.75},
+                   {"ca_mM": 1.5}, {"motor_units": 60}):
+        state.set(**values)
+        res = state.run()
+        api = simlib.simulate(state.run_scenario(), output_dt_s=state.output_dt_s, protocol=state.stimulator.protocol())
+        assert np.array_equal(res.force, api.force) and np.array_equal(res.v_muscle, api.v_muscle), values
+        assert [s.tolist() for s in res.unit_spikes] == [s.tolist() for s in api.unit_spikes], values
+        assert state.measures == measure(api, state.stimulator), values
+    assert 0 < state._memo.nbytes <= POOL_MEMO_BYTES
+
+
+def test_run_memo_drops_the_least_recently_used_runs():
+    res = simlib.simulate(simlib.Scenario(duration_s=0.1, drive_start_s=0.0))
+    size = sum(getattr(res, f.name).nbytes for f in dataclasses.fields(res)
+               if isinstance(getattr(res, f.name), np.ndarray))
+    memo = RunMemo(int(2.5 * size))
+    memo["a"], memo["b"] = res, res
+    assert memo["a"] is res  # "a" is now the most recently used
+    memo["c"] = res
+    assert list(memo) == ["a", "c"] and memo.nbytes == 2 * size
+    memo["c"] = res  # replacing a run does not count it twice
+    assert memo.nbytes == 2 * size
+    tiny = RunMemo(1)
+    tiny["x"] = res
+    assert list(tiny) == ["x"]  # the newest run always stays
