@@ -7,26 +7,33 @@ unit gives an all-or-none step) and its seed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from simlib.errors import ParameterError
+from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
+from simlib.metrics import response_amplitudes
 from simlib.pool import stimulation
 from simlib.pool.stimulation import PoolRun
 from simlib.protocol import Protocol
+from simlib.result import Result
 from simlib.scenario import Scenario, scenario_param
 from simlib.simulate import simulate
 
-__all__ = ["RecruitmentCurve", "TrainOfFour", "recruitment_curve", "run_pool", "train_of_four"]
+__all__ = ["TOF_COUNT_FRACTION", "RecruitmentCurve", "TrainOfFour", "recruitment_curve", "run_pool", "tof_of",
+           "train_of_four", "unblocked_twitch_peak"]
 
 #: a single impulse at this time (s) in a run of this length (s): the twitch peaks and relaxes well within it
 _TWITCH_AT_S = 0.02
 _TWITCH_RUN_S = 0.35
 _TOF_START_S = 0.1
 _TOF_INTERVAL_S = 0.5
+#: a train-of-four response is present (counts in the TOF count) above this fraction of the unblocked twitch
+TOF_COUNT_FRACTION = 0.01
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +45,9 @@ class RecruitmentCurve:
     stimulus_v : numpy.ndarray
         Stimulus intensities (V).
     peak_force : numpy.ndarray
-        Peak twitch force of the pool at each intensity (force unit of :attr:`simlib.Result.force`).
+        Peak twitch force of the pool above rest at each intensity (force unit of
+        :attr:`simlib.Result.force`): :func:`simlib.experiments.twitch_of`'s ``peak_force``, the measure of
+        :func:`simlib.twitch` and of the stimulator bench.
     recruited_fraction : numpy.ndarray
         Fraction of the units whose fibres fired.
     """
@@ -55,12 +64,13 @@ class TrainOfFour:
     Attributes
     ----------
     responses : numpy.ndarray
-        Twitch height of each of the four responses (force unit; peak within 0.5 s of its impulse
-        minus the force at the impulse).
+        Twitch height of each of the four responses (force unit; peak before the next impulse, or
+        within 0.5 s of the last, minus the force at the impulse).
     ratio : float
         4th response over the 1st (the TOF ratio); NaN if the first response is absent.
     count : int
-        Responses above 1 % of the healthy single twitch of this scenario's unblocked pool (the TOF count).
+        Responses present, i.e. above :data:`TOF_COUNT_FRACTION` (1 %) of the single twitch of this
+        scenario's unblocked pool (:func:`unblocked_twitch_peak`): the TOF count.
     run : PoolRun
         The pool run.
     """
@@ -69,6 +79,12 @@ class TrainOfFour:
     ratio: float
     count: int
     run: PoolRun
+
+    def describe(self) -> str:
+        """Short words for a printed table, e.g. ``"TOF count 4, ratio 0.75"`` (no ratio without a first response)."""
+        if math.isnan(self.ratio):
+            return f"TOF count {self.count}, no ratio (no first response)"
+        return f"TOF count {self.count}, ratio {self.ratio:.2f}"
 
 
 def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> PoolRun:
@@ -79,6 +95,11 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> 
     same run's Result.
     """
     return stimulation.run_pool(sc, protocol, simulate=simulate, **options)
+
+
+def _twitch_scenario(sc: Scenario) -> Scenario:
+    """``sc`` set up for one impulse at ``_TWITCH_AT_S`` (its drive fields are replaced by the protocol)."""
+    return sc.replace(duration_s=_TWITCH_RUN_S, drive_start_s=0.0, stretch_at_s=None)
 
 
 def _intensities(stimulus_v: object) -> np.ndarray:
@@ -93,10 +114,11 @@ def _intensities(stimulus_v: object) -> np.ndarray:
 
 def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
                       constants: Mapping[str, float] | None = None) -> RecruitmentCurve:
-    """Peak twitch force of ``sc``'s pool for single nerve impulses at each stimulus intensity.
+    """Peak twitch force (above rest) of ``sc``'s pool for single nerve impulses at each stimulus intensity.
 
     One chain run is shared by every intensity at which the same units fire (all of them, on a healthy
-    junction), so a 20-point curve costs about one twitch.
+    junction), so a 20-point curve costs about one twitch. Each run is sampled every 0.1 ms
+    (:data:`simlib.experiments.TWITCH_OUTPUT_DT_S`, as :func:`simlib.twitch` and the stimulator bench).
 
     Parameters
     ----------
@@ -115,15 +137,65 @@ def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
     [0.0, 1.0]
     """
     volts = _intensities(stimulus_v)
-    base = sc.replace(duration_s=_TWITCH_RUN_S, drive_start_s=0.0, stretch_at_s=None)
+    base = _twitch_scenario(sc)
     protocol = Protocol.pulses([_TWITCH_AT_S])
     memo: dict[Any, Any] = {}
     peaks, fractions = [], []
     for v in volts:
-        res = run_pool(base.replace(stimulus_v=float(v)), protocol, constants=constants, memo=memo).result
-        peaks.append(float(res.force.max()))
+        res = run_pool(base.replace(stimulus_v=float(v)), protocol, constants=constants, memo=memo,
+                       output_dt_s=TWITCH_OUTPUT_DT_S).result
+        peaks.append(twitch_of(res, _TWITCH_AT_S).peak_force)
         fractions.append(res.metrics().recruited_fraction)
     return RecruitmentCurve(volts, np.array(peaks), np.array(fractions))
+
+
+def unblocked_twitch_peak(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> float:
+    """Peak twitch force above rest of ``sc`` without receptor block, at its stimulus intensity (cached).
+
+    The reference of the train-of-four count (:data:`TOF_COUNT_FRACTION` of it): a pool's twitch is its
+    :func:`recruitment_curve` at ``sc.stimulus_v`` with ``receptor_block`` and ``achr_loss`` set to 0; a
+    single unit's (``motor_units`` 1) is the chain's own twitch (:func:`simlib.experiments.twitch_of`),
+    which ignores the stimulus intensity as :func:`simlib.simulate` does.
+    """
+    return _unblocked_twitch_peak(_twitch_scenario(sc.replace(receptor_block=0.0, achr_loss=0.0)),
+                                  tuple(sorted((constants or {}).items())))
+
+
+@lru_cache(maxsize=64)
+def _unblocked_twitch_peak(sc: Scenario, constants: tuple[tuple[str, float], ...]) -> float:
+    values = dict(constants) or None
+    if sc.motor_units > 1:
+        return float(recruitment_curve(sc, sc.stimulus_v, constants=values).peak_force[0])
+    res = simulate(sc, TWITCH_OUTPUT_DT_S, protocol=Protocol.pulses([_TWITCH_AT_S]), constants=values)
+    return float(twitch_of(res, _TWITCH_AT_S).peak_force)
+
+
+def tof_of(res: Result, impulses_s: Sequence[float], reference_peak: float) -> tuple[np.ndarray, float, int]:
+    """Measure a train-of-four in a run (pure: no simulation).
+
+    Parameters
+    ----------
+    res : Result
+        A run of the four impulses (force unit of :attr:`simlib.Result.force`).
+    impulses_s : sequence of float
+        The four impulse times (s).
+    reference_peak : float
+        The unblocked twitch (:func:`unblocked_twitch_peak`, force unit).
+
+    Returns
+    -------
+    responses : numpy.ndarray
+        Each response's rise: the peak before the next impulse minus the force at its impulse
+        (:func:`simlib.metrics.response_amplitudes`).
+    ratio : float
+        Fourth response over the first (T4/T1); NaN when the first response is absent.
+    count : int
+        Responses present: above :data:`TOF_COUNT_FRACTION` of ``reference_peak`` (the TOF count).
+    """
+    responses = response_amplitudes(res.t, res.force, tuple(impulses_s))
+    present = responses > TOF_COUNT_FRACTION * reference_peak
+    ratio = float(responses[3] / responses[0]) if present[0] else math.nan
+    return responses, ratio, int(np.count_nonzero(present))
 
 
 def train_of_four(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> TrainOfFour:
@@ -132,7 +204,9 @@ def train_of_four(sc: Scenario, *, constants: Mapping[str, float] | None = None)
     Under a partial non-depolarising block (``receptor_block``) the ratio falls below 1: prejunctional
     receptor block slows the refilling of the vesicle pool, so later impulses release fewer quanta, and
     units whose safety factor is near the margin fail first (stochastic release makes the failure
-    graded; Paton & Waud 1967, J Physiol 191:59; Bowman 1980, Anesth Analg 59:935).
+    graded; Paton & Waud 1967, J Physiol 191:59; Bowman 1980, Anesth Analg 59:935). The responses,
+    ratio and count are :func:`tof_of`'s on a run sampled every 0.1 ms
+    (:data:`simlib.experiments.TWITCH_OUTPUT_DT_S`), so the stimulator bench's train-of-four measures the same.
 
     Examples
     --------
@@ -142,13 +216,7 @@ def train_of_four(sc: Scenario, *, constants: Mapping[str, float] | None = None)
     """
     protocol = Protocol.train_of_four(_TOF_START_S)
     run_s = _TOF_START_S + 4 * _TOF_INTERVAL_S
-    run = run_pool(sc.replace(duration_s=run_s, drive_start_s=0.0, stretch_at_s=None), protocol, constants=constants)
-    res = run.result
-    responses = np.zeros(4)
-    for k, t_k in enumerate(protocol.impulses_s):
-        window = (res.t >= t_k) & (res.t < t_k + _TOF_INTERVAL_S)
-        responses[k] = max(float(res.force[window].max() - res.force[window][0]), 0.0)
-    single = recruitment_curve(sc.replace(receptor_block=0.0, achr_loss=0.0), sc.stimulus_v, constants=constants)
-    count = int(np.count_nonzero(responses > 0.01 * single.peak_force[0]))
-    ratio = float(responses[3] / responses[0]) if responses[0] > 0.0 else math.nan
+    run = run_pool(sc.replace(duration_s=run_s, drive_start_s=0.0, stretch_at_s=None), protocol, constants=constants,
+                   output_dt_s=TWITCH_OUTPUT_DT_S)
+    responses, ratio, count = tof_of(run.result, protocol.impulses_s, unblocked_twitch_peak(sc, constants=constants))
     return TrainOfFour(responses, ratio, count, run)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +45,8 @@ from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
-__all__ = ["MAX_PATTERNS", "PoolRun", "endplate_charge", "representative_safety_factor", "run_pool", "share_patterns"]
+__all__ = ["MAX_PATTERNS", "PoolRun", "RunMemo", "endplate_charge", "representative_safety_factor", "run_pool",
+           "share_patterns"]
 
 _PROBE_AT_S = 0.01
 _PROBE_S = 0.05
@@ -87,7 +89,54 @@ class PoolRun:
 
 
 def _single(sc: Scenario, **changes: Any) -> Scenario:
-    return sc.replace(motor_units=1, **changes)
+    """Return the single-unit chain of ``sc``: one unit, which ignores the stimulus intensity (set to a fixed value)."""
+    return sc.replace(motor_units=1, stimulus_v=_SUPRAMAXIMAL_V, **changes)
+
+
+def _options_key(constants: Mapping[str, float] | None,
+                 run_options: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """Memo key of a chain run's constants and options; None when an option is not a plain value."""
+    plain = (str, int, float, bool, type(None))
+    if not all(isinstance(v, plain) for v in run_options.values()):
+        return None
+    return _constants_key(constants), tuple(sorted(run_options.items()))
+
+
+class RunMemo(OrderedDict):
+    """A memo of chain runs for :func:`run_pool` that keeps at most ``max_bytes`` of their arrays.
+
+    Beyond that, the least recently used runs are dropped (the newest always stays). A stimulator
+    bench keeps one across its runs, so a condition change that leaves a chain run unchanged reuses it.
+
+    Parameters
+    ----------
+    max_bytes : int
+        Most bytes of the kept Results' arrays (a 3 s run sampled every 0.1 ms holds about 10 MB).
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self.max_bytes = int(max_bytes)
+        self.nbytes = 0
+
+    def __getitem__(self, key: Any) -> Result:
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key: Any, value: Result) -> None:
+        if key in self:
+            self.nbytes -= _result_bytes(super().__getitem__(key))
+        super().__setitem__(key, value)
+        self.nbytes += _result_bytes(value)
+        while self.nbytes > self.max_bytes and len(self) > 1:
+            _, dropped = self.popitem(last=False)
+            self.nbytes -= _result_bytes(dropped)
+
+
+def _result_bytes(res: Result) -> int:
+    return sum(getattr(res, f.name).nbytes for f in dataclasses.fields(res)
+               if isinstance(getattr(res, f.name), np.ndarray))
 
 
 def _constants_key(constants: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
@@ -155,9 +204,12 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     constants : mapping, optional
         Model constants for every chain run (see :func:`simlib.simulate`).
     memo : dict, optional
-        Chain runs (the release run and the muscle-side runs by impulse pattern), shared between
-        calls of one experiment whose Scenarios differ in ``stimulus_v`` only and share one protocol
-        (a recruitment curve reuses them across intensities).
+        Chain runs (the release run and the muscle-side runs by impulse pattern) to reuse and to add
+        to. Each is keyed by everything it depends on (its single-unit Scenario, protocol or impulse
+        pattern, constants and run options), so one memo may serve any calls: a recruitment curve
+        reuses the runs across intensities, and a stimulator bench across condition changes that leave
+        a run unchanged (``stimulus_v``, ``motor_units``; a new ``receptor_block`` reuses the muscle-side
+        runs). Run options that are not plain values (a ``Reference`` solver object) are not memoised.
     max_patterns : int, optional
         Most muscle-side chain runs (distinct impulse patterns) made; beyond it, units share the
         nearest simulated pattern (:func:`share_patterns`; an approximation).
@@ -173,11 +225,13 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
         raise ParameterError("a motor-unit pool (motor_units > 1) can so far only be driven by nerve "
                              "stimulation; use drive='stimulation' (or a Protocol of impulses), or motor_units=1 "
                              "for voluntary drive and stretch.")
-    memo = {} if memo is None else memo
+    options = _options_key(constants, run_options)
+    memo = {} if memo is None or options is None else memo
     pop = population(sc.motor_units, sc.seed)
-    ref_key = ("reference", _single(sc, stimulus_v=_SUPRAMAXIMAL_V))  # the single unit ignores stimulus_v
+    release = _single(sc)
+    ref_key = ("release", release, protocol, options)
     if ref_key not in memo:
-        memo[ref_key] = simulate(_single(sc), protocol=protocol, constants=constants, **run_options)
+        memo[ref_key] = simulate(release, protocol=protocol, constants=constants, **run_options)
     ref = memo[ref_key]
     stim = ref.nerve_spike_origins == "stimulator"
     times, mean_q = ref.nerve_spikes[stim], ref.quanta[stim]
@@ -193,6 +247,7 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
     transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * free[None, :] * drive >= 1.0)
     muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
+    muscle_key = ("muscle", muscle, options)
     weight = pop.force_weight
     patterns, inverse, pattern_weight = share_patterns(transmitted, weight, max_patterns)
     force = np.zeros_like(ref.force)
@@ -205,10 +260,10 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
         if gain == 1.0 and len(pattern) == times.size:
             run = ref
         else:
-            if pattern not in memo:
-                memo[pattern] = simulate(muscle, protocol=Protocol.pulses(pattern), constants=constants,
-                                         **run_options)
-            run = memo[pattern]
+            if (*muscle_key, pattern) not in memo:
+                memo[(*muscle_key, pattern)] = simulate(muscle, protocol=Protocol.pulses(pattern),
+                                                        constants=constants, **run_options)
+            run = memo[(*muscle_key, pattern)]
         runs.append(run)
         force += pattern_weight[g] * run.force
     empty = np.zeros(0)
@@ -216,9 +271,10 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     heaviest = max(range(len(runs)), key=lambda g: weight[inverse == g].sum() if runs[g] is not None else -1.0)
     shown = runs[heaviest] if runs[heaviest] is not None else ref
     if not excited.any():  # below threshold: the traces are a fibre at rest, not the reference fibre the chain fires
-        if () not in memo:
-            memo[()] = simulate(muscle, protocol=Protocol.pulses(()), constants=constants, **run_options)
-        shown = memo[()]
+        if (*muscle_key, ()) not in memo:
+            memo[(*muscle_key, ())] = simulate(muscle, protocol=Protocol.pulses(()), constants=constants,
+                                               **run_options)
+        shown = memo[(*muscle_key, ())]
     result = dataclasses.replace(shown, force=force, unit_spikes=unit_spikes, scenario=sc, protocol=ref.protocol,
                                  nerve_spikes=ref.nerve_spikes, nerve_spike_origins=ref.nerve_spike_origins,
                                  ectopic_spikes=ref.ectopic_spikes, quanta=ref.quanta,

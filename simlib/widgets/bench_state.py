@@ -6,9 +6,10 @@ conditions are a :class:`simlib.Scenario` (electrolytes, drugs, temperature: the
 :data:`BENCH_CONDITIONS`, or any others the bench is given). :class:`BenchState` runs the pair on
 request and measures the force trace (:func:`measure`) with the library's own measures
 (:func:`simlib.experiments.twitch_of`, :func:`simlib.metrics.relaxation_between_stimuli`,
-:func:`simlib.metrics.response_amplitudes`), so a recorded value equals what the API measures for the
-same settings. Muscle length and an isotonic load are conditions like the others; an isotonic run is
-also measured for its shortening (:func:`simlib.mechanics.shortening_of`, the measure of
+:func:`simlib.pool.experiments.tof_of`, the train-of-four's ratio and count of
+:func:`simlib.train_of_four`), so a recorded value equals what the API measures for the same settings.
+Muscle length and an isotonic load are conditions like the others; an isotonic run is also measured
+for its shortening (:func:`simlib.mechanics.shortening_of`, the measure of
 :func:`simlib.load_velocity`). Stimulus intensity (``stimulus_v``) and the muscle's motor units
 (``motor_units``: 1 is the single representative unit, more a pool, :mod:`simlib.pool`) are
 conditions too; a pool run is also measured for the fraction of its units that fired
@@ -33,9 +34,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from simlib.errors import ParameterError
-from simlib.experiments import ONSET_FORCE, TWITCH_OUTPUT_DT_S, twitch_of
+from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
 from simlib.mechanics import shortening_of
-from simlib.metrics import FUSED_RELAXATION, relaxation_between_stimuli, response_amplitudes
+from simlib.metrics import FUSED_RELAXATION, relaxation_between_stimuli
+from simlib.pool.experiments import run_pool, tof_of, unblocked_twitch_peak
+from simlib.pool.stimulation import RunMemo
 from simlib.protocol import TOF_RATE_HZ, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -43,8 +46,8 @@ from simlib.simulate import simulate
 from simlib.validation import Param, check_value
 from simlib.widgets.state import field_param
 
-__all__ = ["BENCH_CONDITIONS", "MEASURE_LABELS", "MODES", "RELAX_S", "STIMULATOR_PARAMS", "STIMULUS_AT_S",
-           "BenchState", "Stimulator", "measure"]
+__all__ = ["BENCH_CONDITIONS", "MEASURE_LABELS", "MODES", "POOL_MEMO_BYTES", "RELAX_S", "STIMULATOR_PARAMS",
+           "STIMULUS_AT_S", "BenchState", "Stimulator", "measure"]
 
 #: Stimulator modes: one pulse, two pulses, a regular train, a train-of-four (four pulses at 2 Hz).
 MODES = ("single", "paired", "train", "train_of_four")
@@ -57,6 +60,10 @@ RELAX_S = 0.9
 #: muscle length and isotonic load, the muscle's motor units and the stimulus intensity (read by a pool only).
 BENCH_CONDITIONS = ("ca_mM", "mg_mM", "k_mM", "na_mM", "temperature_c", "ache_activity", "release_block",
                     "receptor_block", "ryr_block", "length_rel", "load_rel", "motor_units", "stimulus_v")
+#: Bytes of chain runs a bench keeps for its pool runs (:class:`simlib.pool.stimulation.RunMemo`): about ten
+#: 3 s runs, so going back to an earlier condition, or changing one that leaves a chain run unchanged
+#: (stimulus intensity, motor units; receptor block for the muscle-side runs), does not simulate it again.
+POOL_MEMO_BYTES = 100_000_000
 _SOURCE = "stimulator setting of the bench (design choice)"
 #: Metadata of the stimulator's settings (label, unit, range, step), like the Scenario's fields.
 STIMULATOR_PARAMS: dict[str, Param] = {p.name: p for p in (
@@ -79,6 +86,7 @@ MEASURE_LABELS: dict[str, str] = {
     "relaxation": "Relaxation between stimuli (fraction of peak)",
     "fused": "Fused",
     "tof_ratio": "Train-of-four ratio",
+    "tof_count": "Train-of-four count",
     "shortening_latent_ms": "Latent period to shortening (ms)",
     "shortening_velocity": "Shortening velocity (L0/s)",
     "shortening_distance": "Shortening distance (L0)",
@@ -186,7 +194,10 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
         for trains ``relaxation`` (the largest fall of force between stimuli over the peak,
         :func:`simlib.metrics.relaxation_between_stimuli`) and ``fused`` (relaxation below
         :data:`simlib.metrics.FUSED_RELAXATION`); for a train-of-four ``tof_ratio`` (fourth response
-        over the first, :func:`simlib.metrics.response_amplitudes`); for an isotonic run (the
+        over the first, T4/T1; None when the first is absent) and ``tof_count`` (responses present), as
+        :func:`simlib.train_of_four` measures them (:func:`simlib.pool.experiments.tof_of`; the count's
+        reference, the preparation's twitch without receptor block, is one cached run:
+        :func:`simlib.pool.experiments.unblocked_twitch_peak`); for an isotonic run (the
         Scenario's ``load_rel`` set) ``shortening_latent_ms`` (first stimulus to the start of
         shortening), ``shortening_velocity`` (peak, optimal lengths per second) and
         ``shortening_distance`` (optimal lengths), from :func:`simlib.mechanics.shortening_of` (0 and
@@ -199,7 +210,7 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
     out: dict[str, object] = {
         "latent_period_ms": _number(tw.latent_period_ms), "time_to_peak_ms": _number(tw.contraction_time_ms),
         "peak_force": float(tw.peak_force), "half_relaxation_ms": _number(tw.half_relaxation_ms),
-        "relaxation": None, "fused": None, "tof_ratio": None,
+        "relaxation": None, "fused": None, "tof_ratio": None, "tof_count": None,
         "shortening_latent_ms": None, "shortening_velocity": None, "shortening_distance": None,
         "recruited_fraction": None,
     }
@@ -214,8 +225,8 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
         out["relaxation"] = _number(fall)
         out["fused"] = None if math.isnan(fall) else bool(fall < FUSED_RELAXATION)
     elif stimulator.mode == "train_of_four":
-        amplitudes = response_amplitudes(result.t, result.force, result.protocol.impulses_s)
-        out["tof_ratio"] = float(amplitudes[3] / amplitudes[0]) if amplitudes[0] >= ONSET_FORCE else None
+        _, ratio, count = tof_of(result, result.protocol.impulses_s, unblocked_twitch_peak(result.scenario))
+        out.update(tof_ratio=_number(ratio), tof_count=count)
     return out
 
 
@@ -264,6 +275,7 @@ class BenchState:
         self.result: Result | None = None
         self.measures: dict[str, object] = {}
         self.ran_with: tuple[Stimulator, Scenario] | None = None
+        self._memo = RunMemo(POOL_MEMO_BYTES)
 
     def set(self, **values: Any) -> None:
         """Change stimulator settings and conditions by name (validated; nothing changes on a ParameterError)."""
@@ -278,9 +290,16 @@ class BenchState:
         return self.scenario.replace(duration_s=self.stimulator.duration_s())
 
     def run(self) -> Result:
-        """Simulate the current settings, measure the force and keep both (:attr:`result`, :attr:`measures`)."""
+        """Simulate the current settings, measure the force and keep both (:attr:`result`, :attr:`measures`).
+
+        The run is :func:`simlib.simulate`'s; a pool's chain runs are kept (:data:`POOL_MEMO_BYTES`) and reused
+        by later runs that need the same ones.
+        """
         stimulator, scenario = self.stimulator, self.run_scenario()
-        result = simulate(scenario, output_dt_s=self.output_dt_s, protocol=stimulator.protocol())
+        if scenario.motor_units > 1:  # what simulate() runs, with the bench's memo of chain runs
+            result = run_pool(scenario, stimulator.protocol(), memo=self._memo, output_dt_s=self.output_dt_s).result
+        else:
+            result = simulate(scenario, output_dt_s=self.output_dt_s, protocol=stimulator.protocol())
         self.result, self.measures = result, measure(result, stimulator)
         self.ran_with = (stimulator, self.scenario)
         return result

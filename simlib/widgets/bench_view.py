@@ -25,6 +25,7 @@ from simlib.downloads import ExportLimiter, in_voila
 from simlib.errors import ParameterError, SimulationError
 from simlib.result import Result
 from simlib.scenario import Scenario
+from simlib.validation import unknown_name_message
 from simlib.widgets.bench_figure import CURSOR_COLOURS, TRACES, Oscilloscope, TablePlot, value_at
 from simlib.widgets.bench_state import (
     BENCH_CONDITIONS,
@@ -81,7 +82,7 @@ def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH
     key : str, default "bench"
         Name of this bench's table in ``store``.
     **options
-        Further keyword arguments of :class:`Bench` (``name``, ``app_mode``).
+        Further keyword arguments of :class:`Bench` (``name``, ``app_mode``, ``plot_y``).
 
     Returns
     -------
@@ -111,6 +112,14 @@ class Bench(GuardedCallbacks):
     app_mode : bool, optional
         Shared-app behaviour of the exports (files only offered as downloads, nothing kept on the
         server); detected from Voilà's environment when None.
+    plot_y : str, default "peak_force"
+        The measured value (a key of :data:`~simlib.widgets.bench_state.MEASURE_LABELS`) the table's plot
+        shows until the learner picks another, e.g. ``"tof_ratio"`` for a train-of-four dose-response.
+
+    Raises
+    ------
+    ParameterError
+        If ``plot_y`` is not a measured value, or as :class:`~simlib.widgets.bench_state.BenchState`.
 
     Attributes
     ----------
@@ -130,7 +139,10 @@ class Bench(GuardedCallbacks):
 
     def __init__(self, scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH_CONDITIONS,
                  store: TableStore | None = None, key: str = "bench", name: str = "bench",
-                 app_mode: bool | None = None) -> None:
+                 app_mode: bool | None = None, plot_y: str = "peak_force") -> None:
+        if plot_y not in MEASURE_LABELS:
+            raise ParameterError("plot_y: " + unknown_name_message(plot_y, MEASURE_LABELS, kind="measured value"))
+        self.plot_y = plot_y
         self.state = BenchState(scenario, conditions=conditions)
         self.table = DataTable(store=store, key=key)
         self.name = name
@@ -430,7 +442,7 @@ class Bench(GuardedCallbacks):
         self._syncing = True
         try:
             for axis, dropdown, default in (("x", self.x_column, _default_x(rows, numeric)),
-                                            ("y", self.y_column, "peak_force")):
+                                            ("y", self.y_column, self.plot_y)):
                 # a column the learner chose stays; one the bench chose follows the data
                 keep = dropdown.value if dropdown.value != self._auto_axes.get(axis) else None
                 dropdown.options = [(column_label(c), c) for c in numeric]

@@ -6,6 +6,7 @@ what the public API measures for the same settings, and shapes (paired pulses su
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 
@@ -15,10 +16,12 @@ import pytest
 import simlib
 from simlib.experiments import twitch_of
 from simlib.metrics import relaxation_between_stimuli, response_amplitudes
+from simlib.pool.stimulation import RunMemo
 from simlib.widgets.bench_state import (
     BENCH_CONDITIONS,
     MEASURE_LABELS,
     MODES,
+    POOL_MEMO_BYTES,
     STIMULUS_AT_S,
     BenchState,
     Stimulator,
@@ -194,8 +197,7 @@ def test_isotonic_runs_are_measured_as_load_velocity_measures_them():
 
 def test_pool_bench_records_the_recruitment_curve():
     # issue 21 item 3: with a pool the bench's stimulus intensity grades force as simlib.recruitment_curve
-    # measures it. The curve reports the absolute peak; the bench the peak above the run's first sample
-    # (the resting force), so the two differ by that sample.
+    # measures it: both report the peak above rest (simlib.experiments.twitch_of), sampled every 0.1 ms.
     assert {"motor_units", "stimulus_v"} <= set(BENCH_CONDITIONS)
     volts = [0.5, 2.0, 2.5, 3.0, 4.0, 10.0]
     curve = simlib.recruitment_curve(simlib.Scenario(motor_units=120), volts)
@@ -207,7 +209,7 @@ def test_pool_bench_records_the_recruitment_curve():
         res = state.run()
         row = state.row()
         assert row["stimulus_v"] == v and row["motor_units"] == 120
-        assert row["peak_force"] + res.force[0] == pytest.approx(curve.peak_force[i], rel=1e-2, abs=1e-5), v
+        assert row["peak_force"] == pytest.approx(curve.peak_force[i], rel=1e-9, abs=1e-12), v
         assert row["recruited_fraction"] == pytest.approx(curve.recruited_fraction[i]), v
         assert res.v_muscle.shape == res.t.shape and np.all(np.isfinite(res.v_muscle))  # the scope's trace
         peaks.append(row["peak_force"])
@@ -217,6 +219,44 @@ def test_pool_bench_records_the_recruitment_curve():
     below = state.run()  # no axon excited: the scope shows a fibre at rest, not one that fires
     assert below.muscle_spikes.size == 0 and below.v_muscle.max() < below.v_muscle[0] + 1.0
     assert np.all(np.diff(peaks) >= 0) and np.all(np.diff(fractions) >= 0) and peaks[-1] > peaks[1] > 0
+
+
+def test_pool_bench_records_the_train_of_four():
+    # issue 21 item 3 (issue 19 item 3): on a pool the bench's train-of-four row has the ratio T4/T1 and the
+    # count that simlib.train_of_four measures for the same settings (one measure: simlib.pool.experiments.tof_of)
+    pool = simlib.Scenario(motor_units=120)
+    state = BenchState(pool)
+    state.set(mode="train_of_four")
+    rows = []
+    for block in (0.0, 0.7, 0.8, 0.95):
+        state.set(receptor_block=block)
+        state.run()
+        row = state.row()
+        api = simlib.train_of_four(pool.replace(receptor_block=block))
+        assert row["tof_count"] == api.count, block
+        if math.isnan(api.ratio):
+            assert row["tof_ratio"] is None, block
+        else:
+            assert row["tof_ratio"] == pytest.approx(api.ratio, rel=1e-9), block
+        rows.append(row)
+    ratios = [r["tof_ratio"] for r in rows[:3]]
+    assert ratios[0] > ratios[1] > ratios[2]  # fade with the dose (Ali et al. 1970)
+    assert rows[0]["tof_count"] == 4 and rows[-1]["tof_count"] == 0 and rows[-1]["tof_ratio"] is None
+    assert state.measures == measure(state.result, state.stimulator)
+    state.set(mode="single")
+    state.run()
+    assert state.measures["tof_ratio"] is None and state.measures["tof_count"] is None  # not a train-of-four
+
+
+def test_single_unit_train_of_four_counts_its_twitches():
+    # one unit is all-or-none: its count is 4 or fewer whole twitches, the ratio 0 once the fourth fails
+    state = BenchState()
+    state.set(mode="train_of_four")
+    state.run()
+    assert state.measures["tof_count"] == 4 and state.measures["tof_ratio"] == pytest.approx(1.0, abs=0.05)
+    state.set(receptor_block=1.0)
+    state.run()
+    assert state.measures["tof_count"] == 0 and state.measures["tof_ratio"] is None
 
 
 def test_single_unit_default_ignores_stimulus_intensity():
@@ -229,3 +269,35 @@ def test_single_unit_default_ignores_stimulus_intensity():
     assert weak.measures == single.measures
     assert single.measures == measure(simlib.simulate(single.run_scenario(), output_dt_s=single.output_dt_s,
                                                       protocol=single.stimulator.protocol()), single.stimulator)
+
+
+def test_pool_bench_reuses_chain_runs_and_records_what_simulate_gives():
+    # a bench set to a pool keeps its chain runs (keyed by all they depend on): a later run that needs the same
+    # ones reuses them, and every run is still exactly simlib.simulate's for the same settings
+    state = BenchState(simlib.Scenario(motor_units=120))
+    state.set(mode="train_of_four")
+    for values in ({"receptor_block": 0.75}, {"receptor_block": 0.8}, {"stimulus_v": 3.0}, {"receptor_block": 0.75},
+                   {"ca_mM": 1.5}, {"motor_units": 60}):
+        state.set(**values)
+        res = state.run()
+        api = simlib.simulate(state.run_scenario(), output_dt_s=state.output_dt_s, protocol=state.stimulator.protocol())
+        assert np.array_equal(res.force, api.force) and np.array_equal(res.v_muscle, api.v_muscle), values
+        assert [s.tolist() for s in res.unit_spikes] == [s.tolist() for s in api.unit_spikes], values
+        assert state.measures == measure(api, state.stimulator), values
+    assert 0 < state._memo.nbytes <= POOL_MEMO_BYTES
+
+
+def test_run_memo_drops_the_least_recently_used_runs():
+    res = simlib.simulate(simlib.Scenario(duration_s=0.1, drive_start_s=0.0))
+    size = sum(getattr(res, f.name).nbytes for f in dataclasses.fields(res)
+               if isinstance(getattr(res, f.name), np.ndarray))
+    memo = RunMemo(int(2.5 * size))
+    memo["a"], memo["b"] = res, res
+    assert memo["a"] is res  # "a" is now the most recently used
+    memo["c"] = res
+    assert list(memo) == ["a", "c"] and memo.nbytes == 2 * size
+    memo["c"] = res  # replacing a run does not count it twice
+    assert memo.nbytes == 2 * size
+    tiny = RunMemo(1)
+    tiny["x"] = res
+    assert list(tiny) == ["x"]  # the newest run always stays

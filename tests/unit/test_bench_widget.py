@@ -142,6 +142,24 @@ def test_record_delete_export_and_plot(bench, tmp_path):
     assert bench.load_table(files[0]) == 2 and len(bench.table) == 4
 
 
+def test_train_of_four_dose_response_plots_the_ratio(tmp_path, monkeypatch):
+    # lesson 12 section 3: a pool bench whose table plots the TOF ratio against the dose of curare
+    monkeypatch.chdir(tmp_path)
+    fade = widgets.bench(conditions=("receptor_block", "motor_units"), store=MemoryStore(), plot_y="tof_ratio",
+                         app_mode=False)
+    fade.set(mode="train_of_four", motor_units=120)
+    for block in (0.0, 0.75):
+        fade.set(receptor_block=block)
+        fade.stimulate()
+        fade.record()
+    assert fade.x_column.value == "receptor_block" and fade.y_column.value == "tof_ratio"
+    assert "Train-of-four ratio against ACh receptor block" in fade.plot_alt_text()
+    ratios = [r["tof_ratio"] for r in fade.table.rows]
+    assert ratios[1] < ratios[0] and all(r["tof_count"] == 4 for r in fade.table.rows)
+    with pytest.raises(simlib.ParameterError, match="plot_y.*tof_ratio"):
+        widgets.bench(store=MemoryStore(), plot_y="tof_ratoi")
+
+
 def test_export_traces_writes_current_and_held(bench, tmp_path):
     bench.hold_toggle.value = True
     bench.set(mode="paired", interval_ms=30.0)
