@@ -284,7 +284,7 @@ class EMG:
         """
         window = check_param(M_WAVE_WINDOW, window_s)
         out = np.zeros(self.stimuli_s.size)
-        ends = np.append(self.stimuli_s[1:], np.inf)
+        ends = np.append(self.stimuli_s[1:], np.inf)[: self.stimuli_s.size]
         for k, (t_k, t_next) in enumerate(zip(self.stimuli_s, ends, strict=True)):
             part = self.mv[(self.t >= t_k) & (self.t < min(t_k + window, t_next))]
             out[k] = float(part.max() - part.min()) if part.size else 0.0
