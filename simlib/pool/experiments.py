@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from simlib.emg import emg
 from simlib.errors import ParameterError
 from simlib.pool import stimulation
 from simlib.pool.stimulation import PoolRun
@@ -41,11 +42,15 @@ class RecruitmentCurve:
         Peak twitch force of the pool at each intensity (force unit of :attr:`simlib.Result.force`).
     recruited_fraction : numpy.ndarray
         Fraction of the units whose fibres fired.
+    m_wave_mV : numpy.ndarray
+        Peak-to-peak M-wave (compound muscle action potential) of the surface EMG at each intensity
+        (mV; :meth:`simlib.emg.EMG.m_wave_amplitudes`).
     """
 
     stimulus_v: np.ndarray
     peak_force: np.ndarray
     recruited_fraction: np.ndarray
+    m_wave_mV: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +98,7 @@ def _intensities(stimulus_v: object) -> np.ndarray:
 
 def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
                       constants: Mapping[str, float] | None = None) -> RecruitmentCurve:
-    """Peak twitch force of ``sc``'s pool for single nerve impulses at each stimulus intensity.
+    """Peak twitch force and M-wave of ``sc``'s pool for single nerve impulses at each stimulus intensity.
 
     One chain run is shared by every intensity at which the same units fire (all of them, on a healthy
     junction), so a 20-point curve costs about one twitch.
@@ -118,12 +123,13 @@ def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
     base = sc.replace(duration_s=_TWITCH_RUN_S, drive_start_s=0.0, stretch_at_s=None)
     protocol = Protocol.pulses([_TWITCH_AT_S])
     memo: dict[Any, Any] = {}
-    peaks, fractions = [], []
+    peaks, fractions, m_waves = [], [], []
     for v in volts:
         res = run_pool(base.replace(stimulus_v=float(v)), protocol, constants=constants, memo=memo).result
         peaks.append(float(res.force.max()))
         fractions.append(res.metrics().recruited_fraction)
-    return RecruitmentCurve(volts, np.array(peaks), np.array(fractions))
+        m_waves.append(float(emg(res).m_wave_amplitudes()[0]))
+    return RecruitmentCurve(volts, np.array(peaks), np.array(fractions), np.array(m_waves))
 
 
 def train_of_four(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> TrainOfFour:
