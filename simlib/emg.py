@@ -329,9 +329,7 @@ def emg(result: Result, *, rate_hz: float = 10_000.0) -> EMG:
     >>> 5.0 < e.m_wave_amplitudes()[0] < 15.0
     True
     """
-    from simlib.result import Result
-
-    if not isinstance(result, Result):
+    if not all(hasattr(result, name) for name in ("t", "muscle_spikes", "unit_spikes", "protocol")):
         raise ParameterError(f"simlib.emg needs a simlib.Result (from simlib.simulate); got "
                              f"{type(result).__name__}.")
     rate = check_param(RATE, rate_hz)

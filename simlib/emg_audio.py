@@ -35,15 +35,13 @@ _INT16_MAX = 32767
 
 def _trace(source: Result | EMG, rate_hz: float) -> np.ndarray:
     """Return the EMG (mV) of ``source`` sampled at ``rate_hz``: synthesised from a Result, resampled from an EMG."""
-    from simlib.result import Result
-
-    if isinstance(source, Result):
-        return _emg.emg(source, rate_hz=rate_hz).mv
     if isinstance(source, _emg.EMG):
         if source.t.size < 2:
             return source.mv.copy()
         t = np.arange(int(np.floor(source.t[-1] * rate_hz + 1e-9)) + 1) / rate_hz
         return np.interp(t, source.t, source.mv)
+    if hasattr(source, "muscle_spikes") and hasattr(source, "protocol"):
+        return _emg.emg(source, rate_hz=rate_hz).mv
     raise ParameterError(f"emg_audio needs a simlib.Result or a simlib.emg.EMG; got {type(source).__name__}. "
                          "Pass the result of simlib.simulate or of simlib.emg.")
 
