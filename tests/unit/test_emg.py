@@ -147,3 +147,26 @@ def test_audio_widget_never_autoplays(single_run):
     assert player.autoplay is False and player.controls is True and player.format == "wav"
     assert player.tooltip == "EMG of a 20 Hz train" and player.value[:4] == b"RIFF"
     assert "press play" in simlib.emg_audio_widget(single_run).tooltip
+
+
+def test_emg_plots_have_gids_and_alt_text(pool_run):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from simlib import plotting
+
+    silent = simlib.simulate(STIM.replace(motor_units=120, stimulus_v=0.5))
+    runs = {"supramaximal": pool_run, "below threshold": silent}
+    fig = plotting.plot_force_emg(runs)
+    gids = {line.get_gid() for ax in fig.axes for line in ax.get_lines()}
+    assert {"force", "emg", "emg_rms"} <= gids and len(fig.axes) == 4
+    text = plotting.force_emg_alt_text(runs)
+    assert "supramaximal" in text and "below threshold" in text and "mV" in text
+    curve = simlib.recruitment_curve(simlib.Scenario(motor_units=120), [0.0, 2.5, 3.0, 10.0])
+    ax = plotting.plot_m_wave_curve(curve)
+    assert {line.get_gid() for a in ax.figure.axes for line in a.get_lines()} == {"m_wave", "twitch"}
+    words = plotting.m_wave_curve_alt_text(curve)
+    assert "threshold" in words and f"{curve.m_wave_mV.max():.1f} mV" in words
+    none = simlib.recruitment_curve(simlib.Scenario(motor_units=120), [0.0, 0.5])
+    assert "No intensity" in plotting.m_wave_curve_alt_text(none)
+    plt.close("all")
