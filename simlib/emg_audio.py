@@ -23,11 +23,14 @@ if TYPE_CHECKING:
     from simlib.emg import EMG
     from simlib.result import Result
 
-__all__ = ["AUDIO_RATE", "FULL_SCALE", "emg_audio", "emg_audio_widget"]
+__all__ = ["AUDIO_LEVEL", "AUDIO_RATE", "FULL_SCALE", "emg_audio", "emg_audio_widget"]
 
 AUDIO_RATE = Param("rate_hz", 22_050.0, "Hz", "audio sample rate of the EMG sound",
                    "a standard audio rate every browser plays; the EMG's power lies below ≈500 Hz (Merletti & "
                    "Di Torino 1999)", 8_000.0, 48_000.0, hint="Use 22050 or 44100.")
+AUDIO_LEVEL = Param("level_mV", 5.0, "mV", "EMG that plays at 90 % of full scale (a shared loudness reference)",
+                    "design choice: the supramaximal M-wave of a hand muscle is ≈5-15 mV peak to peak", 0.001, 100.0,
+                    hint="Use the same level (e.g. 5 mV) for clips you want to compare, or None for each clip's peak.")
 #: loudest sample of a rendering, as a fraction of the 16-bit range (headroom: never clips)
 FULL_SCALE = 0.9
 _INT16_MAX = 32767
@@ -46,7 +49,7 @@ def _trace(source: Result | EMG, rate_hz: float) -> np.ndarray:
                          "Pass the result of simlib.simulate or of simlib.emg.")
 
 
-def emg_audio(source: Result | EMG, *, rate_hz: float = 22_050.0) -> bytes:
+def emg_audio(source: Result | EMG, *, rate_hz: float = 22_050.0, level_mV: float | None = None) -> bytes:
     """Render the EMG of a run as a WAV file (mono, 16-bit PCM), normalised to 90 % of full scale.
 
     Parameters
@@ -56,6 +59,10 @@ def emg_audio(source: Result | EMG, *, rate_hz: float = 22_050.0) -> bytes:
         interpolation).
     rate_hz : float, optional
         Audio sample rate (Hz, 8000-48000; default 22050).
+    level_mV : float, optional
+        EMG (mV) that plays at 90 % of full scale, so that clips rendered with the same level compare
+        in loudness (a weak contraction sounds quieter); an EMG larger than it is scaled down to its
+        own peak instead, so nothing clips. Default: each clip's own peak.
 
     Returns
     -------
@@ -65,11 +72,12 @@ def emg_audio(source: Result | EMG, *, rate_hz: float = 22_050.0) -> bytes:
     Raises
     ------
     ParameterError
-        For a rate out of range or a source that is neither a Result nor an EMG.
+        For a rate or level out of range or a source that is neither a Result nor an EMG.
     """
     rate = _emg.check_param(AUDIO_RATE, rate_hz)
+    level = 0.0 if level_mV is None else _emg.check_param(AUDIO_LEVEL, level_mV)
     samples = _trace(source, rate)
-    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+    peak = max(float(np.max(np.abs(samples))) if samples.size else 0.0, level)
     scaled = samples * (FULL_SCALE * _INT16_MAX / peak) if peak > 0.0 else np.zeros_like(samples)
     pcm = np.clip(np.round(scaled), -_INT16_MAX, _INT16_MAX).astype("<i2")
     buffer = io.BytesIO()
@@ -81,7 +89,8 @@ def emg_audio(source: Result | EMG, *, rate_hz: float = 22_050.0) -> bytes:
     return buffer.getvalue()
 
 
-def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, description: str = "") -> Any:
+def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, level_mV: float | None = None,
+                     description: str = "") -> Any:
     """Return a notebook audio player of the EMG: ``ipywidgets.Audio`` with controls, never autoplaying.
 
     Parameters
@@ -90,6 +99,8 @@ def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, descrip
         As for :func:`emg_audio`.
     rate_hz : float, optional
         Audio sample rate (Hz).
+    level_mV : float, optional
+        Loudness reference, as for :func:`emg_audio`.
     description : str, optional
         What the clip is, for screen readers and the tooltip (its accessible name); default
         "EMG sound of the run (N s); press play to listen".
@@ -102,7 +113,7 @@ def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, descrip
     """
     import ipywidgets
 
-    value = emg_audio(source, rate_hz=rate_hz)
+    value = emg_audio(source, rate_hz=rate_hz, level_mV=level_mV)
     seconds = (len(value) - 44) / (2.0 * round(_emg.check_param(AUDIO_RATE, rate_hz)))
     text = description or f"EMG sound of the run ({seconds:.1f} s); press play to listen"
     return ipywidgets.Audio(value=value, format="wav", autoplay=False, loop=False, controls=True, tooltip=text)

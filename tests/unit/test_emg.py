@@ -170,3 +170,14 @@ def test_emg_plots_have_gids_and_alt_text(pool_run):
     none = simlib.recruitment_curve(simlib.Scenario(motor_units=120), [0.0, 0.5])
     assert "No intensity" in plotting.m_wave_curve_alt_text(none)
     plt.close("all")
+
+
+def test_shared_level_keeps_loudness_comparable_without_clipping(pool_run):
+    weak = simlib.simulate(STIM.replace(motor_units=120, stimulus_v=2.5))
+    _, loud = _read(simlib.emg_audio(pool_run, level_mV=20.0))
+    _, quiet = _read(simlib.emg_audio(weak, level_mV=20.0))
+    assert 0 < np.abs(quiet).max() < np.abs(loud).max() < 0.9 * 32767
+    _, capped = _read(simlib.emg_audio(pool_run, level_mV=0.01))  # smaller than the EMG: its own peak, no clipping
+    assert np.abs(capped).max() == pytest.approx(0.9 * 32767, abs=1)
+    with pytest.raises(simlib.ParameterError, match="'level_mV' must be between"):
+        simlib.emg_audio(pool_run, level_mV=-1.0)
