@@ -397,7 +397,8 @@ def bench_sweep(n: int) -> list[Row]:
     grids, walls = {}, {}
     for workers in (2, 1):  # parallel first, so it cannot profit from caches the serial run filled
         # start both from empty caches (healthy runs of the weakness test, command calibrations)
-        for cached in (getattr(simulate_module, "healthy_peak", None), getattr(drive, "descending_level_mV", None)):
+        healthy = getattr(simulate_module, "healthy_response", None) or getattr(simulate_module, "healthy_peak", None)
+        for cached in (healthy, getattr(drive, "descending_level_mV", None)):
             if cached is not None and hasattr(cached, "cache_clear"):
                 cached.cache_clear()
         t0 = time.perf_counter()

@@ -66,7 +66,7 @@ def _forget_cached_runs() -> None:
     import simlib.simulate as simulate_module
     from simlib.stages import drive
 
-    for cached in (drive.descending_level_mV, drive.max_voluntary_rate_hz, simulate_module.healthy_peak):
+    for cached in (drive.descending_level_mV, drive.max_voluntary_rate_hz, simulate_module.healthy_response):
         cached.cache_clear()
 
 

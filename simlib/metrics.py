@@ -21,8 +21,11 @@ repetitive firing > normal (DESIGN.md §2):
   the spasticity preset's gain; force after it 0.57 at 30 °/s, 0.85 at 120 °/s), but its spike
   count does not grow further with speed;
 - weakness: the peak force during the drive (and 0.5 s after it) is less than half of the
-  healthy default's at the same drive (``healthy_peak``: :func:`simlib.simulate` records it in the
-  Result when the force is low enough for the test to matter);
+  healthy default's at the same drive, or the force held over the last quarter of the drive is less
+  than half of the healthy default's when that holds a contraction (≥ 0.1): a contraction that starts
+  but cannot be held, e.g. transmission failing in a depolarising block (``healthy_peak`` and
+  ``healthy_held``: :func:`simlib.simulate` records them in the Result when the force is low enough
+  for the test to matter);
 - repetitive firing: the muscle fires more action potentials than it receives nerve impulses
   (at least 2 more, and at least 20 % more), e.g. a second action potential after each impulse
   when acetylcholinesterase is inhibited (Besser et al. 1989; Katz & Miledi 1973);
@@ -36,7 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -44,9 +47,9 @@ if TYPE_CHECKING:
     from simlib.protocol import Protocol
     from simlib.result import Result
 
-__all__ = ["Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S", "EMG_RMS_RATE_HZ",
-           "FUSED_RELAXATION", "force_ripple", "relaxation_between_stimuli", "response_amplitudes", "response_peak",
-           "response_window"]
+__all__ = ["HealthyResponse", "Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S",
+           "EMG_RMS_RATE_HZ", "FUSED_RELAXATION", "force_ripple", "held_force", "relaxation_between_stimuli",
+           "response_amplitudes", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
 CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
@@ -55,6 +58,9 @@ CONTRACTURE_FORCE = 0.2
 CRAMP_FORCE = 0.1
 TETANY_FORCE = 0.05
 WEAKNESS_RATIO = 0.5
+#: The held-force test of "weakness" applies only where the healthy muscle holds at least this force
+#: over the last quarter of the drive (force unit): a single twitch's drive holds nothing.
+HELD_MIN_FORCE = 0.1
 #: No drive makes the healthy default muscle stronger than this (force unit: 1 is its maximal fused
 #: tetanus; measured at most 0.99). A response above WEAKNESS_RATIO times it cannot be weakness, so
 #: the healthy comparison run is skipped (tests/unit/test_metrics.py checks the bound).
@@ -155,6 +161,29 @@ def response_peak(res: Result) -> float:
     return float(res.force[_window(res.t, *window)].max())
 
 
+class HealthyResponse(NamedTuple):
+    """What the healthy default muscle does under a drive, for the "weakness" test (force unit).
+
+    Attributes
+    ----------
+    peak : float
+        Peak force during the drive and 0.5 s after it (:func:`response_peak`).
+    held : float
+        Mean force over the last quarter of the drive (:func:`held_force`).
+    """
+
+    peak: float
+    held: float
+
+
+def held_force(res: Result) -> float:
+    """Mean force over the last quarter of the drive (force unit; 0 without a drive): what it holds."""
+    if not res.protocol.has_drive or (window := res.protocol.drive_window_s()) is None or window[1] <= 0:
+        return 0.0
+    _, end = drive_window(res.protocol, res.scenario.duration_s)
+    return float(res.force[_window(res.t, end - window[1] / 4.0, end)].mean())
+
+
 def _relaxation_time(res: Result, end: float, peak: float) -> float:
     if peak < 0.01:
         return 0.0
@@ -177,10 +206,22 @@ def _is_spasticity(res: Result) -> bool:
             and force >= SPASTICITY_FORCE)
 
 
-def _is_weak(res: Result, response: float, healthy_peak: float | None) -> bool:
-    """Tell whether the response is below half the healthy muscle's (read only now: it may need a run)."""
-    reference = res.healthy_peak if healthy_peak is None else healthy_peak
-    return reference is not None and response < WEAKNESS_RATIO * reference
+def _is_weak(res: Result, response: float, held: float, healthy_peak: float | None) -> bool:
+    """Tell whether the response, or the force held, is below half the healthy muscle's.
+
+    The healthy values are read only now: they may need a run. An explicit ``healthy_peak`` replaces
+    the recorded one and turns the held-force test off.
+    """
+    bound = WEAKNESS_RATIO * HEALTHY_PEAK_BOUND
+    if response >= bound and held >= bound:
+        return False  # stronger than half of anything the healthy muscle does: no run needed
+    if healthy_peak is not None:
+        return response < WEAKNESS_RATIO * healthy_peak
+    healthy = res.healthy_response
+    if healthy is None:
+        return False
+    return response < WEAKNESS_RATIO * healthy.peak or (healthy.held >= HELD_MIN_FORCE
+                                                       and held < WEAKNESS_RATIO * healthy.held)
 
 
 def _is_repetitive_firing(res: Result) -> bool:
@@ -198,8 +239,9 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         Output of :func:`simlib.simulate`.
     healthy_peak : float, keyword-only, optional
         Peak force of the healthy default muscle under the same drive (force unit), for the
-        "weakness" test; default :attr:`Result.healthy_peak` (read only when the force is low enough
-        for the test to matter). Without either, a run is never "weakness".
+        "weakness" test, which then compares the peak only; default :attr:`Result.healthy_response`
+        (peak and held force, read only when the force is low enough for the test to matter).
+        Without either, a run is never "weakness".
 
     Returns
     -------
@@ -215,7 +257,7 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
     after = _window(t, after_start, t_end)
     has_drive = protocol.has_drive and length > 0
     peak = float(force.max())
-    plateau = float(force[_window(t, end - length / 4.0, end)].mean()) if has_drive else 0.0
+    plateau = held_force(res) if has_drive else 0.0
     force_after = float(force[after].mean())
     response = response_peak(res)
     before = t < start
@@ -234,7 +276,7 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         label = "tetany"
     elif _is_spasticity(res):
         label = "spasticity"
-    elif has_drive and response < WEAKNESS_RATIO * HEALTHY_PEAK_BOUND and _is_weak(res, response, healthy_peak):
+    elif has_drive and _is_weak(res, response, plateau, healthy_peak):
         label = "weakness"
     elif _is_repetitive_firing(res):
         label = "repetitive firing"

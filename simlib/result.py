@@ -22,7 +22,7 @@ from simlib.scenario import Scenario
 from simlib.validation import unknown_name_message
 
 if TYPE_CHECKING:
-    from simlib.metrics import Metrics
+    from simlib.metrics import HealthyResponse, Metrics
 
 __all__ = ["Result", "SPIKE_ORIGINS", "MOTONEURON_ORIGINS", "write_columns_csv"]
 
@@ -73,9 +73,9 @@ class Result:
         What was done to the preparation (``Protocol.from_scenario(scenario)`` unless
         :func:`simlib.simulate` was given one).
     healthy_reference : callable or None
-        Returns the peak force of the healthy default muscle under the same drive (force unit), for
-        the "weakness" test; :func:`simlib.simulate` sets it (a cached run of the healthy muscle,
-        made only when :attr:`healthy_peak` is first read). None for a hand-made Result.
+        Returns the healthy default muscle's :class:`simlib.metrics.HealthyResponse` under the same
+        drive (its peak and held force), for the "weakness" test; :func:`simlib.simulate` sets it (a
+        cached run of the healthy muscle, made only when it is first read). None for a hand-made Result.
     unit_spikes : tuple of numpy.ndarray or None
         Muscle action-potential times (s) of each motor unit of a pool (``Scenario.motor_units > 1``),
         ordered from the smallest to the largest unit; None for the single-unit model, whose
@@ -101,7 +101,7 @@ class Result:
     states: np.ndarray = field(repr=False)
     nerve_spike_origins: np.ndarray | None = field(default=None, repr=False)
     protocol: Protocol = field(default=None, repr=False)  # type: ignore[assignment]  # set in __post_init__
-    healthy_reference: Callable[[], float] | None = field(default=None, repr=False)
+    healthy_reference: Callable[[], HealthyResponse] | None = field(default=None, repr=False)
     unit_spikes: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
     passive_force: np.ndarray | None = field(default=None, repr=False)
 
@@ -110,8 +110,8 @@ class Result:
             object.__setattr__(self, "protocol", Protocol.from_scenario(self.scenario))
 
     @property
-    def healthy_peak(self) -> float | None:
-        """Peak force of the healthy default muscle under the same drive (force unit), or None.
+    def healthy_response(self) -> HealthyResponse | None:
+        """The healthy default muscle's peak and held force under the same drive (force unit), or None.
 
         Computed on first use (and cached) by :attr:`healthy_reference`.
         """
@@ -130,6 +130,12 @@ class Result:
         if self.t.size < 2:
             return np.zeros(self.t.size)
         return synthesise(self, 1.0 / float(self.t[1] - self.t[0]), int(self.t.size))
+
+    @property
+    def healthy_peak(self) -> float | None:
+        """Peak force of the healthy default muscle under the same drive (force unit), or None."""
+        healthy = self.healthy_response
+        return None if healthy is None else healthy.peak
 
     @property
     def length_rel(self) -> np.ndarray:
@@ -183,7 +189,8 @@ class Result:
     def metrics(self, *, healthy_peak: float | None = None) -> Metrics:
         """Summary numbers and the classification of this run (see :class:`simlib.Metrics`).
 
-        ``healthy_peak`` overrides :attr:`healthy_peak` for the weakness test.
+        ``healthy_peak`` overrides :attr:`healthy_peak` for the weakness test (which then compares
+        the peak only, not the force held).
         """
         return compute_metrics(self, healthy_peak=healthy_peak)
 

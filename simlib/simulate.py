@@ -34,7 +34,7 @@ from simlib.chain import (
     rest_state,
 )
 from simlib.errors import ParameterError, SimulationError
-from simlib.metrics import response_peak, response_window
+from simlib.metrics import HealthyResponse, held_force, response_peak, response_window
 from simlib.model import ConstantValues, resolve_constants
 from simlib.protocol import Protocol, input_breakpoints_ms
 from simlib.result import Result
@@ -119,9 +119,9 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
     -------
     Result
         Time series, spike times, the scenario and the protocol. The Result can also tell the
-        healthy default muscle's peak force under the same drive (:attr:`Result.healthy_peak`, a
-        cached run made on first use), which the "weakness" test of :meth:`Result.metrics` needs
-        when the force stays below half of a healthy tetanus.
+        healthy default muscle's peak and held force under the same drive
+        (:attr:`Result.healthy_response`, a cached run made on first use), which the "weakness"
+        test of :meth:`Result.metrics` needs when the force stays below half of a healthy tetanus.
 
     Raises
     ------
@@ -193,8 +193,8 @@ def _integrator(solver: Any) -> Any:
                          f"got {solver!r}.")
 
 
-def _healthy_reference(sc: Scenario, protocol: Protocol | None) -> float:
-    """Return the healthy default muscle's peak under the drive of a run of ``sc`` (with ``protocol``).
+def _healthy_reference(sc: Scenario, protocol: Protocol | None) -> HealthyResponse:
+    """Return the healthy default muscle's response under the drive of a run of ``sc`` (with ``protocol``).
 
     A Scenario's own drive is judged against the healthy default with the same drive fields (its
     default spinal settings, no stretch); an explicit protocol against the healthy default under
@@ -206,13 +206,13 @@ def _healthy_reference(sc: Scenario, protocol: Protocol | None) -> float:
         healthy = Scenario(drive=sc.drive, rate_hz=sc.rate_hz, drive_start_s=sc.drive_start_s,
                            drive_s=sc.drive_s, duration_s=sc.duration_s, **mechanics)
         protocol = Protocol.from_scenario(healthy)
-    return healthy_peak(protocol, sc.duration_s, **mechanics)
+    return healthy_response(protocol, sc.duration_s, **mechanics)
 
 
 @lru_cache(maxsize=256)
-def healthy_peak(protocol: Protocol, duration_s: float, length_rel: float = 1.0,
-                 load_rel: float | None = None) -> float:
-    """Peak force of the healthy default muscle in the protocol's response window (force unit; cached).
+def healthy_response(protocol: Protocol, duration_s: float, length_rel: float = 1.0,
+                     load_rel: float | None = None) -> HealthyResponse:
+    """Peak and held force of the healthy default muscle under the protocol (force unit; cached).
 
     Parameters
     ----------
@@ -225,6 +225,11 @@ def healthy_peak(protocol: Protocol, duration_s: float, length_rel: float = 1.0,
         Muscle length of the run being judged (optimal lengths).
     load_rel : float or None
         Isotonic load of the run being judged (fraction of the maximal isometric force; None: isometric).
+
+    Returns
+    -------
+    HealthyResponse
+        The peak in the response window and the force held over the last quarter of the drive.
     """
     _, end = response_window(protocol, duration_s)
     # Only the response window matters: stop there (duration_s has a 0.01 s floor).
@@ -232,7 +237,8 @@ def healthy_peak(protocol: Protocol, duration_s: float, length_rel: float = 1.0,
     sc = Scenario(drive_start_s=0.0, duration_s=max(min(duration_s, end + 0.01), 0.01), length_rel=length_rel,
                   load_rel=load_rel)
     res = _run(sc, protocol, kernel_params(sc), 0.001, 1.0, integrate)
-    return response_peak(res)  # the trimmed run's window is the judged run's (it ends at or before the trim)
+    # the trimmed run's windows are the judged run's (they end at or before the trim)
+    return HealthyResponse(response_peak(res), held_force(res))
 
 
 _COMPILATION_CHECKED = False

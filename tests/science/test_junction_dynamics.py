@@ -185,6 +185,23 @@ def test_organophosphate_depolarising_block_and_weakness_at_50_hz():
     assert op.force[late].mean() <= 0.97 * healthy.force[late].mean()
 
 
+def test_complete_ache_inhibition_paralyses_a_20_hz_train_and_is_classified_weakness():
+    # With no AChE at all (severe organophosphate poisoning) ACh persists and the endplate stays depolarised:
+    # after the first impulses the muscle stops firing although every nerve impulse arrives, and the
+    # contraction cannot be held (depolarising block: Zacks & Blackwell 1959 for the endplate; Besser et al.
+    # 1989, Neurology 39:561 and Jayawardane et al. 2009, Clin Toxicol 47:193 for weakness and paralysis
+    # at 20 Hz and below in severe poisoning). Qualitative in the sources; here: at most 5 muscle action
+    # potentials for 20 impulses at 20 Hz (healthy: 20), force held over the last quarter of the train at
+    # most a tenth of the healthy muscle's, and the run is "weakness" (a contraction that starts but is not
+    # held: metrics "held force" rule), not "normal".
+    op, healthy = _train(20.0, 1.0, ache_activity=0.0), _train(20.0, 1.0)
+    assert op.nerve_spikes.size == healthy.nerve_spikes.size == 20
+    assert op.muscle_spikes.size <= 5 and healthy.muscle_spikes.size == 20
+    op_metrics, healthy_metrics = op.metrics(), healthy.metrics()
+    assert op_metrics.plateau_force <= 0.1 * healthy_metrics.plateau_force
+    assert op_metrics.classification == "weakness" and healthy_metrics.classification == "normal"
+
+
 def test_perijunctional_ach_is_negligible_at_a_normal_junction():
     # With AChE active nearly all ACh is hydrolysed inside the cleft within a fraction of a millisecond
     # (Quinn 1987, Chem Rev 87:955), so little escapes and nothing accumulates during a 50 Hz train: the

@@ -401,29 +401,30 @@ def test_no_drive_makes_the_healthy_muscle_exceed_the_bound_used_to_skip_the_wea
     # compute_metrics skips the healthy comparison run when the response exceeds
     # WEAKNESS_RATIO * HEALTHY_PEAK_BOUND; that is only the same answer if the bound holds.
     from simlib.metrics import HEALTHY_PEAK_BOUND
-    from simlib.simulate import healthy_peak
+    from simlib.simulate import healthy_response
 
     for rate in (20.0, 45.0, 100.0, 150.0):
         for drive_s in (0.5, 5.0):
             sc = simlib.Scenario(drive=drive, rate_hz=rate, drive_start_s=0.2, drive_s=drive_s,
                                  duration_s=drive_s + 1.0)
-            assert healthy_peak(simlib.Protocol.from_scenario(sc), sc.duration_s) <= HEALTHY_PEAK_BOUND
+            healthy = healthy_response(simlib.Protocol.from_scenario(sc), sc.duration_s)
+            assert healthy.held <= healthy.peak <= HEALTHY_PEAK_BOUND
 
 
 def test_voluntary_rates_above_the_maximal_one_share_one_healthy_run():
     # Every requested rate at or above the motoneuron's maximal rate gets the strongest command,
     # so the healthy comparison run is the same simulation: it is computed once and reused.
-    from simlib.simulate import _healthy_reference, healthy_peak
+    from simlib.simulate import _healthy_reference, healthy_response
     from simlib.stages.drive import descending_level_mV, max_voluntary_rate_hz
 
     top = max_voluntary_rate_hz(1.0)
     assert descending_level_mV(top, 1.0) == descending_level_mV(150.0, 1.0)
     fast = simlib.Scenario(rate_hz=150.0, drive_start_s=0.2, drive_s=0.5, duration_s=1.0)
-    direct = healthy_peak.__wrapped__(simlib.Protocol.from_scenario(fast), 1.0)
-    before = healthy_peak.cache_info().currsize
+    direct = healthy_response.__wrapped__(simlib.Protocol.from_scenario(fast), 1.0)
+    before = healthy_response.cache_info().currsize
     assert _healthy_reference(fast, None) == direct
     assert _healthy_reference(fast.replace(rate_hz=120.0), None) == direct
-    assert healthy_peak.cache_info().currsize <= before + 1
+    assert healthy_response.cache_info().currsize <= before + 1
 
 
 @pytest.mark.parametrize("changes", [{"length_rel": 1.5}, {"length_rel": 0.6}, {"load_rel": 0.1}, {"load_rel": 0.5}])
@@ -436,3 +437,19 @@ def test_a_healthy_muscle_at_another_length_or_lifting_a_load_is_not_weak(change
     assert res.metrics().classification == "normal"
     weak = simlib.simulate(sc.replace(receptor_block=0.95))
     assert weak.metrics().classification == "weakness"
+
+
+def test_a_contraction_that_starts_but_is_not_held_is_weakness():
+    # The peak alone (0.39 of 0.68 healthy: more than half) would pass; the force held over the last
+    # quarter of the drive (0 against 0.67) makes it weakness. A twitch's drive holds nothing, so the
+    # held-force test does not apply to it.
+    from simlib.metrics import HELD_MIN_FORCE
+
+    blocked = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=20.0, ache_activity=0.0))
+    healthy = blocked.healthy_response
+    assert blocked.metrics().peak_force_during_drive >= 0.5 * healthy.peak
+    assert healthy.held >= HELD_MIN_FORCE and blocked.metrics().plateau_force < 0.5 * healthy.held
+    assert blocked.metrics().classification == "weakness"
+    assert blocked.metrics(healthy_peak=healthy.peak).classification != "weakness"  # an explicit peak: peak only
+    twitch = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=20.0), protocol=simlib.Protocol.pulses([0.1]))
+    assert twitch.healthy_response.held < HELD_MIN_FORCE
