@@ -326,8 +326,8 @@ def emg(result: Result, *, rate_hz: float = 10_000.0) -> EMG:
     >>> import simlib
     >>> res = simlib.simulate(simlib.Scenario(motor_units=120, drive="stimulation", duration_s=0.5))
     >>> e = simlib.emg(res)
-    >>> 5.0 < e.m_wave_amplitudes()[0] < 15.0
-    True
+    >>> round(float(e.m_wave_amplitudes()[0]), 1)
+    7.3
     """
     if not all(hasattr(result, name) for name in ("t", "muscle_spikes", "unit_spikes", "protocol")):
         raise ParameterError(f"simlib.emg needs a simlib.Result (from simlib.simulate); got "
