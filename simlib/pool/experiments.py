@@ -75,6 +75,16 @@ class TrainOfFour:
     count: int
     run: PoolRun
 
+    @property
+    def m_wave_mV(self) -> np.ndarray:
+        """Peak-to-peak M-wave of each of the four responses (mV): the electromyographic train-of-four.
+
+        Computed on use from :attr:`run` (:meth:`simlib.emg.EMG.m_wave_amplitudes`);
+        ``m_wave_mV[3] / m_wave_mV[0]`` is the EMG TOF ratio, which follows :attr:`ratio` under
+        non-depolarising block (units that fail drop out of both).
+        """
+        return emg(self.run.result).m_wave_amplitudes()
+
 
 def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> PoolRun:
     """Run ``sc``'s pool under ``protocol`` (default: its own drive) and return the :class:`PoolRun`.

@@ -91,7 +91,9 @@ def test_contracture_is_electrically_silent():
 
 def test_train_of_four_m_waves_constant_without_block():
     # Without block every unit answers each of the four impulses: four equal M-waves (EMG TOF ratio 1.0 ± 0.01)
-    m = simlib.emg(simlib.train_of_four(POOL).run.result).m_wave_amplitudes()
+    tof = simlib.train_of_four(POOL)
+    m = tof.m_wave_mV
+    assert np.array_equal(m, simlib.emg(tof.run.result).m_wave_amplitudes())
     assert m.size == 4 and m[3] / m[0] == pytest.approx(1.0, abs=0.01)
 
 
