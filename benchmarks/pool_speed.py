@@ -11,7 +11,10 @@ Rows (milliseconds: minimum and median of ``--repeat`` warm runs):
 - ``independent_<N>``: N single-unit runs, the cost of simulating each unit as its own full chain
   (N x the baseline's median, not run);
 - ``recruitment_curve_20``: ``simlib.recruitment_curve`` at 20 intensities (0-8 V), 120 units;
-- ``train_of_four_block_0.78``: ``simlib.train_of_four`` of 120 units at ``receptor_block=0.78``.
+- ``train_of_four_block_0.78``: ``simlib.train_of_four`` of 120 units at ``receptor_block=0.78``;
+- ``emg_<source>_<rate>``: ``simlib.emg`` of a finished run (surface EMG synthesised from its spike times, after
+  the run): the 120-unit supramaximal pool and the single unit at 10 kHz, and the 2 kHz of
+  ``Metrics.emg_rms_mV`` (ratios to the single-unit run: what asking for the EMG adds to a run).
 
 Usage::
 
@@ -79,6 +82,17 @@ def run(repeat: int) -> list[dict[str, Any]]:
     tof = pool.replace(receptor_block=BLOCK)
     rows.append(row(f"train_of_four_block_{BLOCK}", time_calls(lambda: simlib.train_of_four(tof), repeat), base,
                     {"ratio": simlib.train_of_four(tof).ratio}))
+    return rows + emg_rows(stim, repeat, base)
+
+
+def emg_rows(stim: simlib.Scenario, repeat: int, base: float) -> list[dict[str, Any]]:
+    """Cost of synthesising the EMG of a finished 3 s run (pool of 120 and single unit; 10 and 2 kHz)."""
+    runs = {"pool_120": simlib.simulate(stim.replace(motor_units=120)), "single": simlib.simulate(stim)}
+    rows = []
+    for (source, res), rate in ((item, r) for item in runs.items() for r in (10_000.0, 2_000.0)):
+        simlib.emg(res, rate_hz=rate)
+        rows.append(row(f"emg_{source}_{rate / 1000:g}khz", time_calls(lambda res=res, rate=rate: simlib.emg(
+            res, rate_hz=rate), 3 * repeat), base, {"samples": simlib.emg(res, rate_hz=rate).mv.size}))
     return rows
 
 

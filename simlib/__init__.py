@@ -12,9 +12,11 @@ Importing simlib does not import matplotlib and needs no network.
 
 from simlib import (
     _startup,  # noqa: F401  (first: Ctrl-C while the command line starts up)
+    emg,  # the module, which is callable: simlib.emg(result) (see simlib.emg)
     simulate,  # the module, which is callable (see simlib.simulate)
 )
 from simlib._version import __version__ as __version__
+from simlib.emg_audio import emg_audio, emg_audio_widget
 from simlib.errors import ParameterError, SimulationError
 from simlib.experiments import Ramp, Twitch, cramp_threshold_frequency, force_frequency, ramp, sweep, twitch
 from simlib.mechanics import LengthTension, LoadVelocity, length_tension, load_velocity
@@ -59,6 +61,9 @@ __all__ = [
     "Twitch",
     "constants",
     "cramp_threshold_frequency",
+    "emg",
+    "emg_audio",
+    "emg_audio_widget",
     "force_frequency",
     "individual",
     "length_tension",

@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     from simlib.result import Result
 
 __all__ = ["HealthyResponse", "Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S",
-           "FUSED_RELAXATION", "force_ripple", "held_force", "relaxation_between_stimuli", "response_amplitudes",
-           "response_peak", "response_window"]
+           "EMG_RMS_RATE_HZ", "FUSED_RELAXATION", "force_ripple", "held_force", "relaxation_between_stimuli",
+           "response_amplitudes", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
 CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
@@ -108,6 +108,9 @@ class Metrics:
     recruited_fraction : float
         Fraction of the motor units with at least one muscle action potential in the run (the
         single-unit model: 1 or 0).
+    emg_rms_mV : float
+        RMS of the surface EMG over the whole run (mV; :func:`simlib.emg`, sampled at
+        :data:`EMG_RMS_RATE_HZ`); 0 for an electrically silent muscle.
     """
 
     peak_force: float
@@ -121,6 +124,7 @@ class Metrics:
     peak_force_during_drive: float
     classification: str
     recruited_fraction: float
+    emg_rms_mV: float
 
 
 def _window(t: np.ndarray, start: float, stop: float) -> np.ndarray:
@@ -290,6 +294,7 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         peak_force_during_drive=response,
         classification=label,
         recruited_fraction=_recruited_fraction(res),
+        emg_rms_mV=_emg_rms(res),
     )
 
 
@@ -298,6 +303,18 @@ def _recruited_fraction(res: Result) -> float:
     if res.unit_spikes is None:
         return float(res.muscle_spikes.size > 0)
     return float(np.mean([s.size > 0 for s in res.unit_spikes]))
+
+
+#: Sample rate of :attr:`Metrics.emg_rms_mV` (Hz): the EMG's power lies below ≈500 Hz, so 2 kHz gives its RMS
+#: within 0.1 % of 10 kHz (the default run: 0.5946 against 0.5947 mV) at a tenth of the cost (0.2 ms).
+EMG_RMS_RATE_HZ = 2_000.0
+
+
+def _emg_rms(res: Result) -> float:
+    """RMS of the run's surface EMG (:attr:`Metrics.emg_rms_mV`)."""
+    from simlib.emg import emg
+
+    return emg(res, rate_hz=EMG_RMS_RATE_HZ).rms_value() if res.t.size > 1 else 0.0
 
 
 #: A train's force "fuses" into a smooth tetanus when it relaxes between stimuli

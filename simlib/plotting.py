@@ -15,8 +15,9 @@ contrast of at least 3:1 on white (:data:`LINE_COLOURS`), each with its own dash
 (:data:`LINE_STYLES`), so that traces on one axes also differ in greyscale. Nerve spikes have one
 colour per origin everywhere (:data:`ORIGIN_COLOURS`). :data:`STYLE` sets fonts of 11 pt or more.
 
-The spike rasters live in :mod:`simlib.raster`, the palette in :mod:`simlib.palette` and the
-mechanics plots (length–tension, load–velocity) in :mod:`simlib.mechanics_plots`; all are re-exported here, so
+The spike rasters live in :mod:`simlib.raster`, the palette in :mod:`simlib.palette`, the
+mechanics plots (length–tension, load–velocity) in :mod:`simlib.mechanics_plots` and the EMG plots in
+:mod:`simlib.emg_plots`; all are re-exported here, so
 ``simlib.plotting`` holds every plot helper. ``import simlib`` does not import matplotlib.
 
 References
@@ -49,6 +50,7 @@ from simlib._plot_common import (
     shade_drive,
     stretch_segment,
 )
+from simlib.emg_plots import force_emg_alt_text, m_wave_curve_alt_text, plot_force_emg, plot_m_wave_curve
 from simlib.lesson_plots import plot_ramp, set_log_ticks
 from simlib.mechanics_plots import (
     fit_hill,
@@ -106,17 +108,21 @@ __all__ = [
     "apply_style",
     "contrast_on_white",
     "fit_hill",
+    "force_emg_alt_text",
     "length_tension_alt_text",
     "load_velocity_alt_text",
+    "m_wave_curve_alt_text",
     "mark_stretch",
     "set_log_ticks",
     "plot_calcium",
     "plot_chain",
     "plot_epp",
     "plot_force",
+    "plot_force_emg",
     "plot_isotonic",
     "plot_length_tension",
     "plot_load_velocity",
+    "plot_m_wave_curve",
     "plot_membrane",
     "plot_ramp",
     "plot_spike_origins",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 from collections.abc import Callable
@@ -115,6 +116,20 @@ class Result:
         Computed on first use (and cached) by :attr:`healthy_reference`.
         """
         return None if self.healthy_reference is None else self.healthy_reference()
+
+    @functools.cached_property
+    def emg(self) -> np.ndarray:
+        """Surface EMG (mV) at the times :attr:`t` (computed on first use from the spike times; cached).
+
+        Point samples of :func:`simlib.emg`'s signal at the output interval: at the default 1 ms they
+        show where the muscle is electrically active, not the shape of its potentials, which last a
+        few ms; ``simlib.emg(result)`` gives the trace at 10 kHz with its RMS and M-wave measures.
+        """
+        from simlib.emg import synthesise
+
+        if self.t.size < 2:
+            return np.zeros(self.t.size)
+        return synthesise(self, 1.0 / float(self.t[1] - self.t[0]), int(self.t.size))
 
     @property
     def healthy_peak(self) -> float | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from simlib.emg import emg
 from simlib.errors import ParameterError
 from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
 from simlib.metrics import response_amplitudes
@@ -50,11 +51,15 @@ class RecruitmentCurve:
         :func:`simlib.twitch` and of the stimulator bench.
     recruited_fraction : numpy.ndarray
         Fraction of the units whose fibres fired.
+    m_wave_mV : numpy.ndarray
+        Peak-to-peak M-wave (compound muscle action potential) of the surface EMG at each intensity
+        (mV; :meth:`simlib.emg.EMG.m_wave_amplitudes`).
     """
 
     stimulus_v: np.ndarray
     peak_force: np.ndarray
     recruited_fraction: np.ndarray
+    m_wave_mV: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +91,16 @@ class TrainOfFour:
             return f"TOF count {self.count}, no ratio (no first response)"
         return f"TOF count {self.count}, ratio {self.ratio:.2f}"
 
+    @property
+    def m_wave_mV(self) -> np.ndarray:
+        """Peak-to-peak M-wave of each of the four responses (mV): the electromyographic train-of-four.
+
+        Computed on use from :attr:`run` (:meth:`simlib.emg.EMG.m_wave_amplitudes`);
+        ``m_wave_mV[3] / m_wave_mV[0]`` is the EMG TOF ratio, which follows :attr:`ratio` under
+        non-depolarising block (units that fail drop out of both).
+        """
+        return emg(self.run.result).m_wave_amplitudes()
+
 
 def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> PoolRun:
     """Run ``sc``'s pool under ``protocol`` (default: its own drive) and return the :class:`PoolRun`.
@@ -114,7 +129,7 @@ def _intensities(stimulus_v: object) -> np.ndarray:
 
 def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
                       constants: Mapping[str, float] | None = None) -> RecruitmentCurve:
-    """Peak twitch force (above rest) of ``sc``'s pool for single nerve impulses at each stimulus intensity.
+    """Peak twitch force (above rest) and M-wave of ``sc``'s pool for single nerve impulses at each intensity.
 
     One chain run is shared by every intensity at which the same units fire (all of them, on a healthy
     junction), so a 20-point curve costs about one twitch. Each run is sampled every 0.1 ms
@@ -140,13 +155,14 @@ def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
     base = _twitch_scenario(sc)
     protocol = Protocol.pulses([_TWITCH_AT_S])
     memo: dict[Any, Any] = {}
-    peaks, fractions = [], []
+    peaks, fractions, m_waves = [], [], []
     for v in volts:
         res = run_pool(base.replace(stimulus_v=float(v)), protocol, constants=constants, memo=memo,
                        output_dt_s=TWITCH_OUTPUT_DT_S).result
         peaks.append(twitch_of(res, _TWITCH_AT_S).peak_force)
         fractions.append(res.metrics().recruited_fraction)
-    return RecruitmentCurve(volts, np.array(peaks), np.array(fractions))
+        m_waves.append(float(emg(res).m_wave_amplitudes()[0]))
+    return RecruitmentCurve(volts, np.array(peaks), np.array(fractions), np.array(m_waves))
 
 
 def unblocked_twitch_peak(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> float:
