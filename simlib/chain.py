@@ -254,7 +254,7 @@ def rates(t, y, kp, inputs, a, b):
     use = atp_use_per_atp(atp, kp.xb_detach, kp.xb_katp_mM, y[XB], kp.myosin_heads_mM,
                           serca_flux(ca_i, kp.serca_vmax, kp.serca_k_uM), kp.serca_katp_mM, na_current,
                           kp.na_pump_per_current, kp.na_pump_katp_mM)
-    a[ATP], b[ATP], a[PCR], b[PCR], a[PI], b[PI] = metabolism_rates(y[ATP], y[PCR], y[PI], use, kp)
+    a[ATP], b[ATP], a[PCR], b[PCR], a[PI], b[PI] = metabolism_rates(y[ATP], y[PCR], y[PI], ca_i, use, kp)
     motoneuron_and_reflex_rates(t, y, kp, inputs, a, b)
 
 

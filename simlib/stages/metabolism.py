@@ -27,14 +27,14 @@ concentration), by SERCA (one ATP per two Ca²⁺ pumped: :math:`J_{up}/2`) and 
     J_{CK} = k_{CK}\,(K'\,[PCr][ADP] - [ATP][Cr]),
 
 with the apparent equilibrium constant :math:`K' = [ATP][Cr]/([ADP][PCr])` of Lawson & Veech (1979)
-at pH 7.0. Resynthesis: glycogenolysis/glycolysis, activated by ADP (Hill 2) and by its substrate
-:math:`P_i` (glycogen phosphorylase), and oxidative phosphorylation, ADP-controlled with Hill
+at pH 7.0. Resynthesis: glycogenolysis/glycolysis, activated by Ca²⁺ (phosphorylase kinase), by ADP
+and by its substrate :math:`P_i` (glycogen phosphorylase), and oxidative phosphorylation, ADP-controlled with Hill
 coefficient 2 (Jeneson et al. 1996) and limited by O₂ delivery, i.e. proportional to the
 perfusion setting ``blood_flow`` (Haseler et al. 1999):
 
 .. math::
 
-    J_{gly} = V_{gly}\,h_2([ADP], K_{gly})\,\frac{[P_i]}{K_{P,gly} + [P_i]},\qquad
+    J_{gly} = V_{gly}\,h_2([Ca]_i, K_{Ca})\,h_2([ADP], K_{gly})\,\frac{[P_i]}{K_{P,gly} + [P_i]},\qquad
     J_{ox} = V_{ox}\,Q\,h_2([ADP], K_{ox})\,\frac{[P_i]}{K_{P,ox} + [P_i]}
 
 (:math:`h_2(x, K) = x^2/(K^2 + x^2)`, :math:`Q` = ``blood_flow``). Every rate is in the
@@ -126,6 +126,11 @@ CONSTANTS: tuple[Param, ...] = (
           _CHOSEN + "glycolysis is small at rest and near its maximum when PCr is low; PFK and "
           "phosphorylase are activated by ADP/AMP (Chasiotis, Sahlin & Hultman 1982, J Appl Physiol 53:708)",
           0.02, 0.2),
+    Param("gly_k_ca_uM", 1.0, "µM", "free Ca²⁺ half-activating glycogenolysis (Hill 2; phosphorylase kinase)",
+          _CHOSEN + "glycogenolysis runs while the fibre contracts and stops with it, so an ischaemic muscle "
+          "does not resynthesise PCr after exercise (Quistorff, Johansen & Sahlin 1993, Biochem J 291:681); "
+          "phosphorylase b→a conversion by Ca²⁺/calmodulin-activated phosphorylase kinase (Chasiotis, Sahlin "
+          "& Hultman 1982, J Appl Physiol 53:708)", 0.3, 3.0),
     Param("gly_k_pi_mM", 26.0, "mM", "Pi half-saturation of glycogen phosphorylase",
           "Km of phosphorylase for Pi ≈ 26 mM (Ren & Hultman 1989, J Appl Physiol 67:2243)", 5.0, 40.0),
     Param("pi_k_force_mM", 140.0, "mM", "Pi that, added to rest, halves force per attached cross-bridge "
@@ -151,8 +156,8 @@ def pi_factor(pi_mM: float, pi_rest_mM: float, k_mM: float) -> float:
 
 
 def _resynthesis_mM_ms(adp: float, pi: float, c: ConstantValues, flow: float) -> float:
-    """Glycolytic plus oxidative ATP synthesis (mM/ms) at free ADP ``adp`` and Pi ``pi`` (mM)."""
-    gly = c.gly_vmax_mM_s * hill2(adp, c.gly_k_adp_mM) * pi / (c.gly_k_pi_mM + pi)
+    """Glycolytic plus oxidative ATP synthesis (mM/ms) of a resting fibre at free ADP ``adp`` and Pi ``pi`` (mM)."""
+    gly = c.gly_vmax_mM_s * hill2(c.ca_rest_uM, c.gly_k_ca_uM) * hill2(adp, c.gly_k_adp_mM) * pi / (c.gly_k_pi_mM + pi)
     ox = c.ox_vmax_mM_s * flow * hill2(adp, c.ox_k_adp_mM) * pi / (c.ox_k_pi_mM + pi)
     return 1e-3 * (gly + ox)
 
@@ -211,6 +216,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ox_k_pi_mM": c.ox_k_pi_mM,
         "gly_vmax": 1e-3 * c.gly_vmax_mM_s * sc.glycogenolysis,
         "gly_k_adp_mM": c.gly_k_adp_mM,
+        "gly_k_ca_uM": c.gly_k_ca_uM,
         "gly_k_pi_mM": c.gly_k_pi_mM,
         "pi_rest_mM": c.pi_rest_mM,
         "pi_k_force_mM": c.pi_k_force_mM,
@@ -223,13 +229,15 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
 
 
 @jit
-def metabolism_rates(atp, pcr, pi, use_per_atp, kp):
+def metabolism_rates(atp, pcr, pi, ca_i, use_per_atp, kp):
     r"""Production-loss rates of ATP, PCr and Pi (mM and 1/ms).
 
     Parameters
     ----------
     atp, pcr, pi : float
         The metabolite states (mM).
+    ca_i : float
+        Free myoplasmic Ca²⁺ (µM), which switches glycogenolysis on.
     use_per_atp : float
         ATP use divided by [ATP] (1/ms): every consumer is Michaelis-Menten in ATP, so this stays
         finite as ATP goes to 0.
@@ -246,7 +254,8 @@ def metabolism_rates(atp, pcr, pi, use_per_atp, kp):
     pi_c = max(pi, 0.0)
     adp = kp.adenine_total_mM - atp_c
     a2 = adp * adp
-    drive_gly = kp.gly_vmax * a2 / (kp.gly_k_adp_mM * kp.gly_k_adp_mM + a2) / (kp.gly_k_pi_mM + pi_c)
+    drive_gly = (kp.gly_vmax * hill2(ca_i, kp.gly_k_ca_uM) * a2 / (kp.gly_k_adp_mM * kp.gly_k_adp_mM + a2)
+                 / (kp.gly_k_pi_mM + pi_c))
     drive_ox = kp.ox_vmax * a2 / (kp.ox_k_adp_mM * kp.ox_k_adp_mM + a2) / (kp.ox_k_pi_mM + pi_c)
     synthesis_per_pi = drive_gly + drive_ox
     synthesis = synthesis_per_pi * pi_c

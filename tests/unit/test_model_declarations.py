@@ -67,6 +67,15 @@ REST_CHANGED_BY_ISSUE_18 = {"ca_total", "troponin", "attached", "force", "ia_dri
 #: tighter tolerances since issue 18: the doublets of the afterpotential make ectopic spike times sensitive, and
 #: release opens as the 4th power of the voltage sensor (hyperkalaemia reached 1.02e-3 force error at 1e-4)
 ATOL_CHANGED_BY_ISSUE_18 = {"v_axon", "sensor"}
+#: issue 20: ATP, PCr and Pi are states (simlib.stages.metabolism); the record gains the metabolism fields and
+#: the ATP half-saturations, and detachment and SERCA reach the kernel at saturating ATP (the rates scale them
+#: by the ATP state instead of by the fixed atp_mM setting)
+STATES_ADDED_BY_ISSUE_20 = {"atp", "pcr", "pi"}
+ADDED_BY_ISSUE_20 = {"xb_katp_mM", "serca_katp_mM", "adenine_total_mM", "creatine_total_mM", "ck_keq", "ck_rate",
+                     "myosin_heads_mM", "na_pump_per_current", "na_pump_katp_mM", "ox_vmax", "ox_k_adp_mM",
+                     "ox_k_pi_mM", "gly_vmax", "gly_k_adp_mM", "gly_k_ca_uM", "gly_k_pi_mM", "pi_rest_mM",
+                     "pi_k_force_mM", "pi_k_calcium_mM", "pi_k_release_mM", "atp_rest_mM", "pcr_rest_mM"}
+CHANGED_BY_ISSUE_20 = {"xb_detach", "serca_vmax"}
 
 
 def _bits(x: float) -> str:
@@ -85,9 +94,9 @@ def test_generated_record_equals_the_old_kernel_params_bit_for_bit(name):
     kp = chain.kernel_params(_scenario(case))
     new = kp._asdict()
     old = {RENAMED.get(f, f): value for f, value in case["kernel"].items() if f not in MOVED_TO_PROTOCOL}
-    assert set(new) - set(old) == ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 and set(old) <= set(new)
+    assert set(new) - set(old) == ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 | ADDED_BY_ISSUE_20 and set(old) <= set(new)
     differ = {f: (_bits(new[f]), value) for f, value in old.items()
-              if f not in CHANGED_BY_ISSUE_18 and _bits(new[f]) != value}
+              if f not in CHANGED_BY_ISSUE_18 | CHANGED_BY_ISSUE_20 and _bits(new[f]) != value}
     assert not differ
 
 
@@ -110,9 +119,9 @@ def test_force_unit_is_bit_identical():
 
 def test_layout_units_and_tolerances_match_the_old_tables():
     layout = model.LAYOUT
-    assert set(layout.names) == set(FIXTURE["states"]) | STATES_ADDED_BY_ISSUE_18
+    assert set(layout.names) == set(FIXTURE["states"]) | STATES_ADDED_BY_ISSUE_18 | STATES_ADDED_BY_ISSUE_20
     for i, name in enumerate(layout.names):
-        if name in STATES_ADDED_BY_ISSUE_18:
+        if name in STATES_ADDED_BY_ISSUE_18 | STATES_ADDED_BY_ISSUE_20:
             continue
         old = FIXTURE["states"][name]
         assert layout.units[i] == old["unit"], name
@@ -127,7 +136,7 @@ def test_chain_indices_point_at_their_states():
     expected = {"VAX": "v_axon", "WAX": "w_axon", "POOL": "vesicle_pool", "ACH": "ach", "OPEN": "receptors_open",
                 "VM": "v_fibre", "NA_M": "na_m", "NA_H": "na_h", "K_N": "k_n", "EPP": "epp", "VEP": "v_endplate",
                 "SENSOR": "sensor", "CATOT": "ca_total", "CASR": "ca_sr", "TROP": "troponin", "RYR_O": "ryr_open",
-                "RYR_I": "ryr_inactivated", "XB": "attached",
+                "RYR_I": "ryr_inactivated", "XB": "attached", "ATP": "atp", "PCR": "pcr", "PI": "pi",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
                 "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon"}
@@ -244,8 +253,8 @@ def test_the_registry_is_read_only_and_complete():
         declared["g_na_mS_cm2"] = None  # type: ignore[index]
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
-    # the axon's afterpotential and the impulse jitters
-    assert owners == set(declared) and len(declared) == 121
+    # the axon's afterpotential and the impulse jitters; issue 20 added the 17 metabolism constants
+    assert owners == set(declared) and len(declared) == 138
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
