@@ -95,9 +95,9 @@ CONSTANTS: tuple[Param, ...] = (
     Param("ck_keq", 166.0, "", "apparent CK equilibrium constant [ATP][Cr]/([ADP][PCr]) at pH 7.0",
           "K = 1.66×10⁹ M⁻¹ for [ATP][Cr]/([ADP][PCr][H⁺]) at 38 °C, 1 mM free Mg²⁺ (Lawson & Veech 1979, "
           "J Biol Chem 254:6528), times [H⁺] = 10⁻⁷ M", 100.0, 300.0),
-    Param("ck_rate_per_mM_s", 0.18, "1/(mM·s)", "mass-action rate constant of creatine kinase",
-          "unidirectional PCr→ATP flux ≈ 0.3 s⁻¹ × [PCr] in resting human calf muscle (³¹P saturation "
-          "transfer: Bottomley et al. 1990, Radiology 177:511 (k_f ≈ 0.3 s⁻¹)), at resting ADP ≈ 10 µM: "
+    Param("ck_rate_constant", 0.18, "1/(mM·s)", "mass-action rate constant of creatine kinase",
+          "unidirectional PCr→ATP flux ≈ 0.3 s⁻¹ × [PCr] in resting human leg muscle (³¹P saturation "
+          "transfer, Bottomley, Ouwerkerk, Lee & Weiss 2002, Magn Reson Med 47:850), at resting ADP ≈ 10 µM: "
           "k = 0.3 / (K' × 0.01 mM)", 0.05, 1.0),
     Param("myosin_heads_mM", 0.2, "mM", "concentration of myosin heads (cross-bridges)",
           "myosin ≈ 0.1-0.2 mM in vertebrate skeletal muscle, two heads each (Ferenczi et al. 1984, J Physiol "
@@ -110,7 +110,7 @@ CONSTANTS: tuple[Param, ...] = (
     Param("pi_rest_mM", 4.0, "mM", "resting inorganic phosphate",
           "3-4.5 mM in resting human muscle by ³¹P-MRS (Kemp, Meyerspeer & Moser 2007, NMR Biomed 20:555)",
           2.0, 6.0),
-    Param("ox_vmax_mM_s", 0.5, "mM/s", "maximal rate of oxidative ATP synthesis at normal perfusion",
+    Param("ox_capacity", 0.5, "mM/s", "maximal rate of oxidative ATP synthesis at normal perfusion",
           "Q_max ≈ 0.3-0.8 mM/s in human calf and quadriceps from PCr recovery (Kemp et al. 2015, Acta Physiol "
           "213:107; Conley, Jubrias & Esselman 2000, J Physiol 526:203)", 0.2, 1.5),
     Param("ox_k_adp_mM", 0.03, "mM", "free ADP half-activating oxidative phosphorylation (Hill 2)",
@@ -118,7 +118,7 @@ CONSTANTS: tuple[Param, ...] = (
           "J Biol Chem 271:27995)", 0.01, 0.1),
     Param("ox_k_pi_mM", 0.8, "mM", "Pi half-saturation of mitochondrial ATP synthesis",
           "≈0.5-1 mM (Bose, French, Evans, Joubert & Balaban 2003, J Biol Chem 278:39155)", 0.2, 2.0),
-    Param("gly_vmax_mM_s", 3.0, "mM/s", "maximal rate of glycogenolytic (anaerobic) ATP synthesis",
+    Param("gly_capacity", 3.0, "mM/s", "maximal rate of glycogenolytic (anaerobic) ATP synthesis",
           "anaerobic ATP turnover from glycolysis up to ≈1.5-3 mM/s in electrically stimulated human "
           "quadriceps (Hultman & Sjöholm 1983, J Physiol 345:525; Spriet et al. 1987, J Appl Physiol 62:616); "
           "0 in McArdle disease", 0.0, 6.0),
@@ -155,10 +155,11 @@ def pi_factor(pi_mM: float, pi_rest_mM: float, k_mM: float) -> float:
     return (1.0 + pi_rest_mM / k_mM) / (1.0 + max(pi_mM, 0.0) / k_mM)
 
 
-def _resynthesis_mM_ms(adp: float, pi: float, c: ConstantValues, flow: float) -> float:
-    """Glycolytic plus oxidative ATP synthesis (mM/ms) of a resting fibre at free ADP ``adp`` and Pi ``pi`` (mM)."""
-    gly = c.gly_vmax_mM_s * hill2(c.ca_rest_uM, c.gly_k_ca_uM) * hill2(adp, c.gly_k_adp_mM) * pi / (c.gly_k_pi_mM + pi)
-    ox = c.ox_vmax_mM_s * flow * hill2(adp, c.ox_k_adp_mM) * pi / (c.ox_k_pi_mM + pi)
+def _resynthesis_mM_ms(adp: float, pi: float, c: ConstantValues, glycogenolysis: float) -> float:
+    """Glycolytic plus oxidative ATP synthesis (mM/ms) of a resting, perfused fibre at ADP ``adp``, Pi ``pi`` (mM)."""
+    gly = (c.gly_capacity * glycogenolysis * hill2(c.ca_rest_uM, c.gly_k_ca_uM) * hill2(adp, c.gly_k_adp_mM)
+           * pi / (c.gly_k_pi_mM + pi))
+    ox = c.ox_capacity * hill2(adp, c.ox_k_adp_mM) * pi / (c.ox_k_pi_mM + pi)
     return 1e-3 * (gly + ox)
 
 
@@ -176,13 +177,16 @@ def resting_demand_mM_ms(c: ConstantValues, env: Environment, atp_mM: float) -> 
     return 0.5e-3 * serca + detach * attached * c.myosin_heads_mM
 
 
-def resting_adp_mM(c: ConstantValues, env: Environment) -> float:
-    """Free ADP (mM) at which resynthesis balances the resting demand of a healthy, perfused fibre (bisection)."""
+def resting_adp_mM(c: ConstantValues, env: Environment, glycogenolysis: float = 1.0) -> float:
+    """Free ADP (mM) at which resynthesis balances the resting demand of a perfused fibre with normal ATP (bisection).
+
+    ``glycogenolysis`` is the Scenario's fraction of normal glycogen breakdown (0 in McArdle disease).
+    """
     demand = resting_demand_mM_ms(c, env, env.healthy_atp_mM)
     lo, hi = 0.0, 1.0  # resynthesis at 1 mM ADP is near its maximum, far above any resting demand
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        if _resynthesis_mM_ms(mid, c.pi_rest_mM, c, 1.0) < demand:
+        if _resynthesis_mM_ms(mid, c.pi_rest_mM, c, glycogenolysis) < demand:
             lo = mid
         else:
             hi = mid
@@ -201,20 +205,20 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
 
     Rates are per ms. The adenine-nucleotide pool scales with the learner's resting ATP.
     """
-    adp_healthy = resting_adp_mM(c, env)
+    adp_healthy = resting_adp_mM(c, env, sc.glycogenolysis)
     adp_rest = adp_healthy * sc.atp_mM / env.healthy_atp_mM
     return {
         "adenine_total_mM": sc.atp_mM + adp_rest,
         "creatine_total_mM": c.creatine_total_mM,
         "ck_keq": c.ck_keq,
-        "ck_rate": 1e-3 * c.ck_rate_per_mM_s,
+        "ck_rate": 1e-3 * c.ck_rate_constant,
         "myosin_heads_mM": c.myosin_heads_mM,
         "na_pump_per_current": _NA_PER_CURRENT * c.surface_to_volume_per_cm / 3.0,
         "na_pump_katp_mM": c.na_pump_katp_mM,
-        "ox_vmax": 1e-3 * c.ox_vmax_mM_s * sc.blood_flow,
+        "ox_vmax": 1e-3 * c.ox_capacity * sc.blood_flow,
         "ox_k_adp_mM": c.ox_k_adp_mM,
         "ox_k_pi_mM": c.ox_k_pi_mM,
-        "gly_vmax": 1e-3 * c.gly_vmax_mM_s * sc.glycogenolysis,
+        "gly_vmax": 1e-3 * c.gly_capacity * sc.glycogenolysis,
         "gly_k_adp_mM": c.gly_k_adp_mM,
         "gly_k_ca_uM": c.gly_k_ca_uM,
         "gly_k_pi_mM": c.gly_k_pi_mM,
