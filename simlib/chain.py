@@ -32,7 +32,7 @@ from simlib.stages.ec_coupling import (
     troponin_rates,
 )
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
-from simlib.stages.metabolism import atp_use_per_atp, metabolism_rates, pi_factor
+from simlib.stages.metabolism import atp_use_per_atp, metabolism_rates, pi_factor, release_pi_factor
 from simlib.stages.motoneuron import dendrite_rates, soma_rates
 from simlib.stages.nmj import cleft_rates, desensitisation_rates, pool_rates, receptor_rates, release_fraction
 from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
@@ -242,7 +242,7 @@ def rates(t, y, kp, inputs, a, b):
                                                        kp.ryr_activation, kp.ryr_inactivation, kp.ryr_recovery,
                                                        kp.ryr_global_inactivation, kp.ryr_global_k_uM)
     atp = max(y[ATP], 0.0)
-    release = kp.release_rate * max(y[RYR_O], 0.0) * pi_factor(y[PI], kp.pi_rest_mM, kp.pi_k_release_mM)
+    release = kp.release_rate * max(y[RYR_O], 0.0) * release_pi_factor(y[PI], kp)
     koff = troponin_koff(y, kp)
     vmax = kp.serca_vmax * atp / (kp.serca_katp_mM + atp)
     a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, vmax, kp.serca_k_uM)
@@ -251,7 +251,7 @@ def rates(t, y, kp, inputs, a, b):
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach * atp / (kp.xb_katp_mM + atp), kp.xb_coop)
     a[FORCE], b[FORCE] = series_rates(y[XB] * pi_factor(y[PI], kp.pi_rest_mM, kp.pi_k_force_mM), kp.series_rate)
     na_current = kp.g_na * y[NA_M] * y[NA_M] * y[NA_M] * y[NA_H] * max(kp.e_na - v, 0.0)
-    use = atp_use_per_atp(atp, kp.xb_detach, kp.xb_katp_mM, y[XB], kp.myosin_heads_mM,
+    use = atp_use_per_atp(atp, kp.xb_detach, kp.xb_katp_mM, y[XB], kp.myosin_heads_mM * kp.xb_atp_per_detachment,
                           serca_flux(ca_i, kp.serca_vmax, kp.serca_k_uM), kp.serca_katp_mM, na_current,
                           kp.na_pump_per_current, kp.na_pump_katp_mM)
     a[ATP], b[ATP], a[PCR], b[PCR], a[PI], b[PI] = metabolism_rates(y[ATP], y[PCR], y[PI], ca_i, use, kp)

@@ -16,9 +16,12 @@ creatine :math:`C_{tot}` (AMP and IMP are neglected):
     \frac{d[PCr]}{dt} = -J_{CK},\qquad
     \frac{d[P_i]}{dt} = J_{use} - J_{gly} - J_{ox}
 
-ATP is used by cross-bridge detachment (one ATP per detaching head:
-:math:`J_{xb} = g\,\frac{[ATP]}{K_{ATP} + [ATP]}\,X\,[M]`, :math:`[M]` the myosin-head
-concentration), by SERCA (one ATP per two Ca²⁺ pumped: :math:`J_{up}/2`) and by the Na⁺/K⁺ pump
+ATP is used by cross-bridge detachment
+(:math:`J_{xb} = \nu\,g\,\frac{[ATP]}{K_{ATP} + [ATP]}\,X\,[M]`, :math:`[M]` the myosin-head
+concentration, :math:`\nu < 1` the ATP hydrolysed per detachment of this lumped model: its :math:`g` is set
+by relaxation and includes detachments that hydrolyse no ATP, so :math:`\nu` makes the isometric
+cross-bridge ATPase that of human fibres, Stienen et al. 1996), by SERCA (one ATP per two Ca²⁺
+pumped: :math:`J_{up}/2`) and by the Na⁺/K⁺ pump
 (one ATP per three Na⁺ that entered through the Na⁺ channels:
 :math:`I_{Na}\,(S/V)/(3F)`). Creatine kinase is a near-equilibrium mass-action reaction,
 
@@ -51,7 +54,7 @@ as a perfused resting fibre whose circulation has just been occluded.
 Pi effects (Allen, Lamb & Westerblad 2008, Physiol Rev 88:287, §VII.A) are declared here and used by
 the cross-bridge and EC-coupling rates, each as a hyperbolic factor that is 1 at resting Pi:
 force per attached cross-bridge, Ca²⁺ dissociation from troponin (Ca²⁺ sensitivity) and SR Ca²⁺
-release (Ca-Pi precipitation in the SR).
+release (Ca-Pi precipitation in the SR), the last only above a threshold Pi (Posterino & Fryer 1998).
 
 Limits: no H⁺ (pH fixed at 7.0 in :math:`K'`), no AMP/IMP, no glycogen depletion, no myoglobin or
 capillary O₂ store (with no flow oxidative phosphorylation stops at once), no temperature
@@ -74,7 +77,7 @@ if TYPE_CHECKING:
     from simlib.scenario import Scenario
 
 __all__ = ["CONSTANTS", "STAGE", "STATES", "atp_use_per_atp", "derive", "metabolism_rates", "pi_factor",
-           "resting_adp_mM", "resting_demand_mM_ms", "resting_pcr_mM"]
+           "release_pi_factor", "resting_adp_mM", "resting_demand_mM_ms", "resting_pcr_mM"]
 
 _CHOSEN = "chosen so that "
 
@@ -102,6 +105,15 @@ CONSTANTS: tuple[Param, ...] = (
     Param("myosin_heads_mM", 0.2, "mM", "concentration of myosin heads (cross-bridges)",
           "myosin ≈ 0.1-0.2 mM in vertebrate skeletal muscle, two heads each (Ferenczi et al. 1984, J Physiol "
           "350:519; Barclay 2015, J Muscle Res Cell Motil 36:433)", 0.1, 0.4),
+    Param("xb_atp_per_detachment", 0.4, "", "ATP hydrolysed per cross-bridge detachment of the model",
+          "the model's detachment rate g (20 s⁻¹) is set by relaxation and lumps every way an attached head "
+          "leaves actin, including strain-dependent detachment and reversal of the power stroke that hydrolyse "
+          "no ATP; the isometric myofibrillar ATPase of skinned human vastus lateralis fibres, 0.10 (type I) to "
+          "0.41 (IIX) mM/s at 20 °C with Q10 2.6 (Stienen, Kiers, Bottinelli & Reggiani 1996, J Physiol 493:299), "
+          "is ≈1-1.5 mM/s at 35-37 °C for a mixed muscle, i.e. 0.3-0.4 of g × attached fraction × heads; with "
+          "the SERCA cost it gives ≈1.9 mM/s at 20 Hz, as measured in stimulated human quadriceps (5.6-6.1 mmol/kg "
+          "dry muscle/s ≈ 1.9-2.0 mM of fibre water/s: Hultman & Sjöholm 1983, J Physiol 345:525; Spriet, "
+          "Söderlund, Bergström & Hultman 1987, J Appl Physiol 62:611)", 0.2, 1.0),
     Param("surface_to_volume_per_cm", 800.0, "1/cm", "surface-to-volume ratio of the fibre (Na⁺ entry per volume)",
           "2/r for a fibre of radius 25 µm; gives ≈3-5 µM Na⁺ entry per action potential, the order measured "
           "in mammalian muscle (Clausen 2003, Physiol Rev 83:1269)", 400.0, 2000.0),
@@ -142,10 +154,16 @@ CONSTANTS: tuple[Param, ...] = (
           "(lower Ca²⁺ sensitivity)", "30 mM Pi shifts pCa50 of force by ≈0.2 units to higher Ca²⁺ (Millar & "
           "Homsher 1990, J Biol Chem 265:20234; Debold et al. 2006, Am J Physiol 290:C1041; Allen, Lamb & "
           "Westerblad 2008)", 10.0, 200.0),
-    Param("pi_k_release_mM", 60.0, "mM", "Pi that, added to rest, halves SR Ca²⁺ release (Ca-Pi precipitation)",
-          "in late fatigue, with Pi ≈ 30 mM, tetanic Ca²⁺ falls by ≈30 % (Westerblad & Allen 1991, J Gen Physiol "
-          "98:615); Pi entering the SR precipitates Ca²⁺ (Fryer et al. 1995, J Physiol 482:123; Dutka, Cole & "
-          "Lamb 2005, Am J Physiol 289:C1502; Allen, Lamb & Westerblad 2008 §VII.A)", 20.0, 300.0),
+    Param("pi_release_threshold_mM", 10.0, "mM", "Pi above which SR Ca²⁺ release falls (Ca-Pi precipitation "
+          "in the SR)", "10 s of 10 mM myoplasmic Pi barely lowers SR Ca²⁺ release (12 ± 9 %), 20 mM lowers it by "
+          "29 % (Posterino & Fryer 1998, J Physiol 512:97); below ≈10 mM Pi even promotes release; tetanic Ca²⁺ "
+          "rises, not falls, early in fatigue and falls only late (Westerblad & Allen 1991, J Gen Physiol 98:615; "
+          "Allen, Lamb & Westerblad 2008 §VII.A)", 4.0, 20.0),
+    Param("pi_k_release_mM", 25.0, "mM", "Pi that, added to the threshold, halves SR Ca²⁺ release (Ca-Pi "
+          "precipitation)", "in late fatigue, with Pi ≈ 30 mM, tetanic Ca²⁺ falls by ≈30 % (Westerblad & Allen "
+          "1991); 20 mM Pi lowers release by ≈30 % (Posterino & Fryer 1998); Pi entering the SR precipitates "
+          "Ca²⁺ (Fryer et al. 1995, J Physiol 482:123; Dutka, Cole & Lamb 2005, Am J Physiol 289:C1502)",
+          10.0, 300.0),
 )
 
 
@@ -153,6 +171,13 @@ CONSTANTS: tuple[Param, ...] = (
 def pi_factor(pi_mM: float, pi_rest_mM: float, k_mM: float) -> float:
     """Hyperbolic inhibition by Pi, ``(1 + Pi_rest/K) / (1 + Pi/K)``: 1 at resting Pi (dimensionless)."""
     return (1.0 + pi_rest_mM / k_mM) / (1.0 + max(pi_mM, 0.0) / k_mM)
+
+
+@jit
+def release_pi_factor(pi_mM, kp):
+    """SR Ca²⁺ release factor of Ca-Pi precipitation: 1 up to the threshold Pi, hyperbolic above it (dimensionless)."""
+    threshold = kp.pi_release_threshold_mM
+    return pi_factor(max(pi_mM, threshold), threshold, kp.pi_k_release_mM)
 
 
 def _resynthesis_mM_ms(adp: float, pi: float, c: ConstantValues, glycogenolysis: float) -> float:
@@ -174,7 +199,7 @@ def resting_demand_mM_ms(c: ConstantValues, env: Environment, atp_mM: float) -> 
     detach = c.xb_detach_per_ms * phi.detachment * atp_saturation(atp_mM, c.xb_katp_mM)
     _, attached = resting_attached(c.ca_rest_uM, c.trop_kon_per_uM_ms * phi.troponin, c.trop_koff_per_ms * phi.troponin,
                                    c.trop_xb_coop, c.xb_attach_per_ms * phi.crossbridge, detach, c.xb_coop)
-    return 0.5e-3 * serca + detach * attached * c.myosin_heads_mM
+    return 0.5e-3 * serca + detach * attached * c.myosin_heads_mM * c.xb_atp_per_detachment
 
 
 def resting_adp_mM(c: ConstantValues, env: Environment, glycogenolysis: float = 1.0) -> float:
@@ -213,6 +238,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ck_keq": c.ck_keq,
         "ck_rate": 1e-3 * c.ck_rate_constant,
         "myosin_heads_mM": c.myosin_heads_mM,
+        "xb_atp_per_detachment": c.xb_atp_per_detachment,
         "na_pump_per_current": _NA_PER_CURRENT * c.surface_to_volume_per_cm / 3.0,
         "na_pump_katp_mM": c.na_pump_katp_mM,
         "ox_vmax": 1e-3 * c.ox_capacity * sc.blood_flow,
@@ -225,6 +251,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "pi_rest_mM": c.pi_rest_mM,
         "pi_k_force_mM": c.pi_k_force_mM,
         "pi_k_calcium_mM": c.pi_k_calcium_mM,
+        "pi_release_threshold_mM": c.pi_release_threshold_mM,
         "pi_k_release_mM": c.pi_k_release_mM,
         # the resting state (simlib.chain.rest_state)
         "atp_rest_mM": sc.atp_mM,

@@ -12,7 +12,7 @@ import pytest
 
 import simlib
 from simlib.model import resolve_constants
-from simlib.stages.metabolism import pi_factor
+from simlib.stages.metabolism import pi_factor, release_pi_factor
 
 
 def _index(t: np.ndarray, s: float) -> int:
@@ -68,10 +68,11 @@ def test_pcr_falls_during_contraction_and_recovers_with_a_human_half_time():
     res = _train(20.0, 8.0, 60.0)
     t, pcr, atp = res.t, res.state("pcr"), res.state("atp")
     end = _index(t, 8.6)
-    # intense contraction: PCr falls by more than half while ATP stays within 10 % of rest (creatine kinase
-    # buffering; human quadriceps: ATP falls < 10 % while PCr falls > 50 %, Hultman & Sjöholm 1983, J Physiol
-    # 345:525)
-    assert pcr[end] < 0.5 * pcr[0]
+    # intense contraction: PCr falls by a third or more while ATP stays within 10 % of rest (creatine kinase
+    # buffering). Human quadriceps, 20 Hz (Hultman & Sjöholm 1983, J Physiol 345:525; Spriet et al. 1987, J Appl
+    # Physiol 62:611): ATP turnover 5.6 mmol/kg dry muscle/s over the first 10 s, ≈60 % of it from PCr (resting
+    # PCr ≈ 80 mmol/kg dm), i.e. ≈ 34 % of PCr in 8 s; ATP falls < 10 %. Allowed: 25-60 % of PCr used in 8 s
+    assert 0.4 * pcr[0] <= pcr[end] <= 0.75 * pcr[0]
     assert atp.min() > 0.9 * atp[0]
     # recovery half-time of PCr by ³¹P-MRS with normal perfusion ≈ 20-40 s (Quistorff et al. 1993; Haseler,
     # Hogan & Richardson 1999, J Appl Physiol 86:2013; Kemp et al. 2015, Acta Physiol 213:107): 15-45 s allowed
@@ -116,20 +117,21 @@ def test_fatigue_recovers_more_with_longer_rest():
 
 def test_mcardle_ischaemic_exercise_gives_an_electrically_silent_contracture():
     # McArdle disease (no glycogenolysis): ischaemic exercise ends in a contracture with a silent EMG (Lewis &
-    # Haller 1986, J Appl Physiol 61:391; DiMauro & Lamperti 2001). After 20 s of ischaemic 20 Hz stimulation,
-    # force stays > 0.5 of maximum for 5 s after the stimulus stops, with no muscle action potentials
-    res = _train(20.0, 20.0, 26.0, blood_flow=0.0, glycogenolysis=0.0)
+    # Haller 1986, J Appl Physiol 61:391; DiMauro & Lamperti 2001), usually within the first minute. After 25 s of
+    # ischaemic 20 Hz stimulation, force stays > 0.5 of maximum for 5 s after the stimulus stops, with no muscle
+    # action potentials
+    res = _train(20.0, 25.0, 31.0, blood_flow=0.0, glycogenolysis=0.0)
     t, f = res.t, res.force
-    after = t > 21.0
+    after = t > 26.0
     assert f[after].min() > 0.5
-    assert not np.any(np.asarray(res.muscle_spikes) > 20.6)
+    assert not np.any(np.asarray(res.muscle_spikes) > 25.6)
     assert res.state("atp")[-1] < 0.1  # ATP exhausted: rigor (Lymn & Taylor 1971)
     assert res.metrics().classification == "contracture"
 
 
 def test_normal_perfused_muscle_relaxes_after_the_same_train():
     # the same train with normal perfusion and glycogenolysis: force returns to rest within 5 s
-    res = _train(20.0, 20.0, 26.0)
+    res = _train(20.0, 25.0, 31.0)
     assert res.force[-1] < 0.05
 
 
@@ -144,13 +146,26 @@ def test_atp_depletion_preset_is_still_rigor():
     ("pi_k_force_mM", 0.85, 0.05),
     # 30 mM Pi shifts pCa50 by ≈0.2 (Millar & Homsher 1990; Debold et al. 2006): Ca²⁺ off-rate × 10^0.2 ± 0.1
     ("pi_k_calcium_mM", 1.0 / 10**0.2, 0.12),
-    # ≈30 % less tetanic Ca²⁺ at Pi ≈ 30 mM in late fatigue (Westerblad & Allen 1991): ±10 %
-    ("pi_k_release_mM", 0.7, 0.1),
 ])
 def test_pi_effect_magnitudes(name, expected, tol):
     # Allen, Lamb & Westerblad 2008, Physiol Rev 88:287, §VII.A
     c = resolve_constants()
     assert pi_factor(30.0, c.pi_rest_mM, getattr(c, name)) == pytest.approx(expected, abs=tol)
+
+
+def test_sr_release_falls_only_above_a_threshold_pi():
+    # Ca-Pi precipitation in the SR (Posterino & Fryer 1998, J Physiol 512:97): 10 s of 10 mM Pi lowers release
+    # by 12 ± 9 %, 20 mM by 29 ± 5 %; late in fatigue (Pi ≈ 30 mM) tetanic Ca²⁺ is ≈30 % lower (Westerblad &
+    # Allen 1991, J Gen Physiol 98:615). Tolerances: ≤ 10 % loss at 10 mM, 20-40 % at 20 mM, 30 ± 10 % at 30 mM
+    c = resolve_constants()
+    kp = simlib.chain.kernel_params(simlib.Scenario())
+
+    def factor(pi_mM: float) -> float:
+        return release_pi_factor(pi_mM, kp)
+
+    assert factor(c.pi_rest_mM) == 1.0 and factor(10.0) >= 0.9
+    assert 0.6 <= factor(20.0) <= 0.8
+    assert factor(30.0) == pytest.approx(0.7, abs=0.1)
 
 
 def test_blood_flow_is_validated():
