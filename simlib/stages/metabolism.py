@@ -154,14 +154,15 @@ CONSTANTS: tuple[Param, ...] = (
           "(lower Ca²⁺ sensitivity)", "30 mM Pi shifts pCa50 of force by ≈0.2 units to higher Ca²⁺ (Millar & "
           "Homsher 1990, J Biol Chem 265:20234; Debold et al. 2006, Am J Physiol 290:C1041; Allen, Lamb & "
           "Westerblad 2008)", 10.0, 200.0),
-    Param("pi_release_threshold_mM", 10.0, "mM", "Pi above which SR Ca²⁺ release falls (Ca-Pi precipitation "
+    Param("pi_release_threshold_mM", 8.0, "mM", "Pi above which SR Ca²⁺ release falls (Ca-Pi precipitation "
           "in the SR)", "10 s of 10 mM myoplasmic Pi barely lowers SR Ca²⁺ release (12 ± 9 %), 20 mM lowers it by "
-          "29 % (Posterino & Fryer 1998, J Physiol 512:97); below ≈10 mM Pi even promotes release; tetanic Ca²⁺ "
+          "29 ± 5 % (Posterino & Fryer 1998, J Physiol 512:97; the model: 5 % and 24 %); tetanic Ca²⁺ "
           "rises, not falls, early in fatigue and falls only late (Westerblad & Allen 1991, J Gen Physiol 98:615; "
           "Allen, Lamb & Westerblad 2008 §VII.A)", 4.0, 20.0),
-    Param("pi_k_release_mM", 25.0, "mM", "Pi that, added to the threshold, halves SR Ca²⁺ release (Ca-Pi "
-          "precipitation)", "in late fatigue, with Pi ≈ 30 mM, tetanic Ca²⁺ falls by ≈30 % (Westerblad & Allen "
-          "1991); 20 mM Pi lowers release by ≈30 % (Posterino & Fryer 1998); Pi entering the SR precipitates "
+    Param("pi_k_release_mM", 30.0, "mM", "scale of the hyperbolic fall of SR Ca²⁺ release above the "
+          "threshold Pi (Ca-Pi precipitation)",
+          "in late fatigue, with Pi ≈ 30 mM, tetanic Ca²⁺ falls by ≈30 % (Westerblad & Allen 1991); 20 mM Pi "
+          "lowers release by ≈30 % (Posterino & Fryer 1998); Pi entering the SR precipitates "
           "Ca²⁺ (Fryer et al. 1995, J Physiol 482:123; Dutka, Cole & Lamb 2005, Am J Physiol 289:C1502)",
           10.0, 300.0),
 )
