@@ -117,14 +117,15 @@ def test_fatigue_recovers_more_with_longer_rest():
 
 def test_mcardle_ischaemic_exercise_gives_an_electrically_silent_contracture():
     # McArdle disease (no glycogenolysis): ischaemic exercise ends in a contracture with a silent EMG (Lewis &
-    # Haller 1986, J Appl Physiol 61:391; DiMauro & Lamperti 2001), usually within the first minute. After 25 s of
+    # Haller 1986, J Appl Physiol 61:391; DiMauro & Lamperti 2001), usually within the first minute. After 28 s of
     # ischaemic 20 Hz stimulation, force stays > 0.5 of maximum for 5 s after the stimulus stops, with no muscle
-    # action potentials
-    res = _train(20.0, 25.0, 31.0, blood_flow=0.0, glycogenolysis=0.0)
+    # action potentials (28 s since the two-speed RyR inactivation of issue 18 lowered the Ca²⁺ pumped per AP;
+    # ATP runs out after about 26 s)
+    res = _train(20.0, 28.0, 34.0, blood_flow=0.0, glycogenolysis=0.0)
     t, f = res.t, res.force
-    after = t > 26.0
+    after = t > 29.0
     assert f[after].min() > 0.5
-    assert not np.any(np.asarray(res.muscle_spikes) > 25.6)
+    assert not np.any(np.asarray(res.muscle_spikes) > 28.6)
     assert res.state("atp")[-1] < 0.1  # ATP exhausted: rigor (Lymn & Taylor 1971)
     assert res.metrics().classification == "contracture"
 

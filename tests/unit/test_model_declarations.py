@@ -265,8 +265,8 @@ def test_the_registry_is_read_only_and_complete():
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh;
     # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz) and its
-    # metabolism stage 21
-    assert owners == set(declared) and len(declared) == 140
+    # metabolism stage 19
+    assert owners == set(declared) and len(declared) == 159
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
