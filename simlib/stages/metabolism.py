@@ -198,8 +198,9 @@ def resting_demand_mM_ms(c: ConstantValues, env: Environment, atp_mM: float) -> 
     serca = serca_flux(c.ca_rest_uM, c.serca_vmax_uM_ms * phi.calcium * atp_saturation(atp_mM, c.serca_katp_mM),
                        c.serca_k_uM)
     detach = c.xb_detach_per_ms * phi.detachment * atp_saturation(atp_mM, c.xb_katp_mM)
-    _, attached = resting_attached(c.ca_rest_uM, c.trop_kon_per_uM_ms * phi.troponin, c.trop_koff_per_ms * phi.troponin,
-                                   c.trop_xb_coop, c.xb_attach_per_ms * phi.crossbridge, detach, c.xb_coop)
+    _, attached = resting_attached(c.ca_rest_uM, c.trop_kon_per_uM_ms * phi.troponin_on,
+                                   c.trop_koff_per_ms * phi.troponin, c.trop_xb_coop,
+                                   c.xb_attach_per_ms * phi.crossbridge, detach, c.xb_coop)
     return 0.5e-3 * serca + detach * attached * c.myosin_heads_mM * c.xb_atp_per_detachment
 
 
