@@ -62,7 +62,7 @@ def plot_metabolites(res: Result, ax: Axes | None = None) -> Axes:
         twin.set_ylabel("Force (1 = max. tetanus)")
         twin.grid(False)
         handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-        ax.legend(handles=handles, loc="upper right", fontsize=9)
+        ax.legend(handles=handles, loc="upper center", fontsize=9)
     return ax
 
 
