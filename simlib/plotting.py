@@ -16,7 +16,8 @@ contrast of at least 3:1 on white (:data:`LINE_COLOURS`), each with its own dash
 colour per origin everywhere (:data:`ORIGIN_COLOURS`). :data:`STYLE` sets fonts of 11 pt or more.
 
 The spike rasters live in :mod:`simlib.raster`, the palette in :mod:`simlib.palette` and the
-mechanics plots (length–tension, load–velocity) in :mod:`simlib.mechanics_plots`; all are re-exported here, so
+mechanics plots (length–tension, load–velocity) in :mod:`simlib.mechanics_plots`, the metabolite plot in
+:mod:`simlib.metabolism_plots`; all are re-exported here, so
 ``simlib.plotting`` holds every plot helper. ``import simlib`` does not import matplotlib.
 
 References
@@ -58,6 +59,7 @@ from simlib.mechanics_plots import (
     plot_length_tension,
     plot_load_velocity,
 )
+from simlib.metabolism_plots import metabolites_alt_text, plot_metabolites
 from simlib.palette import (
     BLACK,
     BLUE,
@@ -108,6 +110,7 @@ __all__ = [
     "fit_hill",
     "length_tension_alt_text",
     "load_velocity_alt_text",
+    "metabolites_alt_text",
     "mark_stretch",
     "set_log_ticks",
     "plot_calcium",
@@ -117,6 +120,7 @@ __all__ = [
     "plot_isotonic",
     "plot_length_tension",
     "plot_load_velocity",
+    "plot_metabolites",
     "plot_membrane",
     "plot_ramp",
     "plot_spike_origins",
