@@ -25,8 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,21 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import simlib  # noqa: E402  (after the path insertion: benchmark this checkout)
+from benchmarks.run import time_calls  # noqa: E402  (the timer of the main benchmark suite)
 from simlib.pool import run_pool  # noqa: E402
 
 BLOCK = 0.78
 #: issue 19's targets: pool <= 10 x single, >= 10 x cheaper than independent chains, 20-point curve <= 1 s
 TARGETS = {"pool_over_single": 10.0, "independent_over_pool": 10.0, "recruitment_curve_20_ms": 1000.0}
-
-
-def time_calls(func: Callable[[], Any], repeat: int) -> list[float]:
-    """Wall-clock time (ms) of each of ``repeat`` calls of ``func``."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(1e3 * (time.perf_counter() - start))
-    return times
 
 
 def row(name: str, times: Sequence[float], baseline: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -301,6 +301,16 @@ function render({ model, el }) {
   });
   const legend = document.createElement("legend");
   const name = "msl-choice-" + Math.random().toString(36).slice(2);
+  // A choice goes to the kernel as a custom message, not a state sync: ipywidgets holds back a model's
+  // state update while an earlier one is unanswered, so a Check pressed straight after an arrow key
+  // could reach the kernel before the choice did. Custom messages keep their order. The kernel sets the
+  // value and acknowledges; until then the group keeps showing the learner's latest choice.
+  let pending = 0;
+  const choose = (text) => {
+    pending += 1;
+    model.set("value", text);
+    model.send({ event: "choose", value: text });
+  };
   const draw = () => {
     const label = model.get("label");
     legend.textContent = label;
@@ -315,7 +325,7 @@ function render({ model, el }) {
       input.checked = model.get("value") === text;
       input.disabled = model.get("disabled");
       input.addEventListener("change", () => {
-        if (input.checked) { model.set("value", text); model.save_changes(); }
+        if (input.checked) { choose(text); }
       });
       option.append(input, " " + text);
       group.appendChild(option);
@@ -331,7 +341,13 @@ function render({ model, el }) {
   el.appendChild(group);
   model.on("change:options", draw);
   model.on("change:label", draw);
-  model.on("change:value", sync);
+  model.on("change:value", () => { if (!pending) sync(); });
+  model.on("msg:custom", (msg) => {
+    if (msg.event === "chosen") {
+      pending = Math.max(0, pending - 1);
+      if (!pending) sync();
+    }
+  });
   model.on("change:disabled", sync);
 }
 export default { render };
@@ -365,6 +381,18 @@ class ChoiceGroup(anywidget.AnyWidget):
     options = traitlets.Tuple().tag(sync=True)
     value = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_msg(self._on_front_end_message)
+
+    def _on_front_end_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        """Take the learner's choice from the front end (in order with the buttons' clicks) and acknowledge it."""
+        if content.get("event") != "choose":
+            return
+        if content.get("value") in self.options:
+            self.value = content["value"]
+        self.send({"event": "chosen"})
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> str | None:

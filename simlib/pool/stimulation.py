@@ -215,6 +215,10 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     unit_spikes = tuple(empty if runs[g] is None else runs[g].muscle_spikes for g in inverse)
     heaviest = max(range(len(runs)), key=lambda g: weight[inverse == g].sum() if runs[g] is not None else -1.0)
     shown = runs[heaviest] if runs[heaviest] is not None else ref
+    if not excited.any():  # below threshold: the traces are a fibre at rest, not the reference fibre the chain fires
+        if () not in memo:
+            memo[()] = simulate(muscle, protocol=Protocol.pulses(()), constants=constants, **run_options)
+        shown = memo[()]
     result = dataclasses.replace(shown, force=force, unit_spikes=unit_spikes, scenario=sc, protocol=ref.protocol,
                                  nerve_spikes=ref.nerve_spikes, nerve_spike_origins=ref.nerve_spike_origins,
                                  ectopic_spikes=ref.ectopic_spikes, quanta=ref.quanta,

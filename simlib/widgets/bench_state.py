@@ -9,8 +9,10 @@ request and measures the force trace (:func:`measure`) with the library's own me
 :func:`simlib.metrics.response_amplitudes`), so a recorded value equals what the API measures for the
 same settings. Muscle length and an isotonic load are conditions like the others; an isotonic run is
 also measured for its shortening (:func:`simlib.mechanics.shortening_of`, the measure of
-:func:`simlib.load_velocity`). Stimulus intensity is not a Scenario field yet; once it is, it is a
-condition like any other (pass its name in ``conditions``).
+:func:`simlib.load_velocity`). Stimulus intensity (``stimulus_v``) and the muscle's motor units
+(``motor_units``: 1 is the single representative unit, more a pool, :mod:`simlib.pool`) are
+conditions too; a pool run is also measured for the fraction of its units that fired
+(:attr:`simlib.metrics.Metrics.recruited_fraction`, what :func:`simlib.recruitment_curve` reports).
 
 This module imports neither ipywidgets nor matplotlib.
 
@@ -52,9 +54,9 @@ STIMULUS_AT_S = 0.1
 #: Time recorded after the last stimulus (s): a twitch relaxes within it at 20 °C and above.
 RELAX_S = 0.9
 #: The preparation's conditions a bench shows by default: electrolytes, temperature, drugs and toxins,
-#: muscle length and isotonic load.
+#: muscle length and isotonic load, the muscle's motor units and the stimulus intensity (read by a pool only).
 BENCH_CONDITIONS = ("ca_mM", "mg_mM", "k_mM", "na_mM", "temperature_c", "ache_activity", "release_block",
-                    "receptor_block", "ryr_block", "length_rel", "load_rel")
+                    "receptor_block", "ryr_block", "length_rel", "load_rel", "motor_units", "stimulus_v")
 _SOURCE = "stimulator setting of the bench (design choice)"
 #: Metadata of the stimulator's settings (label, unit, range, step), like the Scenario's fields.
 STIMULATOR_PARAMS: dict[str, Param] = {p.name: p for p in (
@@ -80,6 +82,7 @@ MEASURE_LABELS: dict[str, str] = {
     "shortening_latent_ms": "Latent period to shortening (ms)",
     "shortening_velocity": "Shortening velocity (L0/s)",
     "shortening_distance": "Shortening distance (L0)",
+    "recruited_fraction": "Recruited fraction of motor units",
 }
 
 
@@ -187,7 +190,9 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
         Scenario's ``load_rel`` set) ``shortening_latent_ms`` (first stimulus to the start of
         shortening), ``shortening_velocity`` (peak, optimal lengths per second) and
         ``shortening_distance`` (optimal lengths), from :func:`simlib.mechanics.shortening_of` (0 and
-        0 when the load is not lifted). Values that do not apply, or cannot be measured (no twitch,
+        0 when the load is not lifted); for a pool (the Scenario's ``motor_units`` above 1)
+        ``recruited_fraction``, the fraction of its units whose fibres fired
+        (:attr:`simlib.metrics.Metrics.recruited_fraction`). Values that do not apply, or cannot be measured (no twitch,
         no shortening), are ``None``.
     """
     tw = twitch_of(result, STIMULUS_AT_S)
@@ -196,7 +201,10 @@ def measure(result: Result, stimulator: Stimulator) -> dict[str, object]:
         "peak_force": float(tw.peak_force), "half_relaxation_ms": _number(tw.half_relaxation_ms),
         "relaxation": None, "fused": None, "tof_ratio": None,
         "shortening_latent_ms": None, "shortening_velocity": None, "shortening_distance": None,
+        "recruited_fraction": None,
     }
+    if result.scenario.motor_units > 1:
+        out["recruited_fraction"] = _number(result.metrics().recruited_fraction)
     if result.scenario.load_rel is not None:
         velocity, distance, latent = shortening_of(result, STIMULUS_AT_S)
         out.update(shortening_latent_ms=_number(latent), shortening_velocity=velocity, shortening_distance=distance)

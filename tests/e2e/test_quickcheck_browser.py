@@ -22,7 +22,8 @@ def test_the_radio_group_has_an_accessible_name_in_chromium(page):
     const state = {{label: {json.dumps(q.text)}, options: {json.dumps(list(q.options))}, value: null,
                     disabled: false}};
     const model = {{get: (k) => state[k], set: (k, v) => {{ state[k] = v; }}, save_changes: () => {{}},
-                    on: () => {{}}}};
+                    send: (message) => {{ window.sent.push(message); }}, on: () => {{}}}};
+    window.sent = [];
     window.state = state;
     mod.default.render({{model, el: document.getElementById("root")}});
     window.ready = true;
@@ -37,3 +38,6 @@ def test_the_radio_group_has_an_accessible_name_in_chromium(page):
     assert page.evaluate("window.state.value") == q.options[1]
     page.keyboard.press("ArrowDown")  # native radios of one name: arrows move the choice
     assert page.evaluate("window.state.value") == q.options[2]
+    # each choice also goes to the kernel as a custom message, kept in order with the Check button's click
+    assert page.evaluate("window.sent") == [{"event": "choose", "value": q.options[1]},
+                                            {"event": "choose", "value": q.options[2]}]

@@ -190,3 +190,42 @@ def test_isotonic_runs_are_measured_as_load_velocity_measures_them():
     assert rows[0.2]["shortening_velocity"] > rows[0.6]["shortening_velocity"] > rows[1.2]["shortening_velocity"] == 0
     assert rows[0.2]["shortening_latent_ms"] < rows[0.6]["shortening_latent_ms"]
     assert state.row()["load_rel"] == 1.2 and set(MEASURE_LABELS) <= set(state.row())
+
+
+def test_pool_bench_records_the_recruitment_curve():
+    # issue 21 item 3: with a pool the bench's stimulus intensity grades force as simlib.recruitment_curve
+    # measures it. The curve reports the absolute peak; the bench the peak above the run's first sample
+    # (the resting force), so the two differ by that sample.
+    assert {"motor_units", "stimulus_v"} <= set(BENCH_CONDITIONS)
+    volts = [0.5, 2.0, 2.5, 3.0, 4.0, 10.0]
+    curve = simlib.recruitment_curve(simlib.Scenario(motor_units=120), volts)
+    state = BenchState()
+    state.set(motor_units=120)
+    peaks, fractions = [], []
+    for i, v in enumerate(volts):
+        state.set(stimulus_v=v)
+        res = state.run()
+        row = state.row()
+        assert row["stimulus_v"] == v and row["motor_units"] == 120
+        assert row["peak_force"] + res.force[0] == pytest.approx(curve.peak_force[i], rel=1e-2, abs=1e-5), v
+        assert row["recruited_fraction"] == pytest.approx(curve.recruited_fraction[i]), v
+        assert res.v_muscle.shape == res.t.shape and np.all(np.isfinite(res.v_muscle))  # the scope's trace
+        peaks.append(row["peak_force"])
+        fractions.append(row["recruited_fraction"])
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0  # below threshold, then maximal
+    state.set(stimulus_v=volts[0])
+    below = state.run()  # no axon excited: the scope shows a fibre at rest, not one that fires
+    assert below.muscle_spikes.size == 0 and below.v_muscle.max() < below.v_muscle[0] + 1.0
+    assert np.all(np.diff(peaks) >= 0) and np.all(np.diff(fractions) >= 0) and peaks[-1] > peaks[1] > 0
+
+
+def test_single_unit_default_ignores_stimulus_intensity():
+    single = BenchState()
+    single.run()
+    assert single.measures["recruited_fraction"] is None and single.row()["motor_units"] == 1
+    weak = BenchState()
+    weak.set(stimulus_v=0.5)  # the single representative unit ignores it
+    weak.run()
+    assert weak.measures == single.measures
+    assert single.measures == measure(simlib.simulate(single.run_scenario(), output_dt_s=single.output_dt_s,
+                                                      protocol=single.stimulator.protocol()), single.stimulator)

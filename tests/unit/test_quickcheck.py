@@ -167,6 +167,17 @@ def test_the_notebook_call_shows_a_radio_group_named_by_the_question():
         qc.choices.value = "something else"
 
 
+def test_a_choice_from_the_front_end_sets_the_value_and_is_acknowledged(monkeypatch):
+    """The radio group sends each choice as a custom message (ordered with the buttons' clicks)."""
+    group = quickcheck.ChoiceGroup(label="Where?", options=("here", "there"))
+    sent = []
+    monkeypatch.setattr(group, "send", sent.append)
+    group._on_front_end_message(group, {"event": "choose", "value": "there"}, [])
+    assert group.value == "there" and sent == [{"event": "chosen"}]
+    group._on_front_end_message(group, {"event": "choose", "value": "nowhere"}, [])  # not an option: ignored
+    assert group.value == "there" and sent == [{"event": "chosen"}] * 2
+
+
 def test_first_wrong_answer_gives_its_hint_and_a_retry_not_the_answer():
     q = _question()
     qc = quickcheck.QuickCheck(q)
