@@ -43,7 +43,7 @@ from simlib.stages.nmj import (
     receptor_rates,
     release_fraction,
 )
-from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
+from simlib.stages.reflex import group34_target, spindle_target, stretch_angle, tendon_organ_target
 
 __all__ = ["ATOL", "KernelParams", "N_STATES", "RTOL", "STATE_NAMES", "STATE_UNITS", "force_unit",
            "free_calcium_trace", "kernel_params", "kernel_record", "rates", "rest_state"]
@@ -70,7 +70,7 @@ XB, FORCE = LAYOUT.index("attached"), LAYOUT.index("force")
 LENGTH = LAYOUT.index("length_rel")
 VMN, GAHP, PIC = LAYOUT.index("v_motoneuron"), LAYOUT.index("g_ahp"), LAYOUT.index("pic")
 SSTIM, VD = LAYOUT.index("stim_epsp"), LAYOUT.index("v_dendrite")
-IA, IB = LAYOUT.index("ia_drive"), LAYOUT.index("ib_drive")
+IA, IB, G34 = LAYOUT.index("ia_drive"), LAYOUT.index("ib_drive"), LAYOUT.index("group34_activity")
 ATP, PCR, PI = LAYOUT.index("atp"), LAYOUT.index("pcr"), LAYOUT.index("pi")
 
 #: kernel input record of a protocol with no stretch and no command (see simlib.Protocol.kernel_arrays)
@@ -196,6 +196,7 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     y[FORCE] = overlap(y[LENGTH], kp.ov_zero, kp.ov_break, kp.ov_break_force, kp.ov_plateau, kp.ov_end,
                        kp.ov_none) * y[XB]
     y[ATP], y[PCR], y[PI] = kp.atp_rest_mM, kp.pcr_rest_mM, kp.pi_rest_mM
+    y[G34] = 0.0  # resting Pi: the metabolite-sensitive afferents are silent
     y[CATOT] = (1.0 + kp.fast_buffer_ratio) * ca_rest + kp.trop_total_uM * y[TROP]
     ia, ib = reflex_inputs(0.0, y, kp, _AT_REST)  # no stretch has started at t = 0
     y[IA], y[IB] = ia, ib
@@ -357,13 +358,20 @@ def evoked_input(t, y, kp, inputs):
 
 @jit
 def reflex_inputs(t, y, kp, inputs):
-    """Ia excitation minus Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``."""
+    """Ia excitation and Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``.
+
+    Group III/IV activity adds to the learner's fatigue (more Ia boost, a smaller Ib factor, never below 0)
+    and drives the fusimotor Ia term.
+    """
     angle, velocity = protocol_stretch(t, inputs)
     force = y[FORCE] / kp.force_unit
-    ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force_mV, kp.ia_fatigue_boost,
-                        kp.ia_length_mV_per_deg, kp.ia_velocity_mV_per_deg_s)
+    g34 = max(y[G34], 0.0)
+    ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force_mV,
+                        kp.ia_fatigue_boost + kp.ia_boost_per_g34 * g34, kp.ia_length_mV_per_deg,
+                        kp.ia_velocity_mV_per_deg_s, kp.ia_fusimotor_mV * g34)
     passive = kp.passive_tension * angle / kp.stretch_amplitude_deg
-    return ia, tendon_organ_target(force, passive, kp.ib_force_mV, kp.ib_fatigue_loss)
+    ib_factor = max(kp.ib_fatigue_loss - kp.ib_loss_per_g34 * g34, 0.0)
+    return ia, tendon_organ_target(force, passive, kp.ib_force_mV, ib_factor)
 
 
 @jit
@@ -373,6 +381,7 @@ def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     a[IA], b[IA] = ia_target / kp.ia_tau_ms, 1.0 / kp.ia_tau_ms
     a[IB], b[IB] = ib_target / kp.ib_tau_ms, 1.0 / kp.ib_tau_ms
     a[SSTIM], b[SSTIM] = 0.0, 1.0 / kp.stim_epsp_tau_ms
+    a[G34], b[G34] = kp.g34_rate * group34_target(y[PI], kp.pi_rest_mM, kp.g34_k_pi_mM), kp.g34_rate
     a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau_ms
     p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
     a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms
