@@ -83,11 +83,13 @@ CONSTANTS: tuple[Param, ...] = (
           "1987, Circ Res 61:I60); the model has no H⁺, so Pi, which rises with them, stands for all; " + _CHOSEN
           + "activity is half maximal when Pi has risen by 15 mM, as in strong, fatiguing contractions (Pi 20-30 mM "
           "at exhaustion: Kemp, Meyerspeer & Moser 2007)", 5.0, 40.0),
-    Param("g34_tau_s", 10.0, "s", "time constant with which group III/IV activity follows the metabolites",
-          "group IV afferents respond to a static contraction only after 5-30 s, more with ischaemia (Kaufman, "
-          "Longhurst, Rybicki, Wallach & Mitchell 1983, J Appl Physiol 55:105; Kaufman & Rybicki 1987); fusimotor "
-          "excitation by them develops late in a fatiguing contraction and outlasts it (Ljubisavljevic, Jovanovic & "
-          "Anastasijevic 1992, J Physiol 445:499)", 3.0, 30.0),
+    Param("g34_tau_s", 5.0, "s", "time constant with which group III/IV activity follows the metabolites",
+          "the afferents answer metabolites injected into the artery within seconds (Rotto & Kaufman 1988; "
+          "Sinoway, Hill, Pickar & Kaufman 1993, J Neurophysiol 69:1053); their late response to a static contraction "
+          "(group IV after 5-30 s, more with ischaemia: Kaufman, Longhurst, Rybicki, Wallach & Mitchell 1983, "
+          "J Appl Physiol 55:105) is the time the metabolites take to accumulate, which Pi already carries; the "
+          "fusimotor excitation they cause develops late in a fatiguing contraction and outlasts it "
+          "(Ljubisavljevic, Jovanovic & Anastasijevic 1992, J Physiol 445:499)", 1.0, 30.0),
     Param("g34_fatigue_equivalent", 1.0, "", "units of the spinal fatigue setting added by maximal group III/IV "
           "activity (more spindle, less tendon-organ drive)",
           "the altered-neuromuscular-control hypothesis of exercise cramps: fatiguing exercise raises spindle (Ia) "
