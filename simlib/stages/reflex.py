@@ -130,6 +130,8 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ia_fusimotor_mV": c.ia_fusimotor_mV,
         "g34_k_pi_mM": c.g34_k_pi_mM,
         "g34_rate": 1e-3 / c.g34_tau_s,
+        # α-γ co-activation needs cycling cross-bridges: 1 at healthy ATP, 0 in rigor (see reflex_inputs)
+        "ia_cycling_scale": (c.xb_katp_mM + env.healthy_atp_mM) / env.healthy_atp_mM,
         "ib_tau_ms": c.ib_tau_ms,
         "stretch_amplitude_deg": c.stretch_amplitude_deg,
         "passive_tension": c.passive_tension,
