@@ -77,12 +77,18 @@ ATOL_CHANGED_BY_ISSUE_18 = {"v_axon", "sensor"}
 #: issue 20: ATP, PCr and Pi are states (simlib.stages.metabolism); the record gains the metabolism fields and
 #: the ATP half-saturations, and detachment and SERCA reach the kernel at saturating ATP (the rates scale them
 #: by the ATP state instead of by the fixed atp_mM setting)
-STATES_ADDED_BY_ISSUE_20 = {"atp", "pcr", "pi"} | MECHANICS_STATES_ADDED_BY_ISSUE_20
+#: issue 20 item 4: metabolite-sensitive group III/IV afferents (simlib.stages.reflex) add to the spinal fatigue
+#: balance and drive fusimotor Ia excitation; the spindle co-activation term counts cycling cross-bridges only
+GROUP34_STATES_ADDED_BY_ISSUE_20 = {"group34_activity"}
+GROUP34_ADDED_BY_ISSUE_20 = {"ia_boost_per_g34", "ib_loss_per_g34", "ia_fusimotor_mV", "g34_k_pi_mM", "g34_rate",
+                             "ia_cycling_scale"}
+STATES_ADDED_BY_ISSUE_20 = {"atp", "pcr", "pi"} | MECHANICS_STATES_ADDED_BY_ISSUE_20 | GROUP34_STATES_ADDED_BY_ISSUE_20
 ADDED_BY_ISSUE_20 = {"xb_katp_mM", "serca_katp_mM", "adenine_total_mM", "creatine_total_mM", "ck_keq", "ck_rate",
                      "myosin_heads_mM", "na_pump_per_current", "na_pump_katp_mM", "ox_vmax", "ox_k_adp_mM",
                      "ox_k_pi_mM", "gly_vmax", "gly_k_adp_mM", "gly_k_ca_uM", "gly_k_pi_mM", "pi_rest_mM",
                      "pi_k_force_mM", "pi_k_calcium_mM", "pi_k_release_mM", "atp_rest_mM", "pcr_rest_mM",
-                     "xb_atp_per_detachment", "pi_release_threshold_mM"} | MECHANICS_ADDED_BY_ISSUE_20
+                     "xb_atp_per_detachment", "pi_release_threshold_mM"} | MECHANICS_ADDED_BY_ISSUE_20 \
+    | GROUP34_ADDED_BY_ISSUE_20
 CHANGED_BY_ISSUE_20 = {"xb_detach", "serca_vmax"}
 
 
@@ -149,7 +155,8 @@ def test_chain_indices_point_at_their_states():
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
                 "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon",
-                "PERI": "ach_perijunctional", "LENGTH": "length_rel"}
+                "PERI": "ach_perijunctional", "LENGTH": "length_rel",
+                "G34": "group34_activity"}
     assert {code: chain.STATE_NAMES[getattr(chain, code)] for code in expected} == expected
     assert len(expected) == chain.N_STATES
 
@@ -265,8 +272,8 @@ def test_the_registry_is_read_only_and_complete():
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh;
     # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz) and its
-    # metabolism stage 19
-    assert owners == set(declared) and len(declared) == 159
+    # metabolism stage 19; item 4's group III/IV afferents 4 (reflex stage)
+    assert owners == set(declared) and len(declared) == 163
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
