@@ -11,11 +11,15 @@ the calf; Pierrot-Deseilligny & Burke 2012):
 
 .. math::
 
-    \tau_{Ia}\frac{dI_{Ia}}{dt} = k_F (1 + a_f\,\phi)\,F + \rho\,\big[k_\theta\,\theta(t)
-        + k_\omega\,\dot\theta(t)\big] - I_{Ia},\qquad
-    \tau_{Ib}\frac{dI_{Ib}}{dt} = k_{Ib}\,\big[(1 - b_f\,\phi)\,F + T_p(\theta)\big] - I_{Ib}
+    \tau_{Ia}\frac{dI_{Ia}}{dt} = k_F (1 + a_f\,\phi_e)\,c\,F + \rho\,\big[k_\theta\,\theta(t)
+        + k_\omega\,\dot\theta(t)\big] + k_\gamma\,m - I_{Ia},\qquad
+    \tau_{Ib}\frac{dI_{Ib}}{dt} = k_{Ib}\,\big[\max(1 - b_f\,\phi_e, 0)\,F + T_p(\theta)\big] - I_{Ib}
 
-:math:`F` is muscle force (force unit), :math:`\phi` = ``fatigue``, :math:`\rho` = ``reflex_gain``
+:math:`F` is muscle force (force unit), :math:`\phi_e = \phi + w\,m` the effective fatigue, :math:`\phi` =
+``fatigue`` (fatigue carried in from earlier exercise), :math:`m` the activity of the metabolite-sensitive
+group III/IV afferents (below), :math:`c` the fraction of force from cycling cross-bridges (1 at healthy
+ATP, 0 in rigor: the contraction term stands for α–γ co-activation, which a rigor contracture lacks),
+:math:`\rho` = ``reflex_gain``
 (descending control of the stretch reflex; raised when it is lost, as in spasticity; it scales the
 stretch-evoked terms only),
 :math:`T_p(\theta) = k_p\,\theta/\theta_{max}` the passive tension of the stretched
@@ -26,6 +30,20 @@ tendon organs signal tension and are less effective in fatigued, shortened muscl
 length and velocity and loads tendon organs: the same equations end a cramp (Ib wins at
 normal reflex gain) and provoke a spastic reflex contraction (Ia wins at high gain, more for a
 faster stretch).
+
+Exercise moves the same balance through group III/IV muscle afferents, which fire as metabolites
+accumulate (Kaufman & Rybicki 1987; Amann et al. 2011). Their activity follows the rise of Pi above
+rest (the model's metabolite index; the real stimuli are mainly H⁺ and cyclooxygenase products,
+Rotto & Kaufman 1988):
+
+.. math::
+
+    \tau_{34}\frac{dm}{dt} = \frac{x}{K_{34} + x} - m,\qquad x = \max(P_i - P_{i,rest}, 0)
+
+It adds :math:`w\,m` to the fatigue of both pathways (Schwellnus 2009 "altered neuromuscular control")
+and excites fusimotor neurones, whose Ia drive :math:`k_\gamma m` needs no force (Ljubisavljevic et al.
+1992). Their inhibition of voluntary drive (central fatigue; Gandevia 2001) acts above the motoneuron,
+on the command the learner sets, and is left out (docs/model.md).
 """
 
 from __future__ import annotations
