@@ -362,13 +362,14 @@ def reflex_inputs(t, y, kp, inputs):
 
     Group III/IV activity adds to the learner's fatigue (more Ia boost, a smaller Ib factor, never below 0)
     and drives the fusimotor Ia term. The contraction term of the spindles stands for α-γ co-activation,
-    so it counts force from cycling cross-bridges only (ATP saturation of detachment, 1 at healthy ATP):
+    so it counts force from cycling cross-bridges only (a Hill-2 ATP saturation at the detachment's K, 1 at
+    healthy ATP, within 2 % of it down to 1 mM):
     the tension of a rigor contracture, with no motor drive, loads tendon organs but not spindles.
     """
     angle, velocity = protocol_stretch(t, inputs)
     force = y[FORCE] / kp.force_unit
     atp = max(y[ATP], 0.0)
-    cycling = kp.ia_cycling_scale * atp / (kp.xb_katp_mM + atp)
+    cycling = kp.ia_cycling_scale * hill2(atp, kp.xb_katp_mM)
     g34 = max(y[G34], 0.0)
     ia = spindle_target(force * cycling, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force_mV,
                         kp.ia_fatigue_boost + kp.ia_boost_per_g34 * g34, kp.ia_length_mV_per_deg,

@@ -17,8 +17,8 @@ the calf; Pierrot-Deseilligny & Burke 2012):
 
 :math:`F` is muscle force (force unit), :math:`\phi_e = \phi + w\,m` the effective fatigue, :math:`\phi` =
 ``fatigue`` (fatigue carried in from earlier exercise), :math:`m` the activity of the metabolite-sensitive
-group III/IV afferents (below), :math:`c` the fraction of force from cycling cross-bridges (1 at healthy
-ATP, 0 in rigor: the contraction term stands for α–γ co-activation, which a rigor contracture lacks),
+group III/IV afferents (below), :math:`c` the fraction of force from cycling cross-bridges (Hill-2 in ATP,
+1 at healthy ATP, 0 in rigor: the contraction term stands for α–γ co-activation, which a rigor contracture lacks),
 :math:`\rho` = ``reflex_gain``
 (descending control of the stretch reflex; raised when it is lost, as in spasticity; it scales the
 stretch-evoked terms only),
@@ -149,7 +149,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "g34_k_pi_mM": c.g34_k_pi_mM,
         "g34_rate": 1e-3 / c.g34_tau_s,
         # α-γ co-activation needs cycling cross-bridges: 1 at healthy ATP, 0 in rigor (see reflex_inputs)
-        "ia_cycling_scale": (c.xb_katp_mM + env.healthy_atp_mM) / env.healthy_atp_mM,
+        "ia_cycling_scale": 1.0 + (c.xb_katp_mM / env.healthy_atp_mM) ** 2,
         "ib_tau_ms": c.ib_tau_ms,
         "stretch_amplitude_deg": c.stretch_amplitude_deg,
         "passive_tension": c.passive_tension,
