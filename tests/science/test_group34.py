@@ -106,3 +106,18 @@ def test_cramp_threshold_frequency_rises_after_local_fatiguing_exercise():
     for rate in (14.0, 20.0, 30.0):
         protocol = Protocol.train(30.0, 0.2, 20.0) + Protocol.train(rate, test_s, 2.0)
         assert simlib.simulate(after.replace(rate_hz=rate), protocol=protocol).metrics().classification != "cramp"
+
+
+def test_a_long_strong_contraction_raises_cramp_susceptibility_by_itself():
+    # Exercise-associated cramps come in the working muscle during or after prolonged or intense exercise, with
+    # fatigue as the proposed cause (Schwellnus 2009; Schwellnus et al. 2011, Br J Sports Med 45:650: faster race
+    # pace). A rested muscle (fatigue 0) with somewhat raised excitability (pic_gain 1.4): a 1 s, 30 Hz voluntary
+    # contraction stops with the command, a 5 s one leaves a cramp; without the group III/IV pathway the 5 s one
+    # stops too (model: no cramp after 1, 3, 5 or 10 s without it; a cramp after 3, 5 and 10 s with it).
+    def label(drive_s: float, constants: dict | None = None) -> str:
+        sc = simlib.Scenario(pic_gain=1.4, rate_hz=30.0, drive_s=drive_s, duration_s=0.2 + drive_s + 4.0)
+        return simlib.simulate(sc, constants=constants).metrics().classification
+
+    assert label(1.0) == "normal"
+    assert label(5.0) == "cramp"
+    assert label(5.0, _NO_GROUP34) == "normal"
