@@ -20,18 +20,20 @@ from simlib.scenario import Scenario
 from simlib.stages import crossbridges
 from simlib.stages._jit import jit
 from simlib.stages.axon import axon_rates, axon_rest_potential
-from simlib.stages.crossbridges import activation_power, crossbridge_rates
+from simlib.stages.crossbridges import crossbridge_rates, resting_attached
 from simlib.stages.ec_coupling import (
     calcium_troponin_jacobian,
     free_calcium,
     hill2,
     ryr_rates,
+    serca_flux,
     sr_rates,
     total_calcium_rates,
     troponin_rates,
 )
 from simlib.stages.mechanics import muscle_rates, overlap
 from simlib.stages.membrane import boltzmann, membrane_rates, potassium_gate, sodium_gates
+from simlib.stages.metabolism import atp_use_per_atp, metabolism_rates, pi_factor, release_pi_factor
 from simlib.stages.motoneuron import dendrite_rates, soma_rates
 from simlib.stages.nmj import (
     cleft_rates,
@@ -41,7 +43,7 @@ from simlib.stages.nmj import (
     receptor_rates,
     release_fraction,
 )
-from simlib.stages.reflex import spindle_target, stretch_angle, tendon_organ_target
+from simlib.stages.reflex import group34_target, spindle_target, stretch_angle, tendon_organ_target
 
 __all__ = ["ATOL", "KernelParams", "N_STATES", "RTOL", "STATE_NAMES", "STATE_UNITS", "force_unit",
            "free_calcium_trace", "kernel_params", "kernel_record", "rates", "rest_state"]
@@ -68,7 +70,8 @@ XB, FORCE = LAYOUT.index("attached"), LAYOUT.index("force")
 LENGTH = LAYOUT.index("length_rel")
 VMN, GAHP, PIC = LAYOUT.index("v_motoneuron"), LAYOUT.index("g_ahp"), LAYOUT.index("pic")
 SSTIM, VD = LAYOUT.index("stim_epsp"), LAYOUT.index("v_dendrite")
-IA, IB = LAYOUT.index("ia_drive"), LAYOUT.index("ib_drive")
+IA, IB, G34 = LAYOUT.index("ia_drive"), LAYOUT.index("ib_drive"), LAYOUT.index("group34_activity")
+ATP, PCR, PI = LAYOUT.index("atp"), LAYOUT.index("pcr"), LAYOUT.index("pi")
 
 #: kernel input record of a protocol with no stretch and no command (see simlib.Protocol.kernel_arrays)
 _AT_REST = np.zeros(1, dtype=INPUT_DTYPE)[0]
@@ -167,7 +170,9 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
         State vector in the order of :data:`STATE_NAMES`. The muscle membrane, gates,
         vesicle pool and axon are at their steady state for the run; the Ca²⁺ and
         cross-bridge states are those of a resting fibre with normal ATP, so a run with
-        low ATP starts relaxed and shows what happens once ATP is gone. If the axon has
+        low ATP starts relaxed and shows what happens once ATP is gone. ATP starts at the
+        learner's ``atp_mM``, PCr and Pi at their healthy resting values
+        (:mod:`simlib.stages.metabolism`). If the axon has
         no resting state (hyperexcitable) it starts at its leak potential and fires.
     """
     kp = kp.values()  # a named tuple of floats: the iterations below read fields ~2000 times
@@ -185,15 +190,13 @@ def rest_state(kp: ParamRecord) -> np.ndarray:
     y[RYR_O], y[RYR_I], y[RYR_S] = _resting_release_channels(kp, y[SENSOR] ** 4, kp.ca_rest_uM)
     ca_rest = kp.ca_rest_uM
     y[CASR] = kp.sr_ca_uM
-    healthy_detach = kp.xb_detach_rest
-    for _ in range(50):  # troponin and cross-bridges are coupled; fixed-point iteration converges fast at rest
-        koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
-        y[TROP] = kp.trop_kon * ca_rest / (kp.trop_kon * ca_rest + koff)
-        on = kp.xb_attach * activation_power(y[TROP], kp.xb_coop)
-        y[XB] = on / (on + healthy_detach)
+    y[TROP], y[XB] = resting_attached(ca_rest, kp.trop_kon, kp.trop_koff, kp.trop_xb_coop, kp.xb_attach,
+                                      kp.xb_detach_rest, kp.xb_coop)
     y[LENGTH] = kp.mech_stop
     y[FORCE] = overlap(y[LENGTH], kp.ov_zero, kp.ov_break, kp.ov_break_force, kp.ov_plateau, kp.ov_end,
                        kp.ov_none) * y[XB]
+    y[ATP], y[PCR], y[PI] = kp.atp_rest_mM, kp.pcr_rest_mM, kp.pi_rest_mM
+    y[G34] = 0.0  # resting Pi: the metabolite-sensitive afferents are silent
     y[CATOT] = (1.0 + kp.fast_buffer_ratio) * ca_rest + kp.trop_total_uM * y[TROP]
     ia, ib = reflex_inputs(0.0, y, kp, _AT_REST)  # no stretch has started at t = 0
     y[IA], y[IB] = ia, ib
@@ -250,15 +253,28 @@ def rates(t, y, kp, inputs, a, b):
     a[RYR_O], b[RYR_O], a[RYR_I], b[RYR_I], a[RYR_S], b[RYR_S] = ryr_rates(
         s2 * s2, y[RYR_O], y[RYR_I], y[RYR_S], y[CASR], kp.sr_ca_uM, ca_i, kp.ryr_activation, kp.ryr_inactivation,
         kp.ryr_recovery, kp.ryr_global_inactivation, kp.ryr_global_k_uM, kp.ryr_slow_recovery)
-    release = kp.release_rate * max(y[RYR_O], 0.0)
-    koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
-    a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, kp.serca_vmax,
-                                             kp.serca_k_uM)
-    a[CASR], b[CASR] = sr_rates(ca_i, release, kp.leak_rate, kp.serca_vmax, kp.serca_k_uM)
+    atp = max(y[ATP], 0.0)
+    release = kp.release_rate * max(y[RYR_O], 0.0) * release_pi_factor(y[PI], kp)
+    koff = troponin_koff(y, kp)
+    vmax = kp.serca_vmax * atp / (kp.serca_katp_mM + atp)
+    a[CATOT], b[CATOT] = total_calcium_rates(y[CATOT], ca_i, y[CASR], release, kp.leak_rate, vmax, kp.serca_k_uM)
+    a[CASR], b[CASR] = sr_rates(ca_i, release, kp.leak_rate, vmax, kp.serca_k_uM)
     a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon, koff)
-    a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach, kp.xb_coop)
-    a[FORCE], b[FORCE], a[LENGTH], b[LENGTH] = muscle_rates(y[LENGTH], y[FORCE], y[XB], kp)
+    a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach * atp / (kp.xb_katp_mM + atp), kp.xb_coop)
+    force_generating = y[XB] * pi_factor(y[PI], kp.pi_rest_mM, kp.pi_k_force_mM)
+    a[FORCE], b[FORCE], a[LENGTH], b[LENGTH] = muscle_rates(y[LENGTH], y[FORCE], force_generating, kp)
+    na_current = kp.g_na * y[NA_M] * y[NA_M] * y[NA_M] * y[NA_H] * max(kp.e_na - v, 0.0)
+    use = atp_use_per_atp(atp, kp.xb_detach, kp.xb_katp_mM, y[XB], kp.myosin_heads_mM * kp.xb_atp_per_detachment,
+                          serca_flux(ca_i, kp.serca_vmax, kp.serca_k_uM), kp.serca_katp_mM, na_current,
+                          kp.na_pump_per_current, kp.na_pump_katp_mM)
+    a[ATP], b[ATP], a[PCR], b[PCR], a[PI], b[PI] = metabolism_rates(y[ATP], y[PCR], y[PI], ca_i, use, kp)
     motoneuron_and_reflex_rates(t, y, kp, inputs, a, b)
+
+
+@jit
+def troponin_koff(y, kp):
+    """Ca²⁺ dissociation rate from troponin (1/ms): slowed by attached cross-bridges, sped up by Pi."""
+    return kp.trop_koff / ((1.0 + kp.trop_xb_coop * y[XB]) * pi_factor(y[PI], kp.pi_rest_mM, kp.pi_k_calcium_mM))
 
 
 @jit
@@ -294,9 +310,10 @@ def calcium_jacobian(y, kp):
 
     See :func:`simlib.stages.ec_coupling.calcium_troponin_jacobian`.
     """
-    koff = kp.trop_koff / (1.0 + kp.trop_xb_coop * y[XB])
-    return calcium_troponin_jacobian(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon, koff,
-                                     kp.serca_vmax, kp.serca_k_uM)
+    atp = max(y[ATP], 0.0)
+    return calcium_troponin_jacobian(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon,
+                                     troponin_koff(y, kp), kp.serca_vmax * atp / (kp.serca_katp_mM + atp),
+                                     kp.serca_k_uM)
 
 
 @jit
@@ -341,13 +358,25 @@ def evoked_input(t, y, kp, inputs):
 
 @jit
 def reflex_inputs(t, y, kp, inputs):
-    """Ia excitation minus Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``."""
+    """Ia excitation and Ib inhibition targets (mV) at time ``t``: ``(ia_target, ib_target)``.
+
+    Group III/IV activity adds to the learner's fatigue (more Ia boost, a smaller Ib factor, never below 0)
+    and drives the fusimotor Ia term. The contraction term of the spindles stands for α-γ co-activation,
+    so it counts force from cycling cross-bridges only (a Hill-2 ATP saturation at the detachment's K, 1 at
+    healthy ATP, within 2 % of it down to 1 mM):
+    the tension of a rigor contracture, with no motor drive, loads tendon organs but not spindles.
+    """
     angle, velocity = protocol_stretch(t, inputs)
     force = y[FORCE] / kp.force_unit
-    ia = spindle_target(force, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force_mV, kp.ia_fatigue_boost,
-                        kp.ia_length_mV_per_deg, kp.ia_velocity_mV_per_deg_s)
+    atp = max(y[ATP], 0.0)
+    cycling = kp.ia_cycling_scale * hill2(atp, kp.xb_katp_mM)
+    g34 = max(y[G34], 0.0)
+    ia = spindle_target(force * cycling, angle, 1000.0 * velocity, kp.reflex_gain, kp.ia_force_mV,
+                        kp.ia_fatigue_boost + kp.ia_boost_per_g34 * g34, kp.ia_length_mV_per_deg,
+                        kp.ia_velocity_mV_per_deg_s, kp.ia_fusimotor_mV * g34)
     passive = kp.passive_tension * angle / kp.stretch_amplitude_deg
-    return ia, tendon_organ_target(force, passive, kp.ib_force_mV, kp.ib_fatigue_loss)
+    ib_factor = max(kp.ib_fatigue_loss - kp.ib_loss_per_g34 * g34, 0.0)
+    return ia, tendon_organ_target(force, passive, kp.ib_force_mV, ib_factor)
 
 
 @jit
@@ -357,6 +386,7 @@ def motoneuron_and_reflex_rates(t, y, kp, inputs, a, b):
     a[IA], b[IA] = ia_target / kp.ia_tau_ms, 1.0 / kp.ia_tau_ms
     a[IB], b[IB] = ib_target / kp.ib_tau_ms, 1.0 / kp.ib_tau_ms
     a[SSTIM], b[SSTIM] = 0.0, 1.0 / kp.stim_epsp_tau_ms
+    a[G34], b[G34] = kp.g34_rate * group34_target(y[PI], kp.pi_rest_mM, kp.g34_k_pi_mM), kp.g34_rate
     a[GAHP], b[GAHP] = 0.0, 1.0 / kp.mn_ahp_tau_ms
     p_inf = boltzmann(y[VD], kp.pic_half_mV, kp.pic_slope_mV)
     a[PIC], b[PIC] = p_inf / kp.pic_tau_ms, 1.0 / kp.pic_tau_ms

@@ -16,8 +16,8 @@ contrast of at least 3:1 on white (:data:`LINE_COLOURS`), each with its own dash
 colour per origin everywhere (:data:`ORIGIN_COLOURS`). :data:`STYLE` sets fonts of 11 pt or more.
 
 The spike rasters live in :mod:`simlib.raster`, the palette in :mod:`simlib.palette`, the
-mechanics plots (length–tension, load–velocity) in :mod:`simlib.mechanics_plots` and the EMG plots in
-:mod:`simlib.emg_plots`; all are re-exported here, so
+mechanics plots (length–tension, load–velocity) in :mod:`simlib.mechanics_plots`, the metabolite plot in
+:mod:`simlib.metabolism_plots` and the EMG plots in :mod:`simlib.emg_plots`; all are re-exported here, so
 ``simlib.plotting`` holds every plot helper. ``import simlib`` does not import matplotlib.
 
 References
@@ -60,6 +60,7 @@ from simlib.mechanics_plots import (
     plot_length_tension,
     plot_load_velocity,
 )
+from simlib.metabolism_plots import metabolites_alt_text, plot_metabolites
 from simlib.palette import (
     BLACK,
     BLUE,
@@ -112,6 +113,7 @@ __all__ = [
     "length_tension_alt_text",
     "load_velocity_alt_text",
     "m_wave_curve_alt_text",
+    "metabolites_alt_text",
     "mark_stretch",
     "set_log_ticks",
     "plot_calcium",
@@ -123,6 +125,7 @@ __all__ = [
     "plot_length_tension",
     "plot_load_velocity",
     "plot_m_wave_curve",
+    "plot_metabolites",
     "plot_membrane",
     "plot_ramp",
     "plot_spike_origins",

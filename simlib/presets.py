@@ -58,6 +58,12 @@ _DEFINITIONS: dict[str, tuple[dict[str, float | str | None], str, str]] = {
                       "cannot detach from actin, so force stays after the nerve falls silent: rigor "
                       "(electrically silent contracture), not relaxation.",
                       "Lymn & Taylor 1971, Biochemistry 10:4617; Allen, Lamb & Westerblad 2008, Physiol Rev 88:287"),
+    "mcardle": ({"glycogenolysis": 0.0}, "McArdle disease (glycogen storage disease V): no muscle glycogen "
+                "phosphorylase, so glycolysis cannot make ATP from glycogen. A brief contraction is normal; intense "
+                "exercise with the circulation occluded (the forearm ischaemic test) uses up phosphocreatine and "
+                "ATP and the muscle stays contracted without action potentials: an electrically silent "
+                "contracture (try blood flow 0 and a long stimulated train).",
+                "Lewis & Haller 1986, J Appl Physiol 61:391; DiMauro & Lamperti 2001, Muscle Nerve 24:984"),
     "organophosphate": ({"ache_activity": 0.1}, "90 % acetylcholinesterase inhibition: ACh lingers, the endplate "
                         "potential lasts several times longer and one nerve impulse fires the muscle more than "
                         "once. In a faster (50 Hz) train ACh builds up around the endplate, which stays "

@@ -158,9 +158,27 @@ class Scenario:
     )
     atp_mM: float = _declare(
         5.0, "mM", low=0.0, high=10.0, label="Intracellular ATP", step=0.1,
-        meaning="intracellular ATP available to SERCA pumps and cross-bridges",
+        meaning="resting intracellular ATP (the run's initial ATP; it also sets the size of the fibre's "
+                "adenine-nucleotide pool, so 0 means no ATP can be made); contraction then uses ATP and "
+                "phosphocreatine, glycolysis and respiration resynthesise it",
         source="myoplasmic ATP is about 5-8 mM (Baylor & Hollingworth 1998, J Gen Physiol 112:297)",
         hint="Resting muscle has about 5-8 mM ATP; even exhausted muscle keeps most of it.",
+    )
+    blood_flow: float = _declare(
+        1.0, "", low=0.0, high=1.5, label="Blood flow", step=0.05,
+        meaning="muscle perfusion as a fraction of normal (normal includes the usual rise with exercise); "
+                "oxidative ATP synthesis is O₂-delivery-limited, so it scales with it; 0 is an occluded limb",
+        source="PCr recovery slows with less O₂ delivery and stops under occlusion (Haseler, Hogan & Richardson "
+               "1999, J Appl Physiol 86:2013; Quistorff, Johansen & Sahlin 1993, Biochem J 291:681)",
+        hint="1 is normal perfusion, 0 is a cuff-occluded limb; " + _FRACTION_HINT,
+    )
+    glycogenolysis: float = _declare(
+        1.0, "", low=0.0, high=1.0, label="Glycogen breakdown", step=0.05,
+        meaning="fraction of normal glycogen breakdown (myophosphorylase) feeding glycolytic ATP synthesis; "
+                "0 in McArdle disease",
+        source="McArdle disease: absent myophosphorylase, no lactate rise with ischaemic exercise (Lewis & "
+               "Haller 1986, J Appl Physiol 61:391; DiMauro & Lamperti 2001, Muscle Nerve 24:984)",
+        hint="1 is normal, 0 is McArdle disease (no muscle glycogen phosphorylase); " + _FRACTION_HINT,
     )
     ache_activity: float = _declare(
         1.0, "", low=0.0, high=1.0, label="AChE activity", step=0.01,

@@ -19,8 +19,11 @@ aponeurosis), which makes whole human muscle twitches slow (van der Zee et al. 2
 the stiffness is temperature-independent, so :math:`k_{se}` follows the Q10 of shortening velocity
 (:mod:`simlib.model.temperature`); attachment and detachment have Q10s of their own.
 ATP binding is what detaches myosin from actin (Lymn & Taylor 1971); without ATP the
-heads stay attached (rigor). The force unit is the steady attached fraction of a
-fully activated healthy muscle, :math:`f/(f+g)` at normal ATP and 37 °C.
+heads stay attached (rigor). [ATP] is a state (:mod:`simlib.stages.metabolism`), and inorganic
+phosphate lowers the force per attached head: :math:`k_{se}(X\,\phi_P - F)` with
+:math:`\phi_P = (1 + P_{i,rest}/K_P)/(1 + P_i/K_P)` (Allen, Lamb & Westerblad 2008). The force
+unit is the steady attached fraction of a fully activated healthy muscle, :math:`f/(f+g)` at normal
+ATP, resting Pi and 37 °C.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
     from simlib.scenario import Scenario
 
 __all__ = ["CONSTANTS", "STAGE", "STATES", "activation_power", "atp_saturation", "crossbridge_rates", "derive",
-           "force_unit", "series_rates"]
+           "force_unit", "resting_attached", "series_rates"]
 
 _CHOSEN = "chosen so that "
 
@@ -117,6 +120,21 @@ def series_rates(attached: float, rate: float):
     return rate * attached, rate
 
 
+def resting_attached(ca_rest: float, kon: float, koff: float, trop_xb_coop: float, attach: float, detach: float,
+                     coop: float) -> tuple[float, float]:
+    """Ca²⁺-bound troponin and attached fractions of a resting fibre at free Ca²⁺ ``ca_rest`` (µM).
+
+    Troponin and cross-bridges are coupled (attached heads slow Ca²⁺ dissociation, ``koff / (1 + c X)``);
+    fixed-point iteration converges fast at rest. Rates in 1/ms (``kon`` in 1/(µM·ms)).
+    """
+    trop = attached = 0.0
+    for _ in range(50):
+        trop = kon * ca_rest / (kon * ca_rest + koff / (1.0 + trop_xb_coop * attached))
+        on = attach * activation_power(trop, coop)
+        attached = on / (on + detach)
+    return trop, attached
+
+
 def force_unit(c: ConstantValues, healthy_atp_mM: float) -> float:
     """Attached fraction of a fully activated healthy muscle at 37 °C: the force unit (dimensionless)."""
     detach = c.xb_detach_per_ms * atp_saturation(healthy_atp_mM, c.xb_katp_mM)
@@ -133,7 +151,9 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     return {
         "xb_coop": c.xb_coop,
         "xb_attach": c.xb_attach_per_ms * phi.crossbridge,
-        "xb_detach": c.xb_detach_per_ms * phi.detachment * atp_saturation(sc.atp_mM, c.xb_katp_mM),
+        # at saturating ATP: the rates scale it by the ATP state (simlib.stages.metabolism)
+        "xb_detach": c.xb_detach_per_ms * phi.detachment,
+        "xb_katp_mM": c.xb_katp_mM,
         "series_rate": c.series_rate_per_ms * phi.shortening,
         "force_unit": force_unit(c, env.healthy_atp_mM),
         # detachment rate of the resting fibre, which has healthy ATP (simlib.chain.rest_state)

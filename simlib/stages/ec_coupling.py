@@ -33,7 +33,10 @@ diagonal of the troponin equation, where the exponential integrator
 no Ca²⁺ entry is needed: Armstrong et al. 1972), :math:`\beta` the bound/free ratio
 of fast buffers (mainly ATP), :math:`T` the Ca²⁺-bound fraction of troponin and
 :math:`J_{leak} = k_{leak}[Ca]_{SR}` a small passive leak, set so that resting
-:math:`[Ca]_i` is stationary. Without ATP, SERCA stops and Ca²⁺ stays in the myoplasm.
+:math:`[Ca]_i` is stationary. Without ATP, SERCA stops and Ca²⁺ stays in the myoplasm. [ATP] is a state
+(:mod:`simlib.stages.metabolism`); inorganic phosphate lowers release (Ca-Pi precipitation in the
+SR) and Ca²⁺ sensitivity (faster Ca²⁺ dissociation from troponin), each by a factor that is 1 at
+resting Pi (Allen, Lamb & Westerblad 2008).
 Human muscle has almost no parvalbumin (Heizmann et al. 1982), so none is modelled.
 """
 
@@ -167,7 +170,9 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ryr_global_inactivation": c.ryr_global_inactivation_per_ms,  # Ca²⁺ binding: near diffusion-limited
         "ryr_global_k_uM": c.ryr_global_k_uM,
         "leak_rate": serca_flux(c.ca_rest_uM, serca_vmax_healthy, c.serca_k_uM) / c.sr_ca_uM,
-        "serca_vmax": c.serca_vmax_uM_ms * phi_ca * atp_saturation(sc.atp_mM, c.serca_katp_mM),
+        # at saturating ATP: the rates scale it by the ATP state (simlib.stages.metabolism)
+        "serca_vmax": c.serca_vmax_uM_ms * phi_ca,
+        "serca_katp_mM": c.serca_katp_mM,
         "serca_k_uM": c.serca_k_uM,
         "trop_total_uM": c.trop_total_uM,
         "trop_kon": c.trop_kon_per_uM_ms * env.phi.troponin_on,

@@ -11,11 +11,15 @@ the calf; Pierrot-Deseilligny & Burke 2012):
 
 .. math::
 
-    \tau_{Ia}\frac{dI_{Ia}}{dt} = k_F (1 + a_f\,\phi)\,F + \rho\,\big[k_\theta\,\theta(t)
-        + k_\omega\,\dot\theta(t)\big] - I_{Ia},\qquad
-    \tau_{Ib}\frac{dI_{Ib}}{dt} = k_{Ib}\,\big[(1 - b_f\,\phi)\,F + T_p(\theta)\big] - I_{Ib}
+    \tau_{Ia}\frac{dI_{Ia}}{dt} = k_F (1 + a_f\,\phi_e)\,c\,F + \rho\,\big[k_\theta\,\theta(t)
+        + k_\omega\,\dot\theta(t)\big] + k_\gamma\,m - I_{Ia},\qquad
+    \tau_{Ib}\frac{dI_{Ib}}{dt} = k_{Ib}\,\big[\max(1 - b_f\,\phi_e, 0)\,F + T_p(\theta)\big] - I_{Ib}
 
-:math:`F` is muscle force (force unit), :math:`\phi` = ``fatigue``, :math:`\rho` = ``reflex_gain``
+:math:`F` is muscle force (force unit), :math:`\phi_e = \phi + w\,m` the effective fatigue, :math:`\phi` =
+``fatigue`` (fatigue carried in from earlier exercise), :math:`m` the activity of the metabolite-sensitive
+group III/IV afferents (below), :math:`c` the fraction of force from cycling cross-bridges (Hill-2 in ATP,
+1 at healthy ATP, 0 in rigor: the contraction term stands for α–γ co-activation, which a rigor contracture lacks),
+:math:`\rho` = ``reflex_gain``
 (descending control of the stretch reflex; raised when it is lost, as in spasticity; it scales the
 stretch-evoked terms only),
 :math:`T_p(\theta) = k_p\,\theta/\theta_{max}` the passive tension of the stretched
@@ -26,6 +30,20 @@ tendon organs signal tension and are less effective in fatigued, shortened muscl
 length and velocity and loads tendon organs: the same equations end a cramp (Ib wins at
 normal reflex gain) and provoke a spastic reflex contraction (Ia wins at high gain, more for a
 faster stretch).
+
+Exercise moves the same balance through group III/IV muscle afferents, which fire as metabolites
+accumulate (Kaufman & Rybicki 1987; Amann et al. 2011). Their activity follows the rise of Pi above
+rest (the model's metabolite index; the real stimuli are mainly H⁺ and cyclooxygenase products,
+Rotto & Kaufman 1988):
+
+.. math::
+
+    \tau_{34}\frac{dm}{dt} = \frac{x}{K_{34} + x} - m,\qquad x = \max(P_i - P_{i,rest}, 0)
+
+It adds :math:`w\,m` to the fatigue of both pathways (Schwellnus 2009 "altered neuromuscular control")
+and excites fusimotor neurones, whose Ia drive :math:`k_\gamma m` needs no force (Ljubisavljevic et al.
+1992). Their inhibition of voluntary drive (central fatigue; Gandevia 2001) acts above the motoneuron,
+on the command the learner sets, and is left out (docs/model.md).
 """
 
 from __future__ import annotations
@@ -41,13 +59,16 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "spindle_target", "stretch_angle", "tendon_organ_target"]
+__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "group34_target", "spindle_target", "stretch_angle",
+           "tendon_organ_target"]
 
 _CHOSEN = "chosen so that "
 
 STATES: tuple[State, ...] = (
     State("ia_drive", "mV", 1e-3, 0.0, "spindle (Ia) excitation of the motoneuron, in mV of depolarisation"),
     State("ib_drive", "mV", 1e-3, 0.0, "Golgi tendon organ (Ib) inhibition of the motoneuron, in mV"),
+    State("group34_activity", "", 1e-4, 0.0, "activity of the metabolite-sensitive group III/IV muscle afferents "
+          "(fraction of their maximal metabolite-evoked discharge)"),
 )
 
 CONSTANTS: tuple[Param, ...] = (
@@ -73,6 +94,34 @@ CONSTANTS: tuple[Param, ...] = (
           "latency than Ia (Pierrot-Deseilligny & Burke 2012)", 5.0, 40.0),
     Param("stretch_amplitude_deg", 30.0, "°", "joint rotation of the imposed passive stretch",
           "typical ankle dorsiflexion in cramp relief and spasticity testing", 10.0, 45.0),
+    Param("g34_k_pi_mM", 15.0, "mM", "rise of Pi above rest at which group III/IV afferent activity is half "
+          "maximal (the model's index of the metabolites that excite them)",
+          "group III/IV afferents fire with the metabolites of contraction, lactic acid (H⁺) and cyclooxygenase "
+          "products rather than phosphate itself (Rotto & Kaufman 1988, J Appl Physiol 64:2306; Kaufman & Rybicki "
+          "1987, Circ Res 61:I60); the model has no H⁺, so Pi, which rises with them, stands for all; " + _CHOSEN
+          + "activity is half maximal when Pi has risen by 15 mM, as in strong, fatiguing contractions (Pi 20-30 mM "
+          "at exhaustion: Kemp, Meyerspeer & Moser 2007)", 5.0, 40.0),
+    Param("g34_tau_s", 5.0, "s", "time constant with which group III/IV activity follows the metabolites",
+          "the afferents answer metabolites injected into the artery within seconds (Rotto & Kaufman 1988; "
+          "Sinoway, Hill, Pickar & Kaufman 1993, J Neurophysiol 69:1053); their late response to a static contraction "
+          "(group IV after 5-30 s, more with ischaemia: Kaufman, Longhurst, Rybicki, Wallach & Mitchell 1983, "
+          "J Appl Physiol 55:105) is the time the metabolites take to accumulate, which Pi already carries; the "
+          "fusimotor excitation they cause develops late in a fatiguing contraction and outlasts it "
+          "(Ljubisavljevic, Jovanovic & Anastasijevic 1992, J Physiol 445:499)", 1.0, 30.0),
+    Param("g34_fatigue_equivalent", 1.0, "", "units of the spinal fatigue setting added by maximal group III/IV "
+          "activity (more spindle, less tendon-organ drive)",
+          "the altered-neuromuscular-control hypothesis of exercise cramps: fatiguing exercise raises spindle (Ia) "
+          "and lowers Golgi tendon organ (Ib) drive (Schwellnus, Derman & Noakes 1997, J Sports Sci 15:277; "
+          "Schwellnus 2009, Br J Sports Med 43:401), the changes measured after fatiguing contractions (Nelson & "
+          "Hutton 1985; Hutton & Nelson 1986) on which fatigue 1 is based; 1 = maximal activity adds one fully "
+          "fatigued muscle's change", 0.0, 2.0),
+    Param("ia_fusimotor_mV", 6.0, "mV", "spindle (Ia) drive from fusimotor neurones excited by maximal group III/IV "
+          "activity, with or without force",
+          "metabolites of fatiguing contraction excite γ (fusimotor) neurones reflexly through group III/IV "
+          "afferents, late in the contraction and after it (Ljubisavljevic et al. 1992; Ljubisavljevic, Radovanovic, "
+          "Vukcevic & Anastasijevic 1995, Brain Res 691:99); " + _CHOSEN + "alone it stays below the ≈13 mV "
+          "recruitment command of a rested motoneuron (no firing after exercise in rested muscle; human spindle "
+          "support even falls in sustained contractions, Macefield et al. 1991, J Physiol 440:497)", 0.0, 12.0),
     Param("passive_tension", 2.0, "force units", "passive tension of the muscle-tendon unit at the end of the "
           "stretch", _CHOSEN + "a firm stretch loads Golgi tendon organs about as much as a strong contraction "
           "(Khan & Burne 2007: tendon afferents stop a cramp)", 0.0, 3.0),
@@ -80,7 +129,11 @@ CONSTANTS: tuple[Param, ...] = (
 
 
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
-    """Kernel parameters of the reflex loop: reflex gain and fatigue act on the afferent drives."""
+    """Kernel parameters of the reflex loop: reflex gain and fatigue act on the afferent drives.
+
+    Group III/IV activity :math:`m` adds ``g34_fatigue_equivalent`` × :math:`m` to the learner's ``fatigue``;
+    the per-activity slopes of the Ia boost and the Ib factor are precomputed here.
+    """
     return {
         "reflex_gain": sc.reflex_gain,
         "ia_force_mV": c.ia_force_mV,
@@ -90,6 +143,13 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ia_tau_ms": c.ia_tau_ms,
         "ib_force_mV": c.ib_force_mV,
         "ib_fatigue_loss": 1.0 - c.ib_fatigue_loss * sc.fatigue,
+        "ia_boost_per_g34": c.ia_fatigue_boost * c.g34_fatigue_equivalent,
+        "ib_loss_per_g34": c.ib_fatigue_loss * c.g34_fatigue_equivalent,
+        "ia_fusimotor_mV": c.ia_fusimotor_mV,
+        "g34_k_pi_mM": c.g34_k_pi_mM,
+        "g34_rate": 1e-3 / c.g34_tau_s,
+        # α-γ co-activation needs cycling cross-bridges: 1 at healthy ATP, 0 in rigor (see reflex_inputs)
+        "ia_cycling_scale": 1.0 + (c.xb_katp_mM / env.healthy_atp_mM) ** 2,
         "ib_tau_ms": c.ib_tau_ms,
         "stretch_amplitude_deg": c.stretch_amplitude_deg,
         "passive_tension": c.passive_tension,
@@ -111,13 +171,21 @@ def stretch_angle(t_ms: float, start_ms: float, amplitude_deg: float, velocity_d
 
 
 @jit
-def spindle_target(force, angle, velocity, gain, k_force, fatigue_boost, k_length, k_velocity):
-    """Target Ia drive (mV): contraction (α–γ co-activation, raised by fatigue) plus the stretch reflex.
+def spindle_target(force, angle, velocity, gain, k_force, fatigue_boost, k_length, k_velocity, fusimotor):
+    """Target Ia drive (mV): contraction (α–γ co-activation, raised by fatigue), the stretch reflex and fusimotor drive.
 
     ``gain`` (``reflex_gain``) scales only the stretch-evoked length and velocity terms, the part of the
-    Ia input that descending pathways keep in check.
+    Ia input that descending pathways keep in check; ``fusimotor`` (mV) is the spindle drive of the γ
+    neurones that group III/IV afferents excite, present with or without force.
     """
-    return k_force * fatigue_boost * force + gain * (k_length * angle + k_velocity * velocity)
+    return k_force * fatigue_boost * force + gain * (k_length * angle + k_velocity * velocity) + fusimotor
+
+
+@jit
+def group34_target(pi_mM, pi_rest_mM, k_pi_mM):
+    """Steady-state group III/IV activity (0-1) at Pi ``pi_mM``: hyperbolic in the rise of Pi above rest."""
+    rise = max(pi_mM - pi_rest_mM, 0.0)
+    return rise / (k_pi_mM + rise)
 
 
 @jit

@@ -7,6 +7,7 @@ import pytest
 
 import simlib
 from simlib.stages.mechanics import hill_force, hill_velocity, overlap
+from simlib.stages.metabolism import pi_factor
 
 LENGTHS = np.array([0.6, 0.7, 0.8, 0.9, 0.97, 1.0, 1.03, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7])
 LOADS = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
@@ -128,14 +129,16 @@ def test_eccentric_force_ratio():
 
 def test_relaxing_muscle_is_lowered_on_the_eccentric_branch():
     # During relaxation of an afterloaded isotonic tetanus the load stretches the muscle back to its
-    # stop: it lengthens only while the load exceeds the isometric capacity (overlap x attached), and
+    # stop: it lengthens only while the load exceeds the isometric capacity (overlap x attached x the Pi
+    # factor of simlib.stages.metabolism, Allen, Lamb & Westerblad 2008), and
     # below 1.8 times the capacity it resists, lengthening slower than the yield speed (Katz 1939).
     sc = simlib.Scenario(drive="stimulation", rate_hz=100, drive_s=0.3, duration_s=1.0, load_rel=0.4)
     res = simlib.simulate(sc, output_dt_s=1e-4)
     kp = simlib.chain.kernel_params(sc)
     ov = np.array([overlap(x, kp.ov_zero, kp.ov_break, kp.ov_break_force, kp.ov_plateau, kp.ov_end, kp.ov_none)
                    for x in res.length_rel])
-    capacity = ov * res.state("attached") / simlib.chain.force_unit()
+    pi = np.array([pi_factor(p, kp.pi_rest_mM, kp.pi_k_force_mM) for p in res.state("pi")])
+    capacity = ov * res.state("attached") * pi / simlib.chain.force_unit()
     speed = np.diff(res.length_rel) / 1e-4  # optimal lengths per s, lengthening positive
     lengthening = np.flatnonzero(speed > 1e-3)
     assert lengthening.size > 0

@@ -16,6 +16,9 @@ EXPECTED = {
     "hyperkalaemia": "weakness",  # depolarisation inactivates Na+ channels (physiology.md §1.7)
     "hyponatraemia": "normal",
     "atp_depletion": "contracture",  # rigor: Lymn & Taylor 1971
+    # McArdle disease: normal at rest and in brief exercise; the contracture needs intense ischaemic
+    # exercise (Lewis & Haller 1986; tests/science/test_metabolism.py)
+    "mcardle": "normal",
     # prolonged EPP: each impulse fires the muscle twice (Besser et al. 1989, Neurology 39:561)
     "organophosphate": "repetitive firing",
     "botulinum": "weakness",  # Rossetto et al. 2014

@@ -33,12 +33,16 @@ def test_twitch_tetanus_ratio(tw, ff):
 
 
 def test_force_frequency_shape(ff):
-    # Non-decreasing within 2 % (issue 3); ≥ 0.9 by 50 Hz. The force unit is full thin-filament activation;
+    # Non-decreasing within 2 % (issue 3); by 50 Hz ≥ 0.9 of the same muscle's 100 Hz tetanus, the way human
+    # force-frequency curves are normalised (e.g. Binder-Macleod & McDermond 1992, Phys Ther 72:95). Since issue 20
+    # a train consumes ATP: during a 1 s 50 Hz train Pi rises from 4 to about 6 mM and lowers force by ≈2 %
+    # (Allen, Lamb & Westerblad 2008), so the absolute 50 Hz peak (0.89) sits just under 0.9 of the unit of force,
+    # which is full activation at resting metabolites. The force unit is full thin-filament activation;
     # with tetanic free Ca²⁺ at a physiological 1-3 µM (Westerblad & Allen 1991, J Gen Physiol 98:615) a
     # 100 Hz tetanus reaches 90-100 % of it: caffeine adds only a few % to an unfatigued mammalian tetanus
     # (Allen, Lamb & Westerblad 2008, Physiol Rev 88:287), so 0.9-1.02 (issue 18; was 1.0 ± 0.02).
     assert np.all(np.diff(ff) >= -0.02)
-    assert ff[RATES == 50][0] >= 0.9
+    assert ff[RATES == 50][0] >= 0.9 * ff[RATES == 100][0]
     assert 0.9 <= ff[RATES == 100][0] <= 1.02
 
 

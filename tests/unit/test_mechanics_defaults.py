@@ -1,9 +1,10 @@
 """The mechanics stage (issue 20) leaves isometric runs at the optimal length unchanged, bit for bit.
 
-``data/force_before_mechanics.npz`` holds the force (10 ms samples) of a few presets computed by the
-model before the stage existed (re-recorded at the merge with the issue 18 follow-ups, from the commit
-just before the mechanics merge). An intentional change of the default physiology
-(e.g. metabolism) re-records it: ``np.savez_compressed(path, **{name: simulate(sc, output_dt_s=0.01).force})``.
+``data/force_before_mechanics.npz`` holds the force (10 ms samples) of a few presets. At the mechanics merge
+it was recorded from the model without the stage, and the merged model matched it bit for bit; since then it
+is re-recorded whenever the default physiology changes on purpose (last: the metabolism of issue 20), so that it
+keeps checking that the length and load machinery stays silent at the defaults:
+``np.savez_compressed(path, **{name: simulate(sc, output_dt_s=0.01).force})``.
 """
 
 from __future__ import annotations

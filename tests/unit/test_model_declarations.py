@@ -57,10 +57,10 @@ ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_
 STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "ryr_slow_inactivated", "dap_axon",
                             "facil_fast", "facil_slow", "augmentation", "desensitised", "ach_perijunctional"}
 #: the mechanics stage of issue 20 (simlib.stages.mechanics): muscle length, overlap, passive force, Hill/Katz
-ADDED_BY_ISSUE_20 = {"mech_stop", "mech_load", "mech_vmax", "hill_a", "ecc_ratio", "ecc_c", "yield_speed",
+MECHANICS_ADDED_BY_ISSUE_20 = {"mech_stop", "mech_load", "mech_vmax", "hill_a", "ecc_ratio", "ecc_c", "yield_speed",
                      "load_hold", "ov_zero", "ov_break", "ov_break_force", "ov_plateau", "ov_end", "ov_none",
                      "pe_shape", "pe_strain"}
-STATES_ADDED_BY_ISSUE_20 = {"length_rel"}
+MECHANICS_STATES_ADDED_BY_ISSUE_20 = {"length_rel"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
 #: junction's release and refilling (saturating release sites, Ca²⁺-dependent refilling), and the voltage
@@ -74,6 +74,22 @@ REST_CHANGED_BY_ISSUE_18 = {"ca_total", "troponin", "attached", "force", "ia_dri
 #: tighter tolerances since issue 18: the doublets of the afterpotential make ectopic spike times sensitive, and
 #: release opens as the 4th power of the voltage sensor (hyperkalaemia reached 1.02e-3 force error at 1e-4)
 ATOL_CHANGED_BY_ISSUE_18 = {"v_axon", "sensor"}
+#: issue 20: ATP, PCr and Pi are states (simlib.stages.metabolism); the record gains the metabolism fields and
+#: the ATP half-saturations, and detachment and SERCA reach the kernel at saturating ATP (the rates scale them
+#: by the ATP state instead of by the fixed atp_mM setting)
+#: issue 20 item 4: metabolite-sensitive group III/IV afferents (simlib.stages.reflex) add to the spinal fatigue
+#: balance and drive fusimotor Ia excitation; the spindle co-activation term counts cycling cross-bridges only
+GROUP34_STATES_ADDED_BY_ISSUE_20 = {"group34_activity"}
+GROUP34_ADDED_BY_ISSUE_20 = {"ia_boost_per_g34", "ib_loss_per_g34", "ia_fusimotor_mV", "g34_k_pi_mM", "g34_rate",
+                             "ia_cycling_scale"}
+STATES_ADDED_BY_ISSUE_20 = {"atp", "pcr", "pi"} | MECHANICS_STATES_ADDED_BY_ISSUE_20 | GROUP34_STATES_ADDED_BY_ISSUE_20
+ADDED_BY_ISSUE_20 = {"xb_katp_mM", "serca_katp_mM", "adenine_total_mM", "creatine_total_mM", "ck_keq", "ck_rate",
+                     "myosin_heads_mM", "na_pump_per_current", "na_pump_katp_mM", "ox_vmax", "ox_k_adp_mM",
+                     "ox_k_pi_mM", "gly_vmax", "gly_k_adp_mM", "gly_k_ca_uM", "gly_k_pi_mM", "pi_rest_mM",
+                     "pi_k_force_mM", "pi_k_calcium_mM", "pi_k_release_mM", "atp_rest_mM", "pcr_rest_mM",
+                     "xb_atp_per_detachment", "pi_release_threshold_mM"} | MECHANICS_ADDED_BY_ISSUE_20 \
+    | GROUP34_ADDED_BY_ISSUE_20
+CHANGED_BY_ISSUE_20 = {"xb_detach", "serca_vmax"}
 
 
 def _bits(x: float) -> str:
@@ -94,7 +110,7 @@ def test_generated_record_equals_the_old_kernel_params_bit_for_bit(name):
     old = {RENAMED.get(f, f): value for f, value in case["kernel"].items() if f not in MOVED_TO_PROTOCOL}
     assert set(new) - set(old) == ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 | ADDED_BY_ISSUE_20 and set(old) <= set(new)
     differ = {f: (_bits(new[f]), value) for f, value in old.items()
-              if f not in CHANGED_BY_ISSUE_18 and _bits(new[f]) != value}
+              if f not in CHANGED_BY_ISSUE_18 | CHANGED_BY_ISSUE_20 and _bits(new[f]) != value}
     assert not differ
 
 
@@ -134,11 +150,13 @@ def test_chain_indices_point_at_their_states():
     expected = {"VAX": "v_axon", "WAX": "w_axon", "POOL": "vesicle_pool", "ACH": "ach", "OPEN": "receptors_open",
                 "VM": "v_fibre", "NA_M": "na_m", "NA_H": "na_h", "K_N": "k_n", "EPP": "epp", "VEP": "v_endplate",
                 "SENSOR": "sensor", "CATOT": "ca_total", "CASR": "ca_sr", "TROP": "troponin", "RYR_O": "ryr_open",
-                "RYR_I": "ryr_inactivated", "RYR_S": "ryr_slow_inactivated", "XB": "attached",
+                "RYR_I": "ryr_inactivated", "RYR_S": "ryr_slow_inactivated", "XB": "attached", "ATP": "atp",
+                "PCR": "pcr", "PI": "pi",
                 "FORCE": "force", "VMN": "v_motoneuron", "GAHP": "g_ahp", "PIC": "pic", "SSTIM": "stim_epsp",
                 "VD": "v_dendrite", "IA": "ia_drive", "IB": "ib_drive", "FAC1": "facil_fast", "FAC2": "facil_slow",
                 "AUG": "augmentation", "DES": "desensitised", "DAP": "dap_axon",
-                "PERI": "ach_perijunctional", "LENGTH": "length_rel"}
+                "PERI": "ach_perijunctional", "LENGTH": "length_rel",
+                "G34": "group34_activity"}
     assert {code: chain.STATE_NAMES[getattr(chain, code)] for code in expected} == expected
     assert len(expected) == chain.N_STATES
 
@@ -253,8 +271,9 @@ def test_the_registry_is_read_only_and_complete():
     owners = {p.name for stage in model.STAGES for p in stage.constants}
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh;
-    # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz)
-    assert owners == set(declared) and len(declared) == 140
+    # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz) and its
+    # metabolism stage 19; item 4's group III/IV afferents 4 (reflex stage)
+    assert owners == set(declared) and len(declared) == 163
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run

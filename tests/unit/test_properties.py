@@ -88,7 +88,7 @@ def test_every_scenario_runs_finite_and_bounded(sc):
 
 
 # Box of physically meaningful states for the kernel check below, by unit.
-_STATE_BOX = {"mV": (-130.0, 60.0), "µM": (0.0, 50.0), "": (0.0, 1.0)}
+_STATE_BOX = {"mV": (-130.0, 60.0), "µM": (0.0, 50.0), "mM": (0.0, 40.0), "": (0.0, 1.0)}
 _STATE_BOX_BY_NAME = {"ca_sr": (0.0, 5000.0), "ach": (0.0, 20.0), "w_axon": (0.0, 50.0)}
 
 
