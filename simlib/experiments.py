@@ -179,7 +179,7 @@ class FatigueRecovery:
         Peak force from the test train's first stimulus to the end of the run.
     recovery_pct : float
         ``100 * test_force / fresh_force`` (%): how much of the fresh force the rest gave back; NaN
-        when the fresh muscle gave no force.
+        when the fresh muscle did not contract (force never :data:`ONSET_FORCE` above rest).
     """
 
     fresh_force: float
@@ -221,7 +221,7 @@ def fatigue_recovery_of(res: Result, start_s: float, train_s: float, rest_s: flo
 
     fresh = peak(start_s, start_s + min(FATIGUE_FRESH_S, train_s))
     test = peak(end + rest_s, math.inf)
-    recovery = 100.0 * test / fresh if fresh > 0.0 else math.nan
+    recovery = 100.0 * test / fresh if fresh - float(force[0]) >= ONSET_FORCE else math.nan
     return FatigueRecovery(fresh, peak(max(start_s, end - FATIGUE_END_S), end), test, recovery)
 
 
