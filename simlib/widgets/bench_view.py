@@ -88,7 +88,7 @@ def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH
     key : str, default "bench"
         Name of this bench's table in ``store``.
     **options
-        Further keyword arguments of :class:`Bench` (``name``, ``app_mode``, ``plot_y``).
+        Further keyword arguments of :class:`Bench` (``stimulator``, ``name``, ``app_mode``, ``plot_y``).
 
     Returns
     -------
@@ -121,11 +121,15 @@ class Bench(GuardedCallbacks):
     plot_y : str, default "peak_force"
         The measured value (a key of :data:`~simlib.widgets.bench_state.MEASURE_LABELS`) the table's plot
         shows until the learner picks another, e.g. ``"tof_ratio"`` for a train-of-four dose-response.
+    stimulator : mapping of str to object, optional
+        Stimulator settings of the first run (keys of :data:`~simlib.widgets.bench_state.STIMULATOR_PARAMS`),
+        e.g. ``{"mode": "fatigue", "rest_s": 5}``; the learner changes them with the controls.
 
     Raises
     ------
     ParameterError
-        If ``plot_y`` is not a measured value, or as :class:`~simlib.widgets.bench_state.BenchState`.
+        If ``plot_y`` is not a measured value, a ``stimulator`` setting is unknown or out of range, or as
+        :class:`~simlib.widgets.bench_state.BenchState`.
 
     Attributes
     ----------
@@ -145,11 +149,14 @@ class Bench(GuardedCallbacks):
 
     def __init__(self, scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH_CONDITIONS,
                  store: TableStore | None = None, key: str = "bench", name: str = "bench",
-                 app_mode: bool | None = None, plot_y: str = "peak_force") -> None:
+                 app_mode: bool | None = None, plot_y: str = "peak_force",
+                 stimulator: Mapping[str, Any] | None = None) -> None:
         if plot_y not in MEASURE_LABELS:
             raise ParameterError("plot_y: " + unknown_name_message(plot_y, MEASURE_LABELS, kind="measured value"))
         self.plot_y = plot_y
         self.state = BenchState(scenario, conditions=conditions)
+        if stimulator:
+            self.state.stimulator = self.state.stimulator.replace(**dict(stimulator))
         self.table = DataTable(store=store, key=key)
         self.name = name
         self.app_mode = in_voila() if app_mode is None else bool(app_mode)

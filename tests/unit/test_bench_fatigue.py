@@ -174,3 +174,13 @@ def test_length_and_load_benches_plot_a_measure_against_the_condition(widgets):
     assert lift.x_column.value == "load_rel" and lift.y_column.value == "shortening_velocity"
     _, velocities = lift.table.xy("load_rel", "shortening_velocity")
     assert velocities[0] > velocities[1] > 0
+
+
+def test_bench_starts_in_the_stimulator_setting_it_is_given(widgets):
+    bench = widgets.bench(conditions=("blood_flow",), stimulator={"mode": "fatigue", "fatigue_s": 2.0, "rest_s": 1.0},
+                          store=None, app_mode=False)
+    assert bench.result.protocol == Stimulator("fatigue", fatigue_s=2.0, rest_s=1.0).protocol()
+    assert bench.controls["mode"].value == "fatigue" and bench.controls["rest_s"].value == 1.0
+    assert bench.controls["rest_s"].layout.display == ""
+    with pytest.raises(simlib.ParameterError, match="rest_ss"):
+        widgets.bench(stimulator={"rest_ss": 1.0}, store=None, app_mode=False)
