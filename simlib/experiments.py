@@ -24,6 +24,8 @@ from simlib.simulate import check_scenario, simulate
 from simlib.validation import describe_value, unknown_name_message
 
 __all__ = ["ONSET_FORCE", "TWITCH_OUTPUT_DT_S", "Twitch", "twitch", "twitch_of", "force_frequency",
+           "FATIGUE_FRESH_S", "FATIGUE_END_S", "FATIGUE_OUTPUT_DT_S", "FatigueRecovery", "fatigue_protocol",
+           "fatigue_recovery", "fatigue_recovery_of",
            "sweep", "classification_grid", "Ramp", "ramp",
            "cramp_threshold_frequency", "CTF_TRAIN_S", "CTF_RATES_HZ"]
 
@@ -35,6 +37,15 @@ TWITCH_OUTPUT_DT_S = 1e-4
 #: 0.5 % of the healthy twitch, the smallest rise a force transducer shows above its noise: a design
 #: choice). An absolute threshold makes the latent period independent of what later stimuli add.
 ONSET_FORCE = 1e-3
+#: Fatigue and recovery with rest (:func:`fatigue_recovery_of`): the fresh force is the peak of the fatiguing
+#: train's first second (s), the fatigued force the peak of its last half second (design choices: at 20 Hz the
+#: force reaches its fresh peak within the first second, and half a second holds at least one whole
+#: interval between stimuli from 2 Hz up).
+FATIGUE_FRESH_S = 1.0
+FATIGUE_END_S = 0.5
+#: Output interval of a fatigue run (s): 1 ms, as :func:`simlib.simulate`'s default; a 40 s run at 0.1 ms
+#: would return 400 000 samples (about 90 MB), and its force peaks need no finer sampling.
+FATIGUE_OUTPUT_DT_S = 1e-3
 
 
 @dataclass(frozen=True)
@@ -152,6 +163,99 @@ def force_frequency(sc: Scenario, rates_hz: Iterable[float], *,
                       duration_s=_TWITCH_AT_S + _TRAIN_S + 0.5, stretch_at_s=None)
     return np.array([simulate(base.replace(rate_hz=rate), constants=constants).force.max()
                      for rate in rates_hz])
+
+
+@dataclass(frozen=True)
+class FatigueRecovery:
+    """Force of a fatiguing train, and of a test train after a rest (force unit: 1 = maximal tetanus).
+
+    Attributes
+    ----------
+    fresh_force : float
+        Peak force in the fatiguing train's first :data:`FATIGUE_FRESH_S` (the fresh muscle).
+    fatigued_force : float
+        Peak force in its last :data:`FATIGUE_END_S` (the fatigued muscle).
+    test_force : float
+        Peak force from the test train's first stimulus to the end of the run.
+    recovery_pct : float
+        ``100 * test_force / fresh_force`` (%): how much of the fresh force the rest gave back; NaN
+        when the fresh muscle did not contract (force never :data:`ONSET_FORCE` above rest).
+    """
+
+    fresh_force: float
+    fatigued_force: float
+    test_force: float
+    recovery_pct: float
+
+
+def fatigue_protocol(rate_hz: float, train_s: float, rest_s: float, test_s: float, start_s: float) -> Protocol:
+    """Return a fatiguing train at ``rate_hz`` for ``train_s`` from ``start_s``, a rest of ``rest_s``, a test train.
+
+    The test train has the same rate and lasts ``test_s`` (all times in s); PhysioEx exercise 2, activity 5.
+    """
+    return Protocol.train(rate_hz, start_s, train_s) + Protocol.train(rate_hz, start_s + train_s + rest_s, test_s)
+
+
+def fatigue_recovery_of(res: Result, start_s: float, train_s: float, rest_s: float) -> FatigueRecovery:
+    """Measure fatigue and recovery in a run of :func:`fatigue_protocol` (pure: no simulation).
+
+    Parameters
+    ----------
+    res : Result
+        The run.
+    start_s, train_s, rest_s : float
+        Start and length of the fatiguing train, and the rest after it (s); the test train starts at
+        ``start_s + train_s + rest_s``.
+
+    Returns
+    -------
+    FatigueRecovery
+        Fresh, fatigued and test-train peak forces and the recovery (%).
+    """
+    t, force = res.t, res.force
+    end = start_s + train_s
+
+    def peak(a: float, b: float) -> float:
+        inside = (t >= a - 1e-12) & (t < b - 1e-12)
+        return float(force[inside].max()) if inside.any() else math.nan
+
+    fresh = peak(start_s, start_s + min(FATIGUE_FRESH_S, train_s))
+    test = peak(end + rest_s, math.inf)
+    recovery = 100.0 * test / fresh if fresh - float(force[0]) >= ONSET_FORCE else math.nan
+    return FatigueRecovery(fresh, peak(max(start_s, end - FATIGUE_END_S), end), test, recovery)
+
+
+def fatigue_recovery(sc: Scenario, rest_s: float, *, rate_hz: float = 20.0, train_s: float = 10.0,
+                     test_s: float = 1.0, constants: Mapping[str, float] | None = None) -> FatigueRecovery:
+    """Fatigue the muscle with a nerve-stimulation train, let it rest, and test how much force has come back.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Conditions (``blood_flow``, ``glycogenolysis``, electrolytes ...); its drive settings are replaced by
+        :func:`fatigue_protocol` from 0.5 s; the run ends 0.5 s after the test train.
+    rest_s : float
+        Rest between the fatiguing train and the test train (s).
+    rate_hz, train_s, test_s : float, keyword-only
+        Rate of both trains (Hz), length of the fatiguing train and of the test train (s).
+    constants : mapping of str to float, keyword-only, optional
+        Model constants for the run (as in :func:`simlib.simulate`).
+
+    Returns
+    -------
+    FatigueRecovery
+        :func:`fatigue_recovery_of` of the run, sampled every :data:`FATIGUE_OUTPUT_DT_S`.
+
+    Raises
+    ------
+    ParameterError
+        If ``sc`` is not a Scenario or a time or rate is out of range.
+    """
+    check_scenario(sc, "fatigue_recovery")
+    protocol = fatigue_protocol(rate_hz, train_s, rest_s, test_s, 0.5)
+    run = sc.replace(duration_s=0.5 + train_s + rest_s + test_s + 0.5)
+    res = simulate(run, output_dt_s=FATIGUE_OUTPUT_DT_S, protocol=protocol, constants=constants)
+    return fatigue_recovery_of(res, 0.5, train_s, rest_s)
 
 
 def sweep(

@@ -69,8 +69,9 @@ class Oscilloscope:
                 for ax, (attribute, _, _) in zip(self.axes, TRACES, strict=True):
                     ax.plot(1000.0 * res.t, getattr(res, attribute), label=label, lw=1.8 if i == 0 else 1.4,
                             zorder=3 + len(shown) - i, **_style(i))
-            for t in impulses_s:
-                self.axes[0].axvline(1000.0 * t, color=palette.DRIVE_SHADE, lw=1.0, zorder=0)
+            if len(impulses_s):  # one collection: a fatigue run has hundreds of stimuli
+                self.axes[0].vlines(1000.0 * np.asarray(impulses_s), 0.0, 1.0, colors=palette.DRIVE_SHADE, lw=1.0,
+                                    zorder=0, transform=self.axes[0].get_xaxis_transform())
             for k, (t_ms, colour, dash) in enumerate(zip(cursors_ms, CURSOR_COLOURS, _CURSOR_STYLES, strict=True)):
                 for ax in self.axes:
                     ax.axvline(t_ms, color=colour, linestyle=dash, lw=1.2)

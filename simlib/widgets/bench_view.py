@@ -40,14 +40,20 @@ from simlib.widgets.encoding import IMAGE_FORMAT
 from simlib.widgets.export import export_traces, offer_export
 from simlib.widgets.state import field_param
 
-__all__ = ["HELD_TRACES", "Bench", "bench", "column_label"]
+__all__ = ["HELD_TRACES", "LONG_RUN_S", "Bench", "bench", "column_label"]
 
 #: Earlier runs the plot holds at most (one colour and dash each, with the current run's).
 HELD_TRACES = 4
 _MODE_OPTIONS = (("Single pulse", "single"), ("Paired pulses", "paired"), ("Train", "train"),
-                 ("Train-of-four", "train_of_four"))
+                 ("Train-of-four", "train_of_four"), ("Fatigue and recovery", "fatigue"))
 # Which stimulator settings each mode shows.
-_MODE_SETTINGS = {"single": (), "paired": ("interval_ms",), "train": ("rate_hz", "train_s"), "train_of_four": ()}
+_MODE_SETTINGS = {"single": (), "paired": ("interval_ms",), "train": ("rate_hz", "train_s"), "train_of_four": (),
+                  "fatigue": ("rate_hz", "fatigue_s", "rest_s")}
+_SETTINGS = tuple(name for name in STIMULATOR_PARAMS if name != "mode")
+#: Runs longer than this (s of muscle time) say "Running…" while they run: a fatigue run takes seconds.
+LONG_RUN_S = 5.0
+# Cursor step (ms) for the arrow keys: 0.1 ms on a short trace, 10 ms on a long one (a fatigue run).
+_FINE_STEP_MS, _COARSE_STEP_MS = 0.1, 10.0
 
 
 def column_label(name: str) -> str:
@@ -82,7 +88,7 @@ def bench(scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH
     key : str, default "bench"
         Name of this bench's table in ``store``.
     **options
-        Further keyword arguments of :class:`Bench` (``name``, ``app_mode``, ``plot_y``).
+        Further keyword arguments of :class:`Bench` (``stimulator``, ``name``, ``app_mode``, ``plot_y``).
 
     Returns
     -------
@@ -115,11 +121,15 @@ class Bench(GuardedCallbacks):
     plot_y : str, default "peak_force"
         The measured value (a key of :data:`~simlib.widgets.bench_state.MEASURE_LABELS`) the table's plot
         shows until the learner picks another, e.g. ``"tof_ratio"`` for a train-of-four dose-response.
+    stimulator : mapping of str to object, optional
+        Stimulator settings of the first run (keys of :data:`~simlib.widgets.bench_state.STIMULATOR_PARAMS`),
+        e.g. ``{"mode": "fatigue", "rest_s": 5}``; the learner changes them with the controls.
 
     Raises
     ------
     ParameterError
-        If ``plot_y`` is not a measured value, or as :class:`~simlib.widgets.bench_state.BenchState`.
+        If ``plot_y`` is not a measured value, a ``stimulator`` setting is unknown or out of range, or as
+        :class:`~simlib.widgets.bench_state.BenchState`.
 
     Attributes
     ----------
@@ -139,11 +149,14 @@ class Bench(GuardedCallbacks):
 
     def __init__(self, scenario: Scenario | None = None, *, conditions: Sequence[str] = BENCH_CONDITIONS,
                  store: TableStore | None = None, key: str = "bench", name: str = "bench",
-                 app_mode: bool | None = None, plot_y: str = "peak_force") -> None:
+                 app_mode: bool | None = None, plot_y: str = "peak_force",
+                 stimulator: Mapping[str, Any] | None = None) -> None:
         if plot_y not in MEASURE_LABELS:
             raise ParameterError("plot_y: " + unknown_name_message(plot_y, MEASURE_LABELS, kind="measured value"))
         self.plot_y = plot_y
         self.state = BenchState(scenario, conditions=conditions)
+        if stimulator:
+            self.state.stimulator = self.state.stimulator.replace(**dict(stimulator))
         self.table = DataTable(store=store, key=key)
         self.name = name
         self.app_mode = in_voila() if app_mode is None else bool(app_mode)
@@ -197,11 +210,20 @@ class Bench(GuardedCallbacks):
     def stimulate(self) -> bool:
         """Run the current settings; the previous run is held when Hold is on. Returns True on success."""
         previous = (self._label, self.state.result) if self.state.result is not None else None
+        long_run = self.state.stimulator.duration_s() > LONG_RUN_S
+        if long_run:
+            self._running.value = (f'<span role="status" aria-live="polite">Running… '
+                                   f'{self.state.stimulator.duration_s():.0f} s of muscle time take a few '
+                                   f'seconds to compute.</span>')
+            self.stimulate_button.disabled = True
         try:
             self.state.run()
         except (ParameterError, SimulationError) as exc:
             self._set_error(str(exc))
             return False
+        finally:
+            self.stimulate_button.disabled = False
+            self._running.value = ""
         if previous is not None and self.hold_toggle.value:
             self.held = [*self.held, previous][-HELD_TRACES:]
         stimulator = self.state.stimulator
@@ -211,8 +233,11 @@ class Bench(GuardedCallbacks):
         duration_ms = 1000.0 * self.state.result.t[-1]
         self._syncing = True
         try:
-            for slider in self.cursor_sliders:
+            step = _FINE_STEP_MS if duration_ms <= 1000.0 * LONG_RUN_S else _COARSE_STEP_MS
+            for k, slider in enumerate(self.cursor_sliders, start=1):
                 slider.max = max(slider.max, duration_ms)
+                slider.step = step
+                slider.tooltip = f"Time of cursor {k}; arrow keys move it by {step:g} ms"
             c1 = 1000.0 * stimulator.protocol().impulses_s[0]
             self.cursor_sliders[0].value = c1
             self.cursor_sliders[1].value = c1 + (self.state.measures["time_to_peak_ms"] or 0.0)
@@ -302,7 +327,7 @@ class Bench(GuardedCallbacks):
         mode.add_class("msl-control")
         mode.add_class("msl-control-mode")
         self.controls: dict[str, ipw.DOMWidget] = {"mode": mode}
-        for name in ("interval_ms", "rate_hz", "train_s"):
+        for name in _SETTINGS:
             self.controls[name] = param_control(STIMULATOR_PARAMS[name], getattr(stim, name))
         for name in self.state.conditions:
             self.controls[name] = slider_for(name, getattr(self.state.scenario, name))
@@ -356,6 +381,7 @@ class Bench(GuardedCallbacks):
         self._cursor_html = ipw.HTML()
         self._table_html = ipw.HTML()
         self._status = ipw.HTML()
+        self._running = ipw.HTML()
         self._image = ipw.Image(format=IMAGE_FORMAT, layout=ipw.Layout(width="100%", max_width="800px"))
         self._plot_image = ipw.Image(format=IMAGE_FORMAT, layout=ipw.Layout(width="100%", max_width="500px"))
         for widget, css in ((self._image, "msl-bench-scope"), (self._plot_image, "msl-bench-plot"),
@@ -369,7 +395,7 @@ class Bench(GuardedCallbacks):
         actions = ipw.HBox([self.stimulate_button, self.record_button, self.hold_toggle, self.clear_held_button,
                             self.export_traces_button], layout=ipw.Layout(flex_flow="row wrap", align_items="center"))
         column = ipw.VBox([stim_box, cond_box], layout=ipw.Layout(width="340px", flex="0 0 auto"))
-        scope = ipw.VBox([actions, self._error, self._image, *self.cursor_sliders, self._cursor_html,
+        scope = ipw.VBox([actions, self._running, self._error, self._image, *self.cursor_sliders, self._cursor_html,
                           self._measures_html], layout=ipw.Layout(flex="1 1 auto", min_width="320px"))
         body = ipw.HBox([column, scope], layout=ipw.Layout(flex_flow="row wrap"))
         # The table plot is its own labelled root: its image gets its own alt text (see simlib.a11y).
@@ -379,8 +405,8 @@ class Bench(GuardedCallbacks):
                                                             self.upload])])
         data = ipw.VBox([ipw.HTML("<b>Data table</b>"), self._table_html, table_tools, self._status, plot_box])
         units = {c.axis_label(): c.unit for c in map(field_param, self.state.conditions) if c.unit}
-        units |= {STIMULATOR_PARAMS[n].axis_label(): STIMULATOR_PARAMS[n].unit for n in _MODE_SETTINGS["train"]}
-        units |= {STIMULATOR_PARAMS["interval_ms"].axis_label(): "ms", "Cursor 1 (ms)": "ms", "Cursor 2 (ms)": "ms"}
+        units |= {STIMULATOR_PARAMS[n].axis_label(): STIMULATOR_PARAMS[n].unit for n in _SETTINGS}
+        units |= {"Cursor 1 (ms)": "ms", "Cursor 2 (ms)": "ms"}
         self._labeller = SliderLabeller(scope=".msl-bench", units=units)
         box = ipw.VBox([body, data, self._labeller])
         box.add_class("msl-bench")
@@ -482,7 +508,7 @@ class Bench(GuardedCallbacks):
 
     def _show_mode(self) -> None:
         shown = _MODE_SETTINGS[self.state.stimulator.mode]
-        for name in ("interval_ms", "rate_hz", "train_s"):
+        for name in _SETTINGS:
             self.controls[name].layout.display = "" if name in shown else "none"
 
     def _sync_controls(self) -> None:

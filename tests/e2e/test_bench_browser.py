@@ -74,3 +74,32 @@ def test_bench_paired_pulses_record_two_rows_and_export_csv(page, jupyter_lab):
 
     violations = axe_violations(page, ".msl-bench")
     assert not violations, "\n".join(describe_violations(violations))
+
+
+def test_bench_fatigue_mode_records_recovery_by_keyboard(page, jupyter_lab):
+    # lesson 14's bench: fatigue mode, the rest lowered with the arrow keys, a row with the recovery (%)
+    source = ('from simlib import widgets\n\nbench = widgets.bench(conditions=("blood_flow",), key="fatigue", '
+              'stimulator={"mode": "fatigue", "fatigue_s": 3.0}, plot_y="recovery_pct")\nbench')
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (jupyter_lab.root / "zz_bench_fatigue.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    open_and_run_all(page, jupyter_lab, "zz_bench_fatigue.ipynb")
+    page.locator(".msl-bench-scope").wait_for(timeout=60_000)
+    assert "fatigue, 20 Hz for 3 s, rest 10 s" in _measured_caption(page)
+    rest = page.locator(".msl-control-rest_s .noUi-handle")
+    rest.wait_for(state="visible", timeout=15_000)
+    assert rest.get_attribute("aria-label") == "Rest (s)"
+    rest.focus()
+    for _ in range(5):  # 10 -> 5 s, a second per press
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.querySelector('.msl-control-rest_s .widget-readout')"
+                           ".textContent.trim() === '5'", timeout=15_000)
+    _stimulate_and_wait(page, "rest 5 s")
+    page.locator(".msl-bench-record-data").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.msl-bench-table caption').textContent"
+                           ".startsWith('1 recorded')", timeout=15_000)
+    assert "Recovery (% of the first peak)" in page.locator(".msl-bench-table").inner_text()
+    violations = axe_violations(page, ".msl-bench")
+    assert not violations, "\n".join(describe_violations(violations))

@@ -160,7 +160,7 @@ def test_row_holds_settings_conditions_and_measures():
 
 def test_default_conditions_are_scenario_fields():
     assert set(BENCH_CONDITIONS) <= set(simlib.Scenario.field_names())
-    assert set(MODES) == {"single", "paired", "train", "train_of_four"}
+    assert set(MODES) == {"single", "paired", "train", "train_of_four", "fatigue"}
 
 
 def test_measure_is_pure():
