@@ -211,7 +211,8 @@ class Scenario:
     )
     fatigue: float = _declare(
         0.0, "", low=0.0, high=1.0, label="Muscle fatigue", step=0.01,
-        meaning="local muscle fatigue: more spindle (Ia) excitation, less Golgi-tendon (Ib) inhibition",
+        meaning="local muscle fatigue carried into the run: more spindle (Ia) excitation, less Golgi-tendon (Ib) "
+                "inhibition (exercise during the run adds to it through metabolite-sensitive group III/IV afferents)",
         source="Schwellnus 2009, Br J Sports Med 43:401; Hutton & Nelson 1986, Med Sci Sports Exerc 18:69",
         hint="0 is rested, 1 is strongly fatigued; " + _FRACTION_HINT,
     )
