@@ -19,12 +19,15 @@ How a pool run is built (the design is in ``docs/performance.md``, "Motor-unit p
    taken linear in endplate conductance and quanta (an approximation; the chain's endplate current
    saturates in ACh).
 4. **Muscle.** Units with the same muscle-impulse pattern share one run of the chain with the
-   receptor block removed (its fibre then follows every impulse it is given); each pattern is run once.
-   Pool force is the sum of each pattern's force weighted by its units' share of the pool's twitch
-   force, so a supramaximal healthy run is the single-unit run itself.
+   receptor block removed (its fibre then follows every impulse it is given), under their fibre-type
+   class's constants; each (class, pattern) is run once. Pool force is the sum of each run's force
+   weighted by its units' share of the pool's maximal force.
 
-All units share the representative unit's twitch kinetics in this first part; the slow and fast
-classes of the population differ in threshold and force only.
+The slow and fast classes of the population have their own kinetics and metabolism
+(:mod:`simlib.pool.fibre_types`): muscle-side runs are grouped by (class, pattern), each class's runs
+under its class constants, within :data:`MAX_PATTERNS` in total (:func:`class_budgets`). The fast
+class is the representative unit, so a healthy supramaximal pool is the release run (its fast units)
+plus one slow-class run.
 """
 
 from __future__ import annotations
@@ -40,13 +43,14 @@ from typing import Any
 import numpy as np
 
 from simlib.errors import ParameterError
+from simlib.pool.fibre_types import class_constants
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
-__all__ = ["MAX_PATTERNS", "PoolRun", "RunMemo", "endplate_charge", "representative_safety_factor", "run_pool",
-           "share_patterns"]
+__all__ = ["MAX_PATTERNS", "PoolRun", "RunMemo", "class_budgets", "endplate_charge", "representative_safety_factor",
+           "run_pool", "share_patterns"]
 
 _PROBE_AT_S = 0.01
 _PROBE_S = 0.05
@@ -77,6 +81,9 @@ class PoolRun:
         Distinct muscle-impulse patterns, i.e. chain runs made for the muscle side.
     result : Result
         The pool's result (``force`` is the pool's; ``unit_spikes`` per unit).
+    class_force : dict
+        Force of each fibre-type class's units, keyed by ``slow`` (True: type I), in the pool's force units
+        (the two sum to ``result.force``).
     """
 
     population: Population
@@ -86,6 +93,7 @@ class PoolRun:
     transmitted: np.ndarray
     patterns: int
     result: Result
+    class_force: dict[bool, np.ndarray]
 
 
 def _single(sc: Scenario, **changes: Any) -> Scenario:
@@ -247,40 +255,93 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
     transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * free[None, :] * drive >= 1.0)
     muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
-    muscle_key = ("muscle", muscle, options)
     weight = pop.force_weight
-    patterns, inverse, pattern_weight = share_patterns(transmitted, weight, max_patterns)
-    force = np.zeros_like(ref.force)
-    runs: list[Result | None] = []
-    for g, row in enumerate(patterns):
-        pattern = tuple(times[row].tolist())
-        if not pattern:
-            runs.append(None)
-            continue
-        if gain == 1.0 and len(pattern) == times.size:
-            run = ref
-        else:
-            if (*muscle_key, pattern) not in memo:
-                memo[(*muscle_key, pattern)] = simulate(muscle, protocol=Protocol.pulses(pattern),
-                                                        constants=constants, **run_options)
-            run = memo[(*muscle_key, pattern)]
-        runs.append(run)
-        force += pattern_weight[g] * run.force
+    runs, inverse, run_weight, run_slow = _class_runs(
+        pop, transmitted, times, max_patterns, ref if gain == 1.0 else None,
+        lambda pattern, c: _muscle_run(muscle, pattern, c, memo, simulate, run_options), constants)
+    class_force = {slow: np.zeros_like(ref.force) for slow in (False, True)}
+    for run, w, slow in zip(runs, run_weight, run_slow, strict=True):
+        if run is not None:
+            class_force[bool(slow)] += w * run.force
+    force = class_force[False] + class_force[True]
     empty = np.zeros(0)
     unit_spikes = tuple(empty if runs[g] is None else runs[g].muscle_spikes for g in inverse)
     heaviest = max(range(len(runs)), key=lambda g: weight[inverse == g].sum() if runs[g] is not None else -1.0)
     shown = runs[heaviest] if runs[heaviest] is not None else ref
     if not excited.any():  # below threshold: the traces are a fibre at rest, not the reference fibre the chain fires
-        if (*muscle_key, ()) not in memo:
-            memo[(*muscle_key, ())] = simulate(muscle, protocol=Protocol.pulses(()), constants=constants,
-                                               **run_options)
-        shown = memo[(*muscle_key, ())]
+        shown = _muscle_run(muscle, (), constants, memo, simulate, run_options)
     result = dataclasses.replace(shown, force=force, unit_spikes=unit_spikes, scenario=sc, protocol=ref.protocol,
                                  nerve_spikes=ref.nerve_spikes, nerve_spike_origins=ref.nerve_spike_origins,
                                  ectopic_spikes=ref.ectopic_spikes, quanta=ref.quanta,
                                  healthy_reference=ref.healthy_reference)
     return PoolRun(population=pop, impulses_s=times, excited=excited, quanta=quanta, transmitted=transmitted,
-                   patterns=sum(r is not None and r is not ref for r in runs), result=result)
+                   patterns=sum(r is not None and r is not ref for r in runs), result=result,
+                   class_force=class_force)
+
+
+def _muscle_run(muscle: Scenario, pattern: tuple[float, ...], constants: Mapping[str, float] | None,
+                memo: dict[Any, Result], simulate: Callable[..., Result], run_options: Mapping[str, Any]) -> Result:
+    """Return the muscle-side chain run of one impulse pattern under one class's constants (memoised)."""
+    key = ("muscle", muscle, _options_key(constants, run_options), pattern)
+    if key not in memo:
+        memo[key] = simulate(muscle, protocol=Protocol.pulses(pattern), constants=constants, **run_options)
+    return memo[key]
+
+
+def class_budgets(pop: Population, max_patterns: int) -> dict[bool, int]:
+    """Most muscle-side runs of each fibre-type class (keyed by ``slow``): ``max_patterns`` in total.
+
+    The slow class gets its share of the pool's force (at least 1), the fast class the rest (at least 1);
+    a class without units gets none.
+    """
+    share = float(pop.force_weight[pop.slow].sum())
+    slow = max(1, round(max_patterns * share)) if pop.slow.any() else 0
+    fast = max(1, max_patterns - slow) if (~pop.slow).any() else 0
+    return {True: slow, False: fast}
+
+
+def _class_runs(pop: Population, transmitted: np.ndarray, times: np.ndarray, max_patterns: int,
+                full_run: Result | None, run: Callable[[tuple[float, ...], Mapping[str, float] | None], Result],
+                constants: Mapping[str, float] | None) -> tuple[list[Result | None], np.ndarray, np.ndarray,
+                                                                np.ndarray]:
+    """Muscle-side runs grouped by (fibre-type class, impulse pattern), within each class's budget.
+
+    ``full_run`` (the release run of a healthy junction, or None) serves fast-class units that transmit every
+    impulse: the fast class has the representative's constants (:mod:`simlib.pool.fibre_types`).
+
+    Returns
+    -------
+    runs : list of Result or None
+        One per (class, pattern); None for the empty pattern.
+    inverse : numpy.ndarray of int
+        Each unit's index into ``runs``.
+    run_weight : numpy.ndarray
+        Each run's share of the pool's force.
+    run_slow : numpy.ndarray of bool
+        Each run's class (True: slow).
+    """
+    runs: list[Result | None] = []
+    weights: list[np.ndarray] = []
+    run_slow: list[bool] = []
+    inverse = np.zeros(pop.size, dtype=int)
+    for slow, budget in class_budgets(pop, max_patterns).items():
+        members = np.flatnonzero(pop.slow == slow)
+        if members.size == 0:
+            continue
+        patterns, inv, pattern_weight = share_patterns(transmitted[members], pop.force_weight[members], budget)
+        inverse[members] = len(runs) + inv
+        weights.append(pattern_weight)
+        run_slow += [slow] * patterns.shape[0]
+        class_c = class_constants(constants, slow)
+        for row in patterns:
+            pattern = tuple(times[row].tolist())
+            if not pattern:
+                runs.append(None)
+            elif not slow and full_run is not None and len(pattern) == times.size:
+                runs.append(full_run)
+            else:
+                runs.append(run(pattern, class_c))
+    return runs, inverse, np.concatenate(weights), np.array(run_slow, dtype=bool)
 
 
 def _kernel(sc: Scenario, constants: Mapping[str, float] | None) -> Any:
