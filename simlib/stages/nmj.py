@@ -169,7 +169,7 @@ CONSTANTS: tuple[Param, ...] = (
     Param("ach_per_quantum", 0.05, "", "cleft ACh added per quantum, in units of the receptor half-activation level",
           _CHOSEN + "30 quanta open ≈90 % of the receptors under the released ACh (saturating transmitter, "
           "Kuffler & Yoshikami 1975, J Physiol 251:465: ~8000 molecules per quantum)", 0.01, 0.2),
-    Param("mepp_rate_per_s", 0.2, "1/s", "frequency of spontaneous quanta (miniature endplate potentials) at "
+    Param("mepp_rate_hz", 0.2, "Hz", "frequency of spontaneous quanta (miniature endplate potentials) at "
           "reference Ca²⁺/Mg²⁺",
           "human intercostal endplates ≈0.1-0.3 /s (Elmqvist, Hofmann, Kugelberg & Quastel 1964, J Physiol "
           "174:417); ≈1 /s at the frog and rat junction (Fatt & Katz 1952, J Physiol 117:109); 0 switches them "
@@ -242,7 +242,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "augment_jump": c.augment_jump,
         "augment_rate": phi_enz / c.augment_ms,
         "ach_per_quantum": c.ach_per_quantum,
-        "mepp_rate_per_ms": c.mepp_rate_per_s / 1000.0 * occupancy * (1.0 - sc.release_block),
+        "mepp_rate_per_ms": c.mepp_rate_hz / 1000.0 * occupancy * (1.0 - sc.release_block),
         "ach_clear": phi_enz * (c.ache_rate_per_ms * sc.ache_activity + c.ach_escape_per_ms),
         "ach_escape": phi_enz * c.ach_escape_per_ms / c.perijunctional_volume_ratio,
         "ach_outside_clear": phi_enz * (c.ache_perijunctional_per_ms * sc.ache_activity + 1.0 / c.ach_diffusion_ms),

@@ -27,7 +27,7 @@ SEED = 1
 @cache
 def _rest(seed: int = SEED, duration_s: float = REST_S, rate_per_s: float | None = None) -> simlib.Result:
     """No drive (rate 0) for ``duration_s``: the fibre at rest, with its spontaneous quanta."""
-    constants = None if rate_per_s is None else {"mepp_rate_per_s": rate_per_s}
+    constants = None if rate_per_s is None else {"mepp_rate_hz": rate_per_s}
     return simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=duration_s, seed=seed), constants=constants)
 
 
