@@ -1,13 +1,16 @@
 r"""The model's instantaneous events, applied by one function that both integrators call.
 
-Three kinds of event change the state by a jump rather than by a rate:
+Four kinds of event change the state by a jump rather than by a rate:
 
 - a **stimulator impulse** (at a protocol time): an orthodromic axon spike that releases ACh, and an
   afferent volley whose EPSP reaches the motoneuron;
 - an **ectopic axon spike**: the axon node's potential reaches its spike potential by itself;
 - a **motoneuron spike**: the soma reaches threshold; it resets with an afterhyperpolarisation, and
   its spike travels to the muscle unless an antidromic stimulus volley still in the axon annihilates
-  it (collision).
+  it (collision);
+- a **spontaneous quantum** (at a time of the run's seeded Poisson schedule,
+  :func:`simlib.stages.nmj.miniature_times_ms`): one quantum's ACh enters the cleft, a miniature
+  endplate potential; no axon spike, nothing logged.
 
 The seeded variability lives here too: a motoneuron spike's AHP jump and an ectopic spike's slow K⁺
 jump are scaled by :math:`1 + c\,u`, ``u`` the jitter of (seed, channel, spike count)
@@ -22,17 +25,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from simlib.chain import DAP, GAHP, PIC, SSTIM, VAX, VD, VMN, WAX, descending_command, evoked_input, junction_impulse
+from simlib.chain import (
+    ACH,
+    DAP,
+    GAHP,
+    PIC,
+    SSTIM,
+    VAX,
+    VD,
+    VMN,
+    WAX,
+    descending_command,
+    evoked_input,
+    junction_impulse,
+)
 from simlib.stages._jit import jit
 from simlib.stages._noise import CHANNEL_AXON, CHANNEL_MOTONEURON, impulse_jitter
 from simlib.stages.axon import axon_spike_reset
 
-__all__ = ["EVENT_IMPULSE", "EVENT_ECTOPIC", "EVENT_MOTONEURON", "ORIGIN_STIMULATOR", "ORIGIN_ECTOPIC",
-           "ORIGIN_MOTONEURON", "LOG_COLUMNS", "apply_event", "threshold_table"]
+__all__ = ["EVENT_IMPULSE", "EVENT_ECTOPIC", "EVENT_MOTONEURON", "EVENT_MINIATURE", "ORIGIN_STIMULATOR",
+           "ORIGIN_ECTOPIC", "ORIGIN_MOTONEURON", "LOG_COLUMNS", "apply_event", "threshold_table"]
 
 EVENT_IMPULSE = 0
 EVENT_ECTOPIC = 1
 EVENT_MOTONEURON = 2
+EVENT_MINIATURE = 3
 #: origin codes in column 1 of the spike log
 ORIGIN_STIMULATOR = 0.0
 ORIGIN_ECTOPIC = 1.0
@@ -81,7 +98,7 @@ def apply_event(kind, y, kp, inputs, t, spike_log, n_spikes, last_stimulus):
     Parameters
     ----------
     kind : int
-        :data:`EVENT_IMPULSE`, :data:`EVENT_ECTOPIC` or :data:`EVENT_MOTONEURON`.
+        :data:`EVENT_IMPULSE`, :data:`EVENT_ECTOPIC`, :data:`EVENT_MOTONEURON` or :data:`EVENT_MINIATURE`.
     y : numpy.ndarray
         State, changed in place.
     kp : numpy.void
@@ -98,6 +115,9 @@ def apply_event(kind, y, kp, inputs, t, spike_log, n_spikes, last_stimulus):
         Time of the latest stimulator impulse (ms): a motoneuron spike within ``collision_ms`` of it
         is annihilated by the antidromic volley (the soma still resets).
     """
+    if kind == EVENT_MINIATURE:
+        y[ACH] += kp.ach_per_quantum
+        return n_spikes
     if kind == EVENT_ECTOPIC:
         scale = 1.0 + kp.ax_adapt_jitter * impulse_jitter(kp.noise_seed, CHANNEL_AXON, n_spikes)
         return _fire(y, kp, inputs, t, spike_log, n_spikes, ORIGIN_ECTOPIC, scale)

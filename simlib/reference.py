@@ -12,7 +12,7 @@ What is shared with :func:`simlib.simulate`, and what is not
   the reference integrates :math:`dy/dt = a - b\,y` (a small compiled wrapper turns the
   production-loss form into ``dy/dt``; the Jacobian is a compiled forward finite difference of
   the same function);
-- the events: every event (stimulator impulse, ectopic axon spike, motoneuron spike) is an
+- the events: every event (stimulator impulse, spontaneous quantum, ectopic axon spike, motoneuron spike) is an
   *instantaneous* jump applied by the one function the fast solver also calls
   (:func:`simlib.events.apply_event`), and the threshold events come from the same table
   (:func:`simlib.events.threshold_table`);
@@ -24,7 +24,7 @@ What is shared with :func:`simlib.simulate`, and what is not
 *Different* (this is the point of a reference):
 
 - LSODA (or any implicit ``solve_ivp`` method) with tight tolerances, integrated *piecewise*:
-  it stops exactly at every stimulator impulse and at every time where the inputs change
+  it stops exactly at every stimulator impulse, every spontaneous quantum and at every time where the inputs change
   abruptly (drive start/end, stretch start/end of ramp) and restarts after the jump;
 - threshold crossings are located by ``solve_ivp``'s event root finding (terminal events on the
   axon-node potential crossing its spike potential, ectopic spikes, and on the motoneuron
@@ -61,7 +61,7 @@ from scipy.integrate import solve_ivp
 
 from simlib import chain
 from simlib.chain import VM, rates
-from simlib.events import EVENT_IMPULSE, LOG_COLUMNS, apply_event, threshold_table
+from simlib.events import EVENT_IMPULSE, EVENT_MINIATURE, LOG_COLUMNS, apply_event, threshold_table
 from simlib.solver import (
     _REARM_BELOW_MV,
     STATUS_INTERRUPTED,
@@ -77,6 +77,8 @@ __all__ = ["Reference", "ReferenceStats", "integrate_reference", "DEFAULT_RTOL"]
 DEFAULT_RTOL = 1e-9
 
 _MAX_EVENTS_PER_MS = 5.0
+#: stop code of a breakpoint (a restart without a jump), sorted before an event at the same time
+_RESTART = -1
 
 
 @dataclass
@@ -195,6 +197,7 @@ def integrate_reference(
     muscle_spikes: bool = True,
     stats: ReferenceStats | None = None,
     interrupt: np.ndarray | None = None,
+    miniature_ms: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
     """Integrate the chain with ``solve_ivp``, piecewise between events.
 
@@ -236,6 +239,8 @@ def integrate_reference(
     interrupt : numpy.ndarray, optional
         One-element flag, as for :func:`simlib.solver.integrate`: once it is non-zero (Ctrl-C) the
         run stops at the next right-hand-side evaluation with ``STATUS_INTERRUPTED``.
+    miniature_ms : numpy.ndarray, optional
+        Sorted times of spontaneous quanta (ms), as for :func:`simlib.solver.integrate`.
 
     Returns
     -------
@@ -269,11 +274,13 @@ def integrate_reference(
         events += [_crossing(VM, detect, 1.0, False), _crossing(VM, detect - _REARM_BELOW_MV, -1.0, False)]
     ups: list[float] = []
     downs: list[float] = []
-    # stops in time order: stimulator impulses (a jump follows) and breakpoints (restart only)
-    stops = [(float(t), True) for t in impulse_ms if 0.0 <= t < t_end_ms]
-    stops += [(float(t), False) for t in breakpoint_ms if 0.0 < t < t_end_ms]
+    # stops in time order: stimulator impulses and spontaneous quanta (a jump follows) and breakpoints (restart)
+    stops = [(float(t), EVENT_IMPULSE) for t in impulse_ms if 0.0 <= t < t_end_ms]
+    minis = np.empty(0) if miniature_ms is None else miniature_ms
+    stops += [(float(t), EVENT_MINIATURE) for t in minis if 0.0 <= t < t_end_ms]
+    stops += [(float(t), _RESTART) for t in breakpoint_ms if 0.0 < t < t_end_ms]
     stops.sort()
-    stops.append((t_end_ms, False))
+    stops.append((t_end_ms, _RESTART))
     max_events = int(_MAX_EVENTS_PER_MS * t_end_ms) + 100
     y = np.array(y0, dtype=float)
     t = 0.0
@@ -283,7 +290,7 @@ def integrate_reference(
     def failed(status: int) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
         return samples, nerve, n_nerve, np.zeros(spike_cap), 0, status, t
 
-    for t_stop, is_impulse in stops:
+    for t_stop, stop_kind in stops:
         while t < t_stop:
             last = int(np.searchsorted(grid, t_stop, side="right"))
             t_eval = grid[next_out:last]
@@ -325,9 +332,10 @@ def integrate_reference(
                 t = t_stop
             if not np.all(np.isfinite(y)):
                 return failed(STATUS_NOT_FINITE)
-        if is_impulse:
-            n_nerve = apply_event(EVENT_IMPULSE, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
-            last_stimulus = t
+        if stop_kind != _RESTART:
+            n_nerve = apply_event(stop_kind, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
+            if stop_kind == EVENT_IMPULSE:
+                last_stimulus = t
     while next_out < n_out:  # a grid point past t_end by rounding
         samples[next_out] = y
         next_out += 1
@@ -381,10 +389,11 @@ class Reference:
     def __call__(self, y0: np.ndarray, kp: np.void, impulse_ms: np.ndarray, inputs: np.ndarray,
                  breakpoint_ms: np.ndarray, t_end_ms: float, out_dt_ms: float, _atol: np.ndarray,
                  _rtol: np.ndarray, _h_max_ms: float, _max_steps: int,
-                 interrupt: np.ndarray | None = None,
+                 interrupt: np.ndarray | None = None, miniature_ms: np.ndarray | None = None,
                  ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, int, int, float]:
         """Integrate with the arguments of :func:`simlib.solver.integrate` (its tolerances are not used)."""
         return integrate_reference(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, rtol=self.rtol,
                                    atol=self.atol, method=self.method, jacobian=self.jacobian,
-                                   muscle_spikes=self.muscle_spikes, stats=self.stats, interrupt=interrupt)
+                                   muscle_spikes=self.muscle_spikes, stats=self.stats, interrupt=interrupt,
+                                   miniature_ms=miniature_ms)
 

@@ -85,6 +85,9 @@ class Result:
         optimal length (:mod:`simlib.stages.mechanics`). ``force`` is the active force transmitted by
         the series element; :attr:`total_force` is what a force transducer records. None (zero) for a
         hand-made Result.
+    miniature_times : numpy.ndarray or None
+        Times (s) of the spontaneous quanta, each a miniature endplate potential
+        (:func:`simlib.stages.nmj.miniature_times_ms`; seeded by ``Scenario.seed``); None for a hand-made Result.
     """
 
     t: np.ndarray
@@ -104,6 +107,7 @@ class Result:
     healthy_reference: Callable[[], HealthyResponse] | None = field(default=None, repr=False)
     unit_spikes: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
     passive_force: np.ndarray | None = field(default=None, repr=False)
+    miniature_times: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.protocol is None:

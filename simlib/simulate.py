@@ -51,6 +51,7 @@ from simlib.solver import (
 )
 from simlib.stages._jit import kernel_cached
 from simlib.stages.mechanics import passive_force_trace
+from simlib.stages.nmj import miniature_times_ms
 from simlib.validation import check_output_dt
 
 __all__ = ["simulate", "announce_compilation", "check_scenario", "SOLVERS"]
@@ -269,11 +270,13 @@ def _run(scenario: Scenario, protocol: Protocol, kp: KernelParams, dt_s: float, 
     t_end_ms = 1000.0 * scenario.duration_s
     impulses_ms, inputs = protocol.kernel_arrays()
     breakpoints = input_breakpoints_ms(inputs, t_end_ms)
+    miniatures_ms = miniature_times_ms(kp.mepp_rate_per_ms, t_end_ms, scenario.seed)
     # The step size does not depend on the output interval: samples are interpolated inside steps.
     h_max = _H_MAX_MS
     max_steps = int((200 * t_end_ms / h_max) * max(1.0, 4.0 * accuracy**0.5)) + 100_000
+    with_miniatures = functools.partial(integrator, miniature_ms=miniatures_ms)
     samples, nerve, n_nerve, muscle, n_muscle, status, t_reached = run_interruptible(
-        integrator, y0, kernel_record(kp)[0], impulses_ms, inputs, breakpoints, t_end_ms, 1000.0 * dt_s,
+        with_miniatures, y0, kernel_record(kp)[0], impulses_ms, inputs, breakpoints, t_end_ms, 1000.0 * dt_s,
         _ATOL / accuracy, _RTOL_BY_STATE / accuracy, h_max, max_steps,
         helper_thread=t_end_ms * max(1.0, accuracy) ** 0.5 >= _HELPER_THREAD_FROM_MS,
     )
@@ -309,6 +312,7 @@ def _run(scenario: Scenario, protocol: Protocol, kp: KernelParams, dt_s: float, 
         protocol=protocol,
         healthy_reference=healthy_reference,
         passive_force=passive_force_trace(samples[:, LENGTH], kp),
+        miniature_times=miniatures_ms / 1000.0,
     )
 
 

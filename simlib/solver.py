@@ -22,7 +22,8 @@ from microseconds during action potentials to ``h_max`` at rest.
 
 Stimulator impulses are events: the integrator stops exactly at each impulse time,
 applies the jump (axon reset, quantal ACh release; :func:`simlib.events.apply_event`) and
-continues, so no pulse is stepped over. It also stops exactly at every protocol breakpoint
+continues, so no pulse is stepped over; spontaneous quanta (miniature endplate potentials) are events
+at given times too. It also stops exactly at every protocol breakpoint
 (command and stretch edges, :meth:`simlib.Protocol.breakpoints_ms`), so no step straddles a kink
 in the inputs. Ectopic axon spikes are detected when the axon node crosses its spike
 potential. Muscle action potentials are detected as upward crossings of
@@ -38,6 +39,7 @@ import numpy as np
 from simlib.chain import CATOT, TROP, VAX, VM, calcium_jacobian, rates
 from simlib.events import (
     EVENT_IMPULSE,
+    EVENT_MINIATURE,
     LOG_COLUMNS,
     ORIGIN_ECTOPIC,
     ORIGIN_MOTONEURON,
@@ -152,7 +154,7 @@ def _pair_solve(m, r1, r2):
 
 @jit
 def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, atol, rtol, h_max_ms, max_steps,
-              interrupt=None):
+              interrupt=None, miniature_ms=None):
     """Integrate the chain from ``t = 0`` to ``t_end_ms``.
 
     Parameters
@@ -181,6 +183,8 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
         One-element integer flag, read every ``_POLL_STEPS`` steps: once another thread makes it
         non-zero (Ctrl-C, see :func:`simlib._system.run_interruptible`) the run stops with
         ``STATUS_INTERRUPTED``. Reading it changes no number of a run that is not interrupted.
+    miniature_ms : numpy.ndarray, optional
+        Sorted times of spontaneous quanta (ms; :func:`simlib.stages.nmj.miniature_times_ms`); none if omitted.
 
     Returns
     -------
@@ -210,6 +214,12 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
     next_out = 1
     next_imp = 0
     n_imp = impulse_ms.shape[0]
+    if miniature_ms is None:
+        minis = np.empty(0)
+    else:
+        minis = miniature_ms
+    next_mini = 0
+    n_mini = minis.shape[0]
     next_break = 0
     n_break = breakpoint_ms.shape[0]
     thr_index, thr_level, thr_kind = threshold_table(kp)
@@ -236,7 +246,10 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
         if next_break < n_break and breakpoint_ms[next_break] < t_stop:
             t_stop = breakpoint_ms[next_break]
             hits_stop = True
-        if next_imp < n_imp and impulse_ms[next_imp] <= t:
+        if next_mini < n_mini and minis[next_mini] < t_stop:
+            t_stop = minis[next_mini]
+            hits_stop = True
+        if (next_imp < n_imp and impulse_ms[next_imp] <= t) or (next_mini < n_mini and minis[next_mini] <= t):
             h_try = 0.0
         else:
             h_try = min(h, t_stop - t)
@@ -311,6 +324,10 @@ def integrate(y0, kp, impulse_ms, inputs, breakpoint_ms, t_end_ms, out_dt_ms, at
             n_nerve = apply_event(EVENT_IMPULSE, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
             last_stimulus = t
             next_imp += 1
+            h = min(h, 0.005)
+        while next_mini < n_mini and minis[next_mini] <= t + 1e-12:
+            n_nerve = apply_event(EVENT_MINIATURE, y, kp, inputs, t, nerve, n_nerve, last_stimulus)
+            next_mini += 1
             h = min(h, 0.005)
     while next_out < n_out:
         samples[next_out, :] = y

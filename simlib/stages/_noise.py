@@ -22,11 +22,13 @@ import numpy as np
 
 from simlib.stages._jit import jit
 
-__all__ = ["CHANNEL_AXON", "CHANNEL_MOTONEURON", "impulse_jitter"]
+__all__ = ["CHANNEL_AXON", "CHANNEL_MINIATURE", "CHANNEL_MOTONEURON", "impulse_jitter"]
 
 #: jitter channels: independent streams of one seed
 CHANNEL_MOTONEURON = 1
 CHANNEL_AXON = 2
+#: stream of the numpy Generator that draws the spontaneous quanta (:func:`simlib.stages.nmj.miniature_times_ms`)
+CHANNEL_MINIATURE = 3
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -65,6 +65,21 @@ depolarised until the perijunctional Na⁺ channels inactivate (depolarising blo
 
 The endplate current is :math:`I_{ep} = g_{ep}(1 - b_{rec})(1 - l_{AChR})\,O\,(1 - D)(E_{ACh} - V)`
 with :math:`l_{AChR}` the fraction of receptors lost (``achr_loss``, myasthenia gravis).
+
+**Spontaneous quanta (miniature endplate potentials).** At rest the terminal releases single quanta at
+random (Fatt & Katz 1952), a Poisson process of rate
+
+.. math::
+
+    r = r_{ref}\,\frac{x([Ca]_o,[Mg]_o)}{x_{ref}}\,(1 - b_{rel}),
+
+proportional to the occupancy of the same site X as evoked release, not to its fourth power (rat
+diaphragm: Gage & Quastel 1966, J Physiol 185:95; the weak Ca²⁺ dependence of spontaneous release:
+Hubbard 1961, J Physiol 159:507; Andreu & Barrett 1980, J Physiol 308:79), so the Ca²⁺-channel loss of
+Lambert-Eaton syndrome leaves it unchanged. Each spontaneous quantum adds :math:`a_q` to the cleft ACh,
+as one quantum of an impulse does; it neither fires the axon nor depletes the pool (≈0.2 quanta/s against
+a refilling of :math:`N/\tau_{rec}` ≈ 200 vesicles/s). The times are drawn before the run from the seed
+(:func:`miniature_times_ms`), so both integrators apply the same ones.
 """
 
 from __future__ import annotations
@@ -72,8 +87,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from simlib.model._declare import Stage, State
 from simlib.stages._jit import jit
+from simlib.stages._noise import CHANNEL_MINIATURE
 from simlib.validation import Param
 
 if TYPE_CHECKING:
@@ -82,7 +100,7 @@ if TYPE_CHECKING:
     from simlib.scenario import Scenario
 
 __all__ = ["CONSTANTS", "STAGE", "STATES", "cleft_rates", "derive", "desensitisation_rates",
-           "perijunctional_rates", "pool_rates",
+           "miniature_times_ms", "perijunctional_rates", "pool_rates",
            "quantal_content", "receptor_rates", "release_fraction", "release_site_occupancy"]
 
 _CHOSEN = "chosen so that "
@@ -151,6 +169,11 @@ CONSTANTS: tuple[Param, ...] = (
     Param("ach_per_quantum", 0.05, "", "cleft ACh added per quantum, in units of the receptor half-activation level",
           _CHOSEN + "30 quanta open ≈90 % of the receptors under the released ACh (saturating transmitter, "
           "Kuffler & Yoshikami 1975, J Physiol 251:465: ~8000 molecules per quantum)", 0.01, 0.2),
+    Param("mepp_rate_hz", 0.2, "Hz", "frequency of spontaneous quanta (miniature endplate potentials) at "
+          "reference Ca²⁺/Mg²⁺",
+          "human intercostal endplates ≈0.1-0.3 /s (Elmqvist, Hofmann, Kugelberg & Quastel 1964, J Physiol "
+          "174:417); ≈1 /s at the frog and rat junction (Fatt & Katz 1952, J Physiol 117:109); 0 switches them "
+          "off", 0.0, 5.0),
     Param("ache_rate_per_ms", 4.0, "1/ms", "ACh removal rate by acetylcholinesterase at full activity",
           "AChE clears ACh within a fraction of a millisecond (Quinn 1987, Chem Rev 87:955)", 2.0, 20.0),
     Param("ach_escape_per_ms", 0.12, "1/ms", "ACh removal by diffusion out of the cleft, slowed by rebinding",
@@ -199,6 +222,8 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
     phi_enz = env.phi.enzyme
     drive = quantal_content(sc.ca_mM, sc.mg_mM, m_ref=1.0, ca_ref_mM=c.ca_ref_mM, mg_ref_mM=c.mg_ref_mM,
                             kca_mM=c.release_kca_mM, kmg_mM=c.release_kmg_mM, coop=c.release_coop)
+    occupancy = (release_site_occupancy(sc.ca_mM, sc.mg_mM, c.release_kca_mM, c.release_kmg_mM)
+                 / release_site_occupancy(c.ca_ref_mM, c.mg_ref_mM, c.release_kca_mM, c.release_kmg_mM))
     lam_ref = -math.log(1.0 - c.release_site_p_ref)
     lam = lam_ref * drive * (1.0 - sc.vgcc_block) ** c.release_coop * (1.0 - sc.release_block)
     pool = c.pool_quanta
@@ -217,6 +242,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "augment_jump": c.augment_jump,
         "augment_rate": phi_enz / c.augment_ms,
         "ach_per_quantum": c.ach_per_quantum,
+        "mepp_rate_per_ms": c.mepp_rate_hz / 1000.0 * occupancy * (1.0 - sc.release_block),
         "ach_clear": phi_enz * (c.ache_rate_per_ms * sc.ache_activity + c.ach_escape_per_ms),
         "ach_escape": phi_enz * c.ach_escape_per_ms / c.perijunctional_volume_ratio,
         "ach_outside_clear": phi_enz * (c.ache_perijunctional_per_ms * sc.ache_activity + 1.0 / c.ach_diffusion_ms),
@@ -275,6 +301,38 @@ def quantal_content(
     x = release_site_occupancy(ca_mM, mg_mM, kca_mM, kmg_mM)
     x_ref = release_site_occupancy(ca_ref_mM, mg_ref_mM, kca_mM, kmg_mM)
     return m_ref * (x / x_ref) ** coop
+
+
+def miniature_times_ms(rate_per_ms: float, t_end_ms: float, seed: int) -> np.ndarray:
+    """Return the times of the spontaneous quanta of one run: a Poisson process drawn from the seed.
+
+    Parameters
+    ----------
+    rate_per_ms : float
+        Frequency of spontaneous quanta (1/ms; the kernel parameter ``mepp_rate_per_ms``).
+    t_end_ms : float
+        Duration of the run (ms); times fall in ``[0, t_end_ms)``.
+    seed : int
+        ``Scenario.seed``; stream :data:`simlib.stages._noise.CHANNEL_MINIATURE` of it, so a longer run
+        with the same seed and rate begins with the same times.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted times (ms), float64; empty when the rate is 0.
+    """
+    if rate_per_ms <= 0.0 or t_end_ms <= 0.0:
+        return np.empty(0)
+    rng = np.random.default_rng([int(seed), CHANNEL_MINIATURE])
+    expected = rate_per_ms * t_end_ms
+    times = np.empty(0)
+    last = 0.0
+    while True:  # exponential intervals, in blocks of a generous multiple of the expected count
+        block = np.cumsum(rng.exponential(1.0 / rate_per_ms, int(expected + 5.0 * math.sqrt(expected)) + 16)) + last
+        times = np.concatenate((times, block))
+        last = float(block[-1])
+        if last >= t_end_ms:
+            return times[times < t_end_ms]
 
 
 @jit

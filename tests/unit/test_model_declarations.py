@@ -90,6 +90,8 @@ ADDED_BY_ISSUE_20 = {"xb_katp_mM", "serca_katp_mM", "adenine_total_mM", "creatin
                      "xb_atp_per_detachment", "pi_release_threshold_mM"} | MECHANICS_ADDED_BY_ISSUE_20 \
     | GROUP34_ADDED_BY_ISSUE_20
 CHANGED_BY_ISSUE_20 = {"xb_detach", "serca_vmax"}
+#: issue 19 item 3: the frequency of spontaneous quanta (miniature endplate potentials, simlib.stages.nmj)
+ADDED_BY_ISSUE_19 = {"mepp_rate_per_ms"}
 
 
 def _bits(x: float) -> str:
@@ -108,7 +110,8 @@ def test_generated_record_equals_the_old_kernel_params_bit_for_bit(name):
     kp = chain.kernel_params(_scenario(case))
     new = kp._asdict()
     old = {RENAMED.get(f, f): value for f, value in case["kernel"].items() if f not in MOVED_TO_PROTOCOL}
-    assert set(new) - set(old) == ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 | ADDED_BY_ISSUE_20 and set(old) <= set(new)
+    added = ADDED_FOR_REST_STATE | ADDED_BY_ISSUE_18 | ADDED_BY_ISSUE_20 | ADDED_BY_ISSUE_19
+    assert set(new) - set(old) == added and set(old) <= set(new)
     differ = {f: (_bits(new[f]), value) for f, value in old.items()
               if f not in CHANGED_BY_ISSUE_18 | CHANGED_BY_ISSUE_20 and _bits(new[f]) != value}
     assert not differ
@@ -272,8 +275,8 @@ def test_the_registry_is_read_only_and_complete():
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh;
     # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz) and its
-    # metabolism stage 19; item 4's group III/IV afferents 4 (reflex stage)
-    assert owners == set(declared) and len(declared) == 163
+    # metabolism stage 19; item 4's group III/IV afferents 4 (reflex stage); issue 19 the MEPP frequency
+    assert owners == set(declared) and len(declared) == 164
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
