@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simlib.errors import ParameterError
-from simlib.validation import Param, invalid_value_message
+from simlib.validation import Param, check_value
 
 if TYPE_CHECKING:
     from simlib.result import Result
@@ -114,14 +114,11 @@ M_WAVE_WINDOW = Param("window_s", 0.03, "s", "window after each stimulus in whic
 
 
 def check_param(param: Param, value: object) -> float:
-    """Return ``value`` as a float if it is a finite number within ``param``'s range, else raise ParameterError."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        number = math.nan
-    if isinstance(value, bool) or not math.isfinite(number) or not (param.low <= number <= param.high):
-        raise ParameterError(invalid_value_message(param, value))
-    return number
+    """Return ``value`` as a float if it is a finite number within ``param``'s range, else raise ParameterError.
+
+    :func:`simlib.validation.check_value` for the EMG's numeric settings (never optional, never text).
+    """
+    return float(check_value(param, value))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, eq=False)
