@@ -24,6 +24,7 @@ Figures
 ``drug_comparison``        where botulinum toxin, curare and dantrolene break the chain
 ``temperature``            twitch and force–frequency at three temperatures
 ``muscle_mechanics``       length–tension (active, passive, total) and load–velocity with power
+``fatigue_and_circulation``  fatigue, recovery with rest, PCr and Pi with and without blood flow
 =========================  ==================================================================
 
 House style
@@ -48,8 +49,8 @@ Image baselines for the tests live in ``tests/baseline_images``; regenerate them
 Layout
 ------
 One module per figure or pair of related figures (``chain``, ``twitch``, ``electrolytes``, ``atp``,
-``cramps``, ``drugs``, ``temperatures``, ``mechanics``), the registry (``_registry``), the house styles
-(``_style``), shared helpers (``_common``, ``_raster``) and the export pipeline (``export``).
+``cramps``, ``drugs``, ``temperatures``, ``mechanics``, ``metabolism``), the registry (``_registry``), the
+house styles (``_style``), shared helpers (``_common``, ``_raster``) and the export pipeline (``export``).
 Every public name is importable from :mod:`simlib.figures` itself. A new figure is a function in
 its own module, decorated with ``@_register(title, summary)`` and imported below in gallery order.
 
@@ -70,6 +71,7 @@ from simlib.figures.cramps import cramp_and_stretch, cramp_vs_contracture  # iso
 from simlib.figures.drugs import drug_comparison  # isort: skip
 from simlib.figures.temperatures import temperature  # isort: skip
 from simlib.figures.mechanics import muscle_mechanics  # isort: skip
+from simlib.figures.metabolism import fatigue_and_circulation  # isort: skip
 from simlib.figures.export import (  # isort: skip
     BASELINE_DPI,
     CAPTION_SUFFIX,
@@ -103,6 +105,7 @@ __all__ = [
     "drug_comparison",
     "electrolyte_map",
     "export_figure",
+    "fatigue_and_circulation",
     "figure_info",
     "force_frequency",
     "muscle_mechanics",

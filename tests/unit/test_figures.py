@@ -40,7 +40,8 @@ CASES = [(name, style) for name in NAMES for style in figures.STYLES]
 IDS = [f"{n}-{s}" for n, s in CASES]
 EXPECTED_NAMES = ("chain_overview", "twitch_summation_tetanus", "force_frequency", "electrolyte_map",
                   "calcium_atp_relaxation", "cramp_and_stretch", "cramp_vs_contracture", "drug_comparison",
-                  "temperature", "muscle_mechanics")  # issue 20 added the mechanics figure
+                  "temperature", "muscle_mechanics",  # issue 20 added the mechanics figure
+                  "fatigue_and_circulation")  # and the fatigue and circulation figure (lesson 14)
 N_CRAMP_COLUMNS = 3  # cramp, spasticity, contracture
 
 
@@ -62,6 +63,7 @@ EXPECTED = {
     # two panels and the power's twin axis
     "muscle_mechanics": (3, {"active": 1, "passive": 1, "total": 1, "velocity": 1, "power": 1, "peak_power": 1,
                              "hill_fit": 1}, {}),
+    "fatigue_and_circulation": (2, {"force:": 2, "pcr:": 2, "pi:": 2}, {}),
 }
 
 
@@ -320,7 +322,7 @@ def test_every_public_name_is_importable_from_the_package():
     assert figures.export_figure.__module__ == "simlib.figures.export"
     assert {spec.function.__module__ for spec in figures.FIGURES.values()} <= {
         f"simlib.figures.{m}" for m in ("chain", "twitch", "electrolytes", "atp", "cramps", "drugs", "temperatures",
-                                           "mechanics")}
+                                           "mechanics", "metabolism")}
 
 
 def test_spike_counts_of_the_figures_are_half_open_windows():
