@@ -35,7 +35,8 @@ EMG_LABEL = "EMG (mV)"
 RMS_WINDOW_S = 0.1
 
 
-def plot_force_emg(runs: Mapping[str, Result], *, window_s: float = RMS_WINDOW_S) -> Figure:
+def plot_force_emg(runs: Mapping[str, Result], *, window_s: float = RMS_WINDOW_S,
+                   axes: np.ndarray | None = None) -> Figure:
     """Plot force above the surface EMG and its moving RMS for each run, one column per run.
 
     Parameters
@@ -44,6 +45,9 @@ def plot_force_emg(runs: Mapping[str, Result], *, window_s: float = RMS_WINDOW_S
         Title -> run (e.g. ``{"cramp": ..., "contracture": ...}``).
     window_s : float, optional
         Moving-RMS window (s).
+    axes : numpy.ndarray of matplotlib.axes.Axes, optional
+        A 2 × len(runs) array of axes to draw on (force row above EMG row; share x by column and y by
+        row for one scale); a new pyplot figure is made when None.
 
     Returns
     -------
@@ -53,9 +57,17 @@ def plot_force_emg(runs: Mapping[str, Result], *, window_s: float = RMS_WINDOW_S
         :func:`force_emg_alt_text`.
     """
     items = list(runs.items())
+    n = max(len(items), 1)
     with apply_style():
-        fig, axes = plt.subplots(2, max(len(items), 1), figsize=(4.2 * max(len(items), 1), 4.6), sharex="col",
-                                 sharey="row", layout="constrained", squeeze=False)
+        if axes is None:
+            fig, axes = plt.subplots(2, n, figsize=(4.2 * n, 4.6), sharex="col", sharey="row", layout="constrained",
+                                     squeeze=False)
+        else:
+            axes = np.asarray(axes, dtype=object)
+            if axes.shape != (2, n):
+                raise ValueError(f"axes must be a 2 x {n} array (force above EMG, one column per run); "
+                                 f"got shape {axes.shape}")
+            fig = axes[0, 0].figure
         for col, (title, res) in enumerate(items):
             trace = _emg.emg(res)
             top, bottom = axes[0, col], axes[1, col]
@@ -137,7 +149,7 @@ def plot_m_wave_curve(curve: RecruitmentCurve, ax: Axes | None = None) -> Axes:
                               gid="twitch", label="twitch force (right axis)")
         ax.set_xlabel("Stimulus intensity (V)")
         ax.set_ylabel("M-wave, peak to peak (mV)")
-        twin.set_ylabel("Peak twitch force")
+        twin.set_ylabel("Peak twitch force (normalised)")
         ax.set_ylim(bottom=0.0)
         twin.set_ylim(bottom=0.0)
         twin.grid(False)

@@ -13,19 +13,21 @@ The same gallery is one command away: ``simlib figures --out DIR`` (see :mod:`si
 
 Figures
 -------
-=========================  ==================================================================
-``chain_overview``         nerve and muscle spikes, endplate potential, membrane potential, Ca²⁺, force
-``twitch_summation_tetanus``  a single twitch, summation and fused tetanus
-``force_frequency``        peak force of a 1 s train against stimulation rate
-``electrolyte_map``        classification over drive rate × extracellular Ca²⁺ (:func:`simlib.sweep`)
-``calcium_atp_relaxation`` Ca²⁺ and force with and without ATP: relaxation needs ATP
-``cramp_and_stretch``      a cramp and a cramp stopped by stretch (needs the cramp presets)
-``cramp_vs_contracture``   electrically active spasm vs electrically silent contracture
-``drug_comparison``        where botulinum toxin, curare and dantrolene break the chain
-``temperature``            twitch and force–frequency at three temperatures
-``muscle_mechanics``       length–tension (active, passive, total) and load–velocity with power
-``fatigue_and_circulation``  fatigue, recovery with rest, PCr and Pi with and without blood flow
-=========================  ==================================================================
+=================================  ======================================================================
+``chain_overview``                 nerve and muscle spikes, endplate potential, membrane potential, Ca²⁺, force
+``twitch_summation_tetanus``       a single twitch, summation and fused tetanus
+``force_frequency``                peak force of a 1 s train against stimulation rate
+``electrolyte_map``                classification over drive rate × extracellular Ca²⁺ (:func:`simlib.sweep`)
+``calcium_atp_relaxation``         Ca²⁺ and force with and without ATP: relaxation needs ATP
+``cramp_and_stretch``              a cramp and a cramp stopped by stretch (needs the cramp presets)
+``cramp_vs_contracture``           electrically active spasm vs electrically silent contracture
+``drug_comparison``                where botulinum toxin, curare and dantrolene break the chain
+``temperature``                    twitch and force–frequency at three temperatures
+``muscle_mechanics``               length–tension (active, passive, total) and load–velocity with power
+``fatigue_and_circulation``        fatigue, recovery with rest, PCr and Pi with and without blood flow
+``emg_cramp_contracture``          force above the surface EMG: a cramp electrically active, a contracture silent
+``recruitment_and_train_of_four``  M-wave and twitch against stimulus intensity; train-of-four fade against block
+=================================  ======================================================================
 
 House style
 -----------
@@ -49,7 +51,7 @@ Image baselines for the tests live in ``tests/baseline_images``; regenerate them
 Layout
 ------
 One module per figure or pair of related figures (``chain``, ``twitch``, ``electrolytes``, ``atp``,
-``cramps``, ``drugs``, ``temperatures``, ``mechanics``, ``metabolism``), the registry (``_registry``), the
+``cramps``, ``drugs``, ``temperatures``, ``mechanics``, ``metabolism``, ``emg``), the registry (``_registry``), the
 house styles (``_style``), shared helpers (``_common``, ``_raster``) and the export pipeline (``export``).
 Every public name is importable from :mod:`simlib.figures` itself. A new figure is a function in
 its own module, decorated with ``@_register(title, summary)`` and imported below in gallery order.
@@ -72,6 +74,7 @@ from simlib.figures.drugs import drug_comparison  # isort: skip
 from simlib.figures.temperatures import temperature  # isort: skip
 from simlib.figures.mechanics import muscle_mechanics  # isort: skip
 from simlib.figures.metabolism import fatigue_and_circulation  # isort: skip
+from simlib.figures.emg import emg_cramp_contracture, recruitment_and_train_of_four  # isort: skip
 from simlib.figures.export import (  # isort: skip
     BASELINE_DPI,
     CAPTION_SUFFIX,
@@ -104,6 +107,7 @@ __all__ = [
     "cramp_vs_contracture",
     "drug_comparison",
     "electrolyte_map",
+    "emg_cramp_contracture",
     "export_figure",
     "fatigue_and_circulation",
     "figure_info",
@@ -111,6 +115,7 @@ __all__ = [
     "muscle_mechanics",
     "names",
     "read_caption",
+    "recruitment_and_train_of_four",
     "render",
     "save_baseline",
     "temperature",

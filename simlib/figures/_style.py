@@ -146,3 +146,21 @@ def _finish(fig: Figure, hs: HouseStyle, info: FigureInfo) -> Figure:
 
 def _panel_title(ax: Axes, text: str, hs: HouseStyle) -> None:
     ax.set_title(text, loc="left", fontsize=hs.title_pt)
+
+
+def _house_legends(fig: Figure, axes: tuple[Axes, Axes], columns: int) -> None:
+    """Replace the notebook plots' legends and labels by one legend per panel under its axes.
+
+    A panel's legend gathers the lines of its twin axes too. Texts with a gid starting ``label:`` (the
+    limb names of the length–tension plot) are removed: at house font sizes they would overlap the
+    curve; captions and alt texts name them.
+    """
+    for ax in fig.axes:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        for text in [t for t in ax.texts if str(t.get_gid()).startswith("label:")]:
+            text.remove()
+    for ax in axes:
+        handles = [h for a in fig.axes if a is ax or a.get_shared_x_axes().joined(a, ax)
+                   for h in a.get_legend_handles_labels()[0]]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=columns, frameon=False)

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from simlib.figures._common import _DRIVE_FIELDS, _as_scenario, _conditions, _floats, _options
 from simlib.figures._registry import FigureInfo, _register
-from simlib.figures._style import _MODEL_NOTE, _finish, _house_style, _panel_title, _rc, _two_panels
+from simlib.figures._style import _MODEL_NOTE, _finish, _house_legends, _house_style, _panel_title, _rc, _two_panels
 from simlib.mechanics import length_tension, load_velocity
 from simlib.mechanics_plots import (
     fit_hill,
@@ -88,19 +87,3 @@ def muscle_mechanics(scenario: Scenario | str | None = None, *, style: str = "sl
                       options=_options(lengths_rel=(lengths, _LENGTHS), loads_rel=(loads, _LOADS)))
     return _finish(fig, hs, info)
 
-
-def _house_legends(fig: Figure, axes: tuple[Axes, Axes], columns: int) -> None:
-    """Replace the notebook plots' legends and limb labels by one legend per panel under its axes.
-
-    The limb names (ascending limb, plateau, descending limb) stay in the caption and alt text: at
-    house font sizes they would overlap the curve.
-    """
-    for ax in fig.axes:
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-        for text in [t for t in ax.texts if str(t.get_gid()).startswith("label:")]:
-            text.remove()
-    for ax in axes:
-        handles = [h for a in fig.axes if a is ax or a.get_shared_x_axes().joined(a, ax)
-                   for h in a.get_legend_handles_labels()[0]]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=columns, frameon=False)

@@ -41,7 +41,8 @@ IDS = [f"{n}-{s}" for n, s in CASES]
 EXPECTED_NAMES = ("chain_overview", "twitch_summation_tetanus", "force_frequency", "electrolyte_map",
                   "calcium_atp_relaxation", "cramp_and_stretch", "cramp_vs_contracture", "drug_comparison",
                   "temperature", "muscle_mechanics",  # issue 20 added the mechanics figure
-                  "fatigue_and_circulation")  # and the fatigue and circulation figure (lesson 14)
+                  "fatigue_and_circulation",  # and the fatigue and circulation figure (lesson 14)
+                  "emg_cramp_contracture", "recruitment_and_train_of_four")  # issue 19: EMG and a 120-unit pool
 N_CRAMP_COLUMNS = 3  # cramp, spasticity, contracture
 
 
@@ -64,6 +65,10 @@ EXPECTED = {
     "muscle_mechanics": (3, {"active": 1, "passive": 1, "total": 1, "velocity": 1, "power": 1, "peak_power": 1,
                              "hill_fit": 1}, {}),
     "fatigue_and_circulation": (2, {"force:": 2, "pcr:": 2, "pi:": 2}, {}),
+    "emg_cramp_contracture": (4, {"force": 2, "emg": 4, "emg_rms": 2}, {}),
+    # the recruitment curve's twitch force is on a twin axis
+    "recruitment_and_train_of_four": (3, {"m_wave": 1, "twitch": 1, "tof_ratio": 1, "first_twitch": 1,
+                                          "residual_block": 1}, {}),
 }
 
 
@@ -322,7 +327,7 @@ def test_every_public_name_is_importable_from_the_package():
     assert figures.export_figure.__module__ == "simlib.figures.export"
     assert {spec.function.__module__ for spec in figures.FIGURES.values()} <= {
         f"simlib.figures.{m}" for m in ("chain", "twitch", "electrolytes", "atp", "cramps", "drugs", "temperatures",
-                                           "mechanics", "metabolism")}
+                                           "mechanics", "metabolism", "emg")}
 
 
 def test_spike_counts_of_the_figures_are_half_open_windows():
@@ -355,3 +360,32 @@ def test_the_baseline_tool_saves_what_the_image_test_compares(tmp_path, monkeypa
     again = tmp_path / "again.png"
     figures.save_baseline(figures.render("force_frequency", style="handout"), again)
     assert again.read_bytes() == (tmp_path / "baselines" / "force_frequency-handout.png").read_bytes()
+
+
+def test_pool_figure_draws_what_the_public_api_measures(rendered):
+    fig = rendered["recruitment_and_train_of_four", "handout"]
+    pool = simlib.Scenario(motor_units=120)
+    (ratio,) = _lines(fig, "tof_ratio")
+    blocks = np.asarray(ratio.get_xdata(), dtype=float)
+    np.testing.assert_allclose(ratio.get_ydata(),
+                               [simlib.train_of_four(pool.replace(receptor_block=b)).ratio for b in blocks])
+    (m_wave,) = _lines(fig, "m_wave")
+    curve = simlib.recruitment_curve(pool, m_wave.get_xdata())
+    np.testing.assert_allclose(m_wave.get_ydata(), curve.m_wave_mV)
+    assert "0.9" in figures.figure_info(fig).caption and "residual" in figures.figure_info(fig).alt_text
+
+
+def test_emg_figure_shows_an_active_cramp_and_a_silent_contracture(rendered):
+    fig = rendered["emg_cramp_contracture", "slide"]
+    cramp, contracture = (np.asarray(line.get_ydata(), dtype=float) for line in _lines(fig, "emg_rms"))
+    late = [np.asarray(line.get_xdata(), dtype=float) >= 3.0 for line in _lines(fig, "emg_rms")]
+    assert cramp[late[0]].min() > 0.0 and contracture[late[1]].max() < 1e-3
+    info = figures.figure_info(fig)
+    assert info.presets == ("exercise_cramp", "atp_depletion") and "electrically silent" in info.alt_text
+
+
+def test_force_emg_plot_rejects_axes_of_the_wrong_shape():
+    res = simlib.simulate(simlib.Scenario(duration_s=0.3))
+    fig = Figure()
+    with pytest.raises(ValueError, match="2 x 1"):
+        plotting.plot_force_emg({"one run": res}, axes=fig.subplots(1, 2, squeeze=False))
