@@ -237,5 +237,6 @@ def _tof_alt_text(blocks: tuple[float, ...], tofs: list[TrainOfFour], first: np.
                else f"The ratio first falls below the 0.9 line at a block of {blocks[i]:g}.")
     return (f"Line plot of the train-of-four ratio (vermillion circles, solid) and the first twitch as a fraction "
             f"of the unblocked one (blue squares, dashed) against ACh receptor block from {min(blocks):g} to "
-            f"{max(blocks):g}, with a dotted horizontal line at a ratio of {_RESIDUAL_RATIO:g}. "
+            f"{max(blocks):g}, with a dotted horizontal line at a ratio of {_RESIDUAL_RATIO:g} (below it: residual "
+            f"block). "
             f"{_capital('; '.join(points))}. {verdict}")
