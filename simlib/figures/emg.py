@@ -172,8 +172,8 @@ def recruitment_and_train_of_four(scenario: Scenario | str | None = None, *, sty
         _house_legends(fig, (ax_r, ax_t), columns=1)
         _panel_title(ax_r, f"Recruitment curve ({_MOTOR_UNITS} motor units)", hs)
         _panel_title(ax_t, "Train-of-four fade", hs)
-    caption = _pool_caption(base, curve.m_wave_mV, curve.peak_force, volts, blocks, tofs, first)
     panels = ("Left", "Right") if hs.name == "slide" else ("Top", "Bottom")
+    caption = _pool_caption(base, (curve.m_wave_mV, curve.peak_force), volts, blocks, (tofs, first), panels)
     alt = (f"{panels[0]} panel. {m_wave_curve_alt_text(curve)} {panels[1]} panel. "
            f"{_tof_alt_text(blocks, tofs, first)}")
     info = FigureInfo("recruitment_and_train_of_four", _POOL_TITLE, caption, alt, style, base,
@@ -207,20 +207,26 @@ def _first_residual(blocks: tuple[float, ...], tofs: list[TrainOfFour]) -> int |
     return min(below, key=lambda i: blocks[i]) if below else None
 
 
-def _pool_caption(base: Scenario, m_wave: np.ndarray, twitch: np.ndarray, volts: tuple[float, ...],
-                  blocks: tuple[float, ...], tofs: list[TrainOfFour], first: np.ndarray) -> str:
-    """Write the caption, with the largest M-wave and twitch and the first dose of residual block."""
+def _pool_caption(base: Scenario, recruitment: tuple[np.ndarray, np.ndarray], volts: tuple[float, ...],
+                  blocks: tuple[float, ...], fade: tuple[list[TrainOfFour], np.ndarray],
+                  panels: tuple[str, str]) -> str:
+    """Write the caption, with the largest M-wave and twitch and the first dose of residual block.
+
+    ``recruitment`` is (M-wave (mV), twitch) at each intensity, ``fade`` the train-of-four at each block
+    and its first twitch as a fraction of the unblocked one, ``panels`` the two panels' positions.
+    """
+    (m_wave, twitch), (tofs, first) = recruitment, fade
     i = _first_residual(blocks, tofs)
     residual = ("no dose drawn leaves a ratio below 0.9" if i is None else
                 f"from a block of {blocks[i]:g} the ratio is {tofs[i].ratio:.2f}, below 0.9, while the first twitch "
                 f"is still {100 * first[i]:.0f} % of the unblocked one: a single twitch looks normal, yet the "
                 f"block is residual (Murphy & Brull 2010)")
     return (
-        f"{_POOL_TITLE}. Left: a pool of {_MOTOR_UNITS} motor units given single nerve impulses from "
+        f"{_POOL_TITLE}. {panels[0]}: a pool of {_MOTOR_UNITS} motor units given single nerve impulses from "
         f"{min(volts):g} to {max(volts):g} V (lesson 10): as the intensity rises more axons are excited, so the "
         f"M-wave of the surface EMG (blue, left axis) and the twitch force (vermillion, dashed, right axis) grow "
         f"together along one S-shaped curve up to the maximal stimulus ({float(np.max(m_wave)):.1f} mV, twitch "
-        f"{float(np.max(twitch)):.2f}). Right: the same pool's train-of-four (four impulses at 2 Hz) under ACh "
+        f"{float(np.max(twitch)):.2f}). {panels[1]}: the same pool's train-of-four (four impulses at 2 Hz) under ACh "
         f"receptor blocks from {min(blocks):g} to {max(blocks):g} (lesson 12): the ratio of the fourth response to "
         f"the first (vermillion) fades under a partial non-depolarising block, long before the first twitch "
         f"(blue, dashed, fraction of the unblocked twitch) falls; {residual}. The dotted line is a ratio of 0.9. "
