@@ -56,15 +56,20 @@ from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.validation import Param
 
-__all__ = ["CHANNEL_LAG", "CONSTANTS", "FEEDBACK_PASSES", "FEEDBACK_TOLERANCE_MV", "bands", "offsets_mV",
-           "run_voluntary", "unit_lags"]
+__all__ = ["CHANNEL_LAG", "CONSTANTS", "FEEDBACK_PASSES", "FEEDBACK_TOLERANCE_MV", "REACH_MARGIN_MV", "bands",
+           "offsets_mV", "run_voluntary", "unit_lags"]
 
 #: seed channel of the units' firing lags (with ``Scenario.seed``)
 CHANNEL_LAG = 104
 #: a band is rerun with pool-force feedback when its force-driven reflex input would change by more than this (mV)
 FEEDBACK_TOLERANCE_MV = 0.5
+#: units whose offset is at most the run's peak excitation minus the smallest unit's recruitment command plus
+#: this (mV) get a band (a positive force feedback, e.g. in fatigue, adds its value at full force)
+REACH_MARGIN_MV = 1.0
 #: most reruns of a band for the pool-force feedback
 FEEDBACK_PASSES = 2
+#: fraction of the missing feedback added per pass (under-relaxation of the fixed-point iteration)
+FEEDBACK_RELAXATION = 0.6
 
 CONSTANTS: tuple[Param, ...] = (
     Param("last_recruitment_command_fraction", 0.5, "", "fraction of the maximal descending command at which the "
@@ -103,26 +108,28 @@ def offsets_mV(pop: Population) -> np.ndarray:
 def bands(pop: Population, reachable: np.ndarray, max_bands: int) -> list[np.ndarray]:
     """Group the reachable units into at most ``max_bands`` bands of neighbouring thresholds.
 
-    Each fibre-type class gets its share of the bands (:func:`simlib.pool.stimulation.class_budgets` on the
-    reachable units' force); within a class the bands hold equal shares of its force weight, in size order.
+    The smallest unit is a band of its own (offset 0: the unit whose rate ``rate_hz`` sets). The others
+    share the remaining bands, each fibre-type class its share (:func:`simlib.pool.stimulation.class_budgets`
+    on the reachable units' force); within a class the bands hold equal shares of its force weight, in
+    size order.
 
     Returns
     -------
     list of numpy.ndarray
         Unit indices of each band, from the lowest threshold up.
     """
-    out: list[np.ndarray] = []
     units = np.flatnonzero(reachable)
-    if units.size == 0:
-        return out
+    if units.size <= 1 or max_bands <= 1:
+        return [units] if units.size else []
+    out = [units[:1]]
+    units = units[1:]
     sub = dataclasses.replace(pop, **{f.name: getattr(pop, f.name)[units] for f in dataclasses.fields(pop)})
-    for slow, budget in sorted(class_budgets(sub, max_bands).items(), key=lambda kv: not kv[0]):
+    for slow, budget in class_budgets(sub, max_bands - 1).items():
         members = units[pop.slow[units] == slow]
         if members.size == 0:
             continue
         cumulative = np.cumsum(pop.force_weight[members])
-        edges = cumulative / cumulative[-1]
-        labels = np.minimum((edges * min(budget, members.size) - 1e-9).astype(int), budget - 1)
+        labels = np.minimum((cumulative / cumulative[-1] * min(budget, members.size) - 1e-9).astype(int), budget - 1)
         out += [members[labels == k] for k in np.unique(labels)]
     return sorted(out, key=lambda band: int(band[0]))
 
@@ -215,7 +222,9 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
     theta = offsets_mV(pop)
     from simlib.stages.drive import descending_level_mV
 
-    reach = _peak_excitation_mV(run_protocol, sc, c) - 0.5 * descending_level_mV(1.0, sc.pic_gain, values)
+    gain = _net_force_gain(sc, c)
+    reach = (_peak_excitation_mV(run_protocol, sc, c) + max(gain, 0.0) - descending_level_mV(1.0, sc.pic_gain, values)
+             + REACH_MARGIN_MV)
     groups = bands(pop, theta <= max(reach, 0.0), max_patterns)
     weight = pop.force_weight
     band_theta = [float(weight[g] @ theta[g] / weight[g].sum()) for g in groups]
@@ -233,7 +242,6 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
     corrections: list[tuple[tuple[float, float, float], ...]] = [()] * len(groups)
     runs = [band_run(b, ()) for b in range(len(groups))]
     made = len(runs)
-    gain = _net_force_gain(sc, c)
     pieces = MAX_COMMAND_SEGMENTS - 1 - len(run_protocol.command)
     for _ in range(FEEDBACK_PASSES if runs and pieces > 0 else 0):
         forces = [_band_force(r, g, sc.seed) for r, g in zip(runs, groups, strict=True)]
