@@ -106,22 +106,24 @@ def offsets_mV(pop: Population) -> np.ndarray:
 
 
 def bands(pop: Population, reachable: np.ndarray, max_bands: int) -> list[np.ndarray]:
-    """Group the reachable units into at most ``max_bands`` bands of neighbouring thresholds.
+    """Group the reachable units into at most ``max_bands`` bands of neighbouring thresholds, the others by class.
 
-    The smallest unit is a band of its own (offset 0: the unit whose rate ``rate_hz`` sets). The others
-    share the remaining bands, each fibre-type class its share (:func:`simlib.pool.stimulation.class_budgets`
-    on the reachable units' force); within a class the bands hold equal shares of its force weight, in
-    size order.
+    The units out of reach get one band per fibre-type class (they stay at rest unless the run's
+    reflexes recruit them, and a resting fibre may hold force, e.g. in rigor). The smallest unit is a
+    band of its own (offset 0: the unit whose rate ``rate_hz`` sets). The other reachable units share
+    the remaining bands, each fibre-type class its share (:func:`simlib.pool.stimulation.class_budgets`
+    on their force); within a class the bands hold equal shares of its force weight, in size order.
 
     Returns
     -------
     list of numpy.ndarray
-        Unit indices of each band, from the lowest threshold up.
+        Unit indices of each band, ordered by their smallest unit.
     """
     units = np.flatnonzero(reachable)
+    out = [band for slow in (True, False) if (band := np.flatnonzero(~reachable & (pop.slow == slow))).size]
     if units.size <= 1 or max_bands <= 1:
-        return [units] if units.size else []
-    out = [units[:1]]
+        return sorted(out + ([units] if units.size else []), key=lambda band: int(band[0]))
+    out.append(units[:1])
     units = units[1:]
     sub = dataclasses.replace(pop, **{f.name: getattr(pop, f.name)[units] for f in dataclasses.fields(pop)})
     for slow, budget in class_budgets(sub, max_bands - 1).items():
