@@ -12,6 +12,10 @@ Rows (milliseconds: minimum and median of ``--repeat`` warm runs):
   (N x the baseline's median, not run);
 - ``recruitment_curve_20``: ``simlib.recruitment_curve`` at 20 intensities (0-8 V), 120 units;
 - ``train_of_four_block_0.78``: ``simlib.train_of_four`` of 120 units at ``receptor_block=0.78``;
+- ``single_3s_voluntary`` and ``pool_120_voluntary``: ``simulate(Scenario(drive="voluntary"))`` (the default 3 s
+  scenario's voluntary contraction) with one unit and with 120 (:mod:`simlib.pool.voluntary`: threshold bands);
+  their extra ``ratio_to_single_voluntary`` is the issue's measure (pool / single of the same scenario); also a
+  120-unit ``exercise_cramp`` (pool-force feedback reruns bands) against its single unit;
 - ``emg_<source>_<rate>``: ``simlib.emg`` of a finished run (surface EMG synthesised from its spike times, after
   the run): the 120-unit supramaximal pool and the single unit at 10 kHz, and the 2 kHz of
   ``Metrics.emg_rms_mV`` (ratios to the single-unit run: what asking for the EMG adds to a run).
@@ -82,7 +86,24 @@ def run(repeat: int) -> list[dict[str, Any]]:
     tof = pool.replace(receptor_block=BLOCK)
     rows.append(row(f"train_of_four_block_{BLOCK}", time_calls(lambda: simlib.train_of_four(tof), repeat), base,
                     {"ratio": simlib.train_of_four(tof).ratio}))
-    return rows + emg_rows(stim, repeat, base)
+    return rows + voluntary_rows(repeat, base) + emg_rows(stim, repeat, base)
+
+
+def voluntary_rows(repeat: int, base: float) -> list[dict[str, Any]]:
+    """Voluntary drive: the default scenario and the exercise-cramp preset, one unit against 120."""
+    rows = []
+    for label, sc in (("3s_voluntary", simlib.Scenario(drive="voluntary")),
+                      ("exercise_cramp", simlib.presets.PRESETS["exercise_cramp"])):
+        simlib.simulate(sc)
+        single = time_calls(lambda sc=sc: simlib.simulate(sc), 3 * repeat)
+        rows.append(row(f"single_{label}", single, base))
+        pool = sc.replace(motor_units=120)
+        runs = run_pool(pool).patterns
+        times = time_calls(lambda pool=pool: simlib.simulate(pool), repeat)
+        ratio = float(np.median(times) / np.median(single))
+        rows.append(row(f"pool_120_{label.removeprefix('3s_')}", times, base,
+                        {"muscle_runs": runs, "ratio_to_single_voluntary": ratio}))
+    return rows
 
 
 def emg_rows(stim: simlib.Scenario, repeat: int, base: float) -> list[dict[str, Any]]:
@@ -122,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{by_name[f'pool_120_block_{BLOCK}']['ratio_to_single']:.2f}, independent/pool "
           f"{by_name['independent_120']['median_ms'] / pool:.1f} (>= {TARGETS['independent_over_pool']:g}), "
           f"20-point curve {by_name['recruitment_curve_20']['median_ms']:.0f} ms "
-          f"(<= {TARGETS['recruitment_curve_20_ms']:g})")
+          f"(<= {TARGETS['recruitment_curve_20_ms']:g}), voluntary pool/single "
+          f"{by_name['pool_120_voluntary']['ratio_to_single_voluntary']:.2f} (<= {TARGETS['pool_over_single']:g})")
     if args.out:
         args.out.write_text(json.dumps({"rows": rows, "targets": TARGETS}, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -284,7 +284,8 @@ class Scenario:
         1, "", low=1, high=300, label="Motor units", step=1.0,
         meaning="number of motor units in the muscle: 1 is the single representative unit of the fibre-level "
                 "lessons; more is a pool with spread thresholds, twitch forces and junction safety factors "
-                "(simlib.pool), so far for nerve stimulation only",
+                "(simlib.pool), driven by nerve stimulation or by a common descending command (recruitment in size "
+                "order plus rate coding; simlib.pool.voluntary)",
         source="human muscles have about 100-300 motor units, e.g. ≈120 in first dorsal interosseous "
                "(Feinstein et al. 1955, Acta Anat 23:127); pool after Fuglevand, Winter & Patla 1993, "
                "J Neurophysiol 70:2470",

@@ -42,7 +42,6 @@ from typing import Any
 
 import numpy as np
 
-from simlib.errors import ParameterError
 from simlib.pool.fibre_types import class_constants
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.protocol import Protocol
@@ -207,8 +206,9 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
         :func:`simlib.simulate.simulate`, which runs every single-unit chain (passed in: this module is
         below it; :func:`simlib.pool.run_pool` passes it).
     protocol : Protocol, optional
-        Stimulator impulses (a descending command or stretch is refused: voluntary drive of a
-        pool is a later part); default ``Protocol.from_scenario(sc)``.
+        Stimulator impulses; default ``Protocol.from_scenario(sc)``. A protocol with a descending
+        command or a stretch is run by :func:`simlib.pool.voluntary.run_voluntary` (a protocol with both
+        impulses and a command or stretch is refused with a ParameterError).
     constants : mapping, optional
         Model constants for every chain run (see :func:`simlib.simulate`).
     memo : dict, optional
@@ -230,9 +230,10 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     """
     run_protocol = Protocol.from_scenario(sc) if protocol is None else protocol
     if run_protocol.command or run_protocol.stretch is not None:
-        raise ParameterError("a motor-unit pool (motor_units > 1) can so far only be driven by nerve "
-                             "stimulation; use drive='stimulation' (or a Protocol of impulses), or motor_units=1 "
-                             "for voluntary drive and stretch.")
+        from simlib.pool.voluntary import run_voluntary
+
+        return run_voluntary(sc, protocol, simulate=simulate, constants=constants, memo=memo,
+                             max_patterns=max_patterns, **run_options)
     options = _options_key(constants, run_options)
     memo = {} if memo is None or options is None else memo
     pop = population(sc.motor_units, sc.seed)

@@ -58,9 +58,10 @@ def test_motor_units_must_be_a_whole_number_in_range(bad):
         simlib.Scenario(motor_units=bad)
 
 
-def test_voluntary_pool_is_refused_with_advice():
-    with pytest.raises(simlib.ParameterError, match="stimulation"):
-        simlib.simulate(simlib.Scenario(motor_units=120))
+def test_voluntary_pool_runs():
+    # voluntary drive of a pool: simlib.pool.voluntary (tests/unit/test_pool_voluntary.py)
+    res = simlib.simulate(simlib.Scenario(motor_units=120, duration_s=1.5))
+    assert len(res.unit_spikes) == 120 and res.metrics().recruited_fraction > 0.0
 
 
 def test_share_patterns_is_exact_within_budget_and_keeps_weight_beyond():

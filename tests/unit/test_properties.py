@@ -34,7 +34,7 @@ def _number(param, low=None, high=None):
     high = param.high if high is None else high
     if param.name == "seed":  # a whole number
         return st.integers(int(low), int(high))
-    if param.name == "motor_units":  # the single unit: the pool takes voluntary drive and stretch in a later part
+    if param.name == "motor_units":  # the single unit: a pool run is up to ~10 chain runs, too slow to sample here
         return st.just(1)
     return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
