@@ -153,16 +153,21 @@ def recruitment_curve(sc: Scenario, stimulus_v: Iterable[float] | float, *,
     """
     volts = _intensities(stimulus_v)
     base = _twitch_scenario(sc)
-    protocol = Protocol.pulses([_TWITCH_AT_S])
     memo: dict[Any, Any] = {}
     peaks, fractions, m_waves = [], [], []
     for v in volts:
-        res = run_pool(base.replace(stimulus_v=float(v)), protocol, constants=constants, memo=memo,
-                       output_dt_s=TWITCH_OUTPUT_DT_S).result
+        res = _pool_twitch(base, float(v), constants, memo)
         peaks.append(twitch_of(res, _TWITCH_AT_S).peak_force)
         fractions.append(res.metrics().recruited_fraction)
         m_waves.append(float(emg(res).m_wave_amplitudes()[0]))
     return RecruitmentCurve(volts, np.array(peaks), np.array(fractions), np.array(m_waves))
+
+
+def _pool_twitch(base: Scenario, stimulus_v: float, constants: Mapping[str, float] | None,
+                 memo: dict[Any, Any]) -> Result:
+    """Run the pool for one impulse at ``stimulus_v`` (V) of ``base`` (a :func:`_twitch_scenario`), sharing ``memo``."""
+    return run_pool(base.replace(stimulus_v=stimulus_v), Protocol.pulses([_TWITCH_AT_S]), constants=constants,
+                    memo=memo, output_dt_s=TWITCH_OUTPUT_DT_S).result
 
 
 def unblocked_twitch_peak(sc: Scenario, *, constants: Mapping[str, float] | None = None) -> float:
@@ -180,8 +185,9 @@ def unblocked_twitch_peak(sc: Scenario, *, constants: Mapping[str, float] | None
 @lru_cache(maxsize=64)
 def _unblocked_twitch_peak(sc: Scenario, constants: tuple[tuple[str, float], ...]) -> float:
     values = dict(constants) or None
-    if sc.motor_units > 1:
-        return float(recruitment_curve(sc, sc.stimulus_v, constants=values).peak_force[0])
+    if sc.motor_units > 1:  # the recruitment curve's twitch at sc.stimulus_v, without its M-wave and metrics
+        res = _pool_twitch(_twitch_scenario(sc), float(_intensities(sc.stimulus_v)[0]), values, {})
+        return float(twitch_of(res, _TWITCH_AT_S).peak_force)
     res = simulate(sc, TWITCH_OUTPUT_DT_S, protocol=Protocol.pulses([_TWITCH_AT_S]), constants=values)
     return float(twitch_of(res, _TWITCH_AT_S).peak_force)
 
