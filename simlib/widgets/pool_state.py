@@ -42,9 +42,10 @@ POOL_FIELDS = ("drive", "stimulus_v", "rate_hz", "motor_units", "receptor_block"
 #: Fields that only the electrical stimulator reads (their control is disabled under another drive).
 STIMULATOR_FIELDS = ("stimulus_v",)
 #: The explorer's default: a pool of 120 units (first dorsal interosseous, Feinstein et al. 1955) whose
-#: nerve is stimulated at 20 Hz for 1 s at a supramaximal intensity; its y ranges are the figure's.
-POOL_SCENARIO = Scenario(motor_units=120, drive="stimulation", rate_hz=20.0, drive_start_s=0.2, drive_s=1.0,
-                         duration_s=1.5)
+#: nerve is stimulated at 20 Hz for 0.6 s at a supramaximal intensity; its y ranges are the figure's. The run
+#: is 1 s long: a move that needs new chain runs (rate, Mg²⁺, block) costs in proportion to it.
+POOL_SCENARIO = Scenario(motor_units=120, drive="stimulation", rate_hz=20.0, drive_start_s=0.1, drive_s=0.6,
+                         duration_s=1.0)
 #: Output interval of the explorer's runs (s): resolves a twitch and keeps a move fast.
 POOL_OUTPUT_DT_S = 0.0005
 #: Sample rate of the EMG the figure shows (Hz): resolves the 2-3 ms motor-unit potentials.

@@ -21,7 +21,6 @@ from typing import Any
 import ipywidgets as ipw
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection
 
 from simlib import palette, plotting
 from simlib.emg_audio import emg_audio_widget
@@ -62,18 +61,22 @@ def plot_class_force(frame: PoolFrame, ax: Axes) -> Axes:
     return ax
 
 
-def _segments(frame: PoolFrame, slow: bool) -> np.ndarray:
-    """Vertical ticks (t, unit ± 0.4) of the spikes of one class's units, shape (n, 2, 2)."""
+def _ticks(frame: PoolFrame, slow: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Vertical ticks (t, unit ± 0.4) of the spikes of one class's units, as one NaN-separated line (x, y).
+
+    One line with a gap after each tick draws and updates far faster than a collection of segments.
+    """
     keep = frame.slow[frame.spike_units] == slow if frame.spike_units.size else np.zeros(0, dtype=bool)
     t, row = frame.spike_times[keep], frame.spike_units[keep].astype(float)
-    return np.stack([np.stack([t, row - 0.4], axis=1), np.stack([t, row + 0.4], axis=1)], axis=1)
+    x = np.column_stack([t, t, np.full_like(t, np.nan)]).ravel()
+    y = np.column_stack([row - 0.4, row + 0.4, np.full_like(t, np.nan)]).ravel()
+    return x, y
 
 
 def plot_unit_raster(frame: PoolFrame, ax: Axes) -> Axes:
     """Draw one row of muscle action potentials per unit, smallest at the bottom, slow and fast units coloured."""
     for slow, (_, label, colour, _) in _CLASS_STYLE.items():
-        ax.add_collection(LineCollection(_segments(frame, slow), colors=colour, linewidths=1.0, label=label,
-                                         gid=_SPIKE_GIDS[slow]))
+        ax.plot(*_ticks(frame, slow), color=colour, lw=1.0, label=label, gid=_SPIKE_GIDS[slow])
     ax.set_ylim(-0.5, frame.units - 0.5)
     ax.set_xlim(float(frame.t[0]), float(frame.t[-1]))
     return ax
@@ -100,16 +103,13 @@ def _update_pool_axes(axes: np.ndarray, frame: PoolFrame) -> None:
             gid = line.get_gid()
             if gid == "emg":
                 line.set_data(frame.emg_t, frame.emg_mv)
+            for slow, spike_gid in _SPIKE_GIDS.items():
+                if gid == spike_gid:
+                    line.set_data(*_ticks(frame, slow))
             for slow, (class_gid, *_) in _CLASS_STYLE.items():
                 if gid == class_gid:
                     y = frame.class_force[slow] if frame.class_force is not None else np.full_like(frame.t, np.nan)
                     line.set_data(frame.t, y)
-        for coll in ax.collections:
-            for slow, gid in _SPIKE_GIDS.items():
-                if coll.get_gid() == gid and isinstance(coll, LineCollection):
-                    coll.set_segments(_segments(frame, slow))
-                    if ax.get_ylim() != (-0.5, frame.units - 0.5):
-                        ax.set_ylim(-0.5, frame.units - 0.5)
 
 
 class PoolExplorer(Explorer):
@@ -220,8 +220,12 @@ class PoolExplorer(Explorer):
 
         t0 = time.perf_counter()
         plotting.update_plot(self._axes, res)  # the pool's force, drive shading, x limits
-        _update_pool_axes(self._axes, self.state.frame(res))
+        frame = self.state.frame(res)
+        _update_pool_axes(self._axes, frame)
         self._hold_limits()
+        raster = next(ax for ax in self._axes if any(line.get_gid() in _SPIKE_GIDS.values() for line in ax.lines))
+        if raster.get_ylim() != (-0.5, frame.units - 0.5):  # one row per unit, whatever the reference had
+            raster.set_ylim(-0.5, frame.units - 0.5)
         self.timings["update_ms"] = 1e3 * (time.perf_counter() - t0)
 
     def _show(self) -> None:
