@@ -29,10 +29,11 @@ from simlib.pool.population import population
 from simlib.pool.stimulation import PoolRun, RunMemo
 from simlib.result import Result
 from simlib.scenario import Scenario
+from simlib.widgets.bench_state import POOL_MEMO_BYTES
 from simlib.widgets.state import ExplorerState
 
-__all__ = ["EMG_RATE_HZ", "POOL_DRIVES", "POOL_FIELDS", "POOL_MEMO_BYTES", "POOL_SCENARIO", "PoolFrame", "PoolState",
-           "pool_alt_text", "pool_frame", "pool_summary"]
+__all__ = ["EMG_RATE_HZ", "POOL_DRIVES", "POOL_FIELDS", "POOL_OUTPUT_DT_S", "POOL_SCENARIO", "STIMULATOR_FIELDS",
+           "PoolFrame", "PoolState", "pool_alt_text", "pool_frame", "pool_summary"]
 
 #: The drives the pool explorer offers, in the order of its drive control: ONE place to add one
 #: (each must be a value of ``Scenario.drive`` that :func:`simlib.simulate` runs for a pool).
@@ -50,8 +51,6 @@ POOL_SCENARIO = Scenario(motor_units=120, drive="stimulation", rate_hz=20.0, dri
 POOL_OUTPUT_DT_S = 0.0005
 #: Sample rate of the EMG the figure shows (Hz): resolves the 2-3 ms motor-unit potentials.
 EMG_RATE_HZ = 4000.0
-#: Bytes of chain runs the explorer keeps (:class:`~simlib.pool.stimulation.RunMemo`), as the bench does.
-POOL_MEMO_BYTES = 100_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,8 +178,8 @@ class PoolState(ExplorerState):
         Output interval of the runs (s).
     reference : Scenario, optional
         The run whose y ranges the figure keeps; :data:`POOL_SCENARIO` (supramaximal) when None.
-    memo_bytes : int, default :data:`POOL_MEMO_BYTES`
-        Bytes of chain runs kept for reuse.
+    memo_bytes : int, default :data:`simlib.widgets.bench_state.POOL_MEMO_BYTES`
+        Bytes of chain runs kept for reuse (as many as a stimulator bench keeps).
 
     Attributes
     ----------
