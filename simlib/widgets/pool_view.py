@@ -133,7 +133,8 @@ class PoolExplorer(Explorer):
     sound_toggle : ipywidgets.ToggleButton
         Shows (on) or hides (off, the default) the EMG player of the current run.
     audio : ipywidgets.Audio or None
-        The EMG player while the sound is on (``autoplay=False``: it plays only when pressed).
+        The EMG player while the sound is on (``autoplay=False``: it plays only when pressed), below its
+        label (:func:`simlib.emg_audio_widget`).
     """
 
     _panel_table = POOL_PANELS
@@ -253,10 +254,11 @@ class PoolExplorer(Explorer):
             if getattr(self, "_sound_box", None) is not None and self._sound_box.children:
                 self._sound_box.children = ()
             return
-        self.audio = emg_audio_widget(self.result, level_mV=SOUND_LEVEL_MV,
-                                      description=f"EMG sound of this run ({self.scenario.duration_s:g} s): "
-                                                  + pool_summary(self.scenario, self.frame))
-        self._sound_box.children = (self.audio,)
+        player = emg_audio_widget(self.result, level_mV=SOUND_LEVEL_MV,
+                                  description=f"EMG sound of this run ({self.scenario.duration_s:g} s); press play "
+                                              "to listen")
+        self.audio = player.children[1]
+        self._sound_box.children = (player,)
 
     def __repr__(self) -> str:
         return f"PoolExplorer(fields={list(self._fields)!r}, scenario={self.scenario!r})"

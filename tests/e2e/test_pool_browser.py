@@ -43,6 +43,7 @@ def test_pool_explorer_by_keyboard_intensity_and_sound(page, jupyter_lab):
     page.keyboard.press("Space")
     audio = page.locator(".msl-explorer audio")
     audio.wait_for(timeout=15_000)
+    assert "press play" in page.locator(".msl-explorer .msl-emg-audio").inner_text()  # its visible label
     assert audio.evaluate("a => a.paused && !a.autoplay")
     shot(page, "pool-explorer-8v-sound")
 
