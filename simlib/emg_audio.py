@@ -121,7 +121,7 @@ def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, level_m
     seconds = (len(value) - 44) / (2.0 * round(_emg.check_param(AUDIO_RATE, rate_hz)))
     text = description or f"EMG sound of the run ({seconds:.1f} s); press play to listen"
     player = ipywidgets.Audio(value=value, format="wav", autoplay=False, loop=False, controls=True)
-    box = ipywidgets.VBox([ipywidgets.HTML(f"<span>\N{SPEAKER WITH THREE SOUND WAVES} {html.escape(text)}</span>"),
+    box = ipywidgets.VBox([ipywidgets.HTML(f"<span>{html.escape(text)}</span>"),
                            player])
     box.add_class("msl-emg-audio")
     return box

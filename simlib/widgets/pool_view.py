@@ -57,7 +57,7 @@ def plot_class_force(frame: PoolFrame, ax: Axes) -> Axes:
     for slow, (gid, label, colour, dash) in _CLASS_STYLE.items():
         y = frame.class_force[slow] if frame.class_force is not None else np.full_like(frame.t, np.nan)
         ax.plot(frame.t, y, color=colour, ls=dash, lw=1.5, label=label, gid=gid)
-    ax.legend(loc="upper right", fontsize=9, ncols=3)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, fontsize=9, borderaxespad=0.2)  # above the axes
     return ax
 
 
@@ -90,7 +90,7 @@ def plot_pool_emg(frame: PoolFrame, ax: Axes) -> Axes:
 
 #: The pool explorer's panels, top to bottom: name -> (plot helper of a PoolFrame, y label, title).
 POOL_PANELS: dict[str, tuple[Callable[..., Axes], str, str]] = {
-    "force": (plot_class_force, "Force", "Force of the slow and fast units and of the whole pool"),
+    "force": (plot_class_force, "Force", "Force: slow units, fast units, whole pool"),
     "units": (plot_unit_raster, "Motor unit", "Muscle action potentials of each unit, smallest at the bottom"),
     "emg": (plot_pool_emg, "EMG (mV)", "Surface EMG"),
 }
