@@ -170,3 +170,16 @@ def test_exports_write_the_figure_with_words_and_the_traces(explorer, tmp_path):
         rows = list(csv.reader(row for row in handle if not row.startswith("#")))
     assert rows[0][0] == "t (s)" and "EMG (mV)" in rows[0]
     assert len(rows) - 1 == explorer.result.t.size
+
+
+@pytest.mark.parametrize("drive", pool_state.POOL_DRIVES)
+def test_every_offered_drive_runs_and_the_stimulator_controls_follow_it(drive):
+    ex = widgets.pool_explorer(SHORT, app_mode=False)
+    ex.controls["drive"].value = drive
+    assert ex.scenario.drive == drive and not ex.error_text
+    for field in pool_state.STIMULATOR_FIELDS:
+        assert ex.controls[field].disabled == (drive != "stimulation")
+    frame = ex.frame
+    assert frame.recruited_fraction == ex.result.metrics().recruited_fraction
+    assert (frame.class_force is None) == (ex.state.pool_run() is None)
+    assert ex.alt_text() == pool_state.pool_alt_text(ex.scenario, frame)
