@@ -4,7 +4,7 @@ In the BIOPAC and LabTutor EMG labs students listen to the EMG through a loudspe
 crackle of single units at a weak contraction grows into a roar as units are recruited, a cramp
 sounds like a contraction and an electrically silent contracture like nothing. :func:`emg_audio`
 renders a run's EMG as a mono 16-bit WAV; :func:`emg_audio_widget` wraps it in an
-``ipywidgets.Audio`` player with controls and ``autoplay=False``.
+``ipywidgets.Audio`` player with controls and ``autoplay=False``, below a visible label.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def emg_audio(source: Result | EMG, *, rate_hz: float = 22_050.0, level_mV: floa
 
 def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, level_mV: float | None = None,
                      description: str = "") -> Any:
-    """Return a notebook audio player of the EMG: ``ipywidgets.Audio`` with controls, never autoplaying.
+    """Return a notebook audio player of the EMG: its label above an ``ipywidgets.Audio`` that never autoplays.
 
     Parameters
     ----------
@@ -102,18 +102,26 @@ def emg_audio_widget(source: Result | EMG, *, rate_hz: float = 22_050.0, level_m
     level_mV : float, optional
         Loudness reference, as for :func:`emg_audio`.
     description : str, optional
-        What the clip is, for screen readers and the tooltip (its accessible name); default
-        "EMG sound of the run (N s); press play to listen".
+        What the clip is, shown as the player's visible label (read by screen readers before the
+        player); default "EMG sound of the run (N s); press play to listen".
 
     Returns
     -------
-    ipywidgets.Audio
-        ``format="wav"``, ``autoplay=False``, ``controls=True``, ``loop=False``; ``tooltip`` is the
-        description.
+    ipywidgets.VBox
+        Class ``msl-emg-audio``: an ``ipywidgets.HTML`` label, then the player (``.children[1]``, an
+        ``ipywidgets.Audio`` with ``format="wav"``, ``autoplay=False``, ``controls=True``, ``loop=False``).
+        The label is visible text rather than the player's tooltip: ipywidgets 8's Audio view fails to
+        render when a tooltip is set (it reads a ``description`` that Audio does not have).
     """
+    import html
+
     import ipywidgets
 
     value = emg_audio(source, rate_hz=rate_hz, level_mV=level_mV)
     seconds = (len(value) - 44) / (2.0 * round(_emg.check_param(AUDIO_RATE, rate_hz)))
     text = description or f"EMG sound of the run ({seconds:.1f} s); press play to listen"
-    return ipywidgets.Audio(value=value, format="wav", autoplay=False, loop=False, controls=True, tooltip=text)
+    player = ipywidgets.Audio(value=value, format="wav", autoplay=False, loop=False, controls=True)
+    box = ipywidgets.VBox([ipywidgets.HTML(f"<span>{html.escape(text)}</span>"),
+                           player])
+    box.add_class("msl-emg-audio")
+    return box

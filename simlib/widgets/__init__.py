@@ -33,6 +33,8 @@ The package is split by concern:
   :class:`BenchState`, the measures; no ipywidgets), :mod:`simlib.widgets.datatable`
   (:class:`DataTable`, CSV, :class:`TableStore`; no ipywidgets), :mod:`simlib.widgets.bench_figure`
   and :mod:`simlib.widgets.bench_view` (:class:`Bench`);
+- the motor-unit pool explorer, :func:`pool_explorer`: :mod:`simlib.widgets.pool_state` (:class:`PoolState`,
+  :data:`POOL_DRIVES`; no ipywidgets) and :mod:`simlib.widgets.pool_view` (:class:`PoolExplorer`);
 - the mystery patients, :func:`mystery_patient`: :mod:`simlib.widgets.mystery_view` (the cases and their
   checking are in :mod:`simlib.mystery`, without widgets).
 
@@ -65,6 +67,8 @@ if TYPE_CHECKING:  # what the lazy look-up below returns, for type checkers and 
     from simlib.widgets.figure import PANELS, PROJECTOR_SCALE
     from simlib.widgets.lessons import explore, spasm_explorer, spasm_fields
     from simlib.widgets.mystery_view import MysteryPatient, mystery_patient
+    from simlib.widgets.pool_state import POOL_DRIVES, PoolState
+    from simlib.widgets.pool_view import PoolExplorer, pool_explorer
     from simlib.widgets.state import VOLUNTARY_RATE_STEP_HZ, ExplorerState
     from simlib.widgets.view import Explorer
 
@@ -74,6 +78,7 @@ __all__ = [
     "CLASSIFICATION_WORDS",
     "CONTROL_GROUPS",
     "PANELS",
+    "POOL_DRIVES",
     "PROJECTOR_SCALE",
     "VOLUNTARY_RATE_STEP_HZ",
     "Explorer",
@@ -81,6 +86,8 @@ __all__ = [
     "MysteryPatient",
     "ExplorerState",
     "OptionalSlider",
+    "PoolExplorer",
+    "PoolState",
     "QuickCheck",
     "SliderLabeller",
     "Stimulator",
@@ -89,6 +96,7 @@ __all__ = [
     "classification_sentence",
     "explore",
     "mystery_patient",
+    "pool_explorer",
     "quick_check",
     "slider_for",
     "spasm_explorer",
@@ -118,6 +126,10 @@ _HOME = {
     "Explorer": "simlib.widgets.view",
     "MysteryPatient": "simlib.widgets.mystery_view",
     "mystery_patient": "simlib.widgets.mystery_view",
+    "POOL_DRIVES": "simlib.widgets.pool_state",
+    "PoolState": "simlib.widgets.pool_state",
+    "PoolExplorer": "simlib.widgets.pool_view",
+    "pool_explorer": "simlib.widgets.pool_view",
     "QuickCheck": "simlib.quickcheck",
     "quick_check": "simlib.quickcheck",
     "SliderLabeller": "simlib.a11y",

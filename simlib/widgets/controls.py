@@ -27,9 +27,9 @@ __all__ = ["CONTROL_GROUPS", "OTHER_GROUP", "OptionalSlider", "param_control", "
 #: Headings under which an explorer with many controls groups them; fields not listed here (new
 #: ones) go under :data:`OTHER_GROUP`, so nothing is ever left out.
 CONTROL_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Nerve signal", ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s")),
+    ("Nerve signal", ("drive", "stimulus_v", "rate_hz", "drive_start_s", "drive_s", "duration_s")),
     ("Electrolytes (blood plasma)", ("ca_mM", "mg_mM", "k_mM", "na_mM")),
-    ("Inside the muscle", ("temperature_c", "atp_mM", "fatigue")),
+    ("Inside the muscle", ("motor_units", "temperature_c", "atp_mM", "fatigue")),
     ("Drugs and toxins", ("ache_activity", "release_block", "receptor_block", "ryr_block")),
     ("Spinal cord and stretch", ("pic_gain", "reflex_gain", "stretch_at_s", "stretch_velocity_deg_s")),
 )

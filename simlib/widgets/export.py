@@ -17,7 +17,8 @@ from simlib.downloads import ExportLimiter, download_links
 from simlib.result import Result, write_columns_csv
 from simlib.widgets.state import ExplorerState
 
-__all__ = ["TRACE_COLUMNS", "export_explorer_figure", "export_traces", "offer_export", "shown_path", "write_traces_csv"]
+__all__ = ["TRACE_COLUMNS", "export_columns", "export_explorer_figure", "export_traces", "offer_export", "shown_path",
+           "write_traces_csv"]
 
 #: The CSV column (heading with unit, Result attribute) of each trace panel; the spike raster has no trace.
 TRACE_COLUMNS: dict[str, tuple[str, str]] = {
@@ -30,7 +31,7 @@ TRACE_COLUMNS: dict[str, tuple[str, str]] = {
 
 def export_explorer_figure(figure: Figure, state: ExplorerState, panels: Sequence[str], *, name: str,
                            directory: str | os.PathLike[str] | None = None, formats: Sequence[str] = ("png",),
-                           dpi: int = 300) -> list[Path]:
+                           dpi: int = 300, caption: str | None = None, alt_text: str | None = None) -> list[Path]:
     """Save ``figure`` with the caption, title and alt text of ``state``, using :func:`simlib.figures.export_figure`.
 
     Parameters
@@ -50,6 +51,9 @@ def export_explorer_figure(figure: Figure, state: ExplorerState, panels: Sequenc
         File formats, as for ``export_figure``.
     dpi : int, default 300
         Resolution of raster formats (dots per inch).
+    caption, alt_text : str, optional
+        The figure's caption and alternative text, if not the chain explorer's words for ``state``
+        (:func:`simlib.widgets.captions.caption`, :func:`simlib.widgets.captions.alt_text`).
 
     Returns
     -------
@@ -67,9 +71,10 @@ def export_explorer_figure(figure: Figure, state: ExplorerState, panels: Sequenc
     folder.mkdir(parents=True, exist_ok=True)
     stem = _free_stem(folder, f"{name}_{state.active_preset or 'custom'}_{dt.datetime.now():%Y%m%d-%H%M%S}")
     written = export_figure(
-        figure, folder / stem, formats=tuple(formats), dpi=dpi, caption=captions.caption(state),
+        figure, folder / stem, formats=tuple(formats), dpi=dpi,
+        caption=captions.caption(state) if caption is None else caption,
         overwrite=False, scenario=state.scenario, title=captions.export_title(state),
-        alt_text=captions.alt_text(state, panels),
+        alt_text=captions.alt_text(state, panels) if alt_text is None else alt_text,
     )
     return list(written)
 
@@ -134,10 +139,26 @@ def export_traces(traces: Sequence[tuple[str, Result]], panels: Sequence[str], *
 
     ``directory`` is ``exports/`` in the working directory by default (created if missing).
     """
+    return write_traces_csv(_csv_target(name, preset, directory), traces, panels)
+
+
+def export_columns(columns: dict[str, np.ndarray], *, name: str, preset: str | None,
+                   directory: str | os.PathLike[str] | None = None) -> Path:
+    """Write ``columns`` (heading with unit -> values, time first) as CSV, atomically, named as :func:`export_traces`.
+
+    For an explorer whose traces are not Result attributes (the pool explorer's class forces and EMG).
+    """
+    path = _csv_target(name, preset, directory)
+    atomic_write(path, lambda handle: write_columns_csv(handle, columns), overwrite=False)
+    return path
+
+
+def _csv_target(name: str, preset: str | None, directory: str | os.PathLike[str] | None) -> Path:
+    """``<directory>/<name>_<preset or "custom">_<date-time>[_<n>].csv``, a free name (``exports/`` by default)."""
     folder = Path.cwd() / "exports" if directory is None else Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     stem = _free_stem(folder, f"{name}_{preset or 'custom'}_{dt.datetime.now():%Y%m%d-%H%M%S}")
-    return write_traces_csv(folder / f"{stem}.csv", traces, panels)
+    return folder / f"{stem}.csv"
 
 
 def offer_export(write: Callable[[str | None], Sequence[Path]], *, app_mode: bool, ready: str,

@@ -70,6 +70,10 @@ class BlittedFigure:
 
     _image: ipw.Image | None
     timings: dict[str, float]
+    #: the panels this figure can show: name -> (plot helper ``plot(result, ax)``, short y label, title)
+    _panel_table: dict[str, tuple[Callable[..., Axes], str, str]] = PANELS
+    #: gids of the data artists, redrawn over the cached background (blitting)
+    _data_gids: frozenset[str] = plotting.DATA_GIDS
 
     def _init_figure(self, panels: Sequence[str], figsize: tuple[float, float] | None, *, use_ipympl: bool,
                      reference: Result, projector: bool) -> None:
@@ -112,8 +116,8 @@ class BlittedFigure:
     def _plot(self, res: Result) -> None:
         with plotting.apply_style():
             for number, (ax, panel) in enumerate(zip(self._axes, self._panels, strict=True), start=1):
-                plot, ylabel, title = PANELS[panel]
-                plot(res, ax)
+                plot, ylabel, title = self._panel_table[panel]
+                plot(self._panel_data(res), ax)
                 # An (invisible) stretch marker on every panel, which update_plot shows for runs with a
                 # stretch: the explorer adds no artists after this first plot of a run without one.
                 if not any(a.get_gid() == "stretch" for a in (*ax.lines, *ax.collections)):
@@ -129,6 +133,10 @@ class BlittedFigure:
                 ax.set_title(f"{number}  {title}", loc="left", fontsize=plotting.STYLE["axes.titlesize"],
                              pad=pad, y=1.0)
             self._axes[-1].set_xlabel("Time (s)")
+
+    def _panel_data(self, res: Result) -> Any:
+        """Return what the panels' plot helpers are given for ``res``: the Result itself (a subclass may measure it)."""
+        return res
 
     def _freeze_layout(self) -> None:
         """Lay the figure out once, then keep that layout: redraws skip the layout engine.
@@ -164,7 +172,7 @@ class BlittedFigure:
         """
         artists = []
         for ax in self._axes:
-            artists += [a for a in (*ax.lines, *ax.collections, *ax.patches) if a.get_gid() in plotting.DATA_GIDS]
+            artists += [a for a in (*ax.lines, *ax.collections, *ax.patches) if a.get_gid() in self._data_gids]
         self._animated = sorted(artists, key=lambda a: a.get_zorder())
         for artist in self._animated:
             artist.set_animated(True)

@@ -101,13 +101,16 @@ class ExplorerState:
         Output interval of the simulations (s); 0.2 ms resolves muscle action potentials.
     recent_runs : int, default :data:`RECENT_RUNS`
         How many runs to keep, by exact Scenario, for moves back to an earlier setting (at least 1).
+    reference : Scenario, optional
+        The run whose y ranges the figure's trace axes keep (see ``reference`` below); the healthy
+        default :class:`simlib.Scenario` when None.
 
     Attributes
     ----------
     output_dt_s : float
         Output interval of every run (s).
     reference : Result
-        The healthy default :class:`simlib.Scenario` run at ``output_dt_s``: the view's trace axes
+        The ``reference`` Scenario (the healthy default unless given) run at ``output_dt_s``: the view's trace axes
         keep its y ranges (see :meth:`simlib.widgets.Explorer`'s Notes). It is simulated once, first,
         for that only, and enters the run cache, so showing the healthy default costs no new run.
     error : str
@@ -126,7 +129,7 @@ class ExplorerState:
     """
 
     def __init__(self, scenario: Scenario | None = None, *, output_dt_s: float = 0.0002,
-                 recent_runs: int = RECENT_RUNS) -> None:
+                 recent_runs: int = RECENT_RUNS, reference: Scenario | None = None) -> None:
         if scenario is not None and not isinstance(scenario, Scenario):
             raise ParameterError(f"'scenario' must be a simlib.Scenario; got {type(scenario).__name__}")
         if int(recent_runs) < 1:
@@ -139,7 +142,7 @@ class ExplorerState:
         self._runs: OrderedDict[Scenario, Result] = OrderedDict()
         # Simulated only for the figure's y limits (the healthy ranges every trace axis keeps); cached
         # like any run, so an explorer that starts at, or returns to, the default does not run it again.
-        self.reference = self.run(Scenario())
+        self.reference = self.run(Scenario() if reference is None else reference)
         self._scenario = Scenario() if scenario is None else scenario
         self._result = self.run(self._scenario)
         self._metrics = self._result.metrics()
@@ -247,7 +250,7 @@ class ExplorerState:
         result = self._runs.pop(scenario, None)
         if result is None:
             self.misses += 1
-            result = simulate(scenario, output_dt_s=self.output_dt_s)
+            result = self._simulate(scenario)
         else:
             self.hits += 1
         self._runs[scenario] = result
@@ -255,6 +258,10 @@ class ExplorerState:
             self._runs.popitem(last=False)
         self.timings["simulate_ms"] = 1e3 * (time.perf_counter() - t0)
         return result
+
+    def _simulate(self, scenario: Scenario) -> Result:
+        """Simulate ``scenario`` at :attr:`output_dt_s` (a cache miss); subclasses may run it otherwise."""
+        return simulate(scenario, output_dt_s=self.output_dt_s)
 
     def cached(self, scenario: Scenario) -> bool:
         """Whether the run of ``scenario`` is in the cache (showing it would simulate nothing)."""

@@ -141,20 +141,20 @@ class Explorer(BlittedFigure, GuardedCallbacks):
         projector: bool = False,
         app_mode: bool | None = None,
     ) -> None:
-        self._fields, panels, names = _checked_options(fields, panels, presets, canvas)
+        self._fields, panels, names = _checked_options(fields, panels, presets, canvas, self._panel_table)
         self.name = name
         self.app_mode = in_voila() if app_mode is None else bool(app_mode)
         self._export_limiter = ExportLimiter()
         self._syncing = False
         self._projector = bool(projector)
-        self.state = ExplorerState(scenario, output_dt_s=output_dt_s)
+        self.state = self._make_state(scenario, output_dt_s)
         self.timings = self.state.timings
         # The figure is drawn first from the healthy default, whose y ranges the trace axes keep.
         self._init_figure(panels, figsize, use_ipympl=canvas == "ipympl", reference=self.state.reference,
                           projector=self._projector)
         self.controls: dict[str, ipw.DOMWidget] = {}
         for field in self._fields:
-            control = slider_for(field, getattr(self.scenario, field), **self.state.control_range(field))
+            control = self._make_control(field)
             control.observe(self._control_callback(field), "value")
             self.controls[field] = control
         self.preset_buttons = {preset: self._preset_button(preset) for preset in names}
@@ -269,6 +269,14 @@ class Explorer(BlittedFigure, GuardedCallbacks):
         """
         return self._apply(lambda: preset_scenario(name))
 
+    def _make_control(self, field: str) -> ipw.DOMWidget:
+        """Make the control of ``field`` from its metadata (:func:`slider_for`), at the current value."""
+        return slider_for(field, getattr(self.scenario, field), **self.state.control_range(field))
+
+    def _make_state(self, scenario: Scenario | None, output_dt_s: float) -> ExplorerState:
+        """Make the state this view draws (a subclass may hold, and run, more than an ExplorerState)."""
+        return ExplorerState(scenario, output_dt_s=output_dt_s)
+
     def caption(self) -> str:
         """Caption of the current figure: classification, drive and the settings that differ from healthy."""
         return captions.caption(self.state)
@@ -288,7 +296,8 @@ class Explorer(BlittedFigure, GuardedCallbacks):
         """
         try:
             return export_explorer_figure(self._figure, self.state, self._panels, name=self.name,
-                                          directory=directory, formats=formats, dpi=dpi)
+                                          directory=directory, formats=formats, dpi=dpi,
+                                          caption=self.caption(), alt_text=self.alt_text())
         finally:
             # Saving drew the figure with another renderer: redraw the screen from scratch.
             self._background = None
@@ -425,11 +434,15 @@ class Explorer(BlittedFigure, GuardedCallbacks):
     def _show(self) -> None:
         """Update lines, classification and canvas from the current Result."""
         self._show_result(self.result)
-        self._status.value = captions.status_html(self.state)
+        self._status.value = self._status_html()
         labeller = getattr(self, "_labeller", None)
         if labeller is not None:
             labeller.alt_text = self.alt_text()
         self._render()
+
+    def _status_html(self) -> str:
+        """Return the status line shown with the figure (HTML announced politely by screen readers)."""
+        return captions.status_html(self.state)
 
     # -- callbacks (never raise into the widget machinery: show the problem instead) ---------------
 
@@ -468,19 +481,20 @@ class Explorer(BlittedFigure, GuardedCallbacks):
 
 
 def _checked_options(fields: Sequence[str] | str, panels: Sequence[str] | str | None,
-                     presets: bool | Sequence[str], canvas: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+                     presets: bool | Sequence[str], canvas: str,
+                     known: Mapping[str, object] = PANELS) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
     """Return the fields, panels and preset names of an Explorer; ParameterError for any unknown one."""
     fields = (fields,) if isinstance(fields, str) else tuple(fields)
     for field in fields:
         field_param(field)
     if len(set(fields)) != len(fields):
         raise ParameterError(f"each field may appear once in an explorer; got {list(fields)}")
-    panels = tuple(PANELS) if panels is None else tuple([panels] if isinstance(panels, str) else panels)
+    panels = tuple(known) if panels is None else tuple([panels] if isinstance(panels, str) else panels)
     for panel in panels:
-        if panel not in PANELS:
-            raise ParameterError(unknown_name_message(panel, PANELS, kind="panel"))
+        if panel not in known:
+            raise ParameterError(unknown_name_message(panel, known, kind="panel"))
     if not panels:
-        raise ParameterError(f"an explorer needs at least one panel, from {', '.join(PANELS)}")
+        raise ParameterError(f"an explorer needs at least one panel, from {', '.join(known)}")
     names = list(PRESETS) if presets is True else list(presets or ())
     for preset in names:
         if preset not in PRESETS:

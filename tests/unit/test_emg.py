@@ -142,11 +142,14 @@ def test_silent_emg_gives_silence():
 
 def test_audio_widget_never_autoplays(single_run):
     ipywidgets = pytest.importorskip("ipywidgets")
-    player = simlib.emg_audio_widget(single_run, description="EMG of a 20 Hz train")
+    box = simlib.emg_audio_widget(single_run, description="EMG of a 20 Hz train")
+    label, player = box.children
     assert isinstance(player, ipywidgets.Audio)
     assert player.autoplay is False and player.controls is True and player.format == "wav"
-    assert player.tooltip == "EMG of a 20 Hz train" and player.value[:4] == b"RIFF"
-    assert "press play" in simlib.emg_audio_widget(single_run).tooltip
+    assert "EMG of a 20 Hz train" in label.value and player.value[:4] == b"RIFF"
+    assert "press play" in simlib.emg_audio_widget(single_run).children[0].value
+    # no tooltip: ipywidgets 8's Audio view fails to render with one (it reads a description Audio lacks)
+    assert not player.tooltip
 
 
 def test_emg_plots_have_gids_and_alt_text(pool_run):
