@@ -2,12 +2,12 @@
 
 :class:`PoolState` is an :class:`~simlib.widgets.state.ExplorerState` (the Scenario shown, its run and
 metrics, recent runs by exact Scenario) whose runs are those of a pool of motor units: a stimulated
-pool is run by :func:`simlib.pool.run_pool` with a memo of chain runs
+pool (stimulated or voluntary) is run by :func:`simlib.pool.run_pool` with a memo of chain runs
 (:class:`simlib.pool.stimulation.RunMemo`, as the stimulator bench keeps one), so a move of the
 stimulus intensity or of the number of units, which leaves every chain run unchanged, costs no new
 chain run; its :class:`~simlib.pool.stimulation.PoolRun` gives the force of the slow and fast
-classes and which impulses each unit transmitted. Any other drive (:data:`POOL_DRIVES`) is run by
-:func:`simlib.simulate`, the public API, and shows the pool's total force.
+classes and, under stimulation, which impulses each unit transmitted. A single unit is run by
+:func:`simlib.simulate`, the public API.
 
 :func:`pool_frame` measures what the figure and its words show (:class:`PoolFrame`), with the library's
 own measures (:attr:`simlib.metrics.Metrics.recruited_fraction`, :func:`simlib.emg`), so every number
@@ -37,7 +37,7 @@ __all__ = ["EMG_RATE_HZ", "POOL_DRIVES", "POOL_FIELDS", "POOL_OUTPUT_DT_S", "POO
 
 #: The drives the pool explorer offers, in the order of its drive control: ONE place to add one
 #: (each must be a value of ``Scenario.drive`` that :func:`simlib.simulate` runs for a pool).
-POOL_DRIVES: tuple[str, ...] = ("stimulation",)
+POOL_DRIVES: tuple[str, ...] = ("stimulation", "voluntary")
 #: The Scenario fields the pool explorer has a control for, in display order.
 POOL_FIELDS = ("drive", "stimulus_v", "rate_hz", "motor_units", "receptor_block", "mg_mM")
 #: Fields that only the electrical stimulator reads (their control is disabled under another drive).
@@ -63,7 +63,7 @@ class PoolFrame:
         Time (s) and the pool's force (1 = healthy maximal tetanus).
     class_force : dict of bool to numpy.ndarray, or None
         Force of the slow (True) and fast (False) classes, summing to ``force``; None when the run
-        does not split it (a drive other than stimulation).
+        does not split it (a single unit).
     spike_times, spike_units : numpy.ndarray
         Every muscle action potential of every unit: its time (s) and its unit's index (0 the smallest).
     slow : numpy.ndarray of bool
@@ -139,6 +139,9 @@ def _drive_words(sc: Scenario) -> str:
     end = min(sc.drive_start_s + sc.drive_s, sc.duration_s)
     if sc.drive == "stimulation":
         return f"nerve stimulation at {sc.stimulus_v:g} V, {sc.rate_hz:g} Hz, from {sc.drive_start_s:g} to {end:g} s"
+    if sc.drive == "voluntary":
+        return (f"a voluntary command that makes the smallest unit fire at {sc.rate_hz:g} Hz, from "
+                f"{sc.drive_start_s:g} to {end:g} s")
     return f"{sc.drive} drive at {sc.rate_hz:g} Hz from {sc.drive_start_s:g} to {end:g} s"
 
 
@@ -196,8 +199,8 @@ class PoolState(ExplorerState):
                          output_dt_s=output_dt_s, reference=POOL_SCENARIO if reference is None else reference)
 
     def _simulate(self, scenario: Scenario) -> Result:
-        """Run a stimulated pool through :func:`simlib.pool.run_pool` with :attr:`memo`; anything else by simulate."""
-        if scenario.drive != "stimulation" or scenario.motor_units <= 1:
+        """Run a pool through :func:`simlib.pool.run_pool` with :attr:`memo`; a single unit by simulate."""
+        if scenario.drive not in POOL_DRIVES or scenario.motor_units <= 1:
             return super()._simulate(scenario)
         pool_run = run_pool(scenario, memo=self.memo, output_dt_s=self.output_dt_s)
         self._pool_runs[scenario] = pool_run
@@ -215,7 +218,7 @@ class PoolState(ExplorerState):
         return frame
 
     def pool_run(self, result: Result | None = None) -> PoolRun | None:
-        """Return the PoolRun of ``result`` (the current run when None); None if it was not a stimulated pool."""
+        """Return the PoolRun of ``result`` (the current run when None); None if it was not a pool."""
         result = self.result if result is None else result
         pool_run = self._pool_runs.get(result.scenario)
         self._forget(self._pool_runs)
