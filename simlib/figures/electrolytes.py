@@ -29,6 +29,7 @@ CLASS_STYLE: Mapping[str, tuple[str, str]] = MappingProxyType({
     "contracture": (plotting.REDDISH_PURPLE, "\\\\"),
     "spasticity": (plotting.BLUE, "++"),
     "repetitive firing": (plotting.YELLOW, "oo"),
+    "fasciculation": (plotting.VERMILLION, ".."),
 })
 
 
