@@ -28,6 +28,12 @@ The slow and fast classes of the population have their own kinetics and metaboli
 under its class constants, within :data:`MAX_PATTERNS` in total (:func:`class_budgets`). The fast
 class is the representative unit, so a healthy supramaximal pool is the release run (its fast units)
 plus one slow-class run.
+
+**Spontaneous discharges.** In a hyperexcitable state (low Ca²⁺ or Mg²⁺) the units of each excitability
+band whose axon fires by itself take their impulses from that band's axon run (its ectopic discharges,
+each unit's lagged, plus its stimulator impulses), decided at the junction as above
+(:mod:`simlib.pool.spontaneous`); every muscle-side run of such a pool has its axon's ectopic
+generator silenced, so a discharge is counted once, in its unit.
 """
 
 from __future__ import annotations
@@ -227,7 +233,9 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
         runs). Run options that are not plain values (a ``Reference`` solver object) are not memoised.
     max_patterns : int, optional
         Most muscle-side chain runs (distinct impulse patterns) made; beyond it, units share the
-        nearest simulated pattern (:func:`share_patterns`; an approximation).
+        nearest simulated pattern (:func:`share_patterns`; an approximation). The runs of spontaneously
+        discharging units (one per band, stimulus reached or not and fibre-type class) count in it; the
+        other units keep at least 2.
     **run_options
         ``output_dt_s``, ``solver``, ``accuracy`` of :func:`simlib.simulate`.
 
@@ -269,8 +277,8 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     spont = discharge(bands, pop, excited, sc.seed, float(kp.pool_quanta), fires, muscle_run, constants, ref.t)
     transmitted[spont.units] = False  # their impulses are the bands' (no double counting)
     full = ref if (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss) == 1.0 and not hyperexcitable else None
-    runs, inverse, run_weight, run_slow = _class_runs(pop, transmitted, times, max_patterns, full, muscle_run,
-                                                      constants)
+    budget = max(2, max_patterns - spont.runs) if spont.runs else max_patterns  # the bands' runs count in it
+    runs, inverse, run_weight, run_slow = _class_runs(pop, transmitted, times, budget, full, muscle_run, constants)
     class_force = {slow: spont.class_force[slow].copy() if bands else np.zeros_like(ref.force)
                    for slow in (False, True)}
     for run, w, slow in zip(runs, run_weight, run_slow, strict=True):
