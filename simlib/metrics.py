@@ -5,7 +5,7 @@ the protocol's (:meth:`simlib.Protocol.drive_window_s`; for a Scenario's own dri
 ``drive_start_s`` for ``drive_s``). "After drive" is the window from 0.5 s after the drive ends to the
 end of the run (if the run ends sooner, the last sample).
 The classification follows the precedence contracture > cramp > tetany > spasticity > weakness >
-repetitive firing > normal (DESIGN.md §2):
+repetitive firing > fasciculation > normal (DESIGN.md §2):
 
 - contracture: force stays ≥ 0.2 after the drive with no muscle action potentials;
 - cramp: force stays ≥ 0.1 after the drive while the spinal motoneuron keeps firing by itself
@@ -29,6 +29,13 @@ repetitive firing > normal (DESIGN.md §2):
 - repetitive firing: the muscle fires more action potentials than it receives nerve impulses
   (at least 2 more, and at least 20 % more), e.g. a second action potential after each impulse
   when acetylcholinesterase is inhibited (Besser et al. 1989; Katz & Miledi 1973);
+- fasciculation (a motor-unit pool only, ``motor_units > 1``): axons fire by themselves (≥ 2 spontaneous
+  discharges outside the drive, as for tetany) that reach the muscle (≥ 2 muscle action potentials
+  outside the drive) but make less force than tetany (< 0.05 outside the drive): spontaneous discharges
+  of single motor units without a sustained contraction (Layzer 1994, Muscle Nerve 17:1243; Mills 2010,
+  Pract Neurol 10:200: "fasciculations are spontaneous discharges of single motor units"). In the pool
+  it is the first sign as ionised Ca²⁺ falls (≈0.95-0.97 mM: a few of the most excitable axons); the
+  single-unit model fires as one whole muscle, so its ectopic firing is tetany or nothing;
 - normal otherwise.
 
 The healthy default muscle never reaches the spasticity or repetitive-firing thresholds
@@ -52,7 +59,8 @@ __all__ = ["HealthyResponse", "Metrics", "compute_metrics", "CLASSIFICATIONS", "
            "response_amplitudes", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
-CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing")
+CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing",
+                   "fasciculation")
 AFTER_DRIVE_DELAY_S = 0.5
 CONTRACTURE_FORCE = 0.2
 CRAMP_FORCE = 0.1
@@ -75,6 +83,9 @@ SPASTICITY_FORCE = 0.1
 #: at least this many, and at least this fraction of the nerve impulses.
 REPETITIVE_MIN_EXTRA = 2
 REPETITIVE_MIN_FRACTION = 0.2
+#: Spontaneous discharges outside the drive (and muscle action potentials they evoke) that make a pool's
+#: "fasciculation" when they make less force than tetany (TETANY_FORCE)
+FASCICULATION_MIN_DISCHARGES = 2
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,7 @@ class Metrics:
         "weakness").
     classification : str
         One of :data:`CLASSIFICATIONS`: ``"normal"``, ``"weakness"``, ``"tetany"``, ``"cramp"``,
-        ``"contracture"``, ``"spasticity"`` or ``"repetitive firing"``.
+        ``"contracture"``, ``"spasticity"``, ``"repetitive firing"`` or ``"fasciculation"``.
     recruited_fraction : float
         Fraction of the motor units with at least one muscle action potential in the run (the
         single-unit model: 1 or 0).
@@ -280,6 +291,9 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         label = "weakness"
     elif _is_repetitive_firing(res):
         label = "repetitive firing"
+    elif res.unit_spikes is not None and ectopic_outside >= FASCICULATION_MIN_DISCHARGES and (
+            _count(res.muscle_spikes, 0.0, start - 1e-9) + muscle_after >= FASCICULATION_MIN_DISCHARGES):
+        label = "fasciculation"
     else:
         label = "normal"
     return Metrics(

@@ -89,7 +89,8 @@ def check_scenario(scenario: object, function: str) -> Scenario:
 
 
 def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protocol | None = None,
-             constants: Mapping[str, float] | None = None, solver: Any = "fast", accuracy: float = 1.0) -> Result:
+             constants: Mapping[str, float] | None = None, solver: Any = "fast", accuracy: float = 1.0,
+             ectopic: bool = True) -> Result:
     """Simulate the nerve-to-muscle chain for one Scenario.
 
     Parameters
@@ -115,6 +116,11 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
     accuracy : float, keyword-only
         Tolerance divisor of the fast solver: 1 is the default accuracy, 100 makes every tolerance
         100 times tighter (used by the accuracy tests; slower).
+    ectopic : bool, keyword-only
+        True (default): the motor-axon node fires by itself when it has no resting state (tetany).
+        False silences that ectopic generator (its Na⁺ activation is removed; conducted impulses still
+        pass): a motor-unit pool's muscle-side runs, whose impulses are decided upstream
+        (:mod:`simlib.pool.spontaneous`), use it.
 
     Returns
     -------
@@ -164,9 +170,21 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
     with deferred_interrupt():
         run_protocol = Protocol.from_scenario(scenario, values) if protocol is None else protocol
         kp = kernel_params(scenario, values)
+        if not ectopic:
+            kp = _silence_ectopic(kp)
         interrupt_requested()
         reference = functools.partial(_healthy_reference, scenario, protocol)
         return _run(scenario, run_protocol, kp, dt_s, accuracy, integrator, reference)
+
+
+#: rheobase potential of a silenced axon node above its leak reversal (mV): exp(-SILENT/ΔT) underflows to 0
+_SILENT_RHEOBASE_MV = 1.0e4
+
+
+def _silence_ectopic(kp: Any) -> Any:
+    """Return ``kp`` with the axon node's Na⁺ activation removed: a passive node that never fires by itself."""
+    vt = kp.ax_el_mV + _SILENT_RHEOBASE_MV
+    return kp._replace(ax_vt=vt, ax_spike_v=vt + (kp.ax_spike_v - kp.ax_vt))
 
 
 def _constants(constants: object) -> ConstantValues | None:

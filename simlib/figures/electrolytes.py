@@ -29,7 +29,10 @@ CLASS_STYLE: Mapping[str, tuple[str, str]] = MappingProxyType({
     "contracture": (plotting.REDDISH_PURPLE, "\\\\"),
     "spasticity": (plotting.BLUE, "++"),
     "repetitive firing": (plotting.YELLOW, "oo"),
+    "fasciculation": (plotting.VERMILLION, ".."),
 })
+#: classifications only a motor-unit pool gives: in the legend only when the map has them
+POOL_ONLY = frozenset({"fasciculation"})
 
 
 def _quiet(done: int, total: int) -> None:
@@ -125,8 +128,9 @@ def _draw_grid(fig: Figure, ax: Axes, hs: HouseStyle, base: Scenario, grid: np.n
         drive = "Voluntary command rate (Hz)" if base.drive == "voluntary" else "Stimulation rate (Hz)"
         ax.set_xlabel("Extracellular ionised Ca²⁺ (mM)")
         ax.set_ylabel(drive)
+        shown = [c for c in CLASSIFICATIONS if c not in POOL_ONLY or (grid == c).any()]
         handles = [Patch(facecolor=CLASS_STYLE[c][0], hatch=CLASS_STYLE[c][1], edgecolor="white", label=c)
-                   for c in CLASSIFICATIONS]
+                   for c in shown]
         handles.append(ax.get_lines()[0])
         if hs.name == "slide":
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,

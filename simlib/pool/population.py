@@ -14,11 +14,13 @@ the peak twitch force (range :math:`RP`) and :math:`T_i` the twitch contraction 
 :math:`T_L`, range :math:`RT`), ``i = 1 .. n``. Units with a contraction time above the middle of the
 range are "slow" (type S), the others "fast" (type F): the fibre-type classes of the pool.
 
-Two spreads are seeded (``Scenario.seed``), since neither has a size order in electrical
-stimulation: the electrical **axon threshold** (lognormal around a median, in stimulator volts;
-recruitment by a surface stimulus is not in size order, Gregory & Bickel 2005) and the junction
-**safety factor** (lognormal around the representative unit's, which the chain itself sets; see
-:mod:`simlib.pool.stimulation`).
+Three spreads are seeded (``Scenario.seed``), since none has a size order: the electrical **axon
+threshold** (lognormal around a median, in stimulator volts; recruitment by a surface stimulus is not in
+size order, Gregory & Bickel 2005), the junction **safety factor** (lognormal around the representative
+unit's, which the chain itself sets; see :mod:`simlib.pool.stimulation`) and the **excitability of each
+axon's ectopic site**: an offset of the node's rheobase potential ``ax_vt_mV``
+(:mod:`simlib.stages.axon`), normal around 0 (the representative unit), so that as ionised Ca²⁺ falls
+the most excitable axons fire by themselves first (:mod:`simlib.pool.spontaneous`).
 """
 
 from __future__ import annotations
@@ -31,12 +33,16 @@ import numpy as np
 
 from simlib.validation import Param
 
-__all__ = ["CONSTANTS", "Population", "population", "CHANNEL_AXON_THRESHOLD", "CHANNEL_SAFETY", "CHANNEL_QUANTA"]
+__all__ = ["CONSTANTS", "Population", "population", "CHANNEL_AXON_THRESHOLD", "CHANNEL_SAFETY", "CHANNEL_QUANTA",
+           "CHANNEL_RHEOBASE", "CHANNEL_LAG", "CHANNEL_ECTOPIC_QUANTA"]
 
 #: seed channels of the pool's random numbers (with ``Scenario.seed``): independent streams
 CHANNEL_AXON_THRESHOLD = 101
 CHANNEL_SAFETY = 102
 CHANNEL_QUANTA = 103
+CHANNEL_RHEOBASE = 104
+CHANNEL_LAG = 105
+CHANNEL_ECTOPIC_QUANTA = 106
 
 CONSTANTS: tuple[Param, ...] = (
     Param("recruitment_range", 30.0, "", "ratio of the largest to the smallest unit's voluntary recruitment "
@@ -60,6 +66,15 @@ CONSTANTS: tuple[Param, ...] = (
           "occupancy–twitch relation of Paton & Waud 1967 (J Physiol 191:59: threshold 76 ± 5 %, twitch "
           "abolished at ≈90-95 %); endplate safety factors 2-5 and variable between fibres (Wood & "
           "Slater 2001, Prog Neurobiol 64:393)", 0.0, 0.6),
+    Param("rheobase_spread_mV", 0.3, "mV", "SD across the pool of the offset of each axon's ectopic-site rheobase "
+          "potential (ax_vt_mV) from the representative unit's",
+          "single motor axons of one nerve differ in threshold: the relative spread of their thresholds is "
+          "≈10-20 % (stimulus-response curves and single-unit threshold tracking, Bostock, Cikurel & Burke "
+          "1998, Muscle Nerve 21:137; Bostock & Rothwell 1997, J Physiol 498:277; the excitability indices "
+          "of Kiernan et al. 2000, Muscle Nerve 23:399, vary by ≈10-20 %); taken on the node's rheobase "
+          "margin (ax_vt_mV - ax_el_mV - ax_delta_t_mV = 1.8 mV at reference Ca²⁺/Mg²⁺) this is ≈0.2-0.4 mV; "
+          "assumed 0.3 mV. Hyperventilation and ischaemia first make single units discharge (fasciculation-"
+          "like), then many (Kugelberg 1948, Arch Neurol Psychiatry 60:140)", 0.0, 1.0),
 )
 _C = {p.name: p.default for p in CONSTANTS}
 
@@ -82,6 +97,9 @@ class Population:
         Electrical threshold of each unit's axon (V of stimulator output).
     safety_scale : numpy.ndarray
         Each unit's junction safety factor relative to the representative unit's (median 1).
+    rheobase_offset_mV : numpy.ndarray
+        Offset of each unit's axon rheobase potential from the representative unit's (mV; negative:
+        more excitable, fires by itself at a higher Ca²⁺).
     """
 
     recruitment_threshold: np.ndarray
@@ -90,6 +108,7 @@ class Population:
     slow: np.ndarray
     axon_threshold_v: np.ndarray
     safety_scale: np.ndarray
+    rheobase_offset_mV: np.ndarray
 
     @property
     def size(self) -> int:
@@ -111,7 +130,7 @@ def _rng(seed: int, channel: int) -> np.random.Generator:
 def population(n: int, seed: int) -> Population:
     """Return the pool of ``n`` units for ``seed`` (deterministic; cached).
 
-    A pool of one unit is the representative unit: median axon threshold and safety factor.
+    A pool of one unit is the representative unit: median axon threshold, safety factor and rheobase.
 
     Parameters
     ----------
@@ -126,10 +145,11 @@ def population(n: int, seed: int) -> Population:
     c = math.log(_C["twitch_force_range"]) / math.log(_C["contraction_time_range"])
     t_c = _C["contraction_time_longest_ms"] * (1.0 / force) ** (1.0 / c)
     if n == 1:
-        z_axon = z_safety = np.zeros(1)
+        z_axon = z_safety = z_rheobase = np.zeros(1)
     else:
         z_axon = _rng(seed, CHANNEL_AXON_THRESHOLD).standard_normal(n)
         z_safety = _rng(seed, CHANNEL_SAFETY).standard_normal(n)
+        z_rheobase = _rng(seed, CHANNEL_RHEOBASE).standard_normal(n)
     middle = 0.5 * (t_c.min() + t_c.max())
     return Population(
         recruitment_threshold=rte,
@@ -138,4 +158,5 @@ def population(n: int, seed: int) -> Population:
         slow=t_c > middle,
         axon_threshold_v=_C["axon_threshold_median_v"] * np.exp(_C["axon_threshold_spread"] * z_axon),
         safety_scale=np.exp(_C["safety_factor_spread"] * z_safety),
+        rheobase_offset_mV=_C["rheobase_spread_mV"] * z_rheobase,
     )

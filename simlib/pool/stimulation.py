@@ -28,6 +28,12 @@ The slow and fast classes of the population have their own kinetics and metaboli
 under its class constants, within :data:`MAX_PATTERNS` in total (:func:`class_budgets`). The fast
 class is the representative unit, so a healthy supramaximal pool is the release run (its fast units)
 plus one slow-class run.
+
+**Spontaneous discharges.** In a hyperexcitable state (low Ca²⁺ or Mg²⁺) the units of each excitability
+band whose axon fires by itself take their impulses from that band's axon run (its ectopic discharges,
+each unit's lagged, plus its stimulator impulses), decided at the junction as above
+(:mod:`simlib.pool.spontaneous`); every muscle-side run of such a pool has its axon's ectopic
+generator silenced, so a discharge is counted once, in its unit.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ import numpy as np
 
 from simlib.pool.fibre_types import class_constants
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
+from simlib.pool.population import CONSTANTS as _POPULATION_CONSTANTS
+from simlib.pool.spontaneous import Spontaneous, band_runs, discharge
 from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -58,6 +66,7 @@ _SUPRAMAXIMAL_V = 10.0
 #: muscle-side chain runs per pool run at most: a pool run then costs at most about this many + 1 single runs
 #: (measured in benchmarks/pool_speed.py; ``docs/performance.md``, "Motor-unit pool")
 MAX_PATTERNS = 8
+_RHEOBASE_SPREAD = next(p.default for p in _POPULATION_CONSTANTS if p.name == "rheobase_spread_mV")
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,6 +92,9 @@ class PoolRun:
     class_force : dict
         Force of each fibre-type class's units, keyed by ``slow`` (True: type I), in the pool's force units
         (the two sum to ``result.force``).
+    spontaneous : Spontaneous
+        The units whose axons fire by themselves, their discharges and muscle action potentials
+        (:mod:`simlib.pool.spontaneous`); their rows of ``transmitted`` are False (their impulses are there).
     """
 
     population: Population
@@ -93,6 +105,7 @@ class PoolRun:
     patterns: int
     result: Result
     class_force: dict[bool, np.ndarray]
+    spontaneous: Spontaneous
 
 
 def _single(sc: Scenario, **changes: Any) -> Scenario:
@@ -220,7 +233,9 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
         runs). Run options that are not plain values (a ``Reference`` solver object) are not memoised.
     max_patterns : int, optional
         Most muscle-side chain runs (distinct impulse patterns) made; beyond it, units share the
-        nearest simulated pattern (:func:`share_patterns`; an approximation).
+        nearest simulated pattern (:func:`share_patterns`; an approximation). The runs of spontaneously
+        discharging units (one per band, stimulus reached or not and fibre-type class) count in it; the
+        other units keep at least 2.
     **run_options
         ``output_dt_s``, ``solver``, ``accuracy`` of :func:`simlib.simulate`.
 
@@ -248,36 +263,88 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     kp = _kernel(sc, constants)
     quanta = _draw_quanta(pop, mean_q, float(kp.pool_quanta), sc.seed)
     quanta[~excited] = 0.0
+    fires = _junction(sc, ref, kp, simulate, constants)
+    free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
+    transmitted = excited[:, None] & fires(pop.safety_scale[:, None], quanta, free[None, :])
+    bands = band_runs(release, pop, _RHEOBASE_SPREAD, protocol, ref, excited, constants, memo, simulate, options,
+                      run_options)
+    hyperexcitable = bool(bands) or ref.ectopic_spikes.size > 0
+    muscle_options = {**run_options, "ectopic": False} if hyperexcitable else dict(run_options)
+    muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
+
+    def muscle_run(pattern: tuple[float, ...], c: Mapping[str, float] | None) -> Result:
+        return _muscle_run(muscle, pattern, c, memo, simulate, muscle_options)
+
+    spont = discharge(bands, pop, excited, sc.seed, float(kp.pool_quanta), fires, muscle_run, constants, ref.t)
+    transmitted[spont.units] = False  # their impulses are the bands' (no double counting)
+    full = ref if (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss) == 1.0 and not hyperexcitable else None
+    budget = max(2, max_patterns - spont.runs) if spont.runs else max_patterns  # the bands' runs count in it
+    runs, inverse, run_weight, run_slow = _class_runs(pop, transmitted, times, budget, full, muscle_run, constants)
+    class_force = {slow: spont.class_force[slow].copy() if bands else np.zeros_like(ref.force)
+                   for slow in (False, True)}
+    for run, w, slow in zip(runs, run_weight, run_slow, strict=True):
+        if run is not None:
+            class_force[bool(slow)] += w * run.force
+    empty = np.zeros(0)
+    unit_spikes = tuple(spont.muscle_spikes[i] if i in spont.muscle_spikes else
+                        (empty if runs[g] is None else runs[g].muscle_spikes) for i, g in enumerate(inverse))
+    shown = _shown(pop, runs, inverse, ref, excited, lambda: muscle_run((), constants))
+    result = _pool_result(shown, ref, sc, class_force, unit_spikes, spont)
+    return PoolRun(population=pop, impulses_s=times, excited=excited, quanta=quanta, transmitted=transmitted,
+                   patterns=sum(r is not None and r is not ref for r in runs) + spont.runs, result=result,
+                   class_force=class_force, spontaneous=spont)
+
+
+def _junction(sc: Scenario, ref: Result, kp: Any, simulate: Callable[..., Result],
+              constants: Mapping[str, float] | None) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Return the pool's junction decision ``fires(safety_scale, quanta, free)`` under ``sc`` (module docstring)."""
     gain = (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss)
     s0 = representative_safety_factor(sc, simulate, constants)
     grid, charge = endplate_charge(float(kp.pool_quanta), float(kp.ach_per_quantum), float(kp.ach_clear),
                                    float(kp.achr_open), float(kp.achr_close))
-    drive = np.interp(quanta, grid, charge) / np.interp(ref.resting_quantal_content, grid, charge)
-    free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
-    transmitted = excited[:, None] & (pop.safety_scale[:, None] * s0 * gain * free[None, :] * drive >= 1.0)
-    muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
+    at_rest = np.interp(ref.resting_quantal_content, grid, charge)
+
+    def fires(safety: np.ndarray, quanta: np.ndarray, free: np.ndarray) -> np.ndarray:
+        return safety * s0 * gain * free * (np.interp(quanta, grid, charge) / at_rest) >= 1.0
+
+    return fires
+
+
+def _shown(pop: Population, runs: list[Result | None], inverse: np.ndarray, ref: Result, excited: np.ndarray,
+           at_rest: Callable[[], Result]) -> Result:
+    """Return the chain run whose traces (membrane, Ca²⁺, ...) the pool's Result shows: its heaviest run."""
     weight = pop.force_weight
-    runs, inverse, run_weight, run_slow = _class_runs(
-        pop, transmitted, times, max_patterns, ref if gain == 1.0 else None,
-        lambda pattern, c: _muscle_run(muscle, pattern, c, memo, simulate, run_options), constants)
-    class_force = {slow: np.zeros_like(ref.force) for slow in (False, True)}
-    for run, w, slow in zip(runs, run_weight, run_slow, strict=True):
-        if run is not None:
-            class_force[bool(slow)] += w * run.force
-    force = class_force[False] + class_force[True]
-    empty = np.zeros(0)
-    unit_spikes = tuple(empty if runs[g] is None else runs[g].muscle_spikes for g in inverse)
     heaviest = max(range(len(runs)), key=lambda g: weight[inverse == g].sum() if runs[g] is not None else -1.0)
     shown = runs[heaviest] if runs[heaviest] is not None else ref
-    if not excited.any():  # below threshold: the traces are a fibre at rest, not the reference fibre the chain fires
-        shown = _muscle_run(muscle, (), constants, memo, simulate, run_options)
-    result = dataclasses.replace(shown, force=force, unit_spikes=unit_spikes, scenario=sc, protocol=ref.protocol,
-                                 nerve_spikes=ref.nerve_spikes, nerve_spike_origins=ref.nerve_spike_origins,
-                                 ectopic_spikes=ref.ectopic_spikes, quanta=ref.quanta,
-                                 healthy_reference=ref.healthy_reference)
-    return PoolRun(population=pop, impulses_s=times, excited=excited, quanta=quanta, transmitted=transmitted,
-                   patterns=sum(r is not None and r is not ref for r in runs), result=result,
-                   class_force=class_force)
+    if not excited.any() or shown is ref and ref.ectopic_spikes.size:
+        return at_rest()  # not the reference fibre the chain fires: a fibre at rest
+    return shown
+
+
+def _pool_result(shown: Result, ref: Result, sc: Scenario, class_force: dict[bool, np.ndarray],
+                 unit_spikes: tuple[np.ndarray, ...], spont: Spontaneous) -> Result:
+    """Return the pool's Result: the shown run's traces, the pool's force and unit spikes, the pool's nerve discharges.
+
+    Without spontaneous discharges the nerve spikes are the release run's; with them, the release run's
+    stimulator impulses plus every unit's spontaneous discharges (``ectopic_spikes``), merged, and the
+    muscle action potentials those add (each unit's are in ``unit_spikes``).
+    """
+    nerve, origins, quanta, ectopic = ref.nerve_spikes, ref.nerve_spike_origins, ref.quanta, ref.ectopic_spikes
+    muscle = shown.muscle_spikes
+    if spont.units.size:
+        muscle = np.unique(np.concatenate([muscle, *spont.muscle_spikes.values()]))
+        stim = ref.nerve_spike_origins == "stimulator"
+        ectopic, ectopic_q = spont.nerve
+        nerve = np.concatenate([ref.nerve_spikes[stim], ectopic])
+        order = np.argsort(nerve, kind="stable")
+        nerve = nerve[order]
+        origins = np.concatenate([ref.nerve_spike_origins[stim], np.full(ectopic.size, "ectopic",
+                                                                         dtype=ref.nerve_spike_origins.dtype)])[order]
+        quanta = np.concatenate([ref.quanta[stim], ectopic_q])[order]
+    return dataclasses.replace(shown, force=class_force[False] + class_force[True], unit_spikes=unit_spikes,
+                               scenario=sc, protocol=ref.protocol, muscle_spikes=muscle, nerve_spikes=nerve,
+                               nerve_spike_origins=origins,
+                               ectopic_spikes=ectopic, quanta=quanta, healthy_reference=ref.healthy_reference)
 
 
 def _muscle_run(muscle: Scenario, pattern: tuple[float, ...], constants: Mapping[str, float] | None,

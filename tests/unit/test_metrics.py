@@ -2,7 +2,7 @@
 
 The Results here are built directly from synthetic arrays, so each test pins one rule: the "after
 drive" window (0.5 s after the drive ends to the end of the run), the classification precedence
-contracture > cramp > tetany > spasticity > weakness > repetitive firing > normal, and the summary
+contracture > cramp > tetany > spasticity > weakness > repetitive firing > fasciculation > normal, and the summary
 numbers.
 """
 
@@ -186,7 +186,7 @@ def test_no_drive_is_never_weakness():
 
 def test_classification_is_one_of_the_documented_labels():
     assert set(CLASSIFICATIONS) == {"normal", "weakness", "tetany", "cramp", "contracture", "spasticity",
-                                    "repetitive firing"}
+                                    "repetitive firing", "fasciculation"}
 
 
 # --- spasticity and repetitive firing
