@@ -15,7 +15,7 @@ axons fire first, a few single-unit discharges (fasciculation-like), then many (
    representative unit, offset 0, is the release run itself).
 2. **Asynchrony.** A free-running band's units discharge out of phase: each unit's ectopic train is the
    band's shifted by a seeded lag, uniform over one mean interval of the band's train
-   (:func:`unit_lags`, :func:`stagger`). Units that a stimulus train reaches are reset in phase by every
+   (:func:`free_running_lags`, :func:`stagger`). Units that a stimulus train reaches are reset in phase by every
    volley (collision at the ectopic site), so they keep the band run's timing (lag 0; their channel
    noise would drift them apart again: a limit).
 3. **Muscle side.** The unit's impulses are decided upstream, so every muscle-side run of a hyperexcitable
@@ -42,7 +42,7 @@ from simlib.result import Result
 from simlib.scenario import Scenario
 
 __all__ = ["BAND_EDGES_SD", "BandRun", "Spontaneous", "band_of", "band_runs", "discharge", "shifted",
-           "shifted_times", "stagger", "unit_lags"]
+           "shifted_times", "stagger"]
 
 #: edges of the excitability bands in SDs of the rheobase offset (ascending: band 0 is the most excitable)
 BAND_EDGES_SD = (-1.75, -1.0, 0.0, 1.0)
@@ -135,7 +135,7 @@ def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Pro
     return out
 
 
-def unit_lags(train_s: np.ndarray, n: int, seed: int, band: int, end_s: float) -> np.ndarray:
+def free_running_lags(train_s: np.ndarray, n: int, seed: int, band: int, end_s: float) -> np.ndarray:
     """Seeded lags (s) of ``n`` units sharing the spike train ``train_s``: uniform over its mean interval.
 
     The mean interval is from the first spike to ``end_s`` over the number of spikes; 0 for an empty train.
@@ -224,7 +224,8 @@ def discharge(bands: list[BandRun], pop: Population, excited: np.ndarray, seed: 
             times, mean, ectopic = res.nerve_spikes[keep], res.quanta[keep], origin[keep] == "ectopic"
             free = 1.0 - np.interp(times, res.t, res.state("desensitised"))
             free_running = not (origin == "stimulator").any()
-            lags = unit_lags(times[ectopic], members.size, seed, b, end) if free_running else np.zeros(members.size)
+            lags = (free_running_lags(times[ectopic], members.size, seed, b, end) if free_running
+                    else np.zeros(members.size))
             rng = np.random.default_rng([int(seed), CHANNEL_ECTOPIC_QUANTA, b, int(reached)])
             n = int(round(pool_quanta))
             quanta = rng.binomial(n, np.clip(mean / n, 0.0, 1.0), size=(members.size, times.size)).astype(float)

@@ -92,9 +92,11 @@ class PoolRun:
     class_force : dict
         Force of each fibre-type class's units, keyed by ``slow`` (True: type I), in the pool's force units
         (the two sum to ``result.force``).
-    spontaneous : Spontaneous
+    spontaneous : Spontaneous or None
         The units whose axons fire by themselves, their discharges and muscle action potentials
         (:mod:`simlib.pool.spontaneous`); their rows of ``transmitted`` are False (their impulses are there).
+        None for a voluntarily driven pool (:mod:`simlib.pool.voluntary`), whose band runs keep their
+        axons' own ectopic firing (the per-axon excitability spread acts on stimulated and resting pools only).
     """
 
     population: Population
@@ -105,7 +107,7 @@ class PoolRun:
     patterns: int
     result: Result
     class_force: dict[bool, np.ndarray]
-    spontaneous: Spontaneous
+    spontaneous: Spontaneous | None = None
 
 
 def _single(sc: Scenario, **changes: Any) -> Scenario:

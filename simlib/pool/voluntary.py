@@ -50,6 +50,7 @@ import numpy as np
 from simlib.errors import ParameterError
 from simlib.pool.fibre_types import class_constants
 from simlib.pool.population import Population, _rng, population
+from simlib.pool.spontaneous import shifted, shifted_times
 from simlib.pool.stimulation import MAX_PATTERNS, PoolRun, _options_key, _single, class_budgets
 from simlib.protocol import MAX_COMMAND_SEGMENTS, CommandSegment, Protocol
 from simlib.result import Result
@@ -289,7 +290,7 @@ def _band_force(run: Result, members: np.ndarray, seed: int) -> np.ndarray:
     lags = unit_lags(run.muscle_spikes, members, seed)
     if not lags.any():
         return run.force
-    return np.mean([np.interp(run.t - lag, run.t, run.force) for lag in lags], axis=0)
+    return np.mean([shifted(run.t, run.force, float(lag)) for lag in lags], axis=0)
 
 
 def _assemble(sc: Scenario, protocol: Protocol, pop: Population, groups: list[np.ndarray], runs: list[Result],
@@ -309,8 +310,7 @@ def _assemble(sc: Scenario, protocol: Protocol, pop: Population, groups: list[np
         class_force[bool(pop.slow[members[0]])] += weight[members].sum() * force
         lags = unit_lags(run.muscle_spikes, members, sc.seed)
         for unit, lag in zip(members, lags, strict=True):
-            spikes = run.muscle_spikes + lag
-            unit_spikes[int(unit)] = spikes[spikes <= sc.duration_s]
+            unit_spikes[int(unit)] = shifted_times(run.muscle_spikes, float(lag), sc.duration_s)
     fired = np.array([s.size > 0 for s in unit_spikes])
     result = dataclasses.replace(shown, force=class_force[False] + class_force[True], unit_spikes=tuple(unit_spikes),
                                  scenario=sc, protocol=protocol,

@@ -32,6 +32,8 @@ CLASSIFICATION_WORDS: dict[str, tuple[str, str]] = {
     "normal": ("Normal", "force follows the nerve signal: no weakness, no abnormal firing (tetany, cramp, "
                "spasticity, repetitive firing) and no contracture."),
     "weakness": ("Weakness", "the muscle makes less than half of the healthy force for the same nerve signal."),
+    "fasciculation": ("Fasciculation", "a few motor units fire by themselves now and then, each a small twitch, "
+                      "without a sustained contraction."),
     "tetany": ("Tetany", "the peripheral nerve fires by itself, so the muscle twitches and contracts without "
                "any command."),
     "cramp": ("Cramp", "the spinal motoneuron keeps firing by itself after the command stops, so the muscle "
