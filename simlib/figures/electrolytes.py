@@ -29,7 +29,7 @@ CLASS_STYLE: Mapping[str, tuple[str, str]] = MappingProxyType({
     "contracture": (plotting.REDDISH_PURPLE, "\\\\"),
     "spasticity": (plotting.BLUE, "++"),
     "repetitive firing": (plotting.YELLOW, "oo"),
-    "fasciculation": (plotting.VERMILLION, ".."),
+    "fasciculation": (plotting.BLACK, "||"),
 })
 #: classifications only a motor-unit pool gives: in the legend only when the map has them
 POOL_ONLY = frozenset({"fasciculation"})

@@ -13,8 +13,8 @@ __all__ = ["explore", "spasm_explorer", "spasm_fields"]
 
 # Fields the Spasm explorer leaves to the presets: the timing of the run (long runs are slow to redraw).
 _TIMING_FIELDS = ("drive_start_s", "drive_s", "duration_s")
-#: the motor-unit pool's fields: left out until the pool also takes voluntary drive (issue 19, later part),
-#: since the explorer's default drive is voluntary
+#: the motor-unit pool's fields: the pool has its own explorer (lesson 15, :func:`simlib.widgets.pool_explorer`);
+#: here a cramp preset on a 120-unit pool costs about 17 single-unit runs (over 1 s a move), too slow for a slider
 _POOL_FIELDS = ("motor_units", "stimulus_v")
 
 

@@ -136,7 +136,7 @@ def test_slider_for_rejects_unknown_names_and_bad_values():
 
 def test_spasm_explorer_has_every_field_and_preset(spasm):
     timing = {"drive_start_s", "drive_s", "duration_s"}  # set by presets; too slow to drag up to 60 s
-    pool = {"motor_units", "stimulus_v"}  # until the pool takes voluntary drive (issue 19, later part)
+    pool = {"motor_units", "stimulus_v"}  # the pool explorer has them (lesson 15); a pooled cramp is too slow here
     assert set(spasm.controls) == {p.name for p in SCENARIO_PARAMS} - timing - pool
     assert set(spasm.preset_buttons) == set(simlib.PRESETS)
     for name, button in spasm.preset_buttons.items():
