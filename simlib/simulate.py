@@ -160,7 +160,7 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
     integrator = _integrator(solver)
     values = _constants(constants)
     if scenario.motor_units > 1:
-        from simlib.pool.stimulation import run_pool  # the pool runs this function once per shared chain
+        from simlib.pool.run import run_pool  # the pool runs this function once per shared chain
 
         return run_pool(scenario, protocol, simulate=simulate, constants=constants, output_dt_s=output_dt_s,
                         solver=solver, accuracy=accuracy).result

@@ -18,7 +18,7 @@ from simlib.emg import emg
 from simlib.errors import ParameterError
 from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
 from simlib.metrics import response_amplitudes
-from simlib.pool import stimulation
+from simlib.pool import run
 from simlib.pool.stimulation import PoolRun
 from simlib.protocol import Protocol
 from simlib.result import Result
@@ -105,11 +105,11 @@ class TrainOfFour:
 def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> PoolRun:
     """Run ``sc``'s pool under ``protocol`` (default: its own drive) and return the :class:`PoolRun`.
 
-    The keyword options are those of :func:`simlib.pool.stimulation.run_pool` (``constants``, ``memo``,
+    The keyword options are those of :func:`simlib.pool.stimulation.run_stimulated` (``constants``, ``memo``,
     ``max_patterns``, ``output_dt_s``, ``solver``, ``accuracy``); ``simlib.simulate(sc)`` returns the
     same run's Result.
     """
-    return stimulation.run_pool(sc, protocol, simulate=simulate, **options)
+    return run.run_pool(sc, protocol, simulate=simulate, **options)
 
 
 def _twitch_scenario(sc: Scenario) -> Scenario:

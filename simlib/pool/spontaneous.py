@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from simlib.pool.fibre_types import class_constants
+from simlib.pool.patterns import share_patterns
 from simlib.pool.population import CHANNEL_ECTOPIC_QUANTA, CHANNEL_LAG, Population
 from simlib.protocol import Protocol
 from simlib.result import Result
@@ -202,10 +203,8 @@ def discharge(bands: list[BandRun], pop: Population, excited: np.ndarray, seed: 
     ``run(pattern, constants)`` a silenced muscle-side chain run of an impulse pattern. Quanta are drawn
     binomially per unit and impulse as for the stimulator's impulses (own seed channel); within each
     (band, stimulus reached, fibre-type class) the units share one muscle-side run
-    (:func:`simlib.pool.stimulation.share_patterns` with a budget of 1), shifted by each unit's lag.
+    (:func:`simlib.pool.patterns.share_patterns` with a budget of 1), shifted by each unit's lag.
     """
-    from simlib.pool.stimulation import share_patterns
-
     end = float(t[-1])
     weight = pop.force_weight
     out_d: dict[int, np.ndarray] = {}

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from simlib.pool.fibre_types import class_constants
+from simlib.pool.patterns import share_patterns
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.pool.population import CONSTANTS as _POPULATION_CONSTANTS
 from simlib.pool.spontaneous import Spontaneous, band_runs, discharge
@@ -57,7 +58,7 @@ from simlib.result import Result
 from simlib.scenario import Scenario
 
 __all__ = ["MAX_PATTERNS", "PoolRun", "RunMemo", "class_budgets", "endplate_charge", "representative_safety_factor",
-           "run_pool", "share_patterns"]
+           "run_stimulated"]
 
 _PROBE_AT_S = 0.01
 _PROBE_S = 0.05
@@ -208,9 +209,9 @@ def _draw_quanta(pop: Population, mean: np.ndarray, pool_quanta: float, seed: in
     return _rng(seed, CHANNEL_QUANTA).binomial(n, p, size=(pop.size, p.size)).astype(float)
 
 
-def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callable[..., Result],
-             constants: Mapping[str, float] | None = None, memo: dict[Any, Result] | None = None,
-             max_patterns: int = MAX_PATTERNS, **run_options: Any) -> PoolRun:
+def run_stimulated(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callable[..., Result],
+                   constants: Mapping[str, float] | None = None, memo: dict[Any, Result] | None = None,
+                   max_patterns: int = MAX_PATTERNS, **run_options: Any) -> PoolRun:
     """Run ``sc``'s pool of ``sc.motor_units`` units under the stimulator impulses of ``protocol``.
 
     Parameters
@@ -219,11 +220,11 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
         The preparation; ``motor_units`` units, ``stimulus_v`` the stimulus intensity.
     simulate : callable
         :func:`simlib.simulate.simulate`, which runs every single-unit chain (passed in: this module is
-        below it; :func:`simlib.pool.run_pool` passes it).
+        below it; :func:`simlib.pool.run.run_pool` passes it).
     protocol : Protocol, optional
-        Stimulator impulses; default ``Protocol.from_scenario(sc)``. A protocol with a descending
-        command or a stretch is run by :func:`simlib.pool.voluntary.run_voluntary` (a protocol with both
-        impulses and a command or stretch is refused with a ParameterError).
+        Stimulator impulses; default ``Protocol.from_scenario(sc)``. (A protocol with a descending
+        command or a stretch goes to :func:`simlib.pool.voluntary.run_voluntary`: :func:`simlib.pool.run.run_pool`
+        chooses.)
     constants : mapping, optional
         Model constants for every chain run (see :func:`simlib.simulate`).
     memo : dict, optional
@@ -245,12 +246,6 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callab
     -------
     PoolRun
     """
-    run_protocol = Protocol.from_scenario(sc) if protocol is None else protocol
-    if run_protocol.command or run_protocol.stretch is not None:
-        from simlib.pool.voluntary import run_voluntary
-
-        return run_voluntary(sc, protocol, simulate=simulate, constants=constants, memo=memo,
-                             max_patterns=max_patterns, **run_options)
     options = _options_key(constants, run_options)
     memo = {} if memo is None or options is None else memo
     pop = population(sc.motor_units, sc.seed)
@@ -461,65 +456,3 @@ def endplate_charge(q_max: float, per_quantum: float, clearance: float, opening:
         ach *= math.exp(-clearance * dt)
     grid.flags.writeable = charge.flags.writeable = False
     return grid, charge
-
-
-def share_patterns(transmitted: np.ndarray, weight: np.ndarray,
-                   budget: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group units by muscle-impulse pattern, at most ``budget`` non-empty patterns.
-
-    Identical patterns always share (exact). When more than ``budget`` distinct non-empty patterns
-    remain, the ``budget`` of largest force weight are kept; every other unit's spikes are those of
-    the kept pattern nearest in Hamming distance (the fewest impulses transmitted differently), and
-    the kept patterns' force weights are fitted so that, impulse by impulse, the mixture transmits
-    the force-weighted number of units that fire (:func:`_mixture_weights`).
-
-    Parameters
-    ----------
-    transmitted : numpy.ndarray of bool
-        Impulses that fire each unit's fibres (units x impulses).
-    weight : numpy.ndarray
-        Force weight of each unit.
-    budget : int
-        Most non-empty patterns (>= 1).
-
-    Returns
-    -------
-    patterns : numpy.ndarray of bool
-        The shared patterns (patterns x impulses).
-    inverse : numpy.ndarray of int
-        Each unit's pattern index.
-    pattern_weight : numpy.ndarray
-        Each pattern's share of the pool's force (the sum of its units' weights when exact).
-    """
-    rows, inverse = np.unique(transmitted, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    group_weight = np.bincount(inverse, weights=weight, minlength=rows.shape[0])
-    live = np.flatnonzero(rows.any(axis=1))
-    if live.size <= budget:
-        return rows, inverse, group_weight
-    kept = live[np.argsort(-group_weight[live], kind="stable")[:budget]]
-    distance = (rows[:, None, :] != rows[None, kept, :]).sum(axis=2)
-    target = kept[np.argmin(distance, axis=1)]
-    target[~rows.any(axis=1)] = np.flatnonzero(~rows.any(axis=1))  # the empty pattern stays itself
-    groups, new_inverse = np.unique(target[inverse], return_inverse=True)
-    patterns = rows[groups]
-    return patterns, new_inverse.ravel(), _mixture_weights(patterns, transmitted, weight)
-
-
-def _mixture_weights(patterns: np.ndarray, transmitted: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Non-negative pattern weights whose mixture transmits, impulse by impulse, what the units transmit.
-
-    Least squares (scipy's NNLS) on the force-weighted number of units fired by each impulse, with the
-    total weight of the units that fire at all held (a heavily weighted extra row).
-    """
-    from scipy.optimize import nnls
-
-    live = patterns.any(axis=1)
-    target = weight @ transmitted.astype(float)
-    total = weight[transmitted.any(axis=1)].sum()
-    scale = 10.0 * max(transmitted.shape[1], 1)
-    matrix = np.vstack([patterns[live].T.astype(float), np.full((1, int(live.sum())), scale)])
-    mixture, _ = nnls(matrix, np.append(target, scale * total))
-    out = np.zeros(patterns.shape[0])
-    out[live] = mixture
-    return out

@@ -198,7 +198,7 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
                   max_patterns: int = MAX_PATTERNS, **run_options: Any) -> PoolRun:
     """Run ``sc``'s pool under a descending command and/or a stretch (no stimulator impulses).
 
-    Parameters are those of :func:`simlib.pool.stimulation.run_pool` (``max_patterns``: most bands).
+    Parameters are those of :func:`simlib.pool.stimulation.run_stimulated` (``max_patterns``: most bands).
 
     Returns
     -------
@@ -314,27 +314,28 @@ def _assemble(sc: Scenario, protocol: Protocol, pop: Population, groups: list[np
     fired = np.array([s.size > 0 for s in unit_spikes])
     result = dataclasses.replace(shown, force=class_force[False] + class_force[True], unit_spikes=tuple(unit_spikes),
                                  scenario=sc, protocol=protocol,
-                                 healthy_reference=lambda: healthy_pool_response(sc, protocol))
+                                 healthy_reference=lambda: healthy_pool_response(sc, protocol, simulate))
     empty = np.zeros((pop.size, 0))
     return PoolRun(population=pop, impulses_s=np.zeros(0), excited=fired, quanta=empty,
                    transmitted=empty.astype(bool), patterns=made, result=result, class_force=class_force)
 
 
-def healthy_pool_response(sc: Scenario, protocol: Protocol) -> Any:
+def healthy_pool_response(sc: Scenario, protocol: Protocol, simulate: Callable[..., Result]) -> Any:
     """Peak and held force of the healthy default pool of ``sc``'s size and seed under ``protocol`` (cached).
+
+    ``simulate`` runs the single-unit chains (:func:`simlib.simulate.simulate`).
 
     A pool's weakness is judged against a healthy pool under the same drive: a voluntary command
     recruits part of a pool, so the single unit's force is not the reference.
     """
     healthy = Scenario(motor_units=sc.motor_units, seed=sc.seed, drive_start_s=0.0, duration_s=sc.duration_s,
                        length_rel=sc.length_rel, load_rel=sc.load_rel)
-    return _healthy(healthy, protocol)
+    return _healthy(healthy, protocol, simulate)
 
 
 @lru_cache(maxsize=64)
-def _healthy(healthy: Scenario, protocol: Protocol) -> Any:
+def _healthy(healthy: Scenario, protocol: Protocol, simulate: Callable[..., Result]) -> Any:
     from simlib.metrics import HealthyResponse, held_force, response_peak
-    from simlib.simulate import simulate
 
     res = run_voluntary(healthy, protocol, simulate=simulate).result
     return HealthyResponse(response_peak(res), held_force(res))

@@ -8,7 +8,7 @@ import pytest
 import simlib
 from simlib.chain import kernel_params
 from simlib.pool import population, run_pool
-from simlib.pool.stimulation import share_patterns
+from simlib.pool.patterns import share_patterns
 
 STIM = simlib.Scenario(drive="stimulation", rate_hz=20.0, drive_s=0.5, duration_s=1.0)
 
