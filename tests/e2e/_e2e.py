@@ -102,6 +102,14 @@ def copy_notebooks(dest: Path) -> Path:
     return dest
 
 
+def write_code_notebook(root: Path, name: str, source: str) -> None:
+    """Write a notebook of one code cell (``source``, not yet run) as ``root / name`` for a browser test."""
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (root / name).write_text(json.dumps(nb), encoding="utf-8")
+
+
 def is_external(url: str) -> bool:
     """Whether a request goes to another host than the local test servers (blob: and data: stay in the page)."""
     parts = urllib.parse.urlsplit(url)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from _e2e import axe_violations, describe_violations, require_browser, shot
+from _e2e import axe_violations, describe_violations, require_browser, shot, write_code_notebook
 from test_lab import open_and_run_all
 
 from simlib import mystery
@@ -44,10 +44,7 @@ def _check_with_keyboard(page, presses: int, words: str) -> None:
 
 
 def test_mystery_patient_answered_by_keyboard_and_saved(page, jupyter_lab):
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": SOURCE, "outputs": [], "execution_count": None}],
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
-    (jupyter_lab.root / NOTEBOOK).write_text(json.dumps(nb), encoding="utf-8")
+    write_code_notebook(jupyter_lab.root, NOTEBOOK, SOURCE)
     open_and_run_all(page, jupyter_lab, NOTEBOOK)
     figure = page.locator(".msl-mystery-figure")
     figure.wait_for(timeout=60_000)

@@ -6,10 +6,8 @@ on with the keyboard (a player appears that does not play by itself) and checks 
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from _e2e import axe_violations, describe_violations, require_browser, shot
+from _e2e import axe_violations, describe_violations, require_browser, shot, write_code_notebook
 from test_lab import open_and_run_all
 
 require_browser()
@@ -20,10 +18,7 @@ SOURCE = "from simlib import widgets\n\nexplorer = widgets.pool_explorer()\nexpl
 
 
 def test_pool_explorer_by_keyboard_intensity_and_sound(page, jupyter_lab):
-    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": SOURCE, "outputs": [], "execution_count": None}],
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
-    (jupyter_lab.root / NOTEBOOK).write_text(json.dumps(nb), encoding="utf-8")
+    write_code_notebook(jupyter_lab.root, NOTEBOOK, SOURCE)
     open_and_run_all(page, jupyter_lab, NOTEBOOK)
     figure = page.locator(".msl-explorer .msl-figure")
     figure.wait_for(timeout=60_000)
