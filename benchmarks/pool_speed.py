@@ -16,6 +16,9 @@ Rows (milliseconds: minimum and median of ``--repeat`` warm runs):
   scenario's voluntary contraction) with one unit and with 120 (:mod:`simlib.pool.voluntary`: threshold bands);
   their extra ``ratio_to_single_voluntary`` is the issue's measure (pool / single of the same scenario); also a
   120-unit ``exercise_cramp`` (pool-force feedback reruns bands) against its single unit;
+- ``pool_explorer`` (in :func:`bench_pool`): random slider moves of ``widgets.pool_explorer()`` (120 units),
+  one series under nerve stimulation and one under a voluntary command: each move's callback (runs,
+  metrics, frame, lines, redraw, image), median and p95;
 - ``emg_<source>_<rate>``: ``simlib.emg`` of a finished run (surface EMG synthesised from its spike times, after
   the run): the 120-unit supramaximal pool and the single unit at 10 kHz, and the 2 kHz of
   ``Metrics.emg_rms_mV`` (ratios to the single-unit run: what asking for the EMG adds to a run).
@@ -23,6 +26,9 @@ Rows (milliseconds: minimum and median of ``--repeat`` warm runs):
 Usage::
 
     python benchmarks/pool_speed.py [--repeat 10] [--out benchmarks/results/pool.json]
+
+``make bench`` (``benchmarks/run.py``) runs :func:`bench_pool`: these rows, the explorer's moves and the
+targets, with the 60 s pool's memory measured in a fresh process (``memory_60s_pool120``).
 
 Benchmarks are not tests: nothing here asserts a timing.
 """
@@ -42,12 +48,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import simlib  # noqa: E402  (after the path insertion: benchmark this checkout)
-from benchmarks.run import time_calls  # noqa: E402  (the timer of the main benchmark suite)
+from benchmarks.run import target_entry, time_calls  # noqa: E402  (the timer and targets of the main suite)
 from simlib.pool import run_pool  # noqa: E402
 
 BLOCK = 0.78
-#: issue 19's targets: pool <= 10 x single, >= 10 x cheaper than independent chains, 20-point curve <= 1 s
-TARGETS = {"pool_over_single": 10.0, "independent_over_pool": 10.0, "recruitment_curve_20_ms": 1000.0}
+#: issue 19's targets: pool <= 10 x single, >= 10 x cheaper than independent chains, 20-point curve <= 1 s,
+#: a pool explorer move <= 150 ms p95 (goal 100 ms), a 60 s pool run < 200 MB extra memory
+TARGETS = {"pool_over_single": 10.0, "independent_over_pool": 10.0, "recruitment_curve_20_ms": 1000.0,
+           "pool_explorer_p95_ms": 150.0, "pool_memory_60s_mb": 200.0}
+#: the 60 s pool whose memory ``make bench`` measures (a Python expression, run in a fresh process)
+POOL_MEMORY_SCENARIO = "simlib.Scenario(duration_s=60.0, drive_s=30.0, motor_units=120)"
 
 
 def row(name: str, times: Sequence[float], baseline: float, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -115,6 +125,76 @@ def emg_rows(stim: simlib.Scenario, repeat: int, base: float) -> list[dict[str, 
         rows.append(row(f"emg_{source}_{rate / 1000:g}khz", time_calls(lambda res=res, rate=rate: simlib.emg(
             res, rate_hz=rate), 3 * repeat), base, {"samples": simlib.emg(res, rate_hz=rate).mv.size}))
     return rows
+
+
+def explorer_latency(n_moves: int, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Median and p95 (ms) of ``n_moves`` random slider moves of the pool explorer, per drive.
+
+    Each move sets one enabled slider to a random value on its grid; the explorer's callback runs
+    synchronously (runs, metrics, frame, lines, redraw, image), as in the kernel.
+    """
+    import ipywidgets
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from simlib import widgets
+
+    rng = np.random.default_rng(seed)
+    out = {}
+    for drive in widgets.POOL_DRIVES:
+        explorer = widgets.pool_explorer()
+        explorer.controls["drive"].value = drive
+        sliders = [c for c in explorer.controls.values()
+                   if isinstance(c, (ipywidgets.FloatSlider, ipywidgets.IntSlider)) and not c.disabled]
+        times = []
+        for _ in range(n_moves):
+            slider = sliders[int(rng.integers(len(sliders)))]
+            steps = int(round((slider.max - slider.min) / slider.step))
+            value = slider.value
+            while value == slider.value:
+                value = type(slider.value)(round(slider.min + slider.step * int(rng.integers(steps + 1)), 10))
+            times.append(time_calls(lambda slider=slider, value=value: setattr(slider, "value", value), 1)[0])
+        out[drive] = {"median_ms": float(np.median(times)), "p95_ms": float(np.percentile(times, 95)),
+                      "moves": n_moves}
+    return out
+
+
+def bench_pool(quick: bool, memory_mb: float | None = None) -> dict[str, Any]:
+    """Measure the pool's rows, the explorer's moves and issue 19's targets, for ``benchmarks/run.py``.
+
+    Parameters
+    ----------
+    quick : bool
+        Two warm runs per row and 5 explorer moves per drive (else 5 and 30).
+    memory_mb : float, optional
+        Extra peak memory (MB) of the 60 s pool run (:data:`POOL_MEMORY_SCENARIO`), measured by the caller.
+
+    Returns
+    -------
+    dict
+        ``rows`` (as :func:`run`), ``explorer`` (:func:`explorer_latency`) and ``targets`` (each
+        ``{"value", "limit", "met"}``).
+    """
+    rows = run(2 if quick else 5)
+    by_name = {r["name"]: r for r in rows}
+    explorer = explorer_latency(5 if quick else 30)
+    p95 = max(series["p95_ms"] for series in explorer.values())
+    entry = target_entry
+    pool = by_name["pool_120_supramaximal"]["median_ms"]
+    return {"rows": rows, "explorer": explorer, "targets": {
+        "pool_stimulated_over_single": entry(by_name["pool_120_supramaximal"]["ratio_to_single"],
+                                             TARGETS["pool_over_single"]),
+        "pool_voluntary_over_single": entry(by_name["pool_120_voluntary"]["ratio_to_single_voluntary"],
+                                            TARGETS["pool_over_single"]),
+        "pool_cramp_over_single": entry(by_name["pool_120_exercise_cramp"]["ratio_to_single_voluntary"],
+                                        TARGETS["pool_over_single"]),
+        "independent_over_pool": entry(by_name["independent_120"]["median_ms"] / pool,
+                                       TARGETS["independent_over_pool"], higher_is_better=True),
+        "recruitment_curve_20_ms": entry(by_name["recruitment_curve_20"]["median_ms"],
+                                         TARGETS["recruitment_curve_20_ms"]),
+        "pool_explorer_p95_ms": entry(p95, TARGETS["pool_explorer_p95_ms"]),
+        "pool_memory_60s_mb": entry(memory_mb, TARGETS["pool_memory_60s_mb"]),
+    }}
 
 
 def format_table(rows: Sequence[dict[str, Any]]) -> str:

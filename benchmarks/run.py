@@ -21,7 +21,10 @@ so that ratios (not absolute milliseconds) compare between machines and commits:
   (empty per-user cache, started from the installation's seed written by ``simlib warmup --seed``;
   skipped without a seed) and, in full runs, ``cold_first_simulate_empty_cache`` (compilation),
   each in a fresh Python subprocess;
-- ``memory_60s``: peak memory of a 60 s scenario at 1 ms output, in a fresh subprocess;
+- ``memory_60s``: peak memory of a 60 s scenario at 1 ms output, in a fresh subprocess, and
+  ``memory_60s_pool120`` the same for a 120-unit pool under voluntary drive;
+- the JSON's ``pool``: ``benchmarks/pool_speed.py:bench_pool`` (issue 19): the pool's cost as ratios to the
+  single unit in this run, a 20-point recruitment curve, pool explorer moves (p95) and their targets;
 - ``widget_slider_update``: ``benchmarks/widget_latency.py:measure_slider_latency`` (50 random
   slider moves of the explorer; 5 with ``--quick``), if that file exists;
 - ``browser_<surface>_<explorer>``: ``benchmarks/browser_latency.py`` (issue 15): key press or preset
@@ -125,7 +128,7 @@ except OSError:
 maxrss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 tracemalloc.start()
 t0 = time.perf_counter()
-res = simlib.simulate(simlib.Scenario(duration_s=60.0, drive_s=30.0), output_dt_s=0.001)
+res = simlib.simulate(__SCENARIO__, output_dt_s=0.001)
 res.metrics()
 elapsed = time.perf_counter() - t0
 _, peak = tracemalloc.get_traced_memory()
@@ -457,10 +460,13 @@ def cold_start(repeat: int, numba_cache_dir: str | None = None,
     return imports, firsts
 
 
-def bench_memory() -> Row:
-    """Peak memory of a 60 s scenario at 1 ms output, measured in a fresh subprocess."""
-    data = _run_json(_MEMORY_SCRIPT, dict(os.environ))
-    return Row("memory_60s", "fresh process: simulate + metrics of a 60 s scenario (30 s drive) at 1 ms output; "
+_MEMORY_SCENARIO = "simlib.Scenario(duration_s=60.0, drive_s=30.0)"
+
+
+def bench_memory(scenario: str = _MEMORY_SCENARIO, name: str = "memory_60s") -> Row:
+    """Peak memory of a 60 s scenario (Python expression ``scenario``) at 1 ms output, in a fresh subprocess."""
+    data = _run_json(_MEMORY_SCRIPT.replace("__SCENARIO__", scenario), dict(os.environ))
+    return Row(name, f"fresh process: simulate + metrics of {scenario} at 1 ms output; "
                "time, and memory in extra (MB)", 1, data["elapsed_ms"], data["elapsed_ms"], extra=data)
 
 
@@ -596,6 +602,11 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
                         1, *summarize(compiled)))
     _progress("memory")
     rows.append(bench_memory())
+    _progress("motor-unit pool (benchmarks/pool_speed.py)")
+    from benchmarks.pool_speed import POOL_MEMORY_SCENARIO, bench_pool
+
+    rows.append(bench_memory(POOL_MEMORY_SCENARIO, "memory_60s_pool120"))
+    pool = bench_pool(quick, memory_mb=rows[-1].extra["rss_increase_mb"])
     _progress("widget latency")
     widget_row, widget = bench_widget(quick)
     if widget_row is not None:
@@ -618,7 +629,8 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
         "accuracy": accuracy,
         "widget": widget,
         "browser": browser_result,
-        "targets": targets(benchmarks, accuracy, widget, grid),
+        "pool": pool,
+        "targets": {**targets(benchmarks, accuracy, widget, grid), **pool["targets"]},
     }
 
 
@@ -626,13 +638,16 @@ def _progress(message: str) -> None:
     print(f"[bench {time.perf_counter() - _T0:6.1f} s] {message} ...", file=sys.stderr, flush=True)
 
 
+def target_entry(value: float | None, limit: float, higher_is_better: bool = False) -> dict[str, Any]:
+    """One target: the measured ``value``, its ``limit`` and whether it is ``met`` (None when not measured)."""
+    met = None if value is None else (value >= limit if higher_is_better else value <= limit)
+    return {"value": value, "limit": limit, "met": met}
+
+
 def targets(benchmarks: dict[str, Any], accuracy: list[dict[str, Any]], widget: dict[str, Any] | None,
             grid: int) -> dict[str, Any]:
     """Issue 7's targets with the measured value and whether it is met (None when not measured)."""
-
-    def entry(value: float | None, limit: float, higher_is_better: bool = False) -> dict[str, Any]:
-        met = None if value is None else (value >= limit if higher_is_better else value <= limit)
-        return {"value": value, "limit": limit, "met": met}
+    entry = target_entry
 
     errors = [r["max_abs_force_diff"] for r in accuracy if "max_abs_force_diff" in r]
     default = benchmarks["default_3s"]
