@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -151,6 +152,23 @@ def unit_lags(spikes: np.ndarray, members: np.ndarray, seed: int) -> np.ndarray:
     return isi * (np.arange(members.size) + u) / members.size
 
 
+@dataclass(frozen=True, eq=False)
+class BandTrace:
+    """What the pool keeps of a band's chain run besides the first band's (whose traces the Result shows).
+
+    Attributes
+    ----------
+    t, force : numpy.ndarray
+        Time (s) and the band run's force (force units).
+    muscle_spikes : numpy.ndarray
+        Its muscle action potentials (s).
+    """
+
+    t: np.ndarray
+    force: np.ndarray
+    muscle_spikes: np.ndarray
+
+
 def _segment(start_s: float, end_s: float, level_mV: float) -> CommandSegment:
     """Return a held command segment built without the learner-facing check (levels 0-120 mV): it may be negative."""
     segment = object.__new__(CommandSegment)
@@ -220,7 +238,8 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
 
     c = resolve_constants(values)
     options = _options_key(constants, run_options)
-    memo = {} if memo is None or options is None else memo
+    slim = memo is None or options is None  # nobody keeps the runs: hold only what the pool needs of them
+    memo = {} if slim else memo
     pop = population(sc.motor_units, sc.seed)
     theta = offsets_mV(pop)
     from simlib.stages.drive import descending_level_mV
@@ -233,13 +252,14 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
     band_theta = [float(weight[g] @ theta[g] / weight[g].sum()) for g in groups]
     start = (run_protocol.drive_window_s() or (0.0, 0.0))[0]
 
-    def band_run(b: int, correction: tuple[tuple[float, float, float], ...]) -> Result:
+    def band_run(b: int, correction: tuple[tuple[float, float, float], ...]) -> Result | BandTrace:
         band_c = class_constants(constants, bool(pop.slow[groups[b][0]]))
         key = ("band", sc, run_protocol, band_theta[b], b, correction, _options_key(band_c, run_options))
         if key not in memo:
             single = _single(sc, seed=(sc.seed + 1009 * (b + 1)) % 10_000)
-            memo[key] = simulate(single, protocol=_bias(run_protocol, band_theta[b], sc.duration_s, correction),
-                                 constants=band_c, **run_options)
+            res = simulate(single, protocol=_bias(run_protocol, band_theta[b], sc.duration_s, correction),
+                           constants=band_c, **run_options)
+            memo[key] = BandTrace(res.t, res.force, res.muscle_spikes) if slim and b > 0 else res
         return memo[key]
 
     corrections: list[tuple[tuple[float, float, float], ...]] = [()] * len(groups)
@@ -285,7 +305,7 @@ def _largest_change_mV(new: tuple[tuple[float, float, float], ...],
     return max((abs(a[2] - b) for a, b in zip(new, previous, strict=True)), default=0.0)
 
 
-def _band_force(run: Result, members: np.ndarray, seed: int) -> np.ndarray:
+def _band_force(run: Result | BandTrace, members: np.ndarray, seed: int) -> np.ndarray:
     """Force of a band per unit of its weight: the mean of its run's force lagged by each unit's lag."""
     lags = unit_lags(run.muscle_spikes, members, seed)
     if not lags.any():
@@ -293,9 +313,10 @@ def _band_force(run: Result, members: np.ndarray, seed: int) -> np.ndarray:
     return np.mean([shifted(run.t, run.force, float(lag)) for lag in lags], axis=0)
 
 
-def _assemble(sc: Scenario, protocol: Protocol, pop: Population, groups: list[np.ndarray], runs: list[Result],
-              made: int, simulate: Callable[..., Result], constants: Mapping[str, float] | None,
-              memo: dict[Any, Result], run_options: Mapping[str, Any]) -> PoolRun:
+def _assemble(sc: Scenario, protocol: Protocol, pop: Population, groups: list[np.ndarray],
+              runs: list[Result | BandTrace], made: int, simulate: Callable[..., Result],
+              constants: Mapping[str, float] | None, memo: dict[Any, Result],
+              run_options: Mapping[str, Any]) -> PoolRun:
     """Build the pool's Result from its band runs: force, per-unit spikes, the first band's traces and nerve spikes."""
     weight = pop.force_weight
     if runs:
