@@ -85,3 +85,12 @@ def test_one_unit_is_unchanged_by_pool_runs():
     np.testing.assert_array_equal(before.states, after.states)
     np.testing.assert_array_equal(before.force, after.force)
     assert after.unit_spikes is None
+
+
+def test_a_run_without_memo_keeps_only_traces_of_the_other_bands_and_gives_the_same_pool():
+    kept: dict = {}
+    memoised = run_pool(VOL, memo=kept).result
+    slim = run_pool(VOL).result  # no memo: bands after the first are kept as time, force and spikes only
+    assert np.array_equal(slim.force, memoised.force)
+    assert all(np.array_equal(a, b) for a, b in zip(slim.unit_spikes, memoised.unit_spikes, strict=True))
+    assert all(isinstance(r, simlib.Result) for r in kept.values())  # a caller's memo gets whole runs
