@@ -18,7 +18,7 @@ from simlib.emg import emg
 from simlib.errors import ParameterError
 from simlib.experiments import TWITCH_OUTPUT_DT_S, twitch_of
 from simlib.metrics import response_amplitudes
-from simlib.pool import run
+from simlib.pool.run import run_pool as _run_either_path
 from simlib.pool.stimulation import PoolRun
 from simlib.protocol import Protocol
 from simlib.result import Result
@@ -109,7 +109,7 @@ def run_pool(sc: Scenario, protocol: Protocol | None = None, **options: Any) -> 
     ``max_patterns``, ``output_dt_s``, ``solver``, ``accuracy``); ``simlib.simulate(sc)`` returns the
     same run's Result.
     """
-    return run.run_pool(sc, protocol, simulate=simulate, **options)
+    return _run_either_path(sc, protocol, simulate=simulate, **options)
 
 
 def _twitch_scenario(sc: Scenario) -> Scenario:
