@@ -3,7 +3,7 @@
 Every speed number is reported next to a baseline timed in the same process on the same machine,
 so that ratios (not absolute milliseconds) compare between machines and commits:
 
-- ``default_3s``: warm ``simulate(Scenario())`` (the default 3 s scenario), median and p95;
+- ``default_3s``: warm ``simulate(Scenario(motor_units=1))`` (the default 3 s scenario), median and p95;
   baselines ``default_3s_scipy_lsoda_1e-4`` and ``default_3s_scipy_lsoda_1e-6``: the *same model*
   integrated by scipy's LSODA piecewise between events with a compiled Jacobian
   (:mod:`simlib.reference`), the best scipy configuration for this model. ``ratio_to_baseline`` is
@@ -95,7 +95,7 @@ import json, time
 t0 = time.perf_counter()
 import simlib
 t1 = time.perf_counter()
-simlib.simulate(simlib.Scenario())
+simlib.simulate(simlib.Scenario(motor_units=1))
 t2 = time.perf_counter()
 print(json.dumps({"import_ms": 1e3 * (t1 - t0), "first_simulate_ms": 1e3 * (t2 - t1)}))
 """
@@ -117,7 +117,7 @@ def status_mb(key):
     except OSError:
         return None
 
-simlib.simulate(simlib.Scenario(duration_s=1.0)).metrics()
+simlib.simulate(simlib.Scenario(motor_units=1, duration_s=1.0)).metrics()
 rss0 = status_mb('VmRSS')
 try:
     with open('/proc/self/clear_refs', 'w') as f:
@@ -368,8 +368,8 @@ def stim_scenario(quick: bool) -> Any:
     import simlib
 
     if quick:
-        return simlib.Scenario(drive="stimulation", rate_hz=100.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.5)
-    return simlib.Scenario(drive="stimulation", rate_hz=100.0)
+        return simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.5)
+    return simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0)
 
 
 def accuracy_cases(quick: bool) -> list[tuple[str, Any]]:
@@ -377,10 +377,10 @@ def accuracy_cases(quick: bool) -> list[tuple[str, Any]]:
     import simlib
 
     if quick:  # the two scenarios timed against scipy, whose references are already computed
-        return [("default@20Hz", simlib.Scenario()), ("stimulation@100Hz(1s)", stim_scenario(True))]
+        return [("default@20Hz", simlib.Scenario(motor_units=1)), ("stimulation@100Hz(1s)", stim_scenario(True))]
     cases = [(f"{name}@{rate:g}Hz", sc.replace(rate_hz=rate)) for name, sc in simlib.PRESETS.items()
              for rate in RATES_HZ]
-    cases += [(f"stimulation@{rate:g}Hz", simlib.Scenario(drive="stimulation", rate_hz=rate)) for rate in RATES_HZ]
+    cases += [(f"stimulation@{rate:g}Hz", simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate)) for rate in RATES_HZ]
     return cases
 
 
@@ -395,7 +395,7 @@ def bench_sweep(n: int) -> list[Row]:
 
     axes = {"rate_hz": [float(x) for x in np.linspace(1.0, 100.0, n)],
             "ca_mM": [float(x) for x in np.linspace(0.5, 3.0, n)]}
-    distinct = len({(ca, simlib.Protocol.from_scenario(simlib.Scenario(rate_hz=rate)))
+    distinct = len({(ca, simlib.Protocol.from_scenario(simlib.Scenario(motor_units=1, rate_hz=rate)))
                     for rate in axes["rate_hz"] for ca in axes["ca_mM"]})
     grids, walls = {}, {}
     for workers in (2, 1):  # parallel first, so it cannot profit from caches the serial run filled
@@ -405,7 +405,7 @@ def bench_sweep(n: int) -> list[Row]:
             if cached is not None and hasattr(cached, "cache_clear"):
                 cached.cache_clear()
         t0 = time.perf_counter()
-        grids[workers] = simlib.sweep(simlib.Scenario(), workers=workers, progress=False, **axes)
+        grids[workers] = simlib.sweep(simlib.Scenario(motor_units=1), workers=workers, progress=False, **axes)
         walls[workers] = 1e3 * (time.perf_counter() - t0)
     identical = all(pickle.dumps(a) == pickle.dumps(b) for a, b in zip(grids[1].flat, grids[2].flat, strict=True))
     labels, counts = np.unique([m.classification for m in grids[1].flat], return_counts=True)
@@ -460,7 +460,7 @@ def cold_start(repeat: int, numba_cache_dir: str | None = None,
     return imports, firsts
 
 
-_MEMORY_SCENARIO = "simlib.Scenario(duration_s=60.0, drive_s=30.0)"
+_MEMORY_SCENARIO = "simlib.Scenario(motor_units=1, duration_s=60.0, drive_s=30.0)"
 
 
 def bench_memory(scenario: str = _MEMORY_SCENARIO, name: str = "memory_60s") -> Row:
@@ -573,8 +573,8 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
     machine = machine_info()
     rows: list[Row] = []
     _progress("fast path vs scipy, default scenario")
-    rows += bench_vs_scipy("default_3s", "default Scenario() (3 s, 20 Hz voluntary drive for 1 s)",
-                           simlib.Scenario(), repeat, scipy_repeat, check_reference=True)
+    rows += bench_vs_scipy("default_3s", "default Scenario(motor_units=1) (3 s, 20 Hz voluntary drive for 1 s)",
+                           simlib.Scenario(motor_units=1), repeat, scipy_repeat, check_reference=True)
     _progress("fast path vs scipy, 100 Hz stimulation")
     rows += bench_vs_scipy("stim_100hz", STIM_DESCRIPTION[quick], stim_scenario(quick), repeat, scipy_repeat,
                            check_reference=False)
@@ -585,20 +585,20 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
     _progress("cold start")
     imports, firsts = cold_start(cold_repeat)
     rows.append(Row("cold_import", "fresh process: import simlib", cold_repeat, *summarize(imports)))
-    rows.append(Row("cold_first_simulate", "fresh process: first simulate(Scenario()), numba cache filled",
+    rows.append(Row("cold_first_simulate", "fresh process: first simulate(Scenario(motor_units=1)), numba cache filled",
                     cold_repeat, *summarize(firsts)))
     from simlib.stages._jit import seed_dir
 
     if seed_dir().is_dir():
         _, seeded = cold_start(cold_repeat, new_user_cache=True)
         rows.append(Row("cold_first_simulate_new_user",
-                        "fresh process: first simulate(Scenario()) of a new user (empty per-user cache, "
+                        "fresh process: first simulate(Scenario(motor_units=1)) of a new user (empty per-user cache, "
                         "copied from the installation's seed)", cold_repeat, *summarize(seeded)))
     if not quick:
         with tempfile.TemporaryDirectory(prefix="simlib-bench-numba-") as cache:
             _, compiled = cold_start(1, numba_cache_dir=cache)
         rows.append(Row("cold_first_simulate_empty_cache",
-                        "fresh process: first simulate(Scenario()) with an empty numba cache (compiles)",
+                        "fresh process: first simulate(Scenario(motor_units=1)) with an empty numba cache (compiles)",
                         1, *summarize(compiled)))
     _progress("memory")
     rows.append(bench_memory())

@@ -391,7 +391,7 @@ def _cmd_warmup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     start = time.perf_counter()
     announce_compilation(advice="")
     for drive in ("voluntary", "stimulation"):  # one short run compiles everything a lesson uses
-        simlib.simulate(simlib.Scenario(drive=drive, duration_s=0.3, drive_start_s=0.1, drive_s=0.1))
+        simlib.simulate(simlib.Scenario(motor_units=1, drive=drive, duration_s=0.3, drive_start_s=0.1, drive_s=0.1))
     where = cache_dir() or "in memory only, this session"
     out.write(f"simlib kernel ready in {time.perf_counter() - start:.1f} s (cache: {where})\n")
     if args.seed:

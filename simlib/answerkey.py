@@ -122,7 +122,7 @@ def student_measures(code: str, sc: Scenario | None = None, *,
     dict
         ``{"code": code, column name: value}``; times in ms, forces in the lab's force unit.
     """
-    sc = Scenario() if sc is None else sc
+    sc = Scenario(motor_units=1) if sc is None else sc
     c = individual(code)
     tw = twitch(sc, constants=c)
     forces = force_frequency(sc, RATES_HZ, constants=c)

@@ -54,7 +54,7 @@ OUTPUT_DT_S = 0.0001
 #: Scenario fields that say what is done to the patient (the drive and the stretch), not what is wrong:
 #: the healthy reference run keeps them.
 _PROCEDURE_FIELDS = ("drive", "rate_hz", "drive_start_s", "drive_s", "duration_s", "stretch_at_s",
-                     "stretch_velocity_deg_s", "seed")
+                     "stretch_velocity_deg_s", "seed", "motor_units")
 _CASE_KEYS = {"id", "vignette", "preset", "changes", "step", "diagnosis", "explanation", "citation"}
 
 
@@ -106,8 +106,11 @@ class Case:
 
     @property
     def scenario(self) -> Scenario:
-        """The Scenario of this patient: the preset with :attr:`changes`."""
-        return PRESETS[self.preset].replace(**dict(self.changes))
+        """The Scenario of this patient: the preset's single motor unit with :attr:`changes`.
+
+        The cases are read on the chain panels of one unit (nerve, junction, fibre, Ca²⁺, force).
+        """
+        return PRESETS[self.preset].replace(**{"motor_units": 1, **dict(self.changes)})
 
 
 def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
@@ -227,7 +230,7 @@ def diagnoses() -> tuple[str, ...]:
 
 
 def healthy_reference(case_id: str | Case) -> Scenario:
-    """Return the healthy muscle under the same procedure (drive, stretch, run length, seed) as the patient."""
+    """Return the healthy muscle under the same procedure (drive, stretch, run length, seed, units) as the patient."""
     sc = case(case_id).scenario
     return PRESETS["healthy"].replace(**{name: getattr(sc, name) for name in _PROCEDURE_FIELDS})
 

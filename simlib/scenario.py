@@ -281,15 +281,15 @@ class Scenario:
     )
 
     motor_units: int = _declare(
-        1, "", low=1, high=300, label="Motor units", step=1.0,
-        meaning="number of motor units in the muscle: 1 is the single representative unit of the fibre-level "
-                "lessons; more is a pool with spread thresholds, twitch forces and junction safety factors "
-                "(simlib.pool), driven by nerve stimulation or by a common descending command (recruitment in size "
-                "order plus rate coding; simlib.pool.voluntary)",
+        120, "", low=1, high=300, label="Motor units", step=1.0,
+        meaning="number of motor units in the muscle: by default a pool of the size of a real muscle, with spread "
+                "thresholds, twitch forces and junction safety factors (simlib.pool), driven by nerve stimulation "
+                "or by a common descending command (recruitment in size order plus rate coding; "
+                "simlib.pool.voluntary); 1 is the single representative unit of the fibre-level lessons",
         source="human muscles have about 100-300 motor units, e.g. ≈120 in first dorsal interosseous "
                "(Feinstein et al. 1955, Acta Anat 23:127); pool after Fuglevand, Winter & Patla 1993, "
                "J Neurophysiol 70:2470",
-        hint="Use a whole number from 1 to 300; 120 is a first dorsal interosseous.",
+        hint="Use a whole number from 1 to 300; 120 (the default) is a first dorsal interosseous, 1 a single unit.",
     )
     stimulus_v: float = _declare(
         10.0, "V", low=0.0, high=20.0, label="Stimulus intensity", step=0.1,

@@ -300,7 +300,9 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     Returns
     -------
     Scenario
-        The validated scenario; fields missing from the file take their defaults.
+        The validated scenario; fields missing from the file take their defaults (a complete file saved
+        before the pool became the default, which has no ``motor_units``, is read as the single unit it
+        was saved from).
 
     Raises
     ------
@@ -321,7 +323,26 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     if not text.strip():
         raise ParameterError(_no_fields(file, "is empty" if not text else "holds only white space"))
     fields = _fields_of(_parse(text, fmt, file), fmt, file)
-    return Scenario.from_dict(fields, source=str(file))
+    return Scenario.from_dict(_single_unit_if_saved_before_pool(fields), source=str(file))
+
+
+#: fields that :func:`save_scenario` has written since the first release (a saved file lists every field)
+_ALWAYS_SAVED = frozenset({"drive", "rate_hz", "drive_start_s", "drive_s", "duration_s", "ca_mM", "mg_mM", "k_mM",
+                           "na_mM", "temperature_c", "atp_mM", "ache_activity", "release_block", "receptor_block",
+                           "ryr_block", "pic_gain", "fatigue", "reflex_gain"})
+
+
+def _single_unit_if_saved_before_pool(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return ``fields``, read as one motor unit if the file was saved before the pool was the default.
+
+    A file written by :func:`save_scenario` lists every field. One that lists all of
+    :data:`_ALWAYS_SAVED` but no ``motor_units`` was saved when the default Scenario was a single
+    unit (CHANGELOG, "the pool is the default"): it keeps the single unit it was saved from. A hand-written file that
+    leaves ``motor_units`` out takes today's default, the 120-unit pool.
+    """
+    if "motor_units" in fields or not _ALWAYS_SAVED <= fields.keys():
+        return fields
+    return {**fields, "motor_units": 1}
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:

@@ -146,7 +146,8 @@ def simulate(scenario: Scenario, output_dt_s: float = 0.001, *, protocol: Protoc
     Examples
     --------
     >>> import simlib
-    >>> res = simlib.simulate(simlib.Scenario(duration_s=1.0), protocol=simlib.Protocol.paired(0.02, 0.1))
+    >>> one_unit = simlib.Scenario(motor_units=1, duration_s=1.0)
+    >>> res = simlib.simulate(one_unit, protocol=simlib.Protocol.paired(0.02, 0.1))
     >>> res.nerve_spikes.size
     2
     """
@@ -222,7 +223,7 @@ def _healthy_reference(sc: Scenario, protocol: Protocol | None) -> HealthyRespon
     """
     mechanics = {"length_rel": sc.length_rel, "load_rel": sc.load_rel}
     if protocol is None:
-        healthy = Scenario(drive=sc.drive, rate_hz=sc.rate_hz, drive_start_s=sc.drive_start_s,
+        healthy = Scenario(motor_units=1, drive=sc.drive, rate_hz=sc.rate_hz, drive_start_s=sc.drive_start_s,
                            drive_s=sc.drive_s, duration_s=sc.duration_s, **mechanics)
         protocol = Protocol.from_scenario(healthy)
     return healthy_response(protocol, sc.duration_s, **mechanics)
@@ -253,8 +254,8 @@ def healthy_response(protocol: Protocol, duration_s: float, length_rel: float = 
     _, end = response_window(protocol, duration_s)
     # Only the response window matters: stop there (duration_s has a 0.01 s floor).
     # (the drive fields act only through the protocol; drive_start_s 0 keeps any duration valid)
-    sc = Scenario(drive_start_s=0.0, duration_s=max(min(duration_s, end + 0.01), 0.01), length_rel=length_rel,
-                  load_rel=load_rel)
+    sc = Scenario(motor_units=1, drive_start_s=0.0, duration_s=max(min(duration_s, end + 0.01), 0.01),
+                  length_rel=length_rel, load_rel=load_rel)
     res = _run(sc, protocol, kernel_params(sc), 0.001, 1.0, integrate)
     # the trimmed run's windows are the judged run's (they end at or before the trim)
     return HealthyResponse(response_peak(res), held_force(res))

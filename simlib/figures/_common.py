@@ -21,7 +21,10 @@ from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.simulate import simulate
 
-_HEALTHY = Scenario()
+#: the chain's figures draw one motor unit unless given a pool: a preset name is that preset's single unit
+_HEALTHY = Scenario(motor_units=1)
+#: the library's defaults, from which a preset's changes are read (its unit count is not one of them)
+_DEFAULTS = Scenario()
 
 
 def _as_scenario(scenario: Scenario | str | None) -> Scenario:
@@ -30,7 +33,7 @@ def _as_scenario(scenario: Scenario | str | None) -> Scenario:
     if isinstance(scenario, str):
         if scenario not in PRESETS:
             raise ParameterError(_unknown("preset", scenario, PRESETS))
-        return PRESETS[scenario]
+        return PRESETS[scenario].replace(motor_units=1)
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a simlib.Scenario, a preset name or None; got {type(scenario).__name__}")
     return scenario
@@ -44,7 +47,7 @@ def _run(sc: Scenario, output_dt_s: float = 1e-3) -> Result:
 
 def _preset_changes(name: str) -> dict[str, Any]:
     """Return the fields a preset changes relative to the healthy defaults."""
-    preset, healthy = PRESETS[name].to_dict(), _HEALTHY.to_dict()
+    preset, healthy = PRESETS[name].to_dict(), _DEFAULTS.to_dict()
     return {k: v for k, v in preset.items() if v != healthy[k]}
 
 
@@ -59,10 +62,13 @@ def _fmt(value: object, unit: str = "") -> str:
 
 
 def _conditions(sc: Scenario, ignore: Iterable[str] = ()) -> str:
-    """``"healthy defaults"`` or ``"defaults except ca_mM = 0.75 mM, ..."`` (fields in `ignore` left out)."""
+    """``"healthy defaults"`` or ``"defaults except ca_mM = 0.75 mM, ..."`` (fields in `ignore` left out).
+
+    The defaults are the figures' own (:data:`_HEALTHY`, one motor unit): a figure drawn from a pool says so.
+    """
     skip = set(ignore)
     changed = [(p, getattr(sc, p.name)) for p in SCENARIO_PARAMS
-               if p.name not in skip and getattr(sc, p.name) != p.default]
+               if p.name not in skip and getattr(sc, p.name) != getattr(_HEALTHY, p.name)]
     if not changed:
         return "healthy defaults"
     return "healthy defaults except " + ", ".join(f"{p.name} = {_fmt(v, p.unit)}" for p, v in changed)

@@ -174,9 +174,10 @@ def representative_safety_factor(sc: Scenario, simulate_one: Callable[..., Resul
     (bisection to 2e-5); 0 if the fibre does not fire even unblocked. ``simulate_one`` is
     :func:`simlib.simulate.simulate` (passed in: this module is below it).
     """
-    probe = Scenario(**{name: getattr(sc, name) for name in Scenario.field_names()
-                        if name not in ("drive", "drive_start_s", "drive_s", "duration_s", "stretch_at_s",
-                                        "receptor_block", "achr_loss", "motor_units", "stimulus_v")})
+    probe = Scenario(motor_units=1, **{name: getattr(sc, name) for name in Scenario.field_names()
+                                       if name not in ("drive", "drive_start_s", "drive_s", "duration_s",
+                                                       "stretch_at_s", "receptor_block", "achr_loss",
+                                                       "motor_units", "stimulus_v")})
     return _safety_factor(probe, _constants_key(constants), simulate_one)
 
 

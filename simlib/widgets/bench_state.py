@@ -319,7 +319,9 @@ class BenchState:
         self.conditions = tuple([conditions] if isinstance(conditions, str) else conditions)
         for name in self.conditions:
             field_param(name)
-        self.scenario = Scenario() if scenario is None else scenario
+        # one motor unit unless given a pool (motor_units, a condition of the recruitment bench): the classic
+        # twitch, summation and fatigue protocols read one unit's force at once
+        self.scenario = Scenario(motor_units=1) if scenario is None else scenario
         self.stimulator = Stimulator()
         self.output_dt_s = float(output_dt_s)
         self.result: Result | None = None

@@ -44,7 +44,14 @@ from simlib.scenario import Scenario
 from simlib.simulate import simulate
 from simlib.validation import unknown_name_message
 
-__all__ = ["RECENT_RUNS", "VOLUNTARY_RATE_STEP_HZ", "ExplorerState", "field_param", "preset_scenario"]
+__all__ = ["EXPLORER_MOTOR_UNITS", "RECENT_RUNS", "VOLUNTARY_RATE_STEP_HZ", "ExplorerState", "field_param",
+           "preset_scenario"]
+
+#: Motor units of the Spasm explorer's default Scenario: it follows one unit along the chain (its fibre's
+#: membrane potential, Ca²⁺ and cross-bridges) and answers a slider move at once; a pooled cramp costs
+#: about 18 single-unit runs (docs/performance.md). ``widgets.pool_explorer()`` shows a whole muscle.
+EXPLORER_MOTOR_UNITS = 1
+_EXPLORER_DEFAULT = Scenario(motor_units=EXPLORER_MOTOR_UNITS)
 
 #: Runs an explorer keeps for moves back to an earlier setting (~3 MB each for 3 s at 0.2 ms).
 RECENT_RUNS = 6
@@ -77,8 +84,11 @@ def field_param(name: str) -> Param:
         raise ParameterError(unknown_name_message(name, Scenario.field_names())) from None
 
 
-def preset_scenario(name: str) -> Scenario:
-    """Return the preset ``name`` of :data:`simlib.PRESETS`.
+def preset_scenario(name: str, motor_units: int | None = None) -> Scenario:
+    """Return the preset ``name`` of :data:`simlib.PRESETS`, with ``motor_units`` units if given.
+
+    An explorer keeps its unit count when a preset is chosen: the Spasm explorer follows one unit
+    (:data:`EXPLORER_MOTOR_UNITS`) while the presets, like every default Scenario, are pools.
 
     Raises
     ------
@@ -87,7 +97,7 @@ def preset_scenario(name: str) -> Scenario:
     """
     if name not in PRESETS:
         raise ParameterError(unknown_name_message(name, PRESETS, kind="preset"))
-    return PRESETS[name]
+    return PRESETS[name] if motor_units is None else PRESETS[name].replace(motor_units=motor_units)
 
 
 class ExplorerState:
@@ -142,8 +152,8 @@ class ExplorerState:
         self._runs: OrderedDict[Scenario, Result] = OrderedDict()
         # Simulated only for the figure's y limits (the healthy ranges every trace axis keeps); cached
         # like any run, so an explorer that starts at, or returns to, the default does not run it again.
-        self.reference = self.run(Scenario() if reference is None else reference)
-        self._scenario = Scenario() if scenario is None else scenario
+        self.reference = self.run(_EXPLORER_DEFAULT if reference is None else reference)
+        self._scenario = _EXPLORER_DEFAULT if scenario is None else scenario
         self._result = self.run(self._scenario)
         self._metrics = self._result.metrics()
 
@@ -167,8 +177,9 @@ class ExplorerState:
     @property
     def active_preset(self) -> str | None:
         """The preset equal to the current Scenario, if any."""
+        units = self._scenario.motor_units
         for preset, sc in PRESETS.items():
-            if sc == self._scenario:
+            if sc.replace(motor_units=units) == self._scenario:
                 return preset
         return None
 
@@ -203,7 +214,7 @@ class ExplorerState:
         bool
             True on success; False for an unknown name (:attr:`error` suggests the closest one).
         """
-        return self.apply(lambda: preset_scenario(name))
+        return self.apply(lambda: preset_scenario(name, self._scenario.motor_units))
 
     def apply(self, make: Callable[[], Scenario]) -> bool:
         """Make a Scenario, simulate it and compute its metrics; show it if all of that succeeds.

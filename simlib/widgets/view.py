@@ -267,7 +267,7 @@ class Explorer(BlittedFigure, GuardedCallbacks):
         Returns True on success, False if the error area shows why not (an unknown name, with a
         suggestion); see :meth:`simlib.widgets.state.ExplorerState.apply_preset`.
         """
-        return self._apply(lambda: preset_scenario(name))
+        return self._apply(lambda: preset_scenario(name, self.scenario.motor_units))
 
     def _make_control(self, field: str) -> ipw.DOMWidget:
         """Make the control of ``field`` from its metadata (:func:`slider_for`), at the current value."""

@@ -343,5 +343,5 @@ def test_simlib_simulate_is_a_module_and_still_callable():
 
     assert isinstance(simulate_module, types.ModuleType), type(simulate_module)
     assert simulate_module is importlib.import_module("simlib.simulate")
-    result = simlib.simulate(simlib.Scenario(drive_start_s=0.01, duration_s=0.05))
+    result = simlib.simulate(simlib.Scenario(motor_units=1, drive_start_s=0.01, duration_s=0.05))
     assert isinstance(result, simlib.Result)

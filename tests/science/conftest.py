@@ -12,7 +12,7 @@ import simlib
 @cache
 def run(**changes: object) -> simlib.Result:
     """Simulate the healthy default with ``changes`` applied (cached across tests)."""
-    return simlib.simulate(simlib.Scenario().replace(**changes))
+    return simlib.simulate(simlib.Scenario(motor_units=1).replace(**changes))
 
 
 @cache

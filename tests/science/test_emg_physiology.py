@@ -57,7 +57,7 @@ def test_emg_rms_rises_with_rate_coding_in_the_single_unit_model():
     # rate coding: more muscle APs per second, more EMG power and more force (Lawrence & De Luca 1983)
     rms, force = [], []
     for rate in (5.0, 10.0, 20.0, 40.0):
-        res = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=rate, duration_s=1.5))
+        res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate, duration_s=1.5))
         rms.append(simlib.emg(res).rms_value(0.2, 1.2))
         force.append(res.metrics().peak_force)
     assert np.all(np.diff(rms) > 0.0) and np.all(np.diff(force) > 0.0)
@@ -66,7 +66,7 @@ def test_emg_rms_rises_with_rate_coding_in_the_single_unit_model():
 
 
 def _after_drive(name: str) -> tuple[float, float]:
-    sc = simlib.PRESETS[name]
+    sc = simlib.PRESETS[name].replace(motor_units=1)
     res = simlib.simulate(sc)
     _, end = drive_window(res.protocol, sc.duration_s)
     start = end + AFTER_DRIVE_DELAY_S

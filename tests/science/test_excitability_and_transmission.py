@@ -27,7 +27,7 @@ def _tetany_threshold(mg_mM: float) -> float:
     lo, hi = 0.3, 1.5  # fires at lo, silent at hi
     for _ in range(8):
         mid = 0.5 * (lo + hi)
-        res = simlib.simulate(simlib.Scenario(ca_mM=mid, mg_mM=mg_mM, rate_hz=0.0, duration_s=1.0))
+        res = simlib.simulate(simlib.Scenario(motor_units=1, ca_mM=mid, mg_mM=mg_mM, rate_hz=0.0, duration_s=1.0))
         lo, hi = (mid, hi) if res.ectopic_spikes.size else (lo, mid)
     return lo
 
@@ -62,7 +62,7 @@ def test_release_cooperativity_near_four():
     # They stimulated at low rates, so release is that of an unfacilitated impulse: the first of the run
     # (the axon also fires by itself at such low Ca²⁺, and later impulses are facilitated).
     def m0(ca):
-        return simlib.simulate(simlib.Scenario(ca_mM=ca, mg_mM=1.0, drive="stimulation", rate_hz=1.0,
+        return simlib.simulate(simlib.Scenario(motor_units=1, ca_mM=ca, mg_mM=1.0, drive="stimulation", rate_hz=1.0,
                                                drive_s=0.5, duration_s=0.3)).quanta[0]
 
     slope = np.log(m0(0.35) / m0(0.3)) / np.log(0.35 / 0.3)
@@ -91,7 +91,7 @@ def test_dantrolene_lowers_force_but_not_excitation(sim):
 
 
 def _epp_half_decay_ms(ache_activity: float) -> float:
-    res = simlib.simulate(simlib.Scenario(ache_activity=ache_activity, drive="stimulation", rate_hz=1.0,
+    res = simlib.simulate(simlib.Scenario(motor_units=1, ache_activity=ache_activity, drive="stimulation", rate_hz=1.0,
                                           drive_s=0.5, duration_s=0.4), output_dt_s=1e-5)
     i = int(np.argmax(res.epp))
     below = np.nonzero(res.epp[i:] < res.epp[i] / 2.0)[0]

@@ -21,7 +21,7 @@ _NO_GROUP34 = {"g34_fatigue_equivalent": 0.0, "ia_fusimotor_mV": 0.0}
 @cache
 def _train(rate_hz: float, drive_s: float, duration_s: float, blood_flow: float = 1.0) -> simlib.Result:
     """A stimulated train from 0.5 s, then rest until ``duration_s``."""
-    sc = simlib.Scenario(drive="stimulation", rate_hz=rate_hz, drive_start_s=0.5, drive_s=drive_s,
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate_hz, drive_start_s=0.5, drive_s=drive_s,
                          duration_s=duration_s, blood_flow=blood_flow)
     return simlib.simulate(sc)
 
@@ -33,7 +33,7 @@ def _at(res: simlib.Result, name: str, t_s: float) -> float:
 def test_group34_afferents_are_silent_in_resting_muscle():
     # Metabolite-sensitive group III/IV afferents have little or no resting discharge (Kaufman & Rybicki 1987,
     # Circ Res 61:I60): the activity starts at 0 and stays below 0.001 over 3 s of rest.
-    res = simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=3.0))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=3.0))
     assert np.max(np.abs(res.state("group34_activity"))) < 1e-3
 
 
@@ -66,7 +66,7 @@ def test_group34_activity_moves_the_spinal_balance_towards_spindles():
     # excitation by group III/IV afferents (Ljubisavljevic et al. 1992). At the same force (0.5) and learner
     # fatigue (0), half-maximal activity raises Ia and lowers Ib; at zero force it still gives some Ia drive
     # but not enough to recruit a rested motoneuron (< 13 mV, the ramp's recruitment command).
-    kp = chain.kernel_params(simlib.Scenario())
+    kp = chain.kernel_params(simlib.Scenario(motor_units=1))
     y = chain.rest_state(kp)
     inputs = chain._AT_REST
     y[chain.FORCE] = 0.5 * kp.force_unit
@@ -89,7 +89,7 @@ def test_exercise_keeps_a_fatigued_motoneuron_firing_longer_on_a_slow_ramp():
     # Exercise-driven group III/IV input adds to the fatigue balance (Schwellnus 2009): on a 10 s triangular
     # command (peak 30 mV, lesson 05) a fatigued motoneuron fires later into the falling command with the pathway
     # than without it (model: last spike 10.42 vs 9.94 s; the command reaches 0 at 10.5 s).
-    sc = simlib.Scenario(fatigue=1.0)
+    sc = simlib.Scenario(motor_units=1, fatigue=1.0)
     assert _last_ramp_spike_s(sc, None) > _last_ramp_spike_s(sc, _NO_GROUP34) + 0.2
 
 
@@ -99,7 +99,8 @@ def test_cramp_threshold_frequency_rises_after_local_fatiguing_exercise():
     # 2010, J Sports Sci 28:399): peripheral fatigue outweighs the afferent changes. A fatigued model muscle that
     # cramps after a rested 2 s train at 14 Hz does not cramp after 14, 20 or 30 Hz trains that follow 20 s of
     # 30 Hz stimulation and 2 s of rest (model: threshold 14 Hz rested, 135 Hz after the fatiguing train).
-    sc = simlib.Scenario(fatigue=1.0, drive="stimulation", drive_start_s=0.2, drive_s=2.0, duration_s=5.2)
+    sc = simlib.Scenario(motor_units=1, fatigue=1.0, drive="stimulation", drive_start_s=0.2, drive_s=2.0,
+                         duration_s=5.2)
     assert simlib.simulate(sc.replace(rate_hz=14.0)).metrics().classification == "cramp"
     test_s = 0.2 + 20.0 + 2.0
     after = sc.replace(duration_s=test_s + 5.0)
@@ -115,7 +116,7 @@ def test_a_long_strong_contraction_raises_cramp_susceptibility_by_itself():
     # contraction stops with the command, a 5 s one leaves a cramp; without the group III/IV pathway the 5 s one
     # stops too (model: no cramp after 1, 3, 5 or 10 s without it; a cramp after 3, 5 and 10 s with it).
     def label(drive_s: float, constants: dict | None = None) -> str:
-        sc = simlib.Scenario(pic_gain=1.4, rate_hz=30.0, drive_s=drive_s, duration_s=0.2 + drive_s + 4.0)
+        sc = simlib.Scenario(motor_units=1, pic_gain=1.4, rate_hz=30.0, drive_s=drive_s, duration_s=0.2 + drive_s + 4.0)
         return simlib.simulate(sc, constants=constants).metrics().classification
 
     assert label(1.0) == "normal"

@@ -21,7 +21,8 @@ import simlib
 @cache
 def _train(rate_hz: float, drive_s: float, **changes: float) -> simlib.Result:
     """Stimulate the motor nerve at ``rate_hz`` for ``drive_s`` (cached), sampled every 0.1 ms."""
-    sc = simlib.Scenario(drive="stimulation", rate_hz=rate_hz, drive_s=drive_s, duration_s=drive_s + 0.5, **changes)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate_hz, drive_s=drive_s,
+                         duration_s=drive_s + 0.5, **changes)
     return simlib.simulate(sc, output_dt_s=1e-4)
 
 
@@ -94,7 +95,7 @@ def test_presynaptic_failure_increments_at_50_hz(changes, least_increment):
 def test_lambert_eaton_preset_is_weak_at_rest_and_at_20_hz():
     # Reduced quantal content (about 10-20 % of normal, Lambert & Elmqvist 1971): the first impulse does
     # not fire the fibre and a 20 Hz train does not rescue it within 1 s.
-    sc = simlib.PRESETS["lambert_eaton"]
+    sc = simlib.PRESETS["lambert_eaton"].replace(motor_units=1)
     res = _train(20.0, 1.0, vgcc_block=sc.vgcc_block)
     assert 0.1 <= res.quanta[0] / _train(20.0, 1.0).quanta[0] <= 0.3
     assert not _transmitted(res).any()
@@ -228,7 +229,7 @@ def test_tetany_grows_more_severe_as_ionised_calcium_falls():
     # the axon fires faster and the junction, with saturating release sites and facilitation, still
     # transmits. At 0.55 mM at least 90 % of ectopic impulses fire the fibre; the tetanic force at rest
     # rises from 0.85 to 0.7 to 0.55 mM.
-    runs = {ca: simlib.simulate(simlib.Scenario(ca_mM=ca, rate_hz=0.0)) for ca in (0.85, 0.7, 0.55)}
+    runs = {ca: simlib.simulate(simlib.Scenario(motor_units=1, ca_mM=ca, rate_hz=0.0)) for ca in (0.85, 0.7, 0.55)}
     low = runs[0.55]
     assert low.metrics().classification == "tetany"
     assert low.muscle_spikes.size >= 0.9 * low.ectopic_spikes.size

@@ -15,12 +15,12 @@ LOADS = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 
 @pytest.fixture(scope="module")
 def lt():
-    return simlib.length_tension(simlib.Scenario(), LENGTHS)
+    return simlib.length_tension(simlib.Scenario(motor_units=1), LENGTHS)
 
 
 @pytest.fixture(scope="module")
 def lv():
-    return simlib.load_velocity(simlib.Scenario(), LOADS)
+    return simlib.load_velocity(simlib.Scenario(motor_units=1), LOADS)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_latent_period_and_distance_follow_the_load(lv):
 
 def test_load_above_isometric_force_is_not_lifted():
     # A load heavier than the isometric force is held by the muscle without shortening (Hill 1938).
-    heavy = simlib.load_velocity(simlib.Scenario(), [1.2])
+    heavy = simlib.load_velocity(simlib.Scenario(motor_units=1), [1.2])
     assert heavy.velocity[0] == 0.0 and heavy.shortening[0] == 0.0 and np.isnan(heavy.latent_period_ms[0])
 
 
@@ -132,7 +132,7 @@ def test_relaxing_muscle_is_lowered_on_the_eccentric_branch():
     # stop: it lengthens only while the load exceeds the isometric capacity (overlap x attached x the Pi
     # factor of simlib.stages.metabolism, Allen, Lamb & Westerblad 2008), and
     # below 1.8 times the capacity it resists, lengthening slower than the yield speed (Katz 1939).
-    sc = simlib.Scenario(drive="stimulation", rate_hz=100, drive_s=0.3, duration_s=1.0, load_rel=0.4)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100, drive_s=0.3, duration_s=1.0, load_rel=0.4)
     res = simlib.simulate(sc, output_dt_s=1e-4)
     kp = simlib.chain.kernel_params(sc)
     ov = np.array([overlap(x, kp.ov_zero, kp.ov_break, kp.ov_break_force, kp.ov_plateau, kp.ov_end, kp.ov_none)

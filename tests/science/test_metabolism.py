@@ -23,7 +23,7 @@ def _index(t: np.ndarray, s: float) -> int:
 def _train(rate_hz: float, drive_s: float, duration_s: float, blood_flow: float = 1.0,
            glycogenolysis: float = 1.0) -> simlib.Result:
     """A stimulated train from 0.5 s, then rest until ``duration_s``."""
-    sc = simlib.Scenario(drive="stimulation", rate_hz=rate_hz, drive_start_s=0.5, drive_s=drive_s,
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate_hz, drive_start_s=0.5, drive_s=drive_s,
                          duration_s=duration_s, blood_flow=blood_flow, glycogenolysis=glycogenolysis)
     return simlib.simulate(sc)
 
@@ -32,11 +32,12 @@ def _train(rate_hz: float, drive_s: float, duration_s: float, blood_flow: float 
 def _fatigue_and_test(rest_s: float) -> simlib.Result:
     """PhysioEx activity 5: a 10 s, 20 Hz fatiguing train, a rest, then a 1 s test train at 20 Hz."""
     protocol = simlib.Protocol.train(20.0, 0.5, 10.0) + simlib.Protocol.train(20.0, 10.5 + rest_s, 1.0)
-    return simlib.simulate(simlib.Scenario(drive="stimulation", duration_s=12.0 + rest_s), protocol=protocol)
+    return simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", duration_s=12.0 + rest_s),
+                           protocol=protocol)
 
 
 def test_result_exposes_the_metabolite_states_in_mM():
-    res = simlib.simulate(simlib.Scenario())
+    res = simlib.simulate(simlib.Scenario(motor_units=1))
     for name in ("atp", "pcr", "pi"):
         trace = res.state(name)
         assert trace.shape == res.t.shape and np.all(np.isfinite(trace))
@@ -45,7 +46,7 @@ def test_result_exposes_the_metabolite_states_in_mM():
 
 
 def test_resting_values_are_those_of_human_muscle():
-    res = simlib.simulate(simlib.Scenario())
+    res = simlib.simulate(simlib.Scenario(motor_units=1))
     # the learner's atp_mM is the resting ATP (default 5 mM, Baylor & Hollingworth 1998): exact
     assert res.state("atp")[0] == pytest.approx(5.0, abs=1e-12)
     # resting PCr ≈ 25-35 mM in human muscle (Harris, Hultman & Nordesjö 1974; Kemp, Meyerspeer & Moser 2007,
@@ -58,7 +59,8 @@ def test_resting_values_are_those_of_human_muscle():
 def test_resting_fibre_is_stationary():
     # a resting, perfused fibre keeps its metabolites: resynthesis balances resting use by construction;
     # drift over 5 s below 0.01 mM (far below the ~1 mM resolution of ³¹P-MRS)
-    res = simlib.simulate(simlib.Scenario(drive="stimulation", duration_s=5.0), protocol=simlib.Protocol())
+    res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", duration_s=5.0),
+                          protocol=simlib.Protocol())
     for name in ("atp", "pcr", "pi"):
         trace = res.state(name)
         assert np.ptp(trace) < 0.01, name
@@ -137,7 +139,7 @@ def test_normal_perfused_muscle_relaxes_after_the_same_train():
 
 
 def test_atp_depletion_preset_is_still_rigor():
-    res = simlib.simulate(simlib.PRESETS["atp_depletion"])
+    res = simlib.simulate(simlib.PRESETS["atp_depletion"].replace(motor_units=1))
     assert np.all(res.state("atp") == 0.0)  # no adenine nucleotides: nothing to rephosphorylate
     assert res.metrics().classification == "contracture"
 
@@ -159,7 +161,7 @@ def test_sr_release_falls_only_above_a_threshold_pi():
     # by 12 ± 9 %, 20 mM by 29 ± 5 %; late in fatigue (Pi ≈ 30 mM) tetanic Ca²⁺ is ≈30 % lower (Westerblad &
     # Allen 1991, J Gen Physiol 98:615). Tolerances: ≤ 10 % loss at 10 mM, 20-40 % at 20 mM, 30 ± 10 % at 30 mM
     c = resolve_constants()
-    kp = simlib.chain.kernel_params(simlib.Scenario())
+    kp = simlib.chain.kernel_params(simlib.Scenario(motor_units=1))
 
     def factor(pi_mM: float) -> float:
         return release_pi_factor(pi_mM, kp)
@@ -171,6 +173,6 @@ def test_sr_release_falls_only_above_a_threshold_pi():
 
 def test_blood_flow_is_validated():
     with pytest.raises(simlib.ParameterError):
-        simlib.Scenario(blood_flow=-0.1)
+        simlib.Scenario(motor_units=1, blood_flow=-0.1)
     with pytest.raises(simlib.ParameterError):
-        simlib.Scenario(glycogenolysis=1.5)
+        simlib.Scenario(motor_units=1, glycogenolysis=1.5)

@@ -28,7 +28,8 @@ SEED = 1
 def _rest(seed: int = SEED, duration_s: float = REST_S, rate_per_s: float | None = None) -> simlib.Result:
     """No drive (rate 0) for ``duration_s``: the fibre at rest, with its spontaneous quanta."""
     constants = None if rate_per_s is None else {"mepp_rate_hz": rate_per_s}
-    return simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=duration_s, seed=seed), constants=constants)
+    return simlib.simulate(simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=duration_s, seed=seed),
+                           constants=constants)
 
 
 def _amplitudes(res: simlib.Result) -> np.ndarray:
@@ -45,7 +46,7 @@ def _amplitudes(res: simlib.Result) -> np.ndarray:
 def test_miniature_potentials_appear_at_rest_at_the_human_frequency():
     # human intercostal MEPP frequency ≈0.1-0.3 /s (Elmqvist et al. 1964); count over 20 seeds x 60 s of the
     # run's schedule at rest (≈240 quanta: the count's relative SD is ≈6 %)
-    kp = kernel_params(simlib.Scenario(rate_hz=0.0))
+    kp = kernel_params(simlib.Scenario(motor_units=1, rate_hz=0.0))
     counts = [miniature_times_ms(kp.mepp_rate_per_ms, 60_000.0, seed).size for seed in range(20)]
     rate_per_s = sum(counts) / (20 * 60.0)
     assert 0.1 <= rate_per_s <= 0.3
@@ -56,7 +57,7 @@ def test_miniature_potentials_appear_at_rest_at_the_human_frequency():
 
 def test_miniature_intervals_are_poisson():
     # Fatt & Katz 1952: MEPP intervals are exponentially distributed (a Poisson process): interval CV 1
-    kp = kernel_params(simlib.Scenario(rate_hz=0.0))
+    kp = kernel_params(simlib.Scenario(motor_units=1, rate_hz=0.0))
     intervals = np.concatenate([np.diff(miniature_times_ms(kp.mepp_rate_per_ms, 600_000.0, seed))
                                 for seed in range(5)])  # ≈600 intervals: the CV's SE ≈0.04
     cv = float(np.std(intervals) / np.mean(intervals))
@@ -91,7 +92,7 @@ def test_myasthenic_miniature_potentials_are_smaller():
     # myasthenia gravis: MEPP amplitude reduced to about a fifth of normal, frequency normal (Elmqvist et al.
     # 1964); the model's receptor loss reduces the potential of one quantum
     healthy = float(np.mean(_amplitudes(_rest())))
-    mg = simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=REST_S, seed=SEED, achr_loss=0.7))
+    mg = simlib.simulate(simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=REST_S, seed=SEED, achr_loss=0.7))
     assert mg.miniature_times.size == _rest().miniature_times.size
     assert float(np.mean(_amplitudes(mg))) < 0.5 * healthy
 
@@ -100,24 +101,24 @@ def test_calcium_dependence_is_weak():
     # spontaneous release ∝ occupancy of site X (Gage & Quastel 1966), not its 4th power like evoked release
     # (Dodge & Rahamimoff 1967): doubling Ca²⁺ from 1 to 2 mM raises it by well under 2x, evoked release more
     def rate(ca: float) -> float:
-        return kernel_params(simlib.Scenario(ca_mM=ca)).mepp_rate_per_ms
+        return kernel_params(simlib.Scenario(motor_units=1, ca_mM=ca)).mepp_rate_per_ms
 
     def quanta(ca: float) -> float:
-        kp = kernel_params(simlib.Scenario(ca_mM=ca))
+        kp = kernel_params(simlib.Scenario(motor_units=1, ca_mM=ca))
         return kp.pool_quanta * kp.p_release
 
     assert 1.1 < rate(2.0) / rate(1.0) < 2.0
     assert quanta(0.5) / quanta(1.0) < rate(0.5) / rate(1.0) < 1.0
     # Lambert-Eaton (P/Q channel loss) leaves the MEPP frequency normal (Lambert & Elmqvist 1971, Ann N Y
     # Acad Sci 183:183); botulinum toxin lowers it
-    normal = kernel_params(simlib.Scenario()).mepp_rate_per_ms
-    assert kernel_params(simlib.Scenario(vgcc_block=0.4)).mepp_rate_per_ms == pytest.approx(normal)
-    assert kernel_params(simlib.Scenario(release_block=0.9)).mepp_rate_per_ms < 0.2 * normal
+    normal = kernel_params(simlib.Scenario(motor_units=1)).mepp_rate_per_ms
+    assert kernel_params(simlib.Scenario(motor_units=1, vgcc_block=0.4)).mepp_rate_per_ms == pytest.approx(normal)
+    assert kernel_params(simlib.Scenario(motor_units=1, release_block=0.9)).mepp_rate_per_ms < 0.2 * normal
 
 
 def test_seed_sets_the_times():
     a, b = _rest(seed=SEED, duration_s=20.0), _rest(seed=SEED + 1, duration_s=20.0)
-    again = simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=20.0, seed=SEED))
+    again = simlib.simulate(simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=20.0, seed=SEED))
     np.testing.assert_array_equal(again.miniature_times, a.miniature_times)
     np.testing.assert_array_equal(again.v_muscle, a.v_muscle)
     assert a.miniature_times.size != b.miniature_times.size or not np.allclose(a.miniature_times,

@@ -17,7 +17,7 @@ def test_a_voluntary_contraction_reaches_its_rate_within_100_ms():
     # the first within 100 ms of the drive's start (issue 18, item 5).
     # Every seed of the synaptic noise; the last half second runs at the commanded rate within 15 %.
     for seed in range(10):
-        sc = simlib.Scenario(seed=seed)  # voluntary 20 Hz for 1 s from 0.2 s
+        sc = simlib.Scenario(motor_units=1, seed=seed)  # voluntary 20 Hz for 1 s from 0.2 s
         spikes = simlib.simulate(sc).nerve_spikes
         during = spikes[(spikes >= sc.drive_start_s) & (spikes < sc.drive_end_s)]
         assert 18 <= during.size <= 22, seed
@@ -41,7 +41,7 @@ def test_voluntary_discharge_is_irregular_like_human_motor_units_for_every_seed(
     # 0.08-0.35 per seed (a 2 s window holds ~45 intervals, so one sample's CV scatters ±0.04).
     cvs = []
     for seed in SEEDS:
-        sc = simlib.Scenario(seed=seed, rate_hz=25.0, drive_s=2.5, duration_s=3.0)
+        sc = simlib.Scenario(motor_units=1, seed=seed, rate_hz=25.0, drive_s=2.5, duration_s=3.0)
         spikes = simlib.simulate(sc).nerve_spikes
         steady = spikes[(spikes >= sc.drive_start_s + 0.5) & (spikes < sc.drive_end_s)]
         isi = _intervals_ms(steady)
@@ -51,7 +51,7 @@ def test_voluntary_discharge_is_irregular_like_human_motor_units_for_every_seed(
 
 
 def test_the_same_seed_gives_the_same_run_and_another_seed_another():
-    sc = simlib.Scenario(ca_mM=0.75, rate_hz=0.0)
+    sc = simlib.Scenario(motor_units=1, ca_mM=0.75, rate_hz=0.0)
     a, b = simlib.simulate(sc), simlib.simulate(sc)
     np.testing.assert_array_equal(a.states, b.states)
     c = simlib.simulate(sc.replace(seed=1))
@@ -64,7 +64,7 @@ def test_tetany_discharges_come_as_doublets_and_multiplets_for_every_seed():
     # Every seed: still classified tetany, at least three intervals under 30 ms, none under 2 ms
     # (the axon's refractory period, ~1 ms absolute; Bostock & Rothwell 1997).
     for seed in SEEDS:
-        res = simlib.simulate(simlib.PRESETS["hypocalcaemia"].replace(seed=seed))
+        res = simlib.simulate(simlib.PRESETS["hypocalcaemia"].replace(motor_units=1, seed=seed))
         assert res.metrics().classification == "tetany", seed
         isi = _intervals_ms(res.ectopic_spikes)
         assert np.sum(isi < 30.0) >= 3 and isi.min() >= 2.0, (seed, np.sort(isi)[:5])
@@ -77,7 +77,7 @@ def test_with_normal_calcium_no_impulse_is_followed_by_an_extra_one():
     # repetitive nerve stimulation at 3-50 Hz, give one compound potential per stimulus).
     for seed in range(3):
         for rate in (1.0, 10.0, 50.0, 100.0):
-            sc = simlib.Scenario(seed=seed, drive="stimulation", rate_hz=rate)
+            sc = simlib.Scenario(motor_units=1, seed=seed, drive="stimulation", rate_hz=rate)
             res = simlib.simulate(sc)
             commanded = simlib.Protocol.from_scenario(sc).impulses_s
             assert res.ectopic_spikes.size == 0 and res.nerve_spikes.size == len(commanded), (seed, rate)
@@ -87,5 +87,5 @@ def test_classifications_of_healthy_and_cramp_presets_do_not_depend_on_the_seed(
     expected = {"healthy": "normal", "exercise_cramp": "cramp", "cramp_stretch": "cramp", "baclofen": "normal"}
     for name, classification in expected.items():
         for seed in SEEDS:
-            assert simlib.simulate(simlib.PRESETS[name].replace(seed=seed)).metrics().classification == \
+            assert simlib.simulate(simlib.PRESETS[name].replace(motor_units=1, seed=seed)).metrics().classification == \
                 classification, (name, seed)

@@ -41,10 +41,11 @@ def test_recruitment_curve_is_sigmoid_from_threshold_to_maximal():
 def test_supramaximal_pool_twitch_matches_the_single_unit_normalised_twitch():
     # issue 19: "at supramaximal intensity matches the single-unit model's normalised force within a few %"
     # (2 % here; the pool's force is normalised to the same unit)
-    single = simlib.recruitment_curve(simlib.Scenario(), [10.0]).peak_force[0]
+    single = simlib.recruitment_curve(simlib.Scenario(motor_units=1), [10.0]).peak_force[0]
     pool = simlib.recruitment_curve(POOL, [10.0]).peak_force[0]
     assert pool == pytest.approx(single, rel=0.02)
-    assert single == pytest.approx(simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=1.0, drive_s=0.01))
+    assert single == pytest.approx(simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=1.0,
+                                                                   drive_s=0.01))
                                    .force.max(), rel=0.02)
 
 

@@ -42,7 +42,17 @@ def test_every_preset_is_listed():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_preset_classification(name):
-    assert simlib.simulate(simlib.PRESETS[name]).metrics().classification == EXPECTED[name]
+    """The single representative unit (motor_units=1), which the fibre-level lessons follow."""
+    assert simlib.simulate(simlib.PRESETS[name].replace(motor_units=1)).metrics().classification == EXPECTED[name]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_preset_keeps_its_meaning_as_the_default_pool(name):
+    """Issue 19: the presets are pools of the default 120 units, and each keeps its meaning there."""
+    sc = simlib.PRESETS[name]
+    assert sc.motor_units == simlib.Scenario().motor_units == 120
+    assert simlib.simulate(sc).metrics().classification == EXPECTED[name]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -55,7 +65,7 @@ def test_spasticity_is_velocity_dependent():
     # Lance 1980: spasticity is a velocity-dependent increase in tonic stretch reflexes. With the
     # preset's reflex gain, a slow clinical stretch (10 °/s) evokes no reflex burst and a fast one does;
     # the same fast stretch of a muscle with a normal reflex gain is a normal stretch reflex.
-    sc = simlib.PRESETS["spasticity"]
+    sc = simlib.PRESETS["spasticity"].replace(motor_units=1)
     assert simlib.simulate(sc.replace(stretch_velocity_deg_s=10.0)).metrics().classification == "normal"
     assert simlib.simulate(sc.replace(stretch_velocity_deg_s=300.0)).metrics().classification == "spasticity"
     normal_reflex = sc.replace(reflex_gain=1.0, stretch_velocity_deg_s=300.0)
@@ -66,5 +76,5 @@ def test_organophosphate_fires_the_muscle_twice_per_impulse():
     # AChE inhibition prolongs the endplate potential beyond the muscle's refractory period, so one
     # impulse fires a second muscle action potential (Besser et al. 1989, Neurology 39:561; Katz &
     # Miledi 1973, J Physiol 231:549): exactly two per impulse here, with a 20 Hz command.
-    res = simlib.simulate(simlib.PRESETS["organophosphate"])
+    res = simlib.simulate(simlib.PRESETS["organophosphate"].replace(motor_units=1))
     assert res.muscle_spikes.size == 2 * res.nerve_spikes.size

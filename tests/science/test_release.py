@@ -22,13 +22,13 @@ def _twitch_force(**changes: float) -> float:
 
 
 def _follows_one_to_one(**changes: float) -> bool:
-    res = simlib.simulate(simlib.Scenario(drive="stimulation", **changes))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", **changes))
     return res.muscle_spikes.size == res.nerve_spikes.size == 20
 
 
 def _release_per_ap(rate_hz: float) -> np.ndarray:
     """Ca²⁺ released (µM of myoplasm) in each stimulus interval of a 1 s stimulation train."""
-    sc = simlib.Scenario(drive="stimulation", rate_hz=rate_hz)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate_hz)
     res = simlib.simulate(sc, output_dt_s=2e-5)
     flux = kernel_params(sc).release_rate * res.state("ryr_open") * res.state("ca_sr")  # µM/ms
     t_ms = res.t * 1000.0
@@ -100,7 +100,7 @@ def test_tetanic_free_calcium_is_micromolar(rate_hz):
     # Tetanic free Ca²⁺ of unfatigued mouse fibres ≈ 1-3 µM (indo-1, Westerblad & Allen 1991, J Gen Physiol
     # 98:615). Measured: mean spatially averaged free Ca²⁺ over the second half of a 1 s train (troughs and
     # peaks). Tolerance 0.7-6 µM (human fibres at 37 °C, no parvalbumin; fast dyes read higher than indo-1).
-    sc = simlib.Scenario(drive="stimulation", rate_hz=rate_hz)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate_hz)
     res = simlib.simulate(sc, output_dt_s=2e-4)
     sel = (res.t >= sc.drive_start_s + 0.5 * sc.drive_s) & (res.t < sc.drive_start_s + sc.drive_s)
     assert 0.7 <= res.ca_i[sel].mean() <= 6.0
@@ -114,7 +114,7 @@ def test_action_potential_overshoot_and_half_width():
     # Rat fibres: peak +6 ± 2 mV at 4 mM K⁺ (Pedersen et al. 2005, J Gen Physiol 125:237, 30 °C); mammalian
     # fibres generally +10 to +40 mV with 1-5 ms duration (textbook range). Tolerance: peak 0-40 mV,
     # half-width 0.6-3 ms.
-    sc = simlib.Scenario(drive="stimulation", rate_hz=1.0, drive_s=0.5, duration_s=0.3)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=1.0, drive_s=0.5, duration_s=0.3)
     res = simlib.simulate(sc, output_dt_s=2e-5)
     v = res.v_muscle
     half = v[0] + 0.5 * (v.max() - v[0])

@@ -56,7 +56,7 @@ def test_low_sodium_lowers_overshoot(sim):
     import simlib
 
     def overshoot(na):
-        res = simlib.simulate(simlib.Scenario(na_mM=na, drive="stimulation", rate_hz=1.0, drive_s=0.5,
+        res = simlib.simulate(simlib.Scenario(motor_units=1, na_mM=na, drive="stimulation", rate_hz=1.0, drive_s=0.5,
                                               duration_s=0.5), output_dt_s=1e-4)
         return res.v_muscle.max()
 

@@ -19,12 +19,12 @@ SLIDER_C = (20.0, 22.0, 25.0, 30.0, 34.0, 37.0, 40.0, 42.0)
 
 @cache
 def _twitch(temperature_c: float) -> simlib.Twitch:
-    return simlib.twitch(simlib.Scenario(temperature_c=temperature_c))
+    return simlib.twitch(simlib.Scenario(motor_units=1, temperature_c=temperature_c))
 
 
 @cache
 def _tetanus(temperature_c: float, rate_hz: float) -> float:
-    return float(simlib.force_frequency(simlib.Scenario(temperature_c=temperature_c), [rate_hz])[0])
+    return float(simlib.force_frequency(simlib.Scenario(motor_units=1, temperature_c=temperature_c), [rate_hz])[0])
 
 
 def _maximal_force(temperature_c: float) -> float:
@@ -46,7 +46,7 @@ def test_normal_contraction_relaxes_over_the_slider_range(temperature_c, drive):
     # relaxes and is never a contracture. Cooled human muscle relaxes slowly (half-relaxation time ~2x
     # longer at 25 °C, de Ruiter et al. 1999, Exp Physiol 84:1137) but fully; tolerance: force below 10 %
     # of its peak within 1.2 s of the end of the drive at 20 °C (0.26 s at 37 °C).
-    res = simlib.simulate(simlib.Scenario(temperature_c=temperature_c, drive=drive))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, temperature_c=temperature_c, drive=drive))
     m = res.metrics()
     assert m.classification != "contracture"
     assert np.isfinite(m.relaxation_time_s) and m.relaxation_time_s <= 1.2
@@ -58,7 +58,8 @@ def test_tetanic_free_calcium_stays_micromolar(temperature_c):
     # Measured here: the spatially averaged free Ca²⁺ (the model's single compartment) averaged over the
     # second half of a 1 s, 20 Hz stimulation train. Tolerance 0.3-6 µM: a 20 Hz train is partly fused at
     # 37 °C (lower mean) and the fibre is cooler than in the measurements at 20-42 °C.
-    res = simlib.simulate(simlib.Scenario(temperature_c=temperature_c, drive="stimulation"), output_dt_s=2e-4)
+    res = simlib.simulate(simlib.Scenario(motor_units=1, temperature_c=temperature_c, drive="stimulation"),
+                          output_dt_s=2e-4)
     assert 0.3 <= _plateau_free_calcium(res) <= 6.0
     assert res.ca_i.max() <= 25.0  # never more than a single action potential's transient (test_release.py)
 

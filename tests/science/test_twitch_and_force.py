@@ -12,12 +12,12 @@ RATES = np.array([1, 2, 5, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100], dtype=fl
 
 @pytest.fixture(scope="module")
 def ff():
-    return simlib.force_frequency(simlib.Scenario(), RATES)
+    return simlib.force_frequency(simlib.Scenario(motor_units=1), RATES)
 
 
 @pytest.fixture(scope="module")
 def tw():
-    return simlib.twitch(simlib.Scenario(drive="stimulation"))
+    return simlib.twitch(simlib.Scenario(motor_units=1, drive="stimulation"))
 
 
 def test_twitch_timing(tw):
@@ -57,11 +57,11 @@ def test_one_to_one_transmission_and_relaxation_at_20_hz():
     # 20 Hz for 1 s: one muscle AP per nerve impulse; force < 10 % of peak within 0.4 s; "normal" (issue 3).
     # Voluntary drive goes through the spinal motoneuron, so the nerve carries "about" 20 impulses
     # (its PIC warms up during the first few hundred ms); electrical stimulation gives exactly 20.
-    res = simlib.simulate(simlib.Scenario())
+    res = simlib.simulate(simlib.Scenario(motor_units=1))
     m = res.metrics()
     assert res.muscle_spikes.size == res.nerve_spikes.size
     assert 8 <= res.nerve_spikes.size <= 24
-    stim = simlib.simulate(simlib.Scenario(drive="stimulation"))
+    stim = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation"))
     assert stim.muscle_spikes.size == stim.nerve_spikes.size == 20
     assert m.relaxation_time_s <= 0.4
     assert m.classification == "normal"
@@ -70,14 +70,14 @@ def test_one_to_one_transmission_and_relaxation_at_20_hz():
 def test_calcium_transient_amplitude():
     # One AP raises free Ca²⁺ by ≈ 9-19 µM (Baylor & Hollingworth 2003, J Physiol 551:125; slow vs fast mouse
     # fibres, 16 °C). Tolerance: 5-30 µM for a human mixed-fibre model at 37 °C.
-    res = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=1.0, drive_s=0.5, duration_s=0.5),
+    res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=1.0, drive_s=0.5, duration_s=0.5),
                           output_dt_s=1e-4)
     assert 5.0 <= res.ca_i.max() - res.ca_i[0] <= 30.0
 
 
 def test_resting_calcium():
     # Resting free Ca²⁺ 0.03-0.1 µM (Westerblad & Allen 1991, J Gen Physiol 98:615).
-    res = simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=0.5))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=0.5))
     assert 0.03 <= res.ca_i[-1] <= 0.1
 
 
@@ -85,7 +85,7 @@ def test_resting_calcium():
 def test_temperature_scales_twitch_timing(tw, temperature_c, slower):
     # Rates scale with Q10 ≈ 2-2.5 (Bennett 1984, Am J Physiol 247:R217): cooling lengthens, warming shortens
     # contraction and half-relaxation times (issue 3).
-    other = simlib.twitch(simlib.Scenario(temperature_c=temperature_c))
+    other = simlib.twitch(simlib.Scenario(motor_units=1, temperature_c=temperature_c))
     if slower:
         assert other.contraction_time_ms > tw.contraction_time_ms
         assert other.half_relaxation_ms > tw.half_relaxation_ms
@@ -97,5 +97,5 @@ def test_temperature_scales_twitch_timing(tw, temperature_c, slower):
 def test_cooling_q10_of_contraction_time(tw):
     # Q10 of twitch rate processes 2.0-2.5 (Bennett 1984); the whole-chain Q10 of contraction time between
     # 27 and 37 °C should lie in a generous 1.5-3.5 band (several processes with Q10 2-3 in series).
-    cold = simlib.twitch(simlib.Scenario(temperature_c=27.0))
+    cold = simlib.twitch(simlib.Scenario(motor_units=1, temperature_c=27.0))
     assert 1.5 <= cold.contraction_time_ms / tw.contraction_time_ms <= 3.5

@@ -71,9 +71,9 @@ def test_to_csv_on_a_full_disk_keeps_the_previous_file(small_disk):
     import simlib
 
     target = small_disk / "run.csv"
-    simlib.simulate(simlib.Scenario(duration_s=0.1, drive_start_s=0.0)).to_csv(target)
+    simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.1, drive_start_s=0.0)).to_csv(target)
     before = target.read_bytes()
-    big = simlib.simulate(simlib.Scenario(duration_s=3.0))  # about 1 MB of CSV: does not fit
+    big = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=3.0))  # about 1 MB of CSV: does not fit
     with pytest.raises(simlib.ParameterError, match="No space left on device"):
         big.to_csv(target)
     assert target.read_bytes() == before
@@ -84,15 +84,15 @@ def test_save_scenario_on_a_full_disk(small_disk):
     import simlib
 
     target = small_disk / "s.toml"
-    simlib.save_scenario(simlib.Scenario(ca_mM=0.8), target)
+    simlib.save_scenario(simlib.Scenario(motor_units=1, ca_mM=0.8), target)
     filler = _fill(small_disk, 0)
     with pytest.raises(simlib.ParameterError, match="No space left on device"):
-        simlib.save_scenario(simlib.Scenario(ca_mM=0.9), target, overwrite=True)
-    assert simlib.load_scenario(target) == simlib.Scenario(ca_mM=0.8)
+        simlib.save_scenario(simlib.Scenario(motor_units=1, ca_mM=0.9), target, overwrite=True)
+    assert simlib.load_scenario(target) == simlib.Scenario(motor_units=1, ca_mM=0.8)
     assert _temps(small_disk) == []
     filler.unlink()
-    simlib.save_scenario(simlib.Scenario(ca_mM=0.9), target, overwrite=True)
-    assert simlib.load_scenario(target) == simlib.Scenario(ca_mM=0.9)
+    simlib.save_scenario(simlib.Scenario(motor_units=1, ca_mM=0.9), target, overwrite=True)
+    assert simlib.load_scenario(target) == simlib.Scenario(motor_units=1, ca_mM=0.9)
 
 
 def test_a_figure_set_where_only_the_png_fits(small_disk, tmp_path):
@@ -168,7 +168,7 @@ def _reader(path: str, until: float, queue: multiprocessing.Queue) -> None:
             counts["other"] += 1
             counts["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
             continue
-        if sc == simlib.Scenario():
+        if sc == simlib.Scenario(motor_units=1):
             counts["defaults"] += 1
         elif sc in valid:
             counts["complete"] += 1
@@ -205,7 +205,7 @@ def test_readers_of_a_file_that_others_save_see_only_complete_files(tmp_path):
 
 
 def test_readers_of_a_file_rewritten_in_place_are_never_given_the_defaults(tmp_path):
-    # Audit D9: 29,828 of 34,620 loads during an in-place rewrite returned Scenario() without a word.
+    # Audit D9: 29,828 of 34,620 loads during an in-place rewrite returned Scenario(motor_units=1) without a word.
     results = _crowd(tmp_path / "shared.toml", 6.0, in_place=True)
     print(f"in-place rewrites: {[{k: v for k, v in c.items() if k != 'errors'} for c in results]}")
     for counts in results:

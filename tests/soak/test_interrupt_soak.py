@@ -62,7 +62,7 @@ def test_sweeps_interrupted_at_random_moments():
             "import simlib\n"
             "print('ready', flush=True)\n"
             "try:\n"
-            f"    simlib.sweep(simlib.Scenario(duration_s=1.0), workers={workers}, progress=False,\n"
+            f"    simlib.sweep(simlib.Scenario(motor_units=1, duration_s=1.0), workers={workers}, progress=False,\n"
             "                 rate_hz=list(range(1, 101)), ca_mM=[0.8, 1.2, 2.0, 2.5])\n"
             "    print('finished', flush=True)\n"
             "except KeyboardInterrupt:\n"

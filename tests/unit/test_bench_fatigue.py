@@ -76,7 +76,8 @@ def test_recorded_fatigue_row_equals_the_public_api():
     state.run()
     row = state.row()
     assert row["mode"] == "fatigue" and row["rate_hz"] == 30.0 and row["fatigue_s"] == 5.0 and row["rest_s"] == 4.0
-    res = simlib.simulate(simlib.Scenario(duration_s=state.stimulator.duration_s()), output_dt_s=FATIGUE_OUTPUT_DT_S,
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=state.stimulator.duration_s()),
+                          output_dt_s=FATIGUE_OUTPUT_DT_S,
                           protocol=state.stimulator.protocol())
     api = fatigue_recovery_of(res, STIMULUS_AT_S, 5.0, 4.0)
     assert [row[k] for k in FATIGUE_MEASURES] == [api.fresh_force, api.fatigued_force, api.test_force,
@@ -89,7 +90,7 @@ def test_recorded_fatigue_row_equals_the_public_api():
     assert row["recovery_pct"] == pytest.approx(100.0 * row["test_force"] / row["fresh_force"])
     assert row["fatigued_force"] < row["fresh_force"]  # it fatigues
     # simlib.experiments.fatigue_recovery runs the same protocol from 0.5 s: the same muscle, the same measures
-    direct = fatigue_recovery(simlib.Scenario(), 4.0, rate_hz=30.0, train_s=5.0)
+    direct = fatigue_recovery(simlib.Scenario(motor_units=1), 4.0, rate_hz=30.0, train_s=5.0)
     assert direct.recovery_pct == pytest.approx(row["recovery_pct"], rel=1e-3)
 
 
@@ -162,7 +163,7 @@ def test_length_and_load_benches_plot_a_measure_against_the_condition(widgets):
         bench.record()
     assert bench.x_column.value == "length_rel" and bench.y_column.value == "peak_force"
     _, peaks = bench.table.xy("length_rel", "peak_force")
-    tension = simlib.length_tension(simlib.Scenario(), list(lengths))
+    tension = simlib.length_tension(simlib.Scenario(motor_units=1), list(lengths))
     assert peaks == pytest.approx(list(tension.active), rel=1e-2)
     assert peaks[1] > peaks[0] and peaks[1] > peaks[2]
     lift = widgets.bench(conditions=("load_rel",), plot_y="shortening_velocity", store=None, app_mode=False)

@@ -78,7 +78,7 @@ def test_unknown_setting_and_condition_are_refused():
 
 
 def test_single_pulse_measures_equal_simlib_twitch():
-    sc = simlib.Scenario(ca_mM=1.6, temperature_c=30.0)
+    sc = simlib.Scenario(motor_units=1, ca_mM=1.6, temperature_c=30.0)
     state = BenchState(sc)
     state.run()
     tw = simlib.twitch(sc)
@@ -91,7 +91,7 @@ def test_single_pulse_measures_equal_simlib_twitch():
 
 
 def test_paired_measures_equal_the_api_run():
-    sc = simlib.Scenario(k_mM=5.0)
+    sc = simlib.Scenario(motor_units=1, k_mM=5.0)
     state = BenchState(sc)
     state.set(mode="paired", interval_ms=20.0)
     state.run()
@@ -122,14 +122,14 @@ def test_train_peak_matches_force_frequency():
     state = BenchState()
     state.set(mode="train", rate_hz=40.0, train_s=1.0)
     state.run()
-    api = simlib.force_frequency(simlib.Scenario(), [40.0])[0]  # 1 s train from 0.1 s, 1 ms samples
+    api = simlib.force_frequency(simlib.Scenario(motor_units=1), [40.0])[0]  # 1 s train from 0.1 s, 1 ms samples
     assert state.measures["peak_force"] == pytest.approx(api, rel=2e-3)
 
 
 def test_train_of_four_ratio_falls_with_curare():
     ratios = []
     for block in (0.0, 0.75):  # the model's junction fails all at once just above 0.75
-        state = BenchState(simlib.Scenario(receptor_block=block))
+        state = BenchState(simlib.Scenario(motor_units=1, receptor_block=block))
         state.set(mode="train_of_four")
         res = state.run()
         amplitudes = response_amplitudes(res.t, res.force, res.protocol.impulses_s)
@@ -139,7 +139,7 @@ def test_train_of_four_ratio_falls_with_curare():
 
 
 def test_no_twitch_gives_empty_measures():
-    state = BenchState(simlib.Scenario(receptor_block=1.0))
+    state = BenchState(simlib.Scenario(motor_units=1, receptor_block=1.0))
     state.run()
     m = state.measures
     assert m["latent_period_ms"] is None and m["time_to_peak_ms"] is None and m["half_relaxation_ms"] is None
@@ -183,7 +183,7 @@ def test_isotonic_runs_are_measured_as_load_velocity_measures_them():
         state.set(load_rel=load)
         state.run()
         rows[load] = dict(state.measures)
-    table = simlib.load_velocity(simlib.Scenario(), list(rows))
+    table = simlib.load_velocity(simlib.Scenario(motor_units=1), list(rows))
     for i, (load, m) in enumerate(rows.items()):
         assert m["shortening_velocity"] == pytest.approx(table.velocity[i], rel=1e-6, abs=1e-9), load
         assert m["shortening_distance"] == pytest.approx(table.shortening[i], rel=1e-6, abs=1e-9), load
@@ -288,7 +288,7 @@ def test_pool_bench_reuses_chain_runs_and_records_what_simulate_gives():
 
 
 def test_run_memo_drops_the_least_recently_used_runs():
-    res = simlib.simulate(simlib.Scenario(duration_s=0.1, drive_start_s=0.0))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.1, drive_start_s=0.0))
     size = sum(getattr(res, f.name).nbytes for f in dataclasses.fields(res)
                if isinstance(getattr(res, f.name), np.ndarray))
     memo = RunMemo(int(2.5 * size))

@@ -75,7 +75,7 @@ def test_recorded_values_equal_the_api(bench):
     bench.stimulate_button.click()
     bench.record_button.click()
     row = bench.table.rows[-1]
-    tw = simlib.twitch(simlib.Scenario(ca_mM=1.5))
+    tw = simlib.twitch(simlib.Scenario(motor_units=1, ca_mM=1.5))
     assert row["peak_force"] == tw.peak_force and row["time_to_peak_ms"] == tw.contraction_time_ms
     assert row["latent_period_ms"] == tw.latent_period_ms and row["ca_mM"] == 1.5
     assert row["half_relaxation_ms"] == tw.half_relaxation_ms
@@ -227,5 +227,6 @@ def test_explorer_exports_the_shown_traces(tmp_path, monkeypatch):
 
 
 def test_twitch_of_matches_twitch_run():
-    res = simlib.simulate(simlib.Scenario(duration_s=1.0), output_dt_s=1e-4, protocol=simlib.Protocol.pulses([0.1]))
-    assert twitch_of(res, 0.1) == simlib.twitch(simlib.Scenario())
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=1.0), output_dt_s=1e-4,
+                          protocol=simlib.Protocol.pulses([0.1]))
+    assert twitch_of(res, 0.1) == simlib.twitch(simlib.Scenario(motor_units=1))

@@ -15,7 +15,9 @@ import pytest
 import simlib
 from simlib.chain import STATE_NAMES, STATE_UNITS
 
-CASES = {"default": simlib.Scenario(), **simlib.PRESETS}
+# the single representative unit of each preset (the pools are checked in tests/science/test_presets.py)
+CASES = {"default": simlib.Scenario(motor_units=1),
+         **{name: sc.replace(motor_units=1) for name, sc in simlib.PRESETS.items()}}
 NAMES = list(CASES)
 
 # Presets whose conditions make the axon (hypocalcaemia, hypomagnesaemia) or the fibre (no ATP: SERCA
@@ -47,7 +49,7 @@ def rest_runs() -> dict[str, simlib.Result]:
 
 def test_presets_are_scenarios():
     assert "healthy" in simlib.PRESETS
-    assert simlib.PRESETS["healthy"] == simlib.Scenario()
+    assert simlib.PRESETS["healthy"] == simlib.Scenario()  # the presets are the default pool with their changes
     for name, sc in simlib.PRESETS.items():
         assert isinstance(sc, simlib.Scenario), name
         assert name in simlib.PRESET_INFO
@@ -91,7 +93,7 @@ def test_time_grid_is_uniform(runs, name):
 
 @pytest.mark.parametrize("dt", [0.01, 0.002, 0.0005, 0.0001])
 def test_time_grid_follows_output_dt(dt):
-    sc = simlib.Scenario(duration_s=0.5, drive_start_s=0.1, drive_s=0.2)
+    sc = simlib.Scenario(motor_units=1, duration_s=0.5, drive_start_s=0.1, drive_s=0.2)
     res = simlib.simulate(sc, output_dt_s=dt)
     assert res.t[0] == 0.0
     assert res.t.size == math.floor(0.5 / dt + 1e-9) + 1
@@ -145,7 +147,7 @@ def test_simulate_rejects_non_scenario(bad):
 @pytest.mark.parametrize("bad", [0, 0.0, -0.001, 0.1, 1.0, 1e-7, math.nan, math.inf, True, "0.001", None])
 def test_simulate_rejects_bad_output_dt(bad):
     with pytest.raises(simlib.ParameterError, match="output_dt_s"):
-        simlib.simulate(simlib.Scenario(duration_s=0.3, drive_start_s=0.1, drive_s=0.1), output_dt_s=bad)
+        simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.3, drive_start_s=0.1, drive_s=0.1), output_dt_s=bad)
 
 
 def test_parameter_error_is_value_error():

@@ -11,7 +11,7 @@ import pytest
 import simlib
 from simlib.emg import CONSTANTS, EMG, muap_set
 
-STIM = simlib.Scenario(drive="stimulation", duration_s=0.5)
+STIM = simlib.Scenario(motor_units=1, drive="stimulation", duration_s=0.5)
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,18 @@ import simlib
 import simlib.experiments as experiments
 
 # A short base scenario keeps sweeps fast: drive 0.1-0.4 s, run 1 s.
-SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
+SHORT = simlib.Scenario(motor_units=1, duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
 FF_RATES = [1.0, 5.0, 10.0, 20.0, 50.0, 100.0]
 
 
 @pytest.fixture(scope="module")
 def default_twitch() -> simlib.Twitch:
-    return simlib.twitch(simlib.Scenario())
+    return simlib.twitch(simlib.Scenario(motor_units=1))
 
 
 @pytest.fixture(scope="module")
 def default_ff() -> np.ndarray:
-    return simlib.force_frequency(simlib.Scenario(), FF_RATES)
+    return simlib.force_frequency(simlib.Scenario(motor_units=1), FF_RATES)
 
 
 # ------------------------------------------------------------------------------------------ twitch
@@ -41,7 +41,7 @@ def test_twitch_default_has_finite_positive_times(default_twitch):
 
 @pytest.mark.parametrize("blocked", [{"release_block": 1.0}, {"receptor_block": 1.0}])
 def test_twitch_nan_when_transmission_blocked(blocked):
-    tw = simlib.twitch(simlib.Scenario(**blocked))
+    tw = simlib.twitch(simlib.Scenario(motor_units=1, **blocked))
     assert math.isnan(tw.contraction_time_ms)
     assert math.isnan(tw.half_relaxation_ms)
     assert 0.0 <= tw.peak_force < 1e-3
@@ -49,7 +49,7 @@ def test_twitch_nan_when_transmission_blocked(blocked):
 
 def test_twitch_ignores_drive_settings_of_scenario(default_twitch):
     # twitch() replaces the drive by a single stimulus, so the drive fields of sc do not matter
-    tw = simlib.twitch(simlib.Scenario(rate_hz=0.0, drive="voluntary", drive_s=5.0, stretch_at_s=0.5))
+    tw = simlib.twitch(simlib.Scenario(motor_units=1, rate_hz=0.0, drive="voluntary", drive_s=5.0, stretch_at_s=0.5))
     assert tw == default_twitch
 
 
@@ -77,14 +77,14 @@ def test_force_frequency_monotonic_ish(default_ff):
 
 
 def test_force_frequency_accepts_any_iterable(default_ff):
-    out = simlib.force_frequency(simlib.Scenario(), (r for r in FF_RATES[:2]))
+    out = simlib.force_frequency(simlib.Scenario(motor_units=1), (r for r in FF_RATES[:2]))
     np.testing.assert_array_equal(out, default_ff[:2])
-    assert simlib.force_frequency(simlib.Scenario(), []).shape == (0,)
+    assert simlib.force_frequency(simlib.Scenario(motor_units=1), []).shape == (0,)
 
 
 def test_force_frequency_rejects_invalid_rate():
     with pytest.raises(simlib.ParameterError, match="rate_hz"):
-        simlib.force_frequency(simlib.Scenario(), [10.0, 500.0])
+        simlib.force_frequency(simlib.Scenario(motor_units=1), [10.0, 500.0])
 
 
 # ------------------------------------------------------------------------------------------ sweep
@@ -175,11 +175,11 @@ def test_sweep_axes_must_be_lists_of_values(axes, shown):
     name = list(axes)[-1]
     expected = rf"sweep\(\) needs a list of values for '{name}'; {re.escape(shown)}"
     with pytest.raises(simlib.ParameterError, match=expected) as caught:
-        simlib.sweep(simlib.Scenario(duration_s=0.3), **axes)
+        simlib.sweep(simlib.Scenario(motor_units=1, duration_s=0.3), **axes)
     assert f"{name}=[" in str(caught.value)  # the suggestion shows the list form
 
 
 def test_force_frequency_rates_must_be_a_list():
     expected = r"force_frequency\(\) needs a list of values for 'rates_hz'; got 5"
     with pytest.raises(simlib.ParameterError, match=expected):
-        simlib.force_frequency(simlib.Scenario(), 5)
+        simlib.force_frequency(simlib.Scenario(motor_units=1), 5)

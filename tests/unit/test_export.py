@@ -106,7 +106,7 @@ def test_caption_file_regenerates_the_figure(fig, exported):
 
 
 def test_non_default_scenario_round_trips(tmp_path):
-    sc = simlib.PRESETS["hypocalcaemia"].replace(stretch_at_s=2.5, temperature_c=30.0)
+    sc = simlib.PRESETS["hypocalcaemia"].replace(motor_units=1, stretch_at_s=2.5, temperature_c=30.0)
     fig = figures.force_frequency(sc, style="handout", rates_hz=(10, 50))
     paths = figures.export_figure(fig, tmp_path / "ff", formats="svg")
     assert simlib.load_scenario(paths[-1]) == sc
@@ -119,7 +119,7 @@ def test_foreign_figure_with_explicit_metadata(tmp_path):
     ax.plot([0, 1], [0, 1])
     ax.set_xlabel("Time (s)")
     title, caption = 'Quotes " and \\ backslashes', "Line one.\nLine two with   three spaces; " + "long " * 40
-    sc = simlib.Scenario(ca_mM=0.9)
+    sc = simlib.Scenario(motor_units=1, ca_mM=0.9)
     paths = figures.export_figure(fig, tmp_path / "mine.png", formats=("png",), title=title, caption=caption,
                                   alt_text="A diagonal line.", scenario=sc)
     assert [p.name for p in paths] == ["mine.png", "mine.caption.toml"]
@@ -139,7 +139,7 @@ def test_caption_without_a_scenario_says_so(tmp_path):
 
 def test_the_caption_file_holds_the_scenario_as_save_scenario_writes_it(tmp_path):
     # The caption writer uses the public scenario writer, not a copy of it (issue 17 item 5).
-    sc = simlib.Scenario(ca_mM=0.9, stretch_at_s=1.5)
+    sc = simlib.Scenario(motor_units=1, ca_mM=0.9, stretch_at_s=1.5)
     fig = Figure()
     fig.subplots().plot([1, 2])
     paths = figures.export_figure(fig, tmp_path / "f", formats="svg", title="T", scenario=sc)

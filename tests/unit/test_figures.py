@@ -180,7 +180,7 @@ def test_info_describes_the_figure(rendered, name, style):
     assert info.name == name and info.style == style and fig.get_label() == name
     assert info.title and info.caption.startswith(info.title) and "teaching model" in info.caption
     assert len(info.alt_text) > 80 and "nan" not in info.alt_text.lower().split()
-    assert info.scenario == simlib.Scenario()
+    assert info.scenario == simlib.Scenario(motor_units=1)
     assert all(isinstance(label, str) and isinstance(sc, simlib.Scenario) for label, sc in info.runs)
     assert all(p in simlib.PRESETS for p in info.presets)
     assert not info.options  # drawn with defaults
@@ -191,16 +191,17 @@ def test_info_describes_the_figure(rendered, name, style):
 def test_preset_names_and_scenarios_are_accepted():
     fig = figures.render("force_frequency", "cold", style="handout", rates_hz=(5, 20, 80))
     info = figures.figure_info(fig)
-    assert info.scenario == simlib.PRESETS["cold"]
+    assert info.scenario == simlib.PRESETS["cold"].replace(motor_units=1)
     assert info.options == (("rates_hz", (5.0, 20.0, 80.0)),)
     assert "simlib.figures.render('force_frequency'" in info.regenerate_command()
     (line,) = _lines(fig, "force_frequency")
     np.testing.assert_allclose(line.get_xdata(), [5, 20, 80])
-    np.testing.assert_allclose(line.get_ydata(), simlib.force_frequency(simlib.PRESETS["cold"], [5, 20, 80]))
+    np.testing.assert_allclose(line.get_ydata(), simlib.force_frequency(simlib.PRESETS["cold"].replace(motor_units=1),
+                                                                        [5, 20, 80]))
 
 
 def test_the_scenario_changes_what_is_drawn():
-    low_ca = simlib.Scenario(ca_mM=0.75, rate_hz=0)
+    low_ca = simlib.Scenario(motor_units=1, ca_mM=0.75, rate_hz=0)
     fig = figures.chain_overview(low_ca, style="handout", output_dt_s=1e-3)
     info = figures.figure_info(fig)
     assert info.scenario == low_ca and "ca_mM = 0.75 mM" in info.caption
@@ -214,7 +215,7 @@ def test_electrolyte_map_grid_size_is_a_parameter():
     fig = figures.electrolyte_map(style="handout", n_rate=3, n_ca=4, rate_range_hz=(0, 40), ca_range_mM=(0.6, 1.5))
     cells = [p for p in fig.axes[0].patches if str(p.get_gid()).startswith("cell:")]
     assert len(cells) == 12
-    grid = simlib.sweep(simlib.Scenario(), rate_hz=[0.0, 20.0, 40.0], ca_mM=[0.6, 0.9, 1.2, 1.5])
+    grid = simlib.sweep(simlib.Scenario(motor_units=1), rate_hz=[0.0, 20.0, 40.0], ca_mM=[0.6, 0.9, 1.2, 1.5])
     expected = sorted(m.classification for m in grid.ravel())
     assert sorted(p.get_gid().split(":", 1)[1] for p in cells) == expected
     assert dict(figures.figure_info(fig).settings)["ca_mM"] == "0.6, 0.9, 1.2, 1.5"
@@ -235,7 +236,8 @@ def test_drug_comparison_bars_are_percent_of_no_drug():
 def test_cramp_figures_use_the_cramp_presets(rendered):
     info = figures.figure_info(rendered["cramp_and_stretch", "slide"])
     assert info.presets == ("exercise_cramp", "cramp_stretch")
-    assert [sc for _, sc in info.runs] == [simlib.PRESETS["exercise_cramp"], simlib.PRESETS["cramp_stretch"]]
+    assert [sc for _, sc in info.runs] == [simlib.PRESETS["exercise_cramp"].replace(motor_units=1),
+                                           simlib.PRESETS["cramp_stretch"].replace(motor_units=1)]
     fig = rendered["cramp_and_stretch", "slide"]
     assert [c for ax in fig.axes for c in ax.collections if c.get_gid() == "stretch"]  # the stretch is marked
     info = figures.figure_info(rendered["cramp_vs_contracture", "slide"])
@@ -336,7 +338,7 @@ def test_spike_counts_of_the_figures_are_half_open_windows():
     from simlib.figures._common import _after_drive, _count_between
 
     assert _count_between(np.array([0.5, 0.75, 1.0]), 0.5, 1.0) == 2
-    res = simlib.simulate(simlib.Scenario(duration_s=2.0))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=2.0))
     assert _after_drive(res) == res.scenario.drive_end_s + simlib.metrics.AFTER_DRIVE_DELAY_S
 
 
@@ -385,7 +387,7 @@ def test_emg_figure_shows_an_active_cramp_and_a_silent_contracture(rendered):
 
 
 def test_force_emg_plot_rejects_axes_of_the_wrong_shape():
-    res = simlib.simulate(simlib.Scenario(duration_s=0.3))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.3))
     fig = Figure()
     with pytest.raises(ValueError, match="2 x 1"):
         plotting.plot_force_emg({"one run": res}, axes=fig.subplots(1, 2, squeeze=False))

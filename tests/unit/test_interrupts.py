@@ -30,7 +30,7 @@ from simlib import _system
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals")
 
 #: a run of about a second of integration: long enough to be interrupted in the middle
-LONG = simlib.Scenario(duration_s=10.0, drive="stimulation", rate_hz=100.0, drive_s=9.0)
+LONG = simlib.Scenario(motor_units=1, duration_s=10.0, drive="stimulation", rate_hz=100.0, drive_s=9.0)
 
 
 def _send_sigint_after(delay_s: float) -> threading.Timer:
@@ -165,7 +165,7 @@ def test_simulate_stops_soon_and_later_runs_are_unchanged():
 
 
 def test_short_runs_in_the_calling_thread_are_interrupted_cleanly_too():
-    short = simlib.Scenario(duration_s=0.5)  # below _HELPER_THREAD_FROM_MS: no helper thread
+    short = simlib.Scenario(motor_units=1, duration_s=0.5)  # below _HELPER_THREAD_FROM_MS: no helper thread
     expected = _digest(simlib.simulate(short))
     timer = _send_sigint_after(0.2)
     start = time.perf_counter()
@@ -197,7 +197,7 @@ def test_the_reference_solver_stops_too():
     start = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
         while time.perf_counter() - start < 30.0:
-            simlib.simulate(simlib.Scenario(duration_s=3.0), solver="reference")
+            simlib.simulate(simlib.Scenario(motor_units=1, duration_s=3.0), solver="reference")
     timer.join()
     assert time.perf_counter() - start < 5.0
 
@@ -207,7 +207,7 @@ def test_the_reference_solver_stops_too():
 _WARM_LOOP = textwrap.dedent("""
     import hashlib, sys, time
     import simlib
-    sc = simlib.Scenario(duration_s=10.0, drive="stimulation", rate_hz=100.0, drive_s=9.0)
+    sc = simlib.Scenario(motor_units=1, duration_s=10.0, drive="stimulation", rate_hz=100.0, drive_s=9.0)
     expected = hashlib.sha256(simlib.simulate(sc).states.tobytes()).hexdigest()
     print("ready", flush=True)
     interrupts = 0
@@ -260,7 +260,8 @@ _FRESH = textwrap.dedent("""
         print("started", flush=True)
         import simlib
         while True:
-            simlib.simulate(simlib.Scenario(duration_s=10.0, drive="stimulation", rate_hz=100.0, drive_s=9.0))
+            simlib.simulate(simlib.Scenario(motor_units=1, duration_s=10.0, drive="stimulation", rate_hz=100.0,
+                                            drive_s=9.0))
     except KeyboardInterrupt:
         print("interrupted", flush=True)
 """)
@@ -300,7 +301,8 @@ def test_an_interrupted_sweep_raises_keyboard_interrupt_and_stops_its_workers(wo
         print("ready", flush=True)
         try:
             # stimulation: every rate is its own run (voluntary rates share calibration steps)
-            simlib.sweep(simlib.Scenario(drive="stimulation", duration_s=2.0), workers={workers}, progress=False,
+            simlib.sweep(simlib.Scenario(motor_units=1, drive="stimulation", duration_s=2.0), workers={workers},
+                         progress=False,
                          rate_hz=list(range(1, 101)), ca_mM=[0.8, 1.0, 1.2, 1.6, 2.0, 2.5])
             print("finished before the signal", flush=True)
         except KeyboardInterrupt:
@@ -368,10 +370,11 @@ def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
     client.start_channels()
     try:
         client.wait_for_ready(timeout=60)
-        reply = client.execute_interactive("import simlib; simlib.simulate(simlib.Scenario(duration_s=0.3))",
-                                           timeout=60)
+        one_unit = "simlib.Scenario(motor_units=1, duration_s=0.3)"
+        reply = client.execute_interactive(f"import simlib; simlib.simulate({one_unit})", timeout=60)
         assert reply["content"]["status"] == "ok"
-        loop = ("sc = simlib.Scenario(duration_s=10.0, drive='stimulation', rate_hz=100.0, drive_s=9.0)\n"
+        loop = ("sc = simlib.Scenario(motor_units=1, duration_s=10.0, drive='stimulation', rate_hz=100.0,"
+                " drive_s=9.0)\n"
                 "while True:\n    simlib.simulate(sc)\n")
         for _ in range(n_interrupts):
             # stop_on_error=False: after this cell's KeyboardInterrupt the kernel must not abort the next one
@@ -384,8 +387,7 @@ def check_ipython_kernel(n_interrupts: int, seed: int) -> None:
             content = reply["content"]
             assert (content["status"], content.get("ename")) == ("error", "KeyboardInterrupt"), content
             assert manager.is_alive()
-        reply = client.execute_interactive("print(float(simlib.simulate(simlib.Scenario(duration_s=0.3)).force[-1]))",
-                                           timeout=60)
+        reply = client.execute_interactive(f"print(float(simlib.simulate({one_unit}).force[-1]))", timeout=60)
         assert reply["content"]["status"] == "ok"
     finally:
         client.stop_channels()

@@ -66,7 +66,7 @@ def test_a_new_user_runs_from_a_read_only_seed_without_compiling(tmp_path):
 
     import simlib
 
-    simlib.simulate(simlib.Scenario(duration_s=0.3))  # make sure this user's cache holds the kernel
+    simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.3))  # make sure this user's cache holds the kernel
     prefix = tmp_path / "prefix"
     seed = prefix / "share" / "simlib" / _jit.cache_dir().name
     _jit._copy_cache(Path(config.CACHE_DIR), seed, only_into_empty=False)
@@ -76,7 +76,7 @@ def test_a_new_user_runs_from_a_read_only_seed_without_compiling(tmp_path):
         "import sys; sys.prefix = sys.argv[1]\n"
         "import simlib\n"
         "from simlib import solver\n"
-        "simlib.simulate(simlib.Scenario(duration_s=0.3))\n"
+        "simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.3))\n"
         "print(len(solver.integrate.stats.cache_misses))\n"
     )
     env = {**os.environ, "SIMLIB_CACHE_DIR": str(tmp_path / "new-user")}
@@ -206,7 +206,7 @@ _CHILD = (
     "import simlib\n"
     "from simlib import solver\n"
     "from simlib.stages import _jit\n"
-    "r = simlib.simulate(simlib.Scenario(duration_s=1.0))\n"
+    "r = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=1.0))\n"
     "from numba.core.dispatcher import Dispatcher\n"
     "kernel = {id(f): f for m in list(sys.modules.values()) if getattr(m, '__name__', '').startswith('simlib')\n"
     "          for f in vars(m).values() if isinstance(f, Dispatcher)}\n"
@@ -227,7 +227,7 @@ def good_cache(tmp_path_factory):
 
     # a run with 16 impulses (a kernel compiled afresh must give the same bits as one loaded from the
     # cache: once, a compiled helper's fast-math contraction differed between the two in some samples)
-    states = simlib.simulate(simlib.Scenario(duration_s=1.0)).states
+    states = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=1.0)).states
     root = tmp_path_factory.mktemp("good-cache")
     name = _jit.cache_dir().name
     _jit._copy_cache(Path(config.CACHE_DIR), root / "cache" / name, only_into_empty=False)

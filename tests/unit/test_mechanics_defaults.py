@@ -17,9 +17,9 @@ import pytest
 import simlib
 
 _BEFORE = Path(__file__).parent / "data" / "force_before_mechanics.npz"
-_CASES = {name: simlib.PRESETS[name] for name in
+_CASES = {name: simlib.PRESETS[name].replace(motor_units=1) for name in
           ("healthy", "hypocalcaemia", "exercise_cramp", "cramp_stretch", "atp_depletion")}
-_CASES["stim100"] = simlib.Scenario(drive="stimulation", rate_hz=100)
+_CASES["stim100"] = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100)
 
 
 @pytest.mark.parametrize("name", sorted(_CASES))
@@ -34,17 +34,17 @@ def test_default_force_bit_for_bit_unchanged(name):
 def test_plateau_lengths_give_the_same_active_force():
     # filament overlap is complete over the plateau (human 2.64-2.81 µm, Lieber et al. 1994,
     # J Neurophysiol 71:874), so a shorter length on it changes nothing, bit for bit
-    sc = simlib.Scenario(drive="stimulation", rate_hz=50)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=50)
     assert np.array_equal(simlib.simulate(sc.replace(length_rel=0.98)).force, simlib.simulate(sc).force)
 
 
 def test_isotonic_and_length_fields_are_validated():
     with pytest.raises(simlib.ParameterError):
-        simlib.Scenario(length_rel=2.5)
+        simlib.Scenario(motor_units=1, length_rel=2.5)
     with pytest.raises(simlib.ParameterError):
-        simlib.Scenario(load_rel=-0.1)
-    assert simlib.Scenario(load_rel=0.3).load_rel == 0.3
-    assert simlib.Scenario().load_rel is None
+        simlib.Scenario(motor_units=1, load_rel=-0.1)
+    assert simlib.Scenario(motor_units=1, load_rel=0.3).load_rel == 0.3
+    assert simlib.Scenario(motor_units=1).load_rel is None
 
 
 @pytest.mark.parametrize("changes", [{"length_rel": 1.3}, {"length_rel": 0.7}, {"load_rel": 0.3}])
@@ -53,7 +53,7 @@ def test_mechanics_runs_match_the_reference_solver(changes):
     # in isotonic runs (length within 1e-3 L0); the isotonic switch makes scipy slow at its default rtol 1e-9
     from simlib.reference import Reference
 
-    sc = simlib.Scenario(drive="stimulation", rate_hz=100, drive_s=0.3, duration_s=0.6, **changes)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100, drive_s=0.3, duration_s=0.6, **changes)
     fast, ref = simlib.simulate(sc), simlib.simulate(sc, solver=Reference(rtol=1e-8))
     assert np.abs(fast.force - ref.force).max() <= 1e-3
     assert np.abs(fast.length_rel - ref.length_rel).max() <= 1e-3

@@ -20,12 +20,12 @@ LOADS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.2]
 
 @pytest.fixture(scope="module")
 def lt():
-    return simlib.length_tension(simlib.Scenario(), LENGTHS)
+    return simlib.length_tension(simlib.Scenario(motor_units=1), LENGTHS)
 
 
 @pytest.fixture(scope="module")
 def lv():
-    return simlib.load_velocity(simlib.Scenario(), LOADS)
+    return simlib.load_velocity(simlib.Scenario(motor_units=1), LOADS)
 
 
 def _lines(ax):
@@ -112,7 +112,8 @@ def test_load_velocity_alt_text_names_the_peak_power_and_the_loads_not_lifted(lv
 
 
 def test_isotonic_plot_draws_each_runs_length_and_the_stimulus():
-    base = simlib.Scenario(drive="stimulation", rate_hz=100.0, drive_start_s=0.1, drive_s=0.5, duration_s=1.0)
+    base = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0, drive_start_s=0.1, drive_s=0.5,
+                           duration_s=1.0)
     runs = {f"load {p}": simlib.simulate(base.replace(load_rel=p)) for p in (0.2, 0.6)}
     fig, ax = plt.subplots()
     assert plotting.plot_isotonic(runs, ax) is ax

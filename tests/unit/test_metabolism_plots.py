@@ -20,7 +20,8 @@ from simlib.palette import LINE_COLOURS, contrast_on_white
 
 @pytest.fixture(scope="module")
 def run():
-    sc = simlib.Scenario(drive="stimulation", rate_hz=20.0, drive_start_s=0.5, drive_s=4.0, duration_s=8.0)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=20.0, drive_start_s=0.5, drive_s=4.0,
+                         duration_s=8.0)
     return simlib.simulate(sc)
 
 
@@ -75,7 +76,7 @@ def test_alt_text_follows_the_run(run):
 
 
 def test_alt_text_of_a_resting_run_has_no_drive():
-    res = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=0.0, duration_s=1.0))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=0.0, duration_s=1.0))
     text = plotting.metabolites_alt_text(res)
     assert "shaded" not in text and "when the run ends" in text
     assert all(f"{name} (" in text for name in ("ATP", "PCr", "Pi")) and text.count("stays at") == 3

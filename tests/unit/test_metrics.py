@@ -24,8 +24,8 @@ DT = 0.001
 # Force during the drive in tests that must not be judged "weakness": 1.0 is the maximal fused tetanus of
 # the healthy muscle, so no healthy response at the same drive can be more than twice as large.
 # default drive: 0.2 s to 1.2 s, run 3 s -> after-drive window 1.7 s to 3.0 s
-DRIVE = simlib.Scenario()
-REST = simlib.Scenario(rate_hz=0.0)
+DRIVE = simlib.Scenario(motor_units=1)
+REST = simlib.Scenario(motor_units=1, rate_hz=0.0)
 
 
 def make_result(
@@ -192,7 +192,7 @@ def test_classification_is_one_of_the_documented_labels():
 # --- spasticity and repetitive firing
 
 
-STRETCHED = simlib.Scenario(stretch_at_s=2.0, duration_s=4.0)  # drive 0.2-1.2 s, stretch at 2 s
+STRETCHED = simlib.Scenario(motor_units=1, stretch_at_s=2.0, duration_s=4.0)  # drive 0.2-1.2 s, stretch at 2 s
 
 
 def with_origins(res: simlib.Result, origins: dict[float, str]) -> simlib.Result:
@@ -286,7 +286,7 @@ def test_healthy_stretch_reflex_stays_below_the_spasticity_threshold(velocity):
 @pytest.mark.parametrize("drive", ["voluntary", "stimulation"])
 def test_healthy_muscle_fires_one_action_potential_per_impulse(drive):
     for rate in (5.0, 20.0, 50.0, 100.0, 150.0):
-        res = simlib.simulate(simlib.Scenario(drive=drive, rate_hz=rate))
+        res = simlib.simulate(simlib.Scenario(motor_units=1, drive=drive, rate_hz=rate))
         assert res.muscle_spikes.size <= res.nerve_spikes.size, rate
         assert res.metrics().classification == "normal", rate
 
@@ -336,7 +336,7 @@ def test_spike_counts_use_after_drive_window():
 
 def test_after_window_when_run_ends_before_it():
     # drive outlasts the run: the after-drive window is the last sample
-    sc = simlib.Scenario(duration_s=1.0, drive_start_s=0.2, drive_s=5.0)
+    sc = simlib.Scenario(motor_units=1, duration_s=1.0, drive_start_s=0.2, drive_s=5.0)
     res = make_result(sc, lambda t: t)
     m = res.metrics()
     assert m.force_after_drive == pytest.approx(res.force[-1])
@@ -352,7 +352,7 @@ def test_resting_potential_is_muscle_potential_before_drive():
 
 
 def test_resting_potential_when_drive_starts_at_zero():
-    sc = simlib.Scenario(drive_start_s=0.0)
+    sc = simlib.Scenario(motor_units=1, drive_start_s=0.0)
     t = np.arange(3001) * DT
     res = make_result(sc, 0.0, v_muscle=-80.0 + t)
     assert res.metrics().resting_potential_mV == pytest.approx(-80.0)
@@ -388,7 +388,7 @@ def test_metrics_types():
 
 
 def test_metrics_of_real_run_are_consistent():
-    res = simlib.simulate(simlib.Scenario())
+    res = simlib.simulate(simlib.Scenario(motor_units=1))
     m = res.metrics()
     assert m == res.metrics()  # computed from the Result alone, deterministic
     assert m.peak_force == pytest.approx(res.force.max())
@@ -405,7 +405,7 @@ def test_no_drive_makes_the_healthy_muscle_exceed_the_bound_used_to_skip_the_wea
 
     for rate in (20.0, 45.0, 100.0, 150.0):
         for drive_s in (0.5, 5.0):
-            sc = simlib.Scenario(drive=drive, rate_hz=rate, drive_start_s=0.2, drive_s=drive_s,
+            sc = simlib.Scenario(motor_units=1, drive=drive, rate_hz=rate, drive_start_s=0.2, drive_s=drive_s,
                                  duration_s=drive_s + 1.0)
             healthy = healthy_response(simlib.Protocol.from_scenario(sc), sc.duration_s)
             assert healthy.held <= healthy.peak <= HEALTHY_PEAK_BOUND
@@ -419,7 +419,7 @@ def test_voluntary_rates_above_the_maximal_one_share_one_healthy_run():
 
     top = max_voluntary_rate_hz(1.0)
     assert descending_level_mV(top, 1.0) == descending_level_mV(150.0, 1.0)
-    fast = simlib.Scenario(rate_hz=150.0, drive_start_s=0.2, drive_s=0.5, duration_s=1.0)
+    fast = simlib.Scenario(motor_units=1, rate_hz=150.0, drive_start_s=0.2, drive_s=0.5, duration_s=1.0)
     direct = healthy_response.__wrapped__(simlib.Protocol.from_scenario(fast), 1.0)
     before = healthy_response.cache_info().currsize
     assert _healthy_reference(fast, None) == direct
@@ -432,7 +432,7 @@ def test_a_healthy_muscle_at_another_length_or_lifting_a_load_is_not_weak(change
     # Weakness is "less than half the healthy force for the same nerve signal": the healthy muscle it is
     # compared with has the same length and load (issue 20: a long muscle's low active force, or an
     # isotonic force held at a light load, is mechanics, not weakness).
-    sc = simlib.Scenario(drive="stimulation", rate_hz=100.0, drive_s=0.5, duration_s=1.0, **changes)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0, drive_s=0.5, duration_s=1.0, **changes)
     res = simlib.simulate(sc)
     assert res.metrics().classification == "normal"
     weak = simlib.simulate(sc.replace(receptor_block=0.95))
@@ -445,11 +445,12 @@ def test_a_contraction_that_starts_but_is_not_held_is_weakness():
     # held-force test does not apply to it.
     from simlib.metrics import HELD_MIN_FORCE
 
-    blocked = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=20.0, ache_activity=0.0))
+    blocked = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=20.0, ache_activity=0.0))
     healthy = blocked.healthy_response
     assert blocked.metrics().peak_force_during_drive >= 0.5 * healthy.peak
     assert healthy.held >= HELD_MIN_FORCE and blocked.metrics().plateau_force < 0.5 * healthy.held
     assert blocked.metrics().classification == "weakness"
     assert blocked.metrics(healthy_peak=healthy.peak).classification != "weakness"  # an explicit peak: peak only
-    twitch = simlib.simulate(simlib.Scenario(drive="stimulation", rate_hz=20.0), protocol=simlib.Protocol.pulses([0.1]))
+    twitch = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=20.0),
+                             protocol=simlib.Protocol.pulses([0.1]))
     assert twitch.healthy_response.held < HELD_MIN_FORCE

@@ -39,13 +39,14 @@ def test_no_rate_or_no_time_gives_no_quanta(rate: float, t_end: float):
 
 
 def test_rate_zero_switches_them_off():
-    res = simlib.simulate(simlib.Scenario(rate_hz=0.0, duration_s=30.0, seed=1), constants={"mepp_rate_hz": 0.0})
+    res = simlib.simulate(simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=30.0, seed=1),
+                          constants={"mepp_rate_hz": 0.0})
     assert res.miniature_times.size == 0
     assert float(np.ptp(res.epp)) < 1e-9
 
 
 def test_event_adds_one_quantum_and_logs_nothing():
-    sc = simlib.Scenario()
+    sc = simlib.Scenario(motor_units=1)
     kp = kernel_record(kernel_params(sc))[0]
     y = rest_state(kernel_params(sc))
     before = y.copy()
@@ -60,7 +61,7 @@ def test_event_adds_one_quantum_and_logs_nothing():
 
 def test_fast_solver_and_reference_apply_the_same_quanta():
     # rate raised to 5 /s so a 1 s run has several, one during the 20 Hz drive (accuracy target 1e-3 in force)
-    sc = simlib.Scenario(duration_s=1.0, seed=2)
+    sc = simlib.Scenario(motor_units=1, duration_s=1.0, seed=2)
     constants = {"mepp_rate_hz": 5.0}
     fast = simlib.simulate(sc, constants=constants)
     ref = simlib.simulate(sc, constants=constants, solver="reference")

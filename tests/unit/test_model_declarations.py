@@ -131,7 +131,7 @@ def test_rest_state_and_calibration_are_bit_identical(name):
 
 def test_force_unit_is_bit_identical():
     assert _bits(chain.force_unit()) == FIXTURE["force_unit"]
-    assert _bits(chain.kernel_params(simlib.Scenario()).force_unit) == FIXTURE["force_unit"]
+    assert _bits(chain.kernel_params(simlib.Scenario(motor_units=1)).force_unit) == FIXTURE["force_unit"]
 
 
 def test_layout_units_and_tolerances_match_the_old_tables():
@@ -172,7 +172,7 @@ def test_each_stage_owns_a_contiguous_block():
 
 
 def test_record_reads_as_floats_and_replaces_like_the_namedtuple():
-    kp = chain.kernel_params(simlib.Scenario())
+    kp = chain.kernel_params(simlib.Scenario(motor_units=1))
     assert type(kp.ax_vt) is float and isinstance(kp, chain.KernelParams)
     moved = kp._replace(pic_g=1.0)
     assert moved.pic_g == 1.0 and kp.pic_g == 0.3
@@ -207,7 +207,7 @@ def test_a_new_stage_appears_in_layout_record_and_constants():
     declared = model.constants(TOY_MODEL)
     assert declared["toy_rate_per_ms"].unit == "1/ms" and len(declared) == len(model.constants()) + 1
 
-    sc = simlib.Scenario(temperature_c=27.0, fatigue=0.5)
+    sc = simlib.Scenario(motor_units=1, temperature_c=27.0, fatigue=0.5)
     record = kernel_parameters(sc, stages=TOY_MODEL)
     assert record.toy_rate == 0.5 * 2.0 ** -1.0 and record.toy_gain == 0.25
     base = kernel_parameters(sc)._asdict()
@@ -230,7 +230,7 @@ def test_duplicate_declarations_are_refused():
         model.constants((*model.STAGES, copied))
     clash = Stage("clash", derive=lambda sc, c, env: {"ax_vt": 0.0})
     with pytest.raises(ValueError, match="'ax_vt' is derived by both stage 'axon' and stage 'clash'"):
-        kernel_parameters(simlib.Scenario(), stages=(*model.STAGES, clash))
+        kernel_parameters(simlib.Scenario(motor_units=1), stages=(*model.STAGES, clash))
 
 
 # ------------------------------------------------------------------------------------------ (c) errors
@@ -282,7 +282,7 @@ def test_the_registry_is_read_only_and_complete():
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run
 
 def test_an_overridden_constant_changes_the_record_and_only_where_it_is_used():
-    sc = simlib.Scenario()
+    sc = simlib.Scenario(motor_units=1)
     base = chain.kernel_params(sc)._asdict()
     doubled = chain.kernel_params(sc, resolve_constants({"g_na_mS_cm2": 240.0}))._asdict()
     changed = {k for k in base if base[k] != doubled[k]}
@@ -296,7 +296,7 @@ def test_every_declared_constant_reaches_the_record():
 
     Away from the reference temperature and divalents, where the Q10s and screening constants act.
     """
-    sc = simlib.Scenario(fatigue=0.5, temperature_c=30.0, ca_mM=0.9, mg_mM=0.8, receptor_block=0.3)
+    sc = simlib.Scenario(motor_units=1, fatigue=0.5, temperature_c=30.0, ca_mM=0.9, mg_mM=0.8, receptor_block=0.3)
     base = chain.kernel_params(sc)._asdict()
     dead = []
     for name, p in model.constants().items():
@@ -309,7 +309,7 @@ def test_every_declared_constant_reaches_the_record():
 
 
 def test_rest_state_follows_overridden_constants():
-    sc = simlib.Scenario()
+    sc = simlib.Scenario(motor_units=1)
     c = resolve_constants({"sr_ca_uM": 3000.0, "ca_rest_uM": 0.08})
     y0 = chain.rest_state(chain.kernel_params(sc, c))
     assert y0[chain.CASR] == 3000.0

@@ -8,7 +8,7 @@ BLOCKS = (0.0, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 def _peak(block: float, ache: float = 1.0) -> float:
-    return simlib.twitch(simlib.Scenario(receptor_block=block, ache_activity=ache)).peak_force
+    return simlib.twitch(simlib.Scenario(motor_units=1, receptor_block=block, ache_activity=ache)).peak_force
 
 
 def test_safety_factor_then_failure_and_neostigmine_reversal():

@@ -21,8 +21,8 @@ import simlib  # noqa: E402
 from simlib import plotting  # noqa: E402
 
 # Short runs keep the module fast; the drive window lies well inside the run.
-DRIVEN = simlib.Scenario(duration_s=1.0, drive_start_s=0.2, drive_s=0.5)
-UNDRIVEN_HYPOCALCAEMIA = simlib.PRESETS["hypocalcaemia"].replace(rate_hz=0, duration_s=1.0)
+DRIVEN = simlib.Scenario(motor_units=1, duration_s=1.0, drive_start_s=0.2, drive_s=0.5)
+UNDRIVEN_HYPOCALCAEMIA = simlib.PRESETS["hypocalcaemia"].replace(motor_units=1, rate_hz=0, duration_s=1.0)
 
 # (function, gid of its line, text the y label must contain: the unit)
 TRACE_PLOTS = [
@@ -208,7 +208,7 @@ def test_public_functions_have_numpy_docstrings(name):
 def test_import_simlib_does_not_import_matplotlib():
     code = (
         "import sys, simlib\n"
-        "res = simlib.simulate(simlib.Scenario(duration_s=0.5))\n"
+        "res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.5))\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib')\n"
         "assert not loaded, loaded\n"
     )
@@ -218,8 +218,8 @@ def test_import_simlib_does_not_import_matplotlib():
 
 
 def test_spike_origins_raster_separates_tetany_from_cramp():
-    tetany = simlib.simulate(simlib.PRESETS["hypocalcaemia"])
-    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"])
+    tetany = simlib.simulate(simlib.PRESETS["hypocalcaemia"].replace(motor_units=1))
+    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"].replace(motor_units=1))
     for res, present, absent in ((tetany, "ectopic", "self-sustained"), (cramp, "self-sustained", "ectopic")):
         fig, ax = plt.subplots()
         assert plotting.plot_spike_origins(res, ax) is ax
@@ -267,9 +267,9 @@ def test_plain_plots_in_the_lab_style_differ_in_colour_and_dash(use):
 
 
 def test_one_colour_per_spike_origin_in_every_raster():
-    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"])
-    spastic = simlib.simulate(simlib.PRESETS["spasticity"])
-    tetany = simlib.simulate(simlib.PRESETS["hypocalcaemia"])
+    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"].replace(motor_units=1))
+    spastic = simlib.simulate(simlib.PRESETS["spasticity"].replace(motor_units=1))
+    tetany = simlib.simulate(simlib.PRESETS["hypocalcaemia"].replace(motor_units=1))
     colour = {k: v.upper() for k, v in plotting.ORIGIN_COLOURS.items()}
     for res, origin in ((cramp, "self-sustained"), (spastic, "reflex"), (cramp, "commanded")):
         nerve = _spike_rows(plotting.plot_spike_raster(res))["motoneuron_spikes"]
@@ -311,17 +311,17 @@ def _stretch_markers(ax) -> list:
 
 
 def test_stretch_is_marked_and_follows_updates():
-    spastic = simlib.simulate(simlib.PRESETS["spasticity"])
+    spastic = simlib.simulate(simlib.PRESETS["spasticity"].replace(motor_units=1))
     axes = plotting.plot_chain(spastic)
     for ax in axes:
         (marker,) = _stretch_markers(ax)
         assert marker.get_visible() and marker.get_segments()[0][0, 0] == simlib.PRESETS["spasticity"].stretch_at_s
         assert marker.get_linestyle()[0][1] is not None  # dashed
         assert marker not in ax.get_lines()  # get_lines() stays the data traces (explorers rely on it)
-    moved = simlib.simulate(simlib.PRESETS["spasticity"].replace(stretch_at_s=1.5))
+    moved = simlib.simulate(simlib.PRESETS["spasticity"].replace(motor_units=1, stretch_at_s=1.5))
     plotting.update_plot(axes, moved)
     assert all(m.get_segments()[0][0, 0] == 1.5 for ax in axes for m in _stretch_markers(ax))
-    plotting.update_plot(axes, simlib.simulate(simlib.Scenario(duration_s=4.0)))
+    plotting.update_plot(axes, simlib.simulate(simlib.Scenario(motor_units=1, duration_s=4.0)))
     assert not any(m.get_visible() for ax in axes for m in _stretch_markers(ax))
     # without a stretch nothing is drawn, unless asked for (interactive figures add no artists later)
     quiet = simlib.simulate(DRIVEN)
@@ -355,7 +355,7 @@ def test_inner_panels_of_shared_subplots_do_not_repeat_axis_labels(res):
 
 
 def test_spike_origin_force_trace_lies_below_the_spike_rows():
-    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"])
+    cramp = simlib.simulate(simlib.PRESETS["exercise_cramp"].replace(motor_units=1))
     fig, ax = plt.subplots()
     plotting.plot_spike_origins(cramp, ax)
     twin = [a for a in fig.axes if a is not ax][0]
@@ -377,7 +377,8 @@ def test_log_ticks_label_exactly_the_given_values():
 
 
 def test_ramp_figure_draws_the_command_with_the_firing():
-    ramps = {"rested": simlib.ramp(simlib.Scenario()), "fatigued": simlib.ramp(simlib.Scenario(fatigue=1.0))}
+    ramps = {"rested": simlib.ramp(simlib.Scenario(motor_units=1)),
+             "fatigued": simlib.ramp(simlib.Scenario(motor_units=1, fatigue=1.0))}
     ax = plotting.plot_ramp(ramps)
     rates = [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("rate:")]
     assert [ln.get_gid() for ln in rates] == ["rate:rested", "rate:fatigued"]

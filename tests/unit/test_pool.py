@@ -10,7 +10,7 @@ from simlib.chain import kernel_params
 from simlib.pool import population, run_pool
 from simlib.pool.patterns import share_patterns
 
-STIM = simlib.Scenario(drive="stimulation", rate_hz=20.0, drive_s=0.5, duration_s=1.0)
+STIM = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=20.0, drive_s=0.5, duration_s=1.0)
 
 
 def test_population_is_seeded_and_cached():
@@ -34,13 +34,14 @@ def test_pool_run_is_reproducible_with_a_seed():
 def test_one_unit_is_todays_model_bit_for_bit():
     # motor_units=1 is the default and never reaches the kernel: every array of the run is the same
     # (checked against the pre-pool commit bfb2a0a by hash of states, force and spikes: see notes/pool.md)
-    assert simlib.Scenario().motor_units == 1
-    base = simlib.simulate(simlib.Scenario())
+    assert simlib.Scenario(motor_units=1).motor_units == 1
+    base = simlib.simulate(simlib.Scenario(motor_units=1))
     same = simlib.simulate(simlib.Scenario(motor_units=1, stimulus_v=0.5))
     np.testing.assert_array_equal(base.states, same.states)
     np.testing.assert_array_equal(base.force, same.force)
     assert same.unit_spikes is None
-    assert kernel_params(simlib.Scenario()) == kernel_params(simlib.Scenario(stimulus_v=1.0, motor_units=200))
+    assert kernel_params(simlib.Scenario(motor_units=1)) == kernel_params(simlib.Scenario(stimulus_v=1.0,
+                                                                                          motor_units=200))
 
 
 def test_pool_through_simulate_has_unit_spikes_and_recruited_fraction():
@@ -85,6 +86,7 @@ def test_bad_intensity_is_refused():
 def test_the_representative_units_junction_decision_follows_the_chain(rate_hz, block):
     # a pool of one unit decides per impulse from the mean quanta, the receptors' charge and
     # desensitisation; the chain's own fibre fires about as often (measured: equal, or 1 off at 20 Hz, 70 %)
-    sc = simlib.Scenario(drive="stimulation", rate_hz=rate_hz, receptor_block=block, drive_s=1.0, duration_s=1.5)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate_hz, receptor_block=block, drive_s=1.0,
+                         duration_s=1.5)
     chain = simlib.simulate(sc).muscle_spikes.size
     assert abs(int(run_pool(sc).transmitted.sum()) - chain) <= 1

@@ -55,13 +55,13 @@ def test_simulate_can_silence_the_ectopic_generator_only():
     assert quiet.ectopic_spikes.size == 0 and quiet.nerve_spikes.size == 0
     driven = simlib.simulate(sc, protocol=simlib.Protocol.pulses([0.1, 0.5]), ectopic=False)
     assert driven.nerve_spikes.size == 2 and driven.muscle_spikes.size == 2
-    healthy = simlib.Scenario(drive="stimulation", duration_s=0.5)
+    healthy = simlib.Scenario(motor_units=1, drive="stimulation", duration_s=0.5)
     # a healthy axon never fires by itself: silencing it leaves the muscle's response (to solver tolerance)
     assert np.allclose(simlib.simulate(healthy).force, simlib.simulate(healthy, ectopic=False).force, atol=2e-3)
 
 
 def test_single_unit_classification_is_unchanged():
-    assert simlib.simulate(PRESETS["hypocalcaemia"]).metrics().classification == "tetany"
+    assert simlib.simulate(PRESETS["hypocalcaemia"].replace(motor_units=1)).metrics().classification == "tetany"
 
 
 def test_stagger_and_shift():

@@ -78,7 +78,7 @@ def test_impulses_with_a_command_are_refused():
 def test_one_unit_is_unchanged_by_pool_runs():
     # motor_units=1 never reaches simlib.pool: a voluntary pool run in between leaves a single run bit for bit
     # (hashes of states, force and spikes against the base commit 0d9fa6c: /work/notes/vol.md)
-    single = simlib.Scenario(drive="voluntary", rate_hz=20.0, duration_s=1.5)
+    single = simlib.Scenario(motor_units=1, drive="voluntary", rate_hz=20.0, duration_s=1.5)
     before = simlib.simulate(single)
     simlib.simulate(VOL)
     after = simlib.simulate(single)

@@ -9,7 +9,7 @@ import simlib
 from simlib import Protocol
 from simlib.protocol import CommandSegment, Stretch
 
-BASE = simlib.Scenario(duration_s=1.0)
+BASE = simlib.Scenario(motor_units=1, duration_s=1.0)
 
 
 def test_builders_give_the_impulse_times_they_name():
@@ -49,7 +49,8 @@ def test_bad_protocols_are_parameter_errors(build, match):
 
 
 def test_from_scenario_runs_exactly_what_simulate_runs_by_default():
-    for sc in (simlib.PRESETS["healthy"], simlib.PRESETS["spasticity"], BASE.replace(drive="stimulation")):
+    for sc in (simlib.PRESETS["healthy"].replace(motor_units=1), simlib.PRESETS["spasticity"].replace(motor_units=1),
+               BASE.replace(drive="stimulation")):
         own = simlib.simulate(sc)
         explicit = simlib.simulate(sc, protocol=Protocol.from_scenario(sc))
         np.testing.assert_array_equal(own.states, explicit.states)
@@ -78,7 +79,7 @@ def test_paired_twitches_summate_more_the_shorter_the_interval():
 
 
 def test_a_train_of_four_gives_four_equal_twitches_in_a_healthy_muscle():
-    res = simlib.simulate(simlib.Scenario(duration_s=2.5), protocol=Protocol.train_of_four(0.2))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=2.5), protocol=Protocol.train_of_four(0.2))
     assert res.nerve_spikes.size == 4 and res.muscle_spikes.size == 4
     peaks = [res.force[(res.t >= t) & (res.t < t + 0.4)].max() for t in (0.2, 0.7, 1.2, 1.7)]
     assert peaks[3] / peaks[0] == pytest.approx(1.0, abs=0.05)  # TOF ratio of a healthy junction ≈ 1

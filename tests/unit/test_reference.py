@@ -24,9 +24,11 @@ from simlib.reference import DEFAULT_RTOL, Reference, ReferenceStats, integrate_
 TARGET = 1e-3
 
 # 1 s runs keep the tight references at ~0.5-1.5 s each.
-HEALTHY_1S = simlib.Scenario(duration_s=1.0)  # the healthy default at 20 Hz, over 1 s
-STIM_100HZ = simlib.Scenario(drive="stimulation", rate_hz=100.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.5)
-STIM_50HZ = simlib.Scenario(drive="stimulation", rate_hz=50.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.6)
+HEALTHY_1S = simlib.Scenario(motor_units=1, duration_s=1.0)  # the healthy default at 20 Hz, over 1 s
+STIM_100HZ = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0, duration_s=1.0, drive_start_s=0.1,
+                             drive_s=0.5)
+STIM_50HZ = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=50.0, duration_s=1.0, drive_start_s=0.1,
+                            drive_s=0.6)
 
 _REFERENCES: dict[object, simlib.Result] = {}
 
@@ -67,7 +69,8 @@ def test_reference_stats_and_direct_call():
     from simlib.chain import kernel_params, rest_state
     from simlib.solver import STATUS_OK
 
-    sc = simlib.Scenario(drive="stimulation", rate_hz=10.0, duration_s=0.3, drive_start_s=0.05, drive_s=0.2)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=10.0, duration_s=0.3, drive_start_s=0.05,
+                         drive_s=0.2)
     kp = kernel_params(sc)
     impulses, inputs = simlib.Protocol.pulses([0.05, 0.15]).kernel_arrays()
     stats = ReferenceStats()
@@ -91,14 +94,16 @@ def test_reference_stats_and_direct_call():
         pytest.param(STIM_100HZ, 1e-4, 2e-5, id="stimulation-100Hz"),
         pytest.param(STIM_50HZ, 1e-4, 2e-5, id="stimulation-50Hz"),
         # ectopic axon spikes (terminal events); measured 1.2e-4 over 3 s
-        pytest.param(simlib.PRESETS["hypocalcaemia"].replace(duration_s=1.5), 5e-4, 1e-4, id="hypocalcaemia"),
+        pytest.param(simlib.PRESETS["hypocalcaemia"].replace(motor_units=1, duration_s=1.5), 5e-4, 1e-4,
+                     id="hypocalcaemia"),
         # stretch breakpoints, reflexes, self-sustained firing over 3 s: measured 3.9e-4 and spike
         # times up to 0.13 ms late after 70 spikes. The fast solver fires a spike at the end of
         # the step that crossed threshold, up to 5 µs late whatever the accuracy; the delays add up.
-        pytest.param(simlib.PRESETS["cramp_stretch"], 1e-3, 5e-4, id="cramp_stretch"),
+        pytest.param(simlib.PRESETS["cramp_stretch"].replace(motor_units=1), 1e-3, 5e-4, id="cramp_stretch"),
         # nerve stimulation while the motoneuron fires: collision of its spikes with the antidromic
         # volley, afferent EPSPs, after-discharge (measured 3.3e-6, spikes within 1.4e-6 s)
-        pytest.param(simlib.Scenario(fatigue=1.0, drive="stimulation", rate_hz=30.0, drive_start_s=0.2, drive_s=1.0,
+        pytest.param(simlib.Scenario(motor_units=1, fatigue=1.0, drive="stimulation", rate_hz=30.0, drive_start_s=0.2,
+                                     drive_s=1.0,
                                      duration_s=2.0), 1e-4, 2e-5, id="stimulation-collision"),
     ],
 )
@@ -119,6 +124,7 @@ def _random_scenarios(n: int) -> list[simlib.Scenario]:
     out = []
     for _ in range(n):
         out.append(simlib.Scenario(
+            motor_units=1,
             drive=str(SEEDED.choice(["voluntary", "stimulation"])), rate_hz=float(SEEDED.uniform(5, 100)),
             duration_s=1.0, drive_start_s=0.1, drive_s=0.5, ca_mM=float(SEEDED.uniform(0.9, 2.5)),
             k_mM=float(SEEDED.uniform(3.0, 7.0)), temperature_c=float(SEEDED.uniform(30, 40)),
@@ -156,7 +162,7 @@ def test_default_accuracy_stimulation(sc):
 @pytest.mark.parametrize("name", list(simlib.PRESETS))
 def test_default_accuracy_every_preset(name):
     # measured 2026-11-25 (total-Ca²⁺ formulation, ROS2 Ca²⁺/troponin pair): worst 6e-4 over all presets
-    sc = simlib.PRESETS[name]
+    sc = simlib.PRESETS[name].replace(motor_units=1)
     ref = reference(sc)
     fast = simlib.simulate(sc)
     assert len(fast.nerve_spikes) == len(ref.nerve_spikes)

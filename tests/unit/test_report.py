@@ -88,7 +88,7 @@ def test_answer_key_matches_each_students_own_run(tmp_path, capsys):
     assert [r["code"] for r in rows] == ["AB12", "CD34"]
     assert list(rows[0]) == ["code", *(c.name for c in answerkey.COLUMNS)]
     for row in rows:  # the key is what the public API measures on that student's preparation
-        tw = simlib.twitch(simlib.Scenario(), constants=simlib.individual(row["code"]))
+        tw = simlib.twitch(simlib.Scenario(motor_units=1), constants=simlib.individual(row["code"]))
         assert float(row["time_to_peak_ms"]) == pytest.approx(tw.contraction_time_ms, rel=1e-5)
         assert float(row["latent_period_ms"]) == pytest.approx(tw.latent_period_ms, rel=1e-5)
         assert float(row["force_10hz"]) < float(row["force_20hz"]) < float(row["force_50hz"])
@@ -112,7 +112,7 @@ def test_a_numeric_question_is_checked_against_the_learners_own_run(tmp_path):
     pytest.importorskip("ipywidgets")
     from simlib import worksheet
 
-    res = simlib.simulate(simlib.Scenario(drive="stimulation", duration_s=1.0), output_dt_s=1e-4,
+    res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", duration_s=1.0), output_dt_s=1e-4,
                           protocol=simlib.Protocol.pulses([0.2]))
     measured = simlib.experiments.twitch_of(res, 0.2).latent_period_ms
     labbook.open_labbook("02-twitch", tmp_path)

@@ -115,7 +115,25 @@ def test_flat_and_table_forms_are_both_accepted(tmp_path, name, text):
 def test_missing_fields_take_defaults(tmp_path, text):
     path = tmp_path / ("s.toml" if text.startswith("[") else "s.json")
     path.write_text(text, encoding="utf-8")
-    assert load_scenario(path) == Scenario()
+    assert load_scenario(path) == Scenario()  # the default: a 120-unit pool
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_a_complete_file_saved_before_the_pool_default_keeps_its_single_unit(tmp_path, fmt):
+    """Before the pool became the default, save_scenario wrote every field but motor_units."""
+    saved = Scenario(motor_units=1, ca_mM=0.8, rate_hz=30.0)
+    path = tmp_path / f"old.{fmt}"
+    save_scenario(saved, path)
+    text = path.read_text(encoding="utf-8")
+    if fmt == "toml":
+        old = "\n".join(line for line in text.splitlines() if not line.startswith("motor_units"))
+    else:
+        data = json.loads(text)
+        del data["scenario"]["motor_units"]
+        old = json.dumps(data)
+    assert '"motor_units"' not in old and "\nmotor_units =" not in old
+    path.write_text(old, encoding="utf-8")
+    assert load_scenario(path) == saved
 
 
 @pytest.mark.parametrize(

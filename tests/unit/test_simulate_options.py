@@ -7,7 +7,7 @@ import pytest
 
 import simlib
 
-SHORT = simlib.Scenario(drive_s=0.5, duration_s=2.0)  # the default 20 Hz command for 0.5 s, then rest
+SHORT = simlib.Scenario(motor_units=1, drive_s=0.5, duration_s=2.0)  # the default 20 Hz command for 0.5 s, then rest
 
 
 def test_the_declared_constants_are_listed_with_their_metadata():
@@ -32,7 +32,7 @@ def test_a_changed_constant_changes_the_run_and_nothing_else():
 
 def _half_relaxation_s(constants: dict[str, float]) -> float:
     """Time (s) from the peak of a twitch (one stimulus at 0.1 s) until its force falls below half."""
-    res = simlib.simulate(simlib.Scenario(duration_s=1.0), protocol=simlib.Protocol.pulses([0.1]),
+    res = simlib.simulate(simlib.Scenario(motor_units=1, duration_s=1.0), protocol=simlib.Protocol.pulses([0.1]),
                           output_dt_s=1e-4, constants=constants)
     peak = int(np.argmax(res.force))
     below = np.nonzero(res.force[peak:] < res.force[peak] / 2.0)[0]
@@ -44,7 +44,7 @@ def test_less_sodium_conductance_lowers_the_action_potential():
     overshoot falls (less inward Na⁺ current against the same K⁺ and Cl⁻). Halving the default
     (120 mS/cm²) is outside the declared physiological range (80-800), so it is refused, with the range."""
     g_na = simlib.constants()["g_na_mS_cm2"]
-    sc = simlib.Scenario(drive="stimulation", rate_hz=20.0, duration_s=0.5)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=20.0, duration_s=0.5)
     normal = simlib.simulate(sc, output_dt_s=1e-5)  # the action potential lasts ~0.4 ms: sample it finely
     lowest = simlib.simulate(sc, output_dt_s=1e-5, constants={"g_na_mS_cm2": g_na.low})
     # measured: overshoot +55.7 mV at 120 mS/cm², +48.2 mV at 80; every impulse still fires the fibre
@@ -74,7 +74,7 @@ def test_an_unknown_solver_is_a_parameter_error():
 
 
 def test_the_reference_solver_is_chosen_by_name_and_agrees():
-    sc = simlib.Scenario(duration_s=0.5)
+    sc = simlib.Scenario(motor_units=1, duration_s=0.5)
     ref = simlib.simulate(sc, solver="reference")
     fast = simlib.simulate(sc)
     assert ref.nerve_spikes.size == fast.nerve_spikes.size

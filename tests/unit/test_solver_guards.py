@@ -22,7 +22,7 @@ def test_fast_math_flags_keep_nan_and_inf_checks():
 
 
 def test_the_integrator_reports_a_non_finite_state():
-    kp = kernel_params(simlib.Scenario())
+    kp = kernel_params(simlib.Scenario(motor_units=1))
     y0 = rest_state(kp)
     y0[VM] = np.nan
     _, inputs = simlib.Protocol().kernel_arrays()
@@ -42,4 +42,4 @@ def test_simulate_turns_a_non_finite_state_into_a_simulation_error(monkeypatch):
 
     monkeypatch.setattr(simulate_module, "rest_state", broken_rest_state)
     with pytest.raises(simlib.SimulationError, match="non-finite"):
-        simlib.simulate(simlib.Scenario(duration_s=0.5))
+        simlib.simulate(simlib.Scenario(motor_units=1, duration_s=0.5))

@@ -364,7 +364,7 @@ def _pair_rhs(y: np.ndarray, kp: np.void, inputs: np.ndarray) -> np.ndarray:
 
 def test_pair_matrix_is_built_from_the_true_jacobian_of_the_pair():
     """``_pair_matrix`` is ``I - gamma h J`` with J the Jacobian of the production rates of (ca_total, troponin)."""
-    sc = simlib.Scenario(drive="stimulation", duration_s=0.5, drive_start_s=0.01)
+    sc = simlib.Scenario(motor_units=1, drive="stimulation", duration_s=0.5, drive_start_s=0.01)
     run = simlib.simulate(sc)
     kp = kernel_record(kernel_params(sc))[0]
     inputs = _inputs(sc)
@@ -389,7 +389,7 @@ def test_pair_matrix_is_built_from_the_true_jacobian_of_the_pair():
 
 # ------------------------------------------------------------------------------------------ events, full integrator
 
-STIMULATION = simlib.Scenario(drive="stimulation", duration_s=0.2, drive_start_s=0.01)
+STIMULATION = simlib.Scenario(motor_units=1, drive="stimulation", duration_s=0.2, drive_start_s=0.01)
 #: at the start, on and off the output grids used below, and one pair 77 µs apart (inside one muscle action potential)
 IMPULSES_MS = np.array([0.0, 10.3, 25.7, 40.123, 40.2, 50.0, 123.456789])
 
@@ -422,7 +422,7 @@ def test_the_output_grid_does_not_change_the_run():
 def test_an_ectopic_axon_spike_is_located_within_spike_locate_of_the_reference():
     """In hypocalcaemia the axon fires by itself at ~5 ms; the step is shortened until it lands within
     ``_SPIKE_LOCATE_MS`` past the crossing, which scipy's event root finding locates exactly."""
-    sc = simlib.PRESETS["hypocalcaemia"].replace(duration_s=0.3)
+    sc = simlib.PRESETS["hypocalcaemia"].replace(motor_units=1, duration_s=0.3)
     # accuracy 100: the trajectory's own error (~2e-5 ms) below the location tolerance; at accuracy 1 it is ~1e-3 ms
     _, nerve, n_nerve, *_ = _integrate(sc, np.empty(0), 20.0, 1.0, accuracy=100.0)
     _, ref_nerve, ref_n_nerve, *_ = _integrate_reference(sc, 20.0, 1.0)
@@ -443,7 +443,7 @@ def test_the_first_motoneuron_spike_under_a_voluntary_command_matches_the_refere
     accuracy 1, 100, 1e4 since issue 18; 2.7e-2 ... 1.5e-5 ms before it, when the first spike came
     after ~97 ms); what is left must be within the landing tolerance.
     """
-    sc = simlib.Scenario(duration_s=1.0)  # voluntary 20 Hz, the default
+    sc = simlib.Scenario(motor_units=1, duration_s=1.0)  # voluntary 20 Hz, the default
     _, ref_nerve, ref_n_nerve, *_ = _integrate_reference(sc, 300.0, 1.0)
     assert ref_n_nerve == 1 and ref_nerve[0, 1] == solver.ORIGIN_MOTONEURON
     errors = []
@@ -460,8 +460,8 @@ def test_the_first_motoneuron_spike_under_a_voluntary_command_matches_the_refere
 
 
 @pytest.mark.parametrize("sc", [
-    simlib.Scenario(duration_s=1.0),
-    simlib.Scenario(drive="stimulation", rate_hz=50.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.6),
+    simlib.Scenario(motor_units=1, duration_s=1.0),
+    simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=50.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.6),
 ], ids=["voluntary 20 Hz", "stimulation 50 Hz"])
 def test_the_whole_model_converges_as_its_tolerances_shrink(sc):
     """``simulate(sc, accuracy=k)`` against ``accuracy=1024``: the force error falls with the tolerance.

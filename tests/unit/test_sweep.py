@@ -14,7 +14,7 @@ import simlib
 import simlib._parallel as _parallel
 
 # Short runs keep the process-pool tests fast: drive 0.1-0.4 s, run 1 s.
-SHORT = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
+SHORT = simlib.Scenario(motor_units=1, duration_s=1.0, drive_start_s=0.1, drive_s=0.3)
 AXES = {"rate_hz": [5.0, 20.0, 80.0], "ca_mM": [0.6, 1.2, 2.5]}
 N_POINTS = 9
 
@@ -221,7 +221,7 @@ def test_ctrl_c_in_a_script_exits_cleanly(tmp_path):
     script.write_text(
         "import signal, sys, multiprocessing, simlib\n"
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-        "sc = simlib.Scenario(duration_s=1.0, drive_start_s=0.1, drive_s=0.3)\n"
+        "sc = simlib.Scenario(motor_units=1, duration_s=1.0, drive_start_s=0.1, drive_s=0.3)\n"
         "simlib.simulate(sc)\n"
         "print('ready', flush=True)\n"
         "try:\n"
@@ -276,13 +276,13 @@ def test_cramp_threshold_search_reports_progress_over_the_rates():
     from simlib.experiments import CTF_RATES_HZ
 
     calls = []
-    rate = simlib.cramp_threshold_frequency(simlib.Scenario(fatigue=1.0, pic_gain=1.5),
+    rate = simlib.cramp_threshold_frequency(simlib.Scenario(motor_units=1, fatigue=1.0, pic_gain=1.5),
                                             progress=lambda done, total: calls.append((done, total)))
     assert rate == 12.0  # seed 0 (seeds 0-3: 12 Hz each since issue 18; fatigue alone gives 14 Hz)
     assert calls[-1] == (len(CTF_RATES_HZ), len(CTF_RATES_HZ))  # complete once the threshold is found
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     with pytest.raises(simlib.ParameterError, match="progress"):
-        simlib.cramp_threshold_frequency(simlib.Scenario(), progress="yes")
+        simlib.cramp_threshold_frequency(simlib.Scenario(motor_units=1), progress="yes")
 
 
 # ------------------------------------------------------------------------------------------ identical runs
@@ -383,7 +383,7 @@ def test_the_calibration_helper_thread_is_stopped_before_workers_are_forked():
 _ORPHAN_SWEEP = (
     "import simlib\n"
     "print('ready', flush=True)\n"
-    "simlib.sweep(simlib.Scenario(duration_s=1.0), workers=2, progress=False,\n"
+    "simlib.sweep(simlib.Scenario(motor_units=1, duration_s=1.0), workers=2, progress=False,\n"
     "             rate_hz=[float(r) for r in range(1, 101)], ca_mM=[0.6, 1.2, 2.5])\n"
 )
 

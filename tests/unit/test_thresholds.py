@@ -24,7 +24,7 @@ def test_tetany_threshold_is_in_the_clinical_range():
 
 def test_threshold_is_where_the_axon_loses_its_resting_state():
     ca = ectopic_threshold_ca_mM()
-    sc = simlib.Scenario()
+    sc = simlib.Scenario(motor_units=1)
     assert _margin_mV(sc.replace(ca_mM=ca + 1e-3)) > 0 > _margin_mV(sc.replace(ca_mM=ca - 1e-3))
     assert abs(_margin_mV(sc.replace(ca_mM=ca))) < 1e-4  # the root, to the 1e-6 mM tolerance
 
@@ -33,7 +33,7 @@ def test_the_threshold_fires_the_axon_and_just_above_it_is_quiet():
     # The definition, checked by simulation: a quiet run (no drive) below the threshold has motor-axon
     # spikes, one just above it has none.
     ca = ectopic_threshold_ca_mM()
-    quiet = simlib.Scenario(rate_hz=0.0, duration_s=1.0)
+    quiet = simlib.Scenario(motor_units=1, rate_hz=0.0, duration_s=1.0)
     assert simlib.simulate(quiet.replace(ca_mM=ca - 0.05)).ectopic_spikes.size > 0
     assert simlib.simulate(quiet.replace(ca_mM=ca + 0.05)).ectopic_spikes.size == 0
 
@@ -42,8 +42,8 @@ def test_low_magnesium_raises_the_threshold_and_the_old_table_values_hold():
     # docs/model.md "Derived values": 0.88x at the default 0.55 mM Mg²⁺, higher at the hypomagnesaemia preset's.
     normal, low_mg = ectopic_threshold_ca_mM(), ectopic_threshold_ca_mM(simlib.PRESETS["hypomagnesaemia"].mg_mM)
     assert low_mg > normal
-    assert ectopic_threshold_ca_mM(scenario=simlib.Scenario(mg_mM=0.55)) == normal
-    assert ectopic_threshold_ca_mM(0.55, scenario=simlib.Scenario(mg_mM=3.0)) == normal  # mg_mM wins
+    assert ectopic_threshold_ca_mM(scenario=simlib.Scenario(motor_units=1, mg_mM=0.55)) == normal
+    assert ectopic_threshold_ca_mM(0.55, scenario=simlib.Scenario(motor_units=1, mg_mM=3.0)) == normal  # mg_mM wins
 
 
 def test_constants_move_the_threshold():

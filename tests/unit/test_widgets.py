@@ -29,7 +29,7 @@ from simlib.parameters import SCENARIO_PARAMS, scenario_param  # noqa: E402
 from simlib.widgets import state as explorer_state  # noqa: E402
 
 # A stretch inside the run, so that the stretch settings (time, speed, reflex gain) act on the traces.
-BASE = simlib.Scenario(stretch_at_s=2.0)
+BASE = simlib.Scenario(motor_units=1, stretch_at_s=2.0)
 SPASM_FIELDS = widgets.spasm_fields()
 CLASS_TITLES = tuple(title for title, _ in widgets.CLASSIFICATION_WORDS.values())
 
@@ -185,7 +185,7 @@ def test_low_calcium_without_drive_is_called_tetany_in_words():
 @pytest.mark.parametrize("preset", list(simlib.PRESETS))
 def test_preset_buttons_apply_presets(spasm, preset):
     spasm.preset_buttons[preset].click()
-    expected = simlib.PRESETS[preset]
+    expected = simlib.PRESETS[preset].replace(motor_units=1)
     assert spasm.error_text == ""
     assert spasm.scenario == expected
     assert spasm.active_preset == preset
@@ -239,7 +239,7 @@ def test_invalid_combination_from_a_slider_is_explained_and_the_slider_reverts()
     assert slider.max == ex.scenario.duration_s  # times are capped at the run length
     slider.value = slider.max  # the drive would start when the run ends
     assert "'drive_start_s' must be earlier than 'duration_s'" in ex.error_text
-    assert slider.value == ex.scenario.drive_start_s == simlib.Scenario().drive_start_s
+    assert slider.value == ex.scenario.drive_start_s == simlib.Scenario(motor_units=1).drive_start_s
     ex.controls["duration_s"].value = 2.0
     assert ex.error_text == ""
     assert slider.max == 2.0
@@ -466,7 +466,7 @@ def test_lesson_explorer_controls_to_both_ends_and_back(fields):
 
 
 def test_stimulation_spikes_appear_in_the_nerve_row():
-    res = simlib.simulate(simlib.Scenario(drive="stimulation", duration_s=1.5))
+    res = simlib.simulate(simlib.Scenario(motor_units=1, drive="stimulation", duration_s=1.5))
     fig, ax = plt.subplots()
     plotting.plot_spike_raster(res, ax)
     row = next(c for c in ax.collections if c.get_gid() == "motoneuron_spikes")
@@ -494,7 +494,7 @@ def test_moves_back_to_an_earlier_setting_reuse_its_run(monkeypatch):
     assert len(runs) == 3
     ex.controls["rate_hz"].value = 20.0  # the healthy default: the explorer drew it at the start
     assert len(runs) == 3
-    assert ex.result.scenario == simlib.Scenario()
+    assert ex.result.scenario == simlib.Scenario(motor_units=1)
     assert ex.metrics.classification == "normal"
 
 
@@ -520,7 +520,7 @@ def test_voluntary_rate_slider_moves_in_the_steps_the_model_resolves():
     slider = ex.controls["rate_hz"]
     assert slider.step == widgets.VOLUNTARY_RATE_STEP_HZ == 1.0
     assert slider.readout_format == ".0f"
-    pic_gain = simlib.Scenario().pic_gain
+    pic_gain = simlib.Scenario(motor_units=1).pic_gain
     commands = [command_rate_hz(r, pic_gain) for r in np.arange(1.0, 30.0, 1.0)]
     assert len(set(commands)) == len(commands)
     assert command_rate_hz(21.5, pic_gain) == command_rate_hz(22.0, pic_gain)
