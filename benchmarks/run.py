@@ -368,7 +368,8 @@ def stim_scenario(quick: bool) -> Any:
     import simlib
 
     if quick:
-        return simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0, duration_s=1.0, drive_start_s=0.1, drive_s=0.5)
+        return simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0, duration_s=1.0, drive_start_s=0.1,
+                               drive_s=0.5)
     return simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=100.0)
 
 
@@ -378,9 +379,10 @@ def accuracy_cases(quick: bool) -> list[tuple[str, Any]]:
 
     if quick:  # the two scenarios timed against scipy, whose references are already computed
         return [("default@20Hz", simlib.Scenario(motor_units=1)), ("stimulation@100Hz(1s)", stim_scenario(True))]
-    cases = [(f"{name}@{rate:g}Hz", sc.replace(rate_hz=rate)) for name, sc in simlib.PRESETS.items()
+    cases = [(f"{name}@{rate:g}Hz", sc.replace(motor_units=1, rate_hz=rate)) for name, sc in simlib.PRESETS.items()
              for rate in RATES_HZ]
-    cases += [(f"stimulation@{rate:g}Hz", simlib.Scenario(motor_units=1, drive="stimulation", rate_hz=rate)) for rate in RATES_HZ]
+    cases += [(f"stimulation@{rate:g}Hz", simlib.Scenario(motor_units=1, drive="stimulation",
+                                                          rate_hz=rate)) for rate in RATES_HZ]
     return cases
 
 
@@ -573,7 +575,7 @@ def run(quick: bool = False, repeat: int | None = None, sweep_grid: int | None =
     machine = machine_info()
     rows: list[Row] = []
     _progress("fast path vs scipy, default scenario")
-    rows += bench_vs_scipy("default_3s", "default Scenario(motor_units=1) (3 s, 20 Hz voluntary drive for 1 s)",
+    rows += bench_vs_scipy("default_3s", "single unit Scenario(motor_units=1) (3 s, 20 Hz voluntary drive for 1 s)",
                            simlib.Scenario(motor_units=1), repeat, scipy_repeat, check_reference=True)
     _progress("fast path vs scipy, 100 Hz stimulation")
     rows += bench_vs_scipy("stim_100hz", STIM_DESCRIPTION[quick], stim_scenario(quick), repeat, scipy_repeat,
