@@ -75,7 +75,7 @@ FEEDBACK_TOLERANCE_MV = 0.5
 REACH_MARGIN_MV = 1.0
 #: most reruns of a band for the pool-force feedback (measured: a second pass of the undamped iteration swings back)
 FEEDBACK_PASSES = 1
-#: most bands of a pool under a positive net force feedback (:func:`feedback_band_budget`), whose bands all rerun
+#: most bands of a pool under a positive net force feedback (:func:`feedback_band_budget`): its firing bands rerun
 FEEDBACK_BANDS = 4
 
 CONSTANTS: tuple[Param, ...] = (
@@ -217,13 +217,24 @@ def _net_force_gain(sc: Scenario, values: Any) -> float:
 
 
 def feedback_band_budget(gain_mV: float, max_patterns: int) -> int:
-    """Return the most bands of a run whose net force-driven reflex gain is ``gain_mV`` (mV per force unit).
+    """Return the most bands of a run whose net force-driven reflex gain is ``gain_mV``.
 
-    :data:`FEEDBACK_BANDS` (or ``max_patterns`` if fewer) when the feedback is positive and one force
-    unit (the healthy maximal tetanus) of difference between the pool's force and a band's moves the
-    band's input by more than :data:`FEEDBACK_TOLERANCE_MV`: then every band that fires is rerun with
-    the pool's force. Otherwise ``max_patterns``: a negative feedback (a rested muscle: G = -0.5 mV per
-    force unit) steadies the bands, and no band is rerun.
+    Parameters
+    ----------
+    gain_mV : float
+        Net force-driven reflex input per force unit (mV; :func:`_net_force_gain`): -0.5 in a rested
+        muscle, +17.75 at fatigue 1.
+    max_patterns : int
+        Most bands otherwise.
+
+    Returns
+    -------
+    int
+        :data:`FEEDBACK_BANDS` (``max_patterns`` if fewer) when the feedback is positive and one force
+        unit (the healthy maximal tetanus) between the pool's force and a band's moves the band's input
+        by more than :data:`FEEDBACK_TOLERANCE_MV`: the bands that fire are then rerun with the pool's
+        force (measured: all of them in the cramp presets). Otherwise ``max_patterns``: a negative
+        feedback steadies the bands, and no band of a rested muscle is rerun.
     """
     return min(max_patterns, FEEDBACK_BANDS) if gain_mV > FEEDBACK_TOLERANCE_MV else max_patterns
 
