@@ -55,8 +55,8 @@ if TYPE_CHECKING:
     from simlib.result import Result
 
 __all__ = ["HealthyResponse", "Metrics", "compute_metrics", "CLASSIFICATIONS", "AFTER_DRIVE_DELAY_S",
-           "EMG_RMS_RATE_HZ", "FUSED_RELAXATION", "force_ripple", "held_force", "relaxation_between_stimuli",
-           "response_amplitudes", "response_peak", "response_window"]
+           "EMG_RMS_RATE_HZ", "FUSED_RELAXATION", "emg_rms_mV", "force_ripple", "held_force", "recruited_fraction",
+           "relaxation_between_stimuli", "response_amplitudes", "response_peak", "response_window"]
 
 #: Every classification, from "nothing abnormal" to the most specific finding (not the precedence).
 CLASSIFICATIONS = ("normal", "weakness", "tetany", "cramp", "contracture", "spasticity", "repetitive firing",
@@ -307,13 +307,13 @@ def compute_metrics(res: Result, *, healthy_peak: float | None = None) -> Metric
         quantal_content=quantal,
         peak_force_during_drive=response,
         classification=label,
-        recruited_fraction=_recruited_fraction(res),
-        emg_rms_mV=_emg_rms(res),
+        recruited_fraction=recruited_fraction(res),
+        emg_rms_mV=emg_rms_mV(res),
     )
 
 
-def _recruited_fraction(res: Result) -> float:
-    """Fraction of units with a muscle action potential (:attr:`Metrics.recruited_fraction`)."""
+def recruited_fraction(res: Result) -> float:
+    """Fraction of units with a muscle action potential (:attr:`Metrics.recruited_fraction`; no classification)."""
     if res.unit_spikes is None:
         return float(res.muscle_spikes.size > 0)
     return float(np.mean([s.size > 0 for s in res.unit_spikes]))
@@ -324,8 +324,8 @@ def _recruited_fraction(res: Result) -> float:
 EMG_RMS_RATE_HZ = 2_000.0
 
 
-def _emg_rms(res: Result) -> float:
-    """RMS of the run's surface EMG (:attr:`Metrics.emg_rms_mV`)."""
+def emg_rms_mV(res: Result) -> float:
+    """RMS of the run's surface EMG (mV; :attr:`Metrics.emg_rms_mV`; no classification)."""
     from simlib.emg import emg
 
     return emg(res, rate_hz=EMG_RMS_RATE_HZ).rms_value() if res.t.size > 1 else 0.0

@@ -25,13 +25,18 @@ How a run is built (``docs/performance.md`` §7, "Voluntary drive"):
    :data:`~simlib.pool.stimulation.MAX_PATTERNS` bands of neighbouring thresholds (equal shares of force
    weight within each fibre-type class, :func:`bands`); each band is one single-unit chain run under its
    class's constants with its force-weighted mean offset, i.e. the protocol plus a constant command of
-   :math:`-\theta_b`.
+   :math:`-\theta_b`. Under a positive net force feedback (:func:`feedback_band_budget`: a fatigued
+   muscle, whose spindle support outweighs its tendon-organ inhibition) at most :data:`FEEDBACK_BANDS`:
+   then the bands that fire are run twice (step 2), and fewer, wider bands keep a cramp within the
+   pool's cost.
 2. **Pool feedback.** Tendon organs and spindles (via α–γ co-activation) report the muscle's total
    tension to every motoneuron, so each band should feel the pool's force, not its own. After a first
-   pass with its own force, a band whose force-driven reflex input would change by more than
-   :data:`FEEDBACK_TOLERANCE_MV` is rerun with its force-driven Ia and Ib gains scaled by
-   :math:`\bar F_{pool}/\bar F_b` (means from the drive's start to the end of the run; passive tension
-   kept), at most :data:`FEEDBACK_PASSES` times.
+   pass with its own force, a band whose missing input :math:`G\,(F_{pool}(t) - F_b(t))` (:math:`G` the
+   net force-driven reflex gain) exceeds :data:`FEEDBACK_TOLERANCE_MV` is rerun with it added as
+   piecewise-constant command segments (:func:`_correction`), at most :data:`FEEDBACK_PASSES` times
+   (Jacobi: every band uses the previous pass's pool force). One pass: near a cramp the undamped
+   iteration swings between a high and a low state (period 2), so a second pass costs as much as the
+   first and lands no nearer a damped iteration's converged state (``docs/performance.md`` §7).
 3. **Units.** Each unit's spikes are its band's, delayed by a seeded lag within one interspike interval
    ordered by threshold inside the band (:func:`unit_lags`), so the units of a band do not fire in
    synchrony; the band's force is the force-weighted mean of the lagged copies of its run's force, so
@@ -58,8 +63,8 @@ from simlib.result import Result
 from simlib.scenario import Scenario
 from simlib.validation import Param
 
-__all__ = ["CHANNEL_LAG", "CONSTANTS", "FEEDBACK_PASSES", "FEEDBACK_TOLERANCE_MV", "REACH_MARGIN_MV", "bands",
-           "offsets_mV", "run_voluntary", "unit_lags"]
+__all__ = ["CHANNEL_LAG", "CONSTANTS", "FEEDBACK_BANDS", "FEEDBACK_PASSES", "FEEDBACK_TOLERANCE_MV", "REACH_MARGIN_MV",
+           "bands", "feedback_band_budget", "offsets_mV", "run_voluntary", "unit_lags"]
 
 #: seed channel of the units' firing lags (with ``Scenario.seed``)
 CHANNEL_LAG = 104
@@ -68,10 +73,10 @@ FEEDBACK_TOLERANCE_MV = 0.5
 #: units whose offset is at most the run's peak excitation minus the smallest unit's recruitment command plus
 #: this (mV) get a band (a positive force feedback, e.g. in fatigue, adds its value at full force)
 REACH_MARGIN_MV = 1.0
-#: most reruns of a band for the pool-force feedback
-FEEDBACK_PASSES = 2
-#: fraction of the missing feedback added per pass (under-relaxation of the fixed-point iteration)
-FEEDBACK_RELAXATION = 0.6
+#: most reruns of a band for the pool-force feedback (measured: a second pass of the undamped iteration swings back)
+FEEDBACK_PASSES = 1
+#: most bands of a pool under a positive net force feedback (:func:`feedback_band_budget`): its firing bands rerun
+FEEDBACK_BANDS = 4
 
 CONSTANTS: tuple[Param, ...] = (
     Param("last_recruitment_command_fraction", 0.5, "", "fraction of the maximal descending command at which the "
@@ -211,12 +216,36 @@ def _net_force_gain(sc: Scenario, values: Any) -> float:
             - values.ib_force_mV * (1.0 - values.ib_fatigue_loss * sc.fatigue))
 
 
+def feedback_band_budget(gain_mV: float, max_patterns: int) -> int:
+    """Return the most bands of a run whose net force-driven reflex gain is ``gain_mV``.
+
+    Parameters
+    ----------
+    gain_mV : float
+        Net force-driven reflex input per force unit (mV; :func:`_net_force_gain`): -0.5 in a rested
+        muscle, +17.75 at fatigue 1.
+    max_patterns : int
+        Most bands otherwise.
+
+    Returns
+    -------
+    int
+        :data:`FEEDBACK_BANDS` (``max_patterns`` if fewer) when the feedback is positive and one force
+        unit (the healthy maximal tetanus) between the pool's force and a band's moves the band's input
+        by more than :data:`FEEDBACK_TOLERANCE_MV`: the bands that fire are then rerun with the pool's
+        force (measured: all of them in the cramp presets). Otherwise ``max_patterns``: a negative
+        feedback steadies the bands, and no band of a rested muscle is rerun.
+    """
+    return min(max_patterns, FEEDBACK_BANDS) if gain_mV > FEEDBACK_TOLERANCE_MV else max_patterns
+
+
 def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: Callable[..., Result],
                   constants: Mapping[str, float] | None = None, memo: dict[Any, Result] | None = None,
                   max_patterns: int = MAX_PATTERNS, **run_options: Any) -> PoolRun:
     """Run ``sc``'s pool under a descending command and/or a stretch (no stimulator impulses).
 
-    Parameters are those of :func:`simlib.pool.stimulation.run_stimulated` (``max_patterns``: most bands).
+    Parameters are those of :func:`simlib.pool.stimulation.run_stimulated` (``max_patterns``: most bands;
+    fewer under a positive force feedback, :func:`feedback_band_budget`).
 
     Returns
     -------
@@ -247,7 +276,7 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
     gain = _net_force_gain(sc, c)
     reach = (_peak_excitation_mV(run_protocol, sc, c) + max(gain, 0.0) - descending_level_mV(1.0, sc.pic_gain, values)
              + REACH_MARGIN_MV)
-    groups = bands(pop, theta <= max(reach, 0.0), max_patterns)
+    groups = bands(pop, theta <= max(reach, 0.0), feedback_band_budget(gain, max_patterns))
     weight = pop.force_weight
     band_theta = [float(weight[g] @ theta[g] / weight[g].sum()) for g in groups]
     start = (run_protocol.drive_window_s() or (0.0, 0.0))[0]

@@ -10,8 +10,10 @@ classes and, under stimulation, which impulses each unit transmitted. A single u
 :func:`simlib.simulate`, the public API.
 
 :func:`pool_frame` measures what the figure and its words show (:class:`PoolFrame`), with the library's
-own measures (:attr:`simlib.metrics.Metrics.recruited_fraction`, :func:`simlib.emg`), so every number
-the explorer states equals what the public API measures for the same settings.
+own measures (:func:`simlib.metrics.recruited_fraction` and :func:`simlib.metrics.emg_rms_mV`, which
+:meth:`simlib.Result.metrics` reports, and :func:`simlib.emg`), so every number the explorer states
+equals what the public API measures for the same settings; it needs no classification, so a pool whose
+force is low never runs the weakness test's healthy reference pool for it.
 
 This module imports neither ipywidgets nor matplotlib.
 """
@@ -24,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from simlib import emg as _emg
+from simlib.metrics import emg_rms_mV, recruited_fraction
 from simlib.pool.experiments import run_pool
 from simlib.pool.population import population
 from simlib.pool.stimulation import PoolRun, RunMemo
@@ -118,7 +121,6 @@ def pool_frame(result: Result, pool_run: PoolRun | None = None) -> PoolFrame:
     spikes = result.unit_spikes if result.unit_spikes is not None else (result.muscle_spikes,)
     counts = np.array([len(s) for s in spikes], dtype=int)
     times = np.concatenate([np.asarray(s, dtype=float) for s in spikes]) if counts.sum() else np.zeros(0)
-    metrics = result.metrics()
     trace = _emg.emg(result, rate_hz=EMG_RATE_HZ)
     transmitted = failing = None
     if pool_run is not None and pool_run.excited.any() and pool_run.transmitted.shape[1]:
@@ -129,8 +131,8 @@ def pool_frame(result: Result, pool_run: PoolRun | None = None) -> PoolFrame:
         t=result.t, force=result.force, class_force=None if pool_run is None else dict(pool_run.class_force),
         spike_times=times, spike_units=np.repeat(np.arange(counts.size), counts),
         slow=np.asarray(population(sc.motor_units, sc.seed).slow, dtype=bool), emg_t=trace.t, emg_mv=trace.mv,
-        recruited_fraction=float(metrics.recruited_fraction), transmitted_fraction=transmitted,
-        failing_units=failing, emg_rms_mV=float(metrics.emg_rms_mV))
+        recruited_fraction=recruited_fraction(result), transmitted_fraction=transmitted,
+        failing_units=failing, emg_rms_mV=emg_rms_mV(result))
 
 
 def _drive_words(sc: Scenario) -> str:

@@ -3,7 +3,9 @@
 :class:`ExplorerState` is the model behind :class:`simlib.widgets.Explorer`: every change (a
 control, :meth:`ExplorerState.set`, a preset) makes a new Scenario through
 :meth:`simlib.Scenario.replace` (so it is validated and an unknown name gets a suggestion),
-simulates it and computes its metrics; an invalid change leaves everything as it was and keeps the
+simulates it, and computes its metrics when they are first read (:attr:`ExplorerState.metrics`: a
+view that shows no classification, such as the pool explorer, never pays for the weakness test's
+healthy reference run); an invalid change leaves everything as it was and keeps the
 :class:`simlib.ParameterError` message in :attr:`ExplorerState.error`. The view only draws what the
 state holds.
 
@@ -128,7 +130,8 @@ class ExplorerState:
         :class:`simlib.SimulationError` message); empty when it was valid.
     timings : dict of str to float
         Milliseconds of the last change: ``simulate_ms`` (0 on a cache hit, but for the look-up)
-        and ``metrics_ms``. The view adds its own entries to the same dict.
+        and ``metrics_ms`` (spent on the first read of :attr:`metrics` after it; 0 until then). The
+        view adds its own entries to the same dict.
     hits, misses : int
         Run-cache hits and misses (real simulations) since construction, the reference included.
 
@@ -155,7 +158,7 @@ class ExplorerState:
         self.reference = self.run(_EXPLORER_DEFAULT if reference is None else reference)
         self._scenario = _EXPLORER_DEFAULT if scenario is None else scenario
         self._result = self.run(self._scenario)
-        self._metrics = self._result.metrics()
+        self._metrics: Metrics | None = None
 
     # -- what is shown ------------------------------------------------------------------------------
 
@@ -171,7 +174,11 @@ class ExplorerState:
 
     @property
     def metrics(self) -> Metrics:
-        """The Metrics of :attr:`result`."""
+        """The Metrics of :attr:`result`, computed on first read (its classification may need a healthy run)."""
+        if self._metrics is None:
+            t0 = time.perf_counter()
+            self._metrics = self._result.metrics()
+            self.timings["metrics_ms"] = 1e3 * (time.perf_counter() - t0)
         return self._metrics
 
     @property
@@ -217,7 +224,7 @@ class ExplorerState:
         return self.apply(lambda: preset_scenario(name, self._scenario.motor_units))
 
     def apply(self, make: Callable[[], Scenario]) -> bool:
-        """Make a Scenario, simulate it and compute its metrics; show it if all of that succeeds.
+        """Make a Scenario and simulate it; show it if both succeed (its metrics follow on first read).
 
         Parameters
         ----------
@@ -227,20 +234,18 @@ class ExplorerState:
         Returns
         -------
         bool
-            True if the new Scenario is now shown; False if ``make``, the simulation or the metrics
-            raised :class:`simlib.ParameterError` or :class:`simlib.SimulationError` (the message is
-            in :attr:`error`; scenario, result and metrics are unchanged). Other exceptions propagate.
+            True if the new Scenario is now shown; False if ``make`` or the simulation raised
+            :class:`simlib.ParameterError` or :class:`simlib.SimulationError` (the message is in
+            :attr:`error`; scenario, result and metrics are unchanged). Other exceptions propagate.
         """
         try:
             scenario = make()
             result = self.run(scenario)
-            t0 = time.perf_counter()
-            metrics = result.metrics()
-            self.timings["metrics_ms"] = 1e3 * (time.perf_counter() - t0)
         except (ParameterError, SimulationError) as exc:
             self.error = str(exc)
             return False
-        self._scenario, self._result, self._metrics = scenario, result, metrics
+        self._scenario, self._result, self._metrics = scenario, result, None
+        self.timings["metrics_ms"] = 0.0
         self.error = ""
         return True
 

@@ -81,3 +81,17 @@ def test_healthy_voluntary_pool_is_normal_and_cramp_stays_cramp():
     assert healthy.classification == "normal"
     cramp = simlib.simulate(simlib.presets.PRESETS["exercise_cramp"].replace(motor_units=120)).metrics()
     assert cramp.classification == "cramp"
+
+
+def test_a_stretch_ends_the_pool_cramp_which_goes_on_without_it_and_baclofen_prevents_it():
+    # as for one unit (tests/science/test_cramp.py): loaded tendon organs end a cramp (Khan & Burne 2007, J
+    # Neurophysiol 98:1102), whose force goes on without the stretch; baclofen weakens the PIC (Perrier et al.
+    # 2002, Brain Res Rev 40:223): no cramp. Force within 1 s of the stretch below 0.05 (issue 4's tolerance).
+    stretched = simlib.PRESETS["cramp_stretch"].replace(motor_units=120)
+    t = stretched.stretch_at_s
+    relieved = simlib.simulate(stretched)
+    going = simlib.simulate(stretched.replace(stretch_at_s=None))
+    assert relieved.metrics().classification == "cramp"  # the cramp before the stretch
+    assert relieved.force[relieved.t > t + 1.0].max() < 0.05
+    assert going.force[going.t > t + 1.0].mean() >= 0.1
+    assert simlib.simulate(simlib.PRESETS["baclofen"].replace(motor_units=120)).metrics().classification == "normal"

@@ -183,3 +183,16 @@ def test_every_offered_drive_runs_and_the_stimulator_controls_follow_it(drive):
     assert frame.recruited_fraction == ex.result.metrics().recruited_fraction
     assert (frame.class_force is None) == (ex.state.pool_run() is None)
     assert ex.alt_text() == pool_state.pool_alt_text(ex.scenario, frame)
+
+
+def test_a_voluntary_move_runs_no_healthy_pool_until_the_classification_is_read():
+    # the pool explorer shows no classification, so the weakness test's healthy reference pool (a second
+    # pool run, cached per protocol) is not made for a move; read, the metrics are the public API's
+    from simlib.pool import voluntary
+
+    state = pool_state.PoolState(SHORT.replace(drive="voluntary"))
+    made = voluntary._healthy.cache_info().misses
+    assert state.set(rate_hz=13.0) and state.frame().recruited_fraction > 0.0
+    assert voluntary._healthy.cache_info().misses == made and state.timings["metrics_ms"] == 0.0
+    assert state.metrics == state.result.metrics() and state.metrics.peak_force_during_drive < 0.5  # weakness test
+    assert state.timings["metrics_ms"] > 0.0

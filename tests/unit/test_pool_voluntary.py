@@ -8,7 +8,7 @@ import pytest
 import simlib
 from simlib.pool import population, run_pool
 from simlib.pool.stimulation import MAX_PATTERNS
-from simlib.pool.voluntary import bands, offsets_mV, unit_lags
+from simlib.pool.voluntary import FEEDBACK_BANDS, FEEDBACK_PASSES, bands, feedback_band_budget, offsets_mV, unit_lags
 
 VOL = simlib.Scenario(motor_units=120, drive="voluntary", rate_hz=20.0, duration_s=1.5)
 
@@ -94,3 +94,14 @@ def test_a_run_without_memo_keeps_only_traces_of_the_other_bands_and_gives_the_s
     assert np.array_equal(slim.force, memoised.force)
     assert all(np.array_equal(a, b) for a, b in zip(slim.unit_spikes, memoised.unit_spikes, strict=True))
     assert all(isinstance(r, simlib.Result) for r in kept.values())  # a caller's memo gets whole runs
+
+
+def test_a_positive_force_feedback_gets_fewer_bands_and_one_corrective_pass():
+    # a rested muscle's net force gain is negative (-0.5 mV per force unit): every band, no rerun;
+    # a fatigued one's is positive (+17.75 at fatigue 1): at most FEEDBACK_BANDS bands, each rerun at most once
+    assert feedback_band_budget(-0.5, MAX_PATTERNS) == MAX_PATTERNS
+    assert feedback_band_budget(17.75, MAX_PATTERNS) == FEEDBACK_BANDS < MAX_PATTERNS
+    assert feedback_band_budget(17.75, 2) == 2
+    assert run_pool(VOL).patterns <= MAX_PATTERNS + 2  # one run per band (and per class out of reach), no rerun
+    fatigued = run_pool(VOL.replace(fatigue=1.0, pic_gain=1.5, rate_hz=30.0))  # the cramp presets' motoneuron
+    assert FEEDBACK_BANDS < fatigued.patterns <= FEEDBACK_BANDS * (1 + FEEDBACK_PASSES)
