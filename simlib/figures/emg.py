@@ -39,6 +39,9 @@ from simlib.pool.experiments import TrainOfFour, recruitment_curve, train_of_fou
 from simlib.result import Result
 from simlib.scenario import Scenario
 
+#: motor units of both figures' pools: a first dorsal interosseous (Feinstein et al. 1955), as in lessons 10, 12, 15
+_MOTOR_UNITS = 120
+
 # --- emg_cramp_contracture ----------------------------------------------------------------------------
 
 _EMG_TITLE = "Cramp or contracture: the surface EMG"
@@ -55,7 +58,8 @@ def emg_cramp_contracture(scenario: Scenario | str | None = None, *, style: str 
     """Draw force above the surface EMG for a cramp and for a contracture (lesson 05).
 
     The two runs are the presets ``exercise_cramp`` and ``atp_depletion``, their changes applied on top
-    of `scenario`, each 5 s long.
+    of `scenario`, each 5 s long, each a muscle of :data:`_MOTOR_UNITS` motor units: the surface EMG sums
+    the units' asynchronous action potentials, as a clinician records it.
 
     Parameters
     ----------
@@ -72,7 +76,7 @@ def emg_cramp_contracture(scenario: Scenario | str | None = None, *, style: str 
     """
     hs = _house_style(style)
     base = _as_scenario(scenario)
-    runs = tuple((label, _with_preset(base, preset).replace(duration_s=_EMG_DURATION_S))
+    runs = tuple((label, _with_preset(base, preset).replace(duration_s=_EMG_DURATION_S, motor_units=_MOTOR_UNITS))
                  for preset, label in _EMG_COLUMNS)
     results = {label: _run(sc) for label, sc in runs}
     fig, axes = _new_figure(hs, 2, 2, handout_height_in=4.4, sharex="col", sharey="row")
@@ -94,7 +98,8 @@ def emg_cramp_contracture(scenario: Scenario | str | None = None, *, style: str 
         f"persistent inward currents; the spinal motoneuron keeps firing after the command ends, so the cramp is "
         f"electrically active. Right: preset atp_depletion; without ATP Ca²⁺ is not pumped back and cross-bridges "
         f"cannot detach, so force stays while the EMG falls silent: a contracture (Miller & Layzer 2005; lesson "
-        f"05). {'; '.join(parts)}. Base conditions: {_conditions(base)}. {_MODEL_NOTE}"
+        f"05). {_MOTOR_UNITS} motor units. {'; '.join(parts)}. Base conditions: "
+        f"{_conditions(base, ('motor_units',))}. {_MODEL_NOTE}"
     )
     info = FigureInfo("emg_cramp_contracture", _EMG_TITLE, caption, force_emg_alt_text(results), style, base,
                       runs=runs, presets=tuple(p for p, _ in _EMG_COLUMNS))
@@ -119,8 +124,6 @@ def _mean_between(res: Result, start: float, end: float) -> float:
 # --- recruitment_and_train_of_four --------------------------------------------------------------------
 
 _POOL_TITLE = "Recruitment and the train-of-four"
-#: a first dorsal interosseous (Feinstein et al. 1955), as in lessons 10 and 12
-_MOTOR_UNITS = 120
 #: stimulus intensities of lesson 10 (V) and receptor blocks of the train-of-four (fraction of receptors)
 _VOLTS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0)
 _BLOCKS = (0.0, 0.2, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
