@@ -124,11 +124,13 @@ def caption(state: ExplorerState) -> str:
     sc = state.scenario
     preset = state.active_preset
     what = f"preset '{preset}'" if preset else "custom scenario"
-    settings = sc.describe().splitlines()
-    changed = "healthy defaults" if len(settings) == 1 else "; ".join(line.strip() for line in settings[1:])
+    # the unit count is said in words, not as a changed setting: the Spasm explorer follows one unit
+    settings = [line.strip() for line in sc.describe().splitlines()[1:] if not line.strip().startswith("motor_units =")]
+    units = "one motor unit" if sc.motor_units == 1 else f"a muscle of {sc.motor_units} motor units"
     return (
         f"Muscle Spasm Lab, {what}. {classification_sentence(state.metrics.classification)} "
-        f"Drive: {drive_text(sc)}. Settings: {changed}. {metrics_text(state.metrics)}"
+        f"Drive: {drive_text(sc)}. Settings: {'; '.join(settings) or 'healthy defaults'} ({units}). "
+        f"{metrics_text(state.metrics)}"
     )
 
 
