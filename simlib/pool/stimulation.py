@@ -53,7 +53,7 @@ from simlib.pool.patterns import share_patterns
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.pool.population import CONSTANTS as _POPULATION_CONSTANTS
 from simlib.pool.spontaneous import Spontaneous, band_runs, discharge
-from simlib.protocol import Protocol
+from simlib.protocol import DRIVE_FIELDS, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
@@ -68,6 +68,10 @@ _SUPRAMAXIMAL_V = 10.0
 #: (measured in benchmarks/pool_speed.py; ``docs/performance.md``, "Motor-unit pool")
 MAX_PATTERNS = 8
 _RHEOBASE_SPREAD = next(p.default for p in _POPULATION_CONSTANTS if p.name == "rheobase_spread_mV")
+#: Scenario fields the safety-factor probe does not read, left at their defaults in its cache key: the drive
+#: fields (the probe has its own protocol), the run's length, the junction's gain (the margin's own factors)
+#: and the pool's (its size, the stimulus intensity)
+_NOT_PROBED = frozenset({*DRIVE_FIELDS, "duration_s", "receptor_block", "achr_loss", "motor_units", "stimulus_v"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,9 +179,7 @@ def representative_safety_factor(sc: Scenario, simulate_one: Callable[..., Resul
     :func:`simlib.simulate.simulate` (passed in: this module is below it).
     """
     probe = Scenario(motor_units=1, **{name: getattr(sc, name) for name in Scenario.field_names()
-                                       if name not in ("drive", "drive_start_s", "drive_s", "duration_s",
-                                                       "stretch_at_s", "receptor_block", "achr_loss",
-                                                       "motor_units", "stimulus_v")})
+                                       if name not in _NOT_PROBED})
     return _safety_factor(probe, _constants_key(constants), simulate_one)
 
 
