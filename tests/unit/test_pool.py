@@ -90,3 +90,24 @@ def test_the_representative_units_junction_decision_follows_the_chain(rate_hz, b
                          duration_s=1.5)
     chain = simlib.simulate(sc).muscle_spikes.size
     assert abs(int(run_pool(sc).transmitted.sum()) - chain) <= 1
+
+
+def test_the_safety_factor_probe_reads_no_drive_field():
+    # the probe has its own protocol (one impulse from rest): a new rate or drive reuses its bisection
+    from simlib.pool.stimulation import representative_safety_factor
+
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return simlib.simulate(*args, **kwargs)
+
+    sc = simlib.Scenario(motor_units=120, mg_mM=1.35)
+    s0 = representative_safety_factor(sc, counting)
+    probes = len(calls)
+    assert probes > 1 and all(c.motor_units == 1 and c.duration_s < sc.duration_s for c in calls)
+    for change in ({"rate_hz": 50.0}, {"drive": "voluntary", "drive_s": 0.3}, {"stretch_velocity_deg_s": 80.0},
+                   {"stimulus_v": 2.0, "motor_units": 40}):
+        assert representative_safety_factor(sc.replace(**change), counting) == s0
+    assert len(calls) == probes
+    assert representative_safety_factor(sc.replace(mg_mM=1.4), counting) != s0  # a junction condition is read

@@ -65,6 +65,8 @@ def test_the_frame_measures_what_the_public_api_measures():
     assert run is not None and run.result is res
     assert frame.recruited_fraction == res.metrics().recruited_fraction
     assert frame.emg_rms_mV == res.metrics().emg_rms_mV
+    own = pool_state.pool_frame(res, run)  # measuring the metrics itself, as the state's frame reuses them
+    assert (own.recruited_fraction, own.emg_rms_mV) == (frame.recruited_fraction, frame.emg_rms_mV)
     np.testing.assert_allclose(frame.emg_mv, simlib.emg(res, rate_hz=pool_state.EMG_RATE_HZ).mv)
     np.testing.assert_allclose(frame.class_force[True] + frame.class_force[False], res.force, atol=1e-9)
     # the raster: every unit's spikes, in the unit's row (0 the smallest), slow units flagged
@@ -137,6 +139,19 @@ def test_a_slider_move_updates_the_run_figure_and_words(explorer):
 def test_a_new_unit_count_resizes_the_raster(explorer):
     assert explorer.set(motor_units=40)
     assert explorer.axes[1].get_ylim() == (-0.5, 39.5)
+    assert explorer.set(motor_units=SHORT.motor_units)
+
+
+def test_a_new_unit_count_blits_the_same_pixels_as_a_full_draw(explorer):
+    # the raster's y axis is kept out of the cached background: a new count (new y range) blits
+    canvas = explorer.figure.canvas
+    for units in (37, 211, 37):
+        assert explorer.set(motor_units=units)
+        assert explorer.last_redraw == "blit"
+        blitted = np.asarray(canvas.buffer_rgba()).copy()
+        explorer._render(full=True)
+        assert explorer.last_redraw == "full"
+        np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), blitted)
     assert explorer.set(motor_units=SHORT.motor_units)
 
 
