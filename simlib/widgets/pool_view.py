@@ -51,8 +51,8 @@ _CLASS_STYLE = {True: ("slow_force", "slow (type I) units", palette.BLUISH_GREEN
                 False: ("fast_force", "fast (type II) units", palette.VERMILLION, ":")}
 _SPIKE_GIDS = {True: "slow_spikes", False: "fast_spikes"}
 _DRIVE_LABELS = {"stimulation": "Nerve stimulation", "voluntary": "Voluntary"}
-#: images of the raster's y axis kept, one per view (unit count, limits, resolution; ~0.3 MB each)
-_YAXIS_IMAGES = 16
+#: images of the panels' y axes kept, one per panel and view (y range, x range, resolution; ~0.3 MB each)
+_YAXIS_IMAGES = 24
 
 
 def plot_class_force(frame: PoolFrame, ax: Axes) -> Axes:
@@ -242,44 +242,43 @@ class PoolExplorer(Explorer):
         return next(ax for ax in self._axes if any(line.get_gid() in _SPIKE_GIDS.values() for line in ax.lines))
 
     def _setup_blitting(self) -> None:
-        """Blit as the figure does, with the raster's y axis (ticks, numbers, label) kept out of the background.
+        """Blit as the figure does, with every panel's y axis (ticks, numbers, label, grid) kept out of the background.
 
-        The raster's y range is the number of units, so each new unit count would otherwise change the
-        cached background and cost a full draw (~35 ms, most of a move's drawing). The background is
-        kept without that axis, for any count, and the axis (numbers, label, grid lines) is put over it as
-        the image of its pixels for the current count (:meth:`_draw_animated`): drawn once per count
-        (~4 ms), then restored.
+        The raster's y range is the number of units and the force's widens with a strong tetanus, so a
+        new count or force range would otherwise change the cached background and cost a full draw
+        (~35 ms, most of a move's drawing). The background is kept without the y axes, for any y range,
+        and each y axis is put over it as the image of its pixels for its current range
+        (:meth:`_draw_animated`): drawn once per range (~4 ms), then restored (~0.1 ms).
         """
         super()._setup_blitting()
-        self._raster_yaxis = self._raster_axes().yaxis
-        self._raster_yaxis.set_animated(True)
+        for ax in self._axes:
+            ax.yaxis.set_animated(True)
         self._yaxis_images: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     def _view_key(self) -> tuple[Any, ...]:
-        """Return the figure's view key without the raster's y range, which only its y axis shows (kept apart)."""
+        """Return the figure's view key without the y ranges, which only the y axes show (kept apart)."""
         limits, *rest = super()._view_key()
-        raster = list(self._axes).index(self._raster_axes())
-        return (tuple(lim[:2] if i == raster else lim for i, lim in enumerate(limits)), *rest)
+        return (tuple(lim[:2] for lim in limits), *rest)
 
     def _draw_animated(self) -> None:
-        """Put the raster's y axis over the background (its image for this view, made once), then the data."""
+        """Put each panel's y axis over the background (its image for this range, made once), then the data."""
         canvas = self._figure.canvas
-        key = super()._view_key()  # with the raster's y range
-        image = self._yaxis_images.pop(key, None)
-        if image is None:
-            self._figure.draw_artist(self._raster_yaxis)
-            axis = Bbox.union([self._raster_yaxis.get_tightbbox(canvas.get_renderer()),  # numbers, label
-                               self._raster_axes().bbox])  # and the grid lines
-            box = Bbox.intersection(axis.padded(2.0), self._figure.bbox)
-            image = canvas.copy_from_bbox(box)
-        else:
-            canvas.restore_region(image)
-        self._yaxis_images[key] = image
+        view = self._view_key()
+        for number, ax in enumerate(self._axes):
+            key = (number, ax.get_ylim(), view)
+            image = self._yaxis_images.pop(key, None)
+            if image is None:
+                self._figure.draw_artist(ax.yaxis)
+                drawn = Bbox.union([ax.yaxis.get_tightbbox(canvas.get_renderer()), ax.bbox])  # numbers, label, grid
+                # 2 px more: the copy is whole pixels, and a number's antialiased edge may pass its box
+                image = canvas.copy_from_bbox(Bbox.intersection(drawn.padded(2.0), self._figure.bbox))
+            else:
+                canvas.restore_region(image)
+            self._yaxis_images[key] = image
         while len(self._yaxis_images) > _YAXIS_IMAGES:
             self._yaxis_images.popitem(last=False)
         for artist in self._animated:
-            if artist is not self._raster_yaxis:
-                self._figure.draw_artist(artist)
+            self._figure.draw_artist(artist)
 
     def _sync_controls(self) -> None:
         super()._sync_controls()
