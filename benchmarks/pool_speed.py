@@ -144,10 +144,10 @@ def explorer_latency(n_moves: int, seed: int = 0, by_field: bool = False) -> dic
     from simlib import widgets
 
     chain = simulate_module._run
-    runs = [0]
+    runs: list[int] = []
 
     def counted(*args: Any, **kwargs: Any) -> Any:
-        runs[0] += 1
+        runs.append(1)  # atomic: muscle-side runs may be made on two threads
         return chain(*args, **kwargs)
 
     rng = np.random.default_rng(seed)
@@ -167,14 +167,14 @@ def explorer_latency(n_moves: int, seed: int = 0, by_field: bool = False) -> dic
             value = slider.value
             while value == slider.value:
                 value = type(slider.value)(round(slider.min + slider.step * int(rng.integers(steps + 1)), 10))
-            runs[0] = 0
+            runs.clear()
             if by_field:
                 simulate_module._run = counted
             try:
                 times.append(time_calls(lambda slider=slider, value=value: setattr(slider, "value", value), 1)[0])
             finally:
                 simulate_module._run = chain
-            fields.setdefault(field, []).append((times[-1], runs[0], explorer.last_redraw == "full"))
+            fields.setdefault(field, []).append((times[-1], len(runs), explorer.last_redraw == "full"))
         out[drive] = {"median_ms": float(np.median(times)), "p95_ms": float(np.percentile(times, 95)),
                       "moves": n_moves}
         if by_field:

@@ -111,3 +111,57 @@ def test_the_safety_factor_probe_reads_no_drive_field():
         assert representative_safety_factor(sc.replace(**change), counting) == s0
     assert len(calls) == probes
     assert representative_safety_factor(sc.replace(mg_mM=1.4), counting) != s0  # a junction condition is read
+
+
+def test_muscle_side_runs_on_two_threads_are_those_made_one_at_a_time(monkeypatch):
+    from simlib.pool import stimulation
+    from simlib.pool.stimulation import RunMemo
+
+    sc = simlib.Scenario(motor_units=120, drive="stimulation", rate_hz=40.0, drive_s=0.4, duration_s=0.6,
+                         receptor_block=0.76)
+    free = stimulation._threads_free
+    runs = {}
+    for threaded in (False, True):
+        monkeypatch.setattr(stimulation, "_threads_free", free if threaded else (lambda duration_s: False))
+        memo = RunMemo(10**9)
+        runs[threaded] = (run_pool(sc, memo=memo), list(memo))
+    (serial, serial_keys), (threaded, threaded_keys) = runs[False], runs[True]
+    assert serial.patterns > 2 and threaded_keys == serial_keys  # the same runs, entered in the same order
+    np.testing.assert_array_equal(threaded.result.force, serial.result.force)
+    assert all(np.array_equal(a, b) for a, b in zip(threaded.result.unit_spikes, serial.result.unit_spikes,
+                                                    strict=True))
+
+
+def test_threads_only_with_a_spare_core_outside_sweep_workers_and_for_short_runs(monkeypatch):
+    import multiprocessing
+
+    from simlib.pool import stimulation
+
+    monkeypatch.setattr(stimulation, "usable_cores", lambda: 2)
+    assert stimulation._threads_free(1.0)
+    assert not stimulation._threads_free(stimulation.THREADED_MAX_S + 1.0)
+    monkeypatch.setattr(stimulation, "usable_cores", lambda: 1)
+    assert not stimulation._threads_free(1.0)
+    monkeypatch.setattr(stimulation, "usable_cores", lambda: 2)
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    assert not stimulation._threads_free(1.0)
+
+
+def test_runs_made_on_threads_keep_their_order_and_leave_no_thread():
+    import threading
+
+    from simlib.pool.stimulation import _made_on_threads
+
+    before = threading.active_count()
+    assert _made_on_threads(lambda x: x * x, [3, 1, 2]) == [9, 1, 4]
+    made = []
+
+    def fails_on_two(x):
+        if x == 2:
+            raise ValueError("no")
+        made.append(x)
+        return x
+
+    with pytest.raises(ValueError, match="no"):
+        _made_on_threads(fails_on_two, [1, 2, 3, 4, 5, 6])
+    assert threading.active_count() == before
