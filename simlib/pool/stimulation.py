@@ -29,6 +29,12 @@ under its class constants, within :data:`MAX_PATTERNS` in total (:func:`class_bu
 class is the representative unit, so a healthy supramaximal pool is the release run (its fast units)
 plus one slow-class run.
 
+**Threads.** With a spare core (not in a sweep's worker processes) and runs of at most
+:data:`THREADED_MAX_S`, the chain runs that do not depend on each other are made side by side: the
+safety factor's bisection beside the release and band runs, and the muscle-side runs on :data:`THREADS`
+threads (the compiled integrator releases the GIL). Every run, and the memo, is what making them one at
+a time gives.
+
 **Spontaneous discharges.** In a hyperexcitable state (low Ca²⁺ or Mg²⁺) the units of each excitability
 band whose axon fires by itself take their impulses from that band's axon run (its ectopic discharges,
 each unit's lagged, plus its stimulator impulses), decided at the junction as above
@@ -42,11 +48,12 @@ import dataclasses
 import math
 import multiprocessing
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -70,6 +77,7 @@ _SUPRAMAXIMAL_V = 10.0
 #: muscle-side chain runs per pool run at most: a pool run then costs at most about this many + 1 single runs
 #: (measured in benchmarks/pool_speed.py; ``docs/performance.md``, "Motor-unit pool")
 MAX_PATTERNS = 8
+_T = TypeVar("_T")
 _RHEOBASE_SPREAD = next(p.default for p in _POPULATION_CONSTANTS if p.name == "rheobase_spread_mV")
 #: threads that make a pool run's muscle-side chain runs (when :func:`_threads_free`; results are the same)
 THREADS = 2
@@ -261,20 +269,24 @@ def run_stimulated(sc: Scenario, protocol: Protocol | None = None, *, simulate: 
     pop = population(sc.motor_units, sc.seed)
     release = _single(sc)
     ref_key = ("release", release, protocol, options)
-    if ref_key not in memo:
-        memo[ref_key] = simulate(release, protocol=protocol, constants=constants, **run_options)
-    ref = memo[ref_key]
+    excited = pop.axon_threshold_v <= sc.stimulus_v
+    # the safety factor's bisection (probes of its own) runs beside the release and band runs, when they are new
+    with _beside(lambda: representative_safety_factor(sc, simulate, constants),
+                 ref_key not in memo and _threads_free(sc.duration_s)) as safety_factor:
+        if ref_key not in memo:
+            memo[ref_key] = simulate(release, protocol=protocol, constants=constants, **run_options)
+        ref = memo[ref_key]
+        bands = band_runs(release, pop, _RHEOBASE_SPREAD, protocol, ref, excited, constants, memo, simulate, options,
+                          run_options)
+        s0 = safety_factor()
     stim = ref.nerve_spike_origins == "stimulator"
     times, mean_q = ref.nerve_spikes[stim], ref.quanta[stim]
-    excited = pop.axon_threshold_v <= sc.stimulus_v
     kp = _kernel(sc, constants)
     quanta = _draw_quanta(pop, mean_q, float(kp.pool_quanta), sc.seed)
     quanta[~excited] = 0.0
-    fires = _junction(sc, ref, kp, simulate, constants)
+    fires = _junction(sc, ref, kp, s0)
     free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
     transmitted = excited[:, None] & fires(pop.safety_scale[:, None], quanta, free[None, :])
-    bands = band_runs(release, pop, _RHEOBASE_SPREAD, protocol, ref, excited, constants, memo, simulate, options,
-                      run_options)
     hyperexcitable = bool(bands) or ref.ectopic_spikes.size > 0
     muscle_options = {**run_options, "ectopic": False} if hyperexcitable else dict(run_options)
     muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
@@ -305,11 +317,13 @@ def run_stimulated(sc: Scenario, protocol: Protocol | None = None, *, simulate: 
                    class_force=class_force, spontaneous=spont)
 
 
-def _junction(sc: Scenario, ref: Result, kp: Any, simulate: Callable[..., Result],
-              constants: Mapping[str, float] | None) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-    """Return the pool's junction decision ``fires(safety_scale, quanta, free)`` under ``sc`` (module docstring)."""
+def _junction(sc: Scenario, ref: Result, kp: Any,
+              s0: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Return the pool's junction decision ``fires(safety_scale, quanta, free)`` under ``sc`` (module docstring).
+
+    ``s0`` is the representative unit's safety factor (:func:`representative_safety_factor`).
+    """
     gain = (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss)
-    s0 = representative_safety_factor(sc, simulate, constants)
     grid, charge = endplate_charge(float(kp.pool_quanta), float(kp.ach_per_quantum), float(kp.ach_clear),
                                    float(kp.achr_open), float(kp.achr_close))
     at_rest = np.interp(ref.resting_quantal_content, grid, charge)
@@ -383,6 +397,23 @@ def _muscle_runs(muscle: Scenario, jobs: Sequence[tuple[tuple[float, ...], Mappi
             memo[key] = make(job)
         out.append(memo[key])
     return out
+
+
+@contextmanager
+def _beside(make: Callable[[], _T], threaded: bool) -> Iterator[Callable[[], _T]]:
+    """Run ``make()`` on a thread beside the block (when ``threaded``); the block calls what it is given for the result.
+
+    Without ``threaded`` the result is made when asked for. The thread has ended when the block does.
+    """
+    if not threaded:
+        yield make
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="simlib-pool") as pool:
+        future = pool.submit(make)
+        try:
+            yield future.result
+        finally:
+            future.cancel()  # the block failed before asking: do not start it
 
 
 def _threads_free(duration_s: float) -> bool:

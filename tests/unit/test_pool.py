@@ -165,3 +165,22 @@ def test_runs_made_on_threads_keep_their_order_and_leave_no_thread():
     with pytest.raises(ValueError, match="no"):
         _made_on_threads(fails_on_two, [1, 2, 3, 4, 5, 6])
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_job_beside_the_block_gives_its_result_and_leaves_no_thread(threaded):
+    import threading
+
+    from simlib.pool.stimulation import _beside
+
+    before, made = threading.active_count(), []
+    with _beside(lambda: made.append(1) or 42, threaded) as result:
+        assert result() == 42
+    assert made == [1] and threading.active_count() == before
+
+    def fails():
+        raise ValueError("probe failed")
+
+    with pytest.raises(ValueError, match="probe failed"), _beside(fails, threaded) as result:
+        result()
+    assert threading.active_count() == before
