@@ -74,7 +74,7 @@ def test_stagger_and_shift():
 
 
 def test_a_silent_band_run_vouches_for_less_excitable_bands_under_the_same_protocol():
-    single, quiet = simlib.Scenario(), Protocol.pulses(())
+    single, quiet = simlib.Scenario(motor_units=1), Protocol.pulses(())
     silent = simlib.simulate(single, protocol=quiet)
     assert silent.ectopic_spikes.size == 0
     memo = {("band", single, quiet, None, -0.5): silent}
@@ -83,7 +83,7 @@ def test_a_silent_band_run_vouches_for_less_excitable_bands_under_the_same_proto
     assert not _known_silent(memo, single, quiet, None, -0.6)  # more excitable: not known
     assert not _known_silent(memo, single, Protocol.pulses([0.1]), None, -0.2)  # another protocol
     assert not _known_silent(memo, single.replace(ca_mM=0.9), quiet, None, -0.2)  # another chain
-    firing = simlib.simulate(PRESETS["hypocalcaemia"], protocol=quiet)
+    firing = simlib.simulate(PRESETS["hypocalcaemia"].replace(motor_units=1), protocol=quiet)
     assert firing.ectopic_spikes.size
     assert not _known_silent({("band", single, quiet, None, -0.5): firing}, single, quiet, None, -0.2)
 
