@@ -127,35 +127,61 @@ def emg_rows(stim: simlib.Scenario, repeat: int, base: float) -> list[dict[str, 
     return rows
 
 
-def explorer_latency(n_moves: int, seed: int = 0) -> dict[str, dict[str, float]]:
+def explorer_latency(n_moves: int, seed: int = 0, by_field: bool = False) -> dict[str, dict[str, Any]]:
     """Median and p95 (ms) of ``n_moves`` random slider moves of the pool explorer, per drive.
 
     Each move sets one enabled slider to a random value on its grid; the explorer's callback runs
-    synchronously (runs, metrics, frame, lines, redraw, image), as in the kernel.
+    synchronously (runs, metrics, frame, lines, redraw, image), as in the kernel. With ``by_field``,
+    each drive also has ``fields``: per slider, its moves, their median (ms), the single-unit chain runs
+    per move (every integration of the chain, counted at ``simlib.simulate._run``: safety-factor probes,
+    release, band, muscle-side and healthy-reference runs) and the full redraws (the rest blit).
     """
     import ipywidgets
     import matplotlib
 
     matplotlib.use("Agg")
+    import simlib.simulate as simulate_module
     from simlib import widgets
 
+    chain = simulate_module._run
+    runs: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)  # atomic: muscle-side runs may be made on two threads
+        return chain(*args, **kwargs)
+
     rng = np.random.default_rng(seed)
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for drive in widgets.POOL_DRIVES:
         explorer = widgets.pool_explorer()
         explorer.controls["drive"].value = drive
-        sliders = [c for c in explorer.controls.values()
-                   if isinstance(c, (ipywidgets.FloatSlider, ipywidgets.IntSlider)) and not c.disabled]
+        sliders = {field: c for field, c in explorer.controls.items()
+                   if isinstance(c, (ipywidgets.FloatSlider, ipywidgets.IntSlider)) and not c.disabled}
+        names = list(sliders)
         times = []
+        fields: dict[str, list[tuple[float, int, bool]]] = {}
         for _ in range(n_moves):
-            slider = sliders[int(rng.integers(len(sliders)))]
+            field = names[int(rng.integers(len(names)))]
+            slider = sliders[field]
             steps = int(round((slider.max - slider.min) / slider.step))
             value = slider.value
             while value == slider.value:
                 value = type(slider.value)(round(slider.min + slider.step * int(rng.integers(steps + 1)), 10))
-            times.append(time_calls(lambda slider=slider, value=value: setattr(slider, "value", value), 1)[0])
+            runs.clear()
+            if by_field:
+                simulate_module._run = counted
+            try:
+                times.append(time_calls(lambda slider=slider, value=value: setattr(slider, "value", value), 1)[0])
+            finally:
+                simulate_module._run = chain
+            fields.setdefault(field, []).append((times[-1], len(runs), explorer.last_redraw == "full"))
         out[drive] = {"median_ms": float(np.median(times)), "p95_ms": float(np.percentile(times, 95)),
                       "moves": n_moves}
+        if by_field:
+            out[drive]["fields"] = {field: {"moves": len(m), "median_ms": float(np.median([t for t, _, _ in m])),
+                                            "chain_runs_per_move": float(np.mean([r for _, r, _ in m])),
+                                            "full_redraws": int(sum(f for _, _, f in m))}
+                                    for field, m in fields.items()}
     return out
 
 

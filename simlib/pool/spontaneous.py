@@ -12,7 +12,8 @@ axons fire first, a few single-unit discharges (fasciculation-like), then many (
    band's own release history: their mean quanta and desensitisation) become impulses at each unit's
    junction, decided there as the stimulator's are (:mod:`simlib.pool.stimulation`). Bands run from the
    most excitable; the first silent band ends the search (a less excitable node fires no more; the
-   representative unit, offset 0, is the release run itself).
+   representative unit, offset 0, is the release run itself), and so does a band less excitable than a
+   band run already found silent under the same protocols (a pool of another size: no new run).
 2. **Asynchrony.** A free-running band's units discharge out of phase: each unit's ectopic train is the
    band's shifted by a seeded lag, uniform over one mean interval of the band's train
    (:func:`free_running_lags`, :func:`stagger`). Units that a stimulus train reaches are reset in phase by every
@@ -120,10 +121,15 @@ def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Pro
         offset = float(pop.rheobase_offset_mV[units].mean())
         if offset >= 0.0 and ref.ectopic_spikes.size == 0:
             break
+        variants = [(reached, run_protocol, bool((excited[units] == reached).any()))
+                    for reached, run_protocol in ((True, protocol), (False, quiet))]
+        if all(_known_silent(memo, single, run_protocol, options, offset) for _, run_protocol, used in variants
+               if used):
+            break  # a more excitable band's axon was silent under each protocol this band needs: so is this one's
         values = _band_constants(constants, offset)
         runs: list[Result | None] = []
-        for reached, run_protocol in ((True, protocol), (False, quiet)):
-            if not (excited[units] == reached).any():
+        for _, run_protocol, used in variants:
+            if not used:
                 runs.append(None)
                 continue
             key = ("band", single, run_protocol, options, offset)
@@ -134,6 +140,19 @@ def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Pro
             break
         out.append(BandRun(units=units, offset_mV=offset, stimulated=runs[0], unstimulated=runs[1]))
     return out
+
+
+def _known_silent(memo: Mapping[Any, Result], single: Scenario, protocol: Protocol | None, options: Any,
+                  offset_mV: float) -> bool:
+    """Return whether ``memo`` holds a silent band run under ``protocol`` of a node at least as excitable.
+
+    That is a run of ``single`` with the same options whose rheobase offset is at most ``offset_mV`` (mV)
+    and that has no ectopic discharge: a band of offset ``offset_mV`` is less excitable, so its axon is
+    silent too (the monotony :func:`band_runs` relies on to end its search). A pool of another size,
+    whose bands' mean offsets differ, then needs no new band run to learn that its bands are silent.
+    """
+    return any(len(key) == 5 and key[0] == "band" and key[1] == single and key[2] == protocol and key[3] == options
+               and key[4] <= offset_mV and memo[key].ectopic_spikes.size == 0 for key in list(memo))
 
 
 def free_running_lags(train_s: np.ndarray, n: int, seed: int, band: int, end_s: float) -> np.ndarray:

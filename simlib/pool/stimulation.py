@@ -29,6 +29,12 @@ under its class constants, within :data:`MAX_PATTERNS` in total (:func:`class_bu
 class is the representative unit, so a healthy supramaximal pool is the release run (its fast units)
 plus one slow-class run.
 
+**Threads.** With a spare core (not in a sweep's worker processes) and runs of at most
+:data:`THREADED_MAX_S`, the chain runs that do not depend on each other are made side by side: the
+safety factor's bisection beside the release and band runs, and the muscle-side runs on :data:`THREADS`
+threads (the compiled integrator releases the GIL). Every run, and the memo, is what making them one at
+a time gives.
+
 **Spontaneous discharges.** In a hyperexcitable state (low Ca²⁺ or Mg²⁺) the units of each excitability
 band whose axon fires by itself take their impulses from that band's axon run (its ectopic discharges,
 each unit's lagged, plus its stimulator impulses), decided at the junction as above
@@ -40,25 +46,29 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import multiprocessing
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from simlib._system import usable_cores
 from simlib.pool.fibre_types import class_constants
 from simlib.pool.patterns import share_patterns
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.pool.population import CONSTANTS as _POPULATION_CONSTANTS
 from simlib.pool.spontaneous import Spontaneous, band_runs, discharge
-from simlib.protocol import Protocol
+from simlib.protocol import DRIVE_FIELDS, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
-__all__ = ["MAX_PATTERNS", "PoolRun", "RunMemo", "class_budgets", "endplate_charge", "representative_safety_factor",
-           "run_stimulated"]
+__all__ = ["MAX_PATTERNS", "THREADED_MAX_S", "THREADS", "PoolRun", "RunMemo", "class_budgets", "endplate_charge",
+           "representative_safety_factor", "run_stimulated"]
 
 _PROBE_AT_S = 0.01
 _PROBE_S = 0.05
@@ -67,7 +77,16 @@ _SUPRAMAXIMAL_V = 10.0
 #: muscle-side chain runs per pool run at most: a pool run then costs at most about this many + 1 single runs
 #: (measured in benchmarks/pool_speed.py; ``docs/performance.md``, "Motor-unit pool")
 MAX_PATTERNS = 8
+_T = TypeVar("_T")
 _RHEOBASE_SPREAD = next(p.default for p in _POPULATION_CONSTANTS if p.name == "rheobase_spread_mV")
+#: threads that make a pool run's muscle-side chain runs (when :func:`_threads_free`; results are the same)
+THREADS = 2
+#: longest run (s) whose muscle-side runs share threads: Ctrl-C waits for the runs already started
+THREADED_MAX_S = 5.0
+#: Scenario fields the safety-factor probe does not read, left at their defaults in its cache key: the drive
+#: fields (the probe has its own protocol), the run's length, the junction's gain (the margin's own factors)
+#: and the pool's (its size, the stimulus intensity)
+_NOT_PROBED = frozenset({*DRIVE_FIELDS, "duration_s", "receptor_block", "achr_loss", "motor_units", "stimulus_v"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,9 +194,7 @@ def representative_safety_factor(sc: Scenario, simulate_one: Callable[..., Resul
     :func:`simlib.simulate.simulate` (passed in: this module is below it).
     """
     probe = Scenario(motor_units=1, **{name: getattr(sc, name) for name in Scenario.field_names()
-                                       if name not in ("drive", "drive_start_s", "drive_s", "duration_s",
-                                                       "stretch_at_s", "receptor_block", "achr_loss",
-                                                       "motor_units", "stimulus_v")})
+                                       if name not in _NOT_PROBED})
     return _safety_factor(probe, _constants_key(constants), simulate_one)
 
 
@@ -252,32 +269,39 @@ def run_stimulated(sc: Scenario, protocol: Protocol | None = None, *, simulate: 
     pop = population(sc.motor_units, sc.seed)
     release = _single(sc)
     ref_key = ("release", release, protocol, options)
-    if ref_key not in memo:
-        memo[ref_key] = simulate(release, protocol=protocol, constants=constants, **run_options)
-    ref = memo[ref_key]
+    excited = pop.axon_threshold_v <= sc.stimulus_v
+    # the safety factor's bisection (probes of its own) runs beside the release and band runs, when they are new
+    with _beside(lambda: representative_safety_factor(sc, simulate, constants),
+                 ref_key not in memo and _threads_free(sc.duration_s)) as safety_factor:
+        if ref_key not in memo:
+            memo[ref_key] = simulate(release, protocol=protocol, constants=constants, **run_options)
+        ref = memo[ref_key]
+        bands = band_runs(release, pop, _RHEOBASE_SPREAD, protocol, ref, excited, constants, memo, simulate, options,
+                          run_options)
+        s0 = safety_factor()
     stim = ref.nerve_spike_origins == "stimulator"
     times, mean_q = ref.nerve_spikes[stim], ref.quanta[stim]
-    excited = pop.axon_threshold_v <= sc.stimulus_v
     kp = _kernel(sc, constants)
     quanta = _draw_quanta(pop, mean_q, float(kp.pool_quanta), sc.seed)
     quanta[~excited] = 0.0
-    fires = _junction(sc, ref, kp, simulate, constants)
+    fires = _junction(sc, ref, kp, s0)
     free = 1.0 - np.interp(times, ref.t, ref.state("desensitised"))  # receptors not desensitised at each impulse
     transmitted = excited[:, None] & fires(pop.safety_scale[:, None], quanta, free[None, :])
-    bands = band_runs(release, pop, _RHEOBASE_SPREAD, protocol, ref, excited, constants, memo, simulate, options,
-                      run_options)
     hyperexcitable = bool(bands) or ref.ectopic_spikes.size > 0
     muscle_options = {**run_options, "ectopic": False} if hyperexcitable else dict(run_options)
     muscle = _single(sc, receptor_block=0.0, achr_loss=0.0)
 
+    def muscle_runs(jobs: Sequence[tuple[tuple[float, ...], Mapping[str, float] | None]]) -> list[Result]:
+        return _muscle_runs(muscle, jobs, memo, simulate, muscle_options)
+
     def muscle_run(pattern: tuple[float, ...], c: Mapping[str, float] | None) -> Result:
-        return _muscle_run(muscle, pattern, c, memo, simulate, muscle_options)
+        return muscle_runs([(pattern, c)])[0]
 
     spont = discharge(bands, pop, excited, sc.seed, float(kp.pool_quanta), fires, muscle_run, constants, ref.t)
     transmitted[spont.units] = False  # their impulses are the bands' (no double counting)
     full = ref if (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss) == 1.0 and not hyperexcitable else None
     budget = max(2, max_patterns - spont.runs) if spont.runs else max_patterns  # the bands' runs count in it
-    runs, inverse, run_weight, run_slow = _class_runs(pop, transmitted, times, budget, full, muscle_run, constants)
+    runs, inverse, run_weight, run_slow = _class_runs(pop, transmitted, times, budget, full, muscle_runs, constants)
     class_force = {slow: spont.class_force[slow].copy() if bands else np.zeros_like(ref.force)
                    for slow in (False, True)}
     for run, w, slow in zip(runs, run_weight, run_slow, strict=True):
@@ -293,11 +317,13 @@ def run_stimulated(sc: Scenario, protocol: Protocol | None = None, *, simulate: 
                    class_force=class_force, spontaneous=spont)
 
 
-def _junction(sc: Scenario, ref: Result, kp: Any, simulate: Callable[..., Result],
-              constants: Mapping[str, float] | None) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-    """Return the pool's junction decision ``fires(safety_scale, quanta, free)`` under ``sc`` (module docstring)."""
+def _junction(sc: Scenario, ref: Result, kp: Any,
+              s0: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Return the pool's junction decision ``fires(safety_scale, quanta, free)`` under ``sc`` (module docstring).
+
+    ``s0`` is the representative unit's safety factor (:func:`representative_safety_factor`).
+    """
     gain = (1.0 - sc.receptor_block) * (1.0 - sc.achr_loss)
-    s0 = representative_safety_factor(sc, simulate, constants)
     grid, charge = endplate_charge(float(kp.pool_quanta), float(kp.ach_per_quantum), float(kp.ach_clear),
                                    float(kp.achr_open), float(kp.achr_close))
     at_rest = np.interp(ref.resting_quantal_content, grid, charge)
@@ -345,13 +371,72 @@ def _pool_result(shown: Result, ref: Result, sc: Scenario, class_force: dict[boo
                                ectopic_spikes=ectopic, quanta=quanta, healthy_reference=ref.healthy_reference)
 
 
-def _muscle_run(muscle: Scenario, pattern: tuple[float, ...], constants: Mapping[str, float] | None,
-                memo: dict[Any, Result], simulate: Callable[..., Result], run_options: Mapping[str, Any]) -> Result:
-    """Return the muscle-side chain run of one impulse pattern under one class's constants (memoised)."""
-    key = ("muscle", muscle, _options_key(constants, run_options), pattern)
-    if key not in memo:
-        memo[key] = simulate(muscle, protocol=Protocol.pulses(pattern), constants=constants, **run_options)
-    return memo[key]
+def _muscle_runs(muscle: Scenario, jobs: Sequence[tuple[tuple[float, ...], Mapping[str, float] | None]],
+                 memo: dict[Any, Result], simulate: Callable[..., Result],
+                 run_options: Mapping[str, Any]) -> list[Result]:
+    """Return the muscle-side chain runs of ``jobs`` (impulse pattern, class constants), memoised.
+
+    The runs not in ``memo`` are made first, on :data:`THREADS` threads when :func:`_threads_free`
+    allows (the compiled integrator releases the GIL, so two cores make them in about half the time),
+    then entered in ``memo`` in the jobs' order: the runs and the memo are those of making them one at a time.
+    """
+    keys = [("muscle", muscle, _options_key(c, run_options), pattern) for pattern, c in jobs]
+
+    def make(job: tuple[tuple[float, ...], Mapping[str, float] | None]) -> Result:
+        return simulate(muscle, protocol=Protocol.pulses(job[0]), constants=job[1], **run_options)
+
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in memo}
+    made: dict[Any, Result] = {}
+    if len(missing) > 1 and _threads_free(muscle.duration_s):
+        made = dict(zip(missing, _made_on_threads(make, list(missing.values())), strict=True))
+    out = []
+    for key, job in zip(keys, jobs, strict=True):
+        if key in made:
+            memo[key] = made.pop(key)
+        elif key not in memo:  # not made ahead, or dropped from a small memo meanwhile: as one at a time
+            memo[key] = make(job)
+        out.append(memo[key])
+    return out
+
+
+@contextmanager
+def _beside(make: Callable[[], _T], threaded: bool) -> Iterator[Callable[[], _T]]:
+    """Run ``make()`` on a thread beside the block (when ``threaded``); the block calls what it is given for the result.
+
+    Without ``threaded`` the result is made when asked for. The thread has ended when the block does.
+    """
+    if not threaded:
+        yield make
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="simlib-pool") as pool:
+        future = pool.submit(make)
+        try:
+            yield future.result
+        finally:
+            future.cancel()  # the block failed before asking: do not start it
+
+
+def _threads_free(duration_s: float) -> bool:
+    """Whether a pool run's muscle-side runs may share :data:`THREADS` threads.
+
+    Only with a spare core, outside a sweep's worker processes (every core already busy) and for runs
+    of at most :data:`THREADED_MAX_S`: Ctrl-C stops the waiting thread at once, but a run already on a
+    thread finishes first.
+    """
+    return (duration_s <= THREADED_MAX_S and usable_cores() >= THREADS
+            and not multiprocessing.current_process().daemon)
+
+
+def _made_on_threads(make: Callable[[Any], Result], jobs: list[Any]) -> list[Result]:
+    """Return ``[make(job) for job in jobs]``, made on :data:`THREADS` threads (none left running after)."""
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="simlib-pool") as pool:
+        futures = [pool.submit(make, job) for job in jobs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:  # Ctrl-C or an error: start no further run
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def class_budgets(pop: Population, max_patterns: int) -> dict[bool, int]:
@@ -367,13 +452,15 @@ def class_budgets(pop: Population, max_patterns: int) -> dict[bool, int]:
 
 
 def _class_runs(pop: Population, transmitted: np.ndarray, times: np.ndarray, max_patterns: int,
-                full_run: Result | None, run: Callable[[tuple[float, ...], Mapping[str, float] | None], Result],
+                full_run: Result | None,
+                make: Callable[[Sequence[tuple[tuple[float, ...], Mapping[str, float] | None]]], list[Result]],
                 constants: Mapping[str, float] | None) -> tuple[list[Result | None], np.ndarray, np.ndarray,
                                                                 np.ndarray]:
     """Muscle-side runs grouped by (fibre-type class, impulse pattern), within each class's budget.
 
     ``full_run`` (the release run of a healthy junction, or None) serves fast-class units that transmit every
-    impulse: the fast class has the representative's constants (:mod:`simlib.pool.fibre_types`).
+    impulse: the fast class has the representative's constants (:mod:`simlib.pool.fibre_types`). ``make``
+    returns the runs of a list of (impulse pattern, class constants), all at once.
 
     Returns
     -------
@@ -387,6 +474,7 @@ def _class_runs(pop: Population, transmitted: np.ndarray, times: np.ndarray, max
         Each run's class (True: slow).
     """
     runs: list[Result | None] = []
+    jobs: list[tuple[int, tuple[float, ...], Mapping[str, float] | None]] = []  # (index in runs, pattern, constants)
     weights: list[np.ndarray] = []
     run_slow: list[bool] = []
     inverse = np.zeros(pop.size, dtype=int)
@@ -406,7 +494,10 @@ def _class_runs(pop: Population, transmitted: np.ndarray, times: np.ndarray, max
             elif not slow and full_run is not None and len(pattern) == times.size:
                 runs.append(full_run)
             else:
-                runs.append(run(pattern, class_c))
+                jobs.append((len(runs), pattern, class_c))
+                runs.append(None)
+    for (index, _, _), run in zip(jobs, make([(pattern, c) for _, pattern, c in jobs]), strict=True):
+        runs[index] = run
     return runs, inverse, np.concatenate(weights), np.array(run_slow, dtype=bool)
 
 

@@ -90,3 +90,97 @@ def test_the_representative_units_junction_decision_follows_the_chain(rate_hz, b
                          duration_s=1.5)
     chain = simlib.simulate(sc).muscle_spikes.size
     assert abs(int(run_pool(sc).transmitted.sum()) - chain) <= 1
+
+
+def test_the_safety_factor_probe_reads_no_drive_field():
+    # the probe has its own protocol (one impulse from rest): a new rate or drive reuses its bisection
+    from simlib.pool.stimulation import representative_safety_factor
+
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return simlib.simulate(*args, **kwargs)
+
+    sc = simlib.Scenario(motor_units=120, mg_mM=1.35)
+    s0 = representative_safety_factor(sc, counting)
+    probes = len(calls)
+    assert probes > 1 and all(c.motor_units == 1 and c.duration_s < sc.duration_s for c in calls)
+    for change in ({"rate_hz": 50.0}, {"drive": "voluntary", "drive_s": 0.3}, {"stretch_velocity_deg_s": 80.0},
+                   {"stimulus_v": 2.0, "motor_units": 40}):
+        assert representative_safety_factor(sc.replace(**change), counting) == s0
+    assert len(calls) == probes
+    assert representative_safety_factor(sc.replace(mg_mM=1.4), counting) != s0  # a junction condition is read
+
+
+def test_muscle_side_runs_on_two_threads_are_those_made_one_at_a_time(monkeypatch):
+    from simlib.pool import stimulation
+    from simlib.pool.stimulation import RunMemo
+
+    sc = simlib.Scenario(motor_units=120, drive="stimulation", rate_hz=40.0, drive_s=0.4, duration_s=0.6,
+                         receptor_block=0.76)
+    free = stimulation._threads_free
+    runs = {}
+    for threaded in (False, True):
+        monkeypatch.setattr(stimulation, "_threads_free", free if threaded else (lambda duration_s: False))
+        memo = RunMemo(10**9)
+        runs[threaded] = (run_pool(sc, memo=memo), list(memo))
+    (serial, serial_keys), (threaded, threaded_keys) = runs[False], runs[True]
+    assert serial.patterns > 2 and threaded_keys == serial_keys  # the same runs, entered in the same order
+    np.testing.assert_array_equal(threaded.result.force, serial.result.force)
+    assert all(np.array_equal(a, b) for a, b in zip(threaded.result.unit_spikes, serial.result.unit_spikes,
+                                                    strict=True))
+
+
+def test_threads_only_with_a_spare_core_outside_sweep_workers_and_for_short_runs(monkeypatch):
+    import multiprocessing
+
+    from simlib.pool import stimulation
+
+    monkeypatch.setattr(stimulation, "usable_cores", lambda: 2)
+    assert stimulation._threads_free(1.0)
+    assert not stimulation._threads_free(stimulation.THREADED_MAX_S + 1.0)
+    monkeypatch.setattr(stimulation, "usable_cores", lambda: 1)
+    assert not stimulation._threads_free(1.0)
+    monkeypatch.setattr(stimulation, "usable_cores", lambda: 2)
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    assert not stimulation._threads_free(1.0)
+
+
+def test_runs_made_on_threads_keep_their_order_and_leave_no_thread():
+    import threading
+
+    from simlib.pool.stimulation import _made_on_threads
+
+    before = threading.active_count()
+    assert _made_on_threads(lambda x: x * x, [3, 1, 2]) == [9, 1, 4]
+    made = []
+
+    def fails_on_two(x):
+        if x == 2:
+            raise ValueError("no")
+        made.append(x)
+        return x
+
+    with pytest.raises(ValueError, match="no"):
+        _made_on_threads(fails_on_two, [1, 2, 3, 4, 5, 6])
+    assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_job_beside_the_block_gives_its_result_and_leaves_no_thread(threaded):
+    import threading
+
+    from simlib.pool.stimulation import _beside
+
+    before, made = threading.active_count(), []
+    with _beside(lambda: made.append(1) or 42, threaded) as result:
+        assert result() == 42
+    assert made == [1] and threading.active_count() == before
+
+    def fails():
+        raise ValueError("probe failed")
+
+    with pytest.raises(ValueError, match="probe failed"), _beside(fails, threaded) as result:
+        result()
+    assert threading.active_count() == before

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 import simlib
 from simlib.pool import population, run_pool
-from simlib.pool.spontaneous import band_of, shifted, stagger
+from simlib.pool.spontaneous import _known_silent, band_of, shifted, stagger
 from simlib.presets import PRESETS
+from simlib.protocol import Protocol
 
 SC = dataclasses.replace(PRESETS["hypocalcaemia"], motor_units=120, drive="stimulation", rate_hz=0.0,
                          duration_s=1.0)
@@ -69,3 +71,36 @@ def test_stagger_and_shift():
     assert trains[0].tolist() == [0.1, 0.2, 0.9] and np.allclose(trains[1], [0.25, 0.35])
     t = np.linspace(0.0, 1.0, 11)
     assert np.allclose(shifted(t, t.copy(), 0.2), np.r_[0.0, 0.0, 0.0, t[1:9]])
+
+
+def test_a_silent_band_run_vouches_for_less_excitable_bands_under_the_same_protocol():
+    single, quiet = simlib.Scenario(motor_units=1), Protocol.pulses(())
+    silent = simlib.simulate(single, protocol=quiet)
+    assert silent.ectopic_spikes.size == 0
+    memo = {("band", single, quiet, None, -0.5): silent}
+    assert _known_silent(memo, single, quiet, None, -0.5)
+    assert _known_silent(memo, single, quiet, None, -0.2)  # less excitable
+    assert not _known_silent(memo, single, quiet, None, -0.6)  # more excitable: not known
+    assert not _known_silent(memo, single, Protocol.pulses([0.1]), None, -0.2)  # another protocol
+    assert not _known_silent(memo, single.replace(ca_mM=0.9), quiet, None, -0.2)  # another chain
+    firing = simlib.simulate(PRESETS["hypocalcaemia"].replace(motor_units=1), protocol=quiet)
+    assert firing.ectopic_spikes.size
+    assert not _known_silent({("band", single, quiet, None, -0.5): firing}, single, quiet, None, -0.2)
+
+
+@pytest.mark.parametrize("ca_mM", [1.2, 0.9])
+def test_a_pool_of_another_size_reuses_the_silent_band_runs_and_gives_the_same_run(ca_mM):
+    sc = simlib.Scenario(motor_units=120, drive="stimulation", rate_hz=20.0, drive_s=0.3, duration_s=0.6,
+                         ca_mM=ca_mM, stimulus_v=3.0)
+    memo: dict = {}
+    run_pool(sc, memo=memo)
+    bands = {key for key in memo if key[0] == "band"}
+    for units in (77, 60, 200):  # the first two pools' most excitable bands are less excitable than 120's
+        shared, fresh = run_pool(sc.replace(motor_units=units), memo=memo), run_pool(sc.replace(motor_units=units))
+        if units != 200 and ca_mM == 1.2:  # no band fires: 120's first band run vouches for theirs
+            assert {key for key in memo if key[0] == "band"} == bands
+        np.testing.assert_array_equal(shared.result.force, fresh.result.force)
+        np.testing.assert_array_equal(shared.transmitted, fresh.transmitted)
+        assert all(np.array_equal(a, b) for a, b in zip(shared.result.unit_spikes, fresh.result.unit_spikes,
+                                                        strict=True))
+        np.testing.assert_array_equal(shared.spontaneous.units, fresh.spontaneous.units)

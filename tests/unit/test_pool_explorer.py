@@ -140,6 +140,24 @@ def test_a_new_unit_count_resizes_the_raster(explorer):
     assert explorer.set(motor_units=SHORT.motor_units)
 
 
+def test_new_y_ranges_blit_the_same_pixels_as_a_full_draw(explorer):
+    # the y axes are kept out of the cached background: a new unit count or force range blits
+    canvas, start = explorer.figure.canvas, explorer.scenario
+    ranges = set()
+    for change in ({"motor_units": 37}, {"rate_hz": 100.0, "stimulus_v": 8.0}, {"motor_units": 211},
+                   {"motor_units": 37}, {"rate_hz": start.rate_hz, "stimulus_v": start.stimulus_v}):
+        assert explorer.set(**change)
+        assert explorer.last_redraw == "blit"
+        ranges.add(tuple(ax.get_ylim() for ax in explorer.axes))
+        blitted = np.asarray(canvas.buffer_rgba()).copy()
+        explorer._yaxis_images.clear()  # every y axis drawn afresh
+        explorer._render(full=True)
+        assert explorer.last_redraw == "full"
+        np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), blitted)
+    assert len({r[0] for r in ranges}) > 1 and len({r[1] for r in ranges}) > 1  # force and raster ranges moved
+    assert explorer.set(motor_units=start.motor_units)
+
+
 def test_an_invalid_value_is_reported_and_nothing_changes(explorer):
     before = explorer.scenario
     assert not explorer.set(motor_units=0)
