@@ -2,7 +2,7 @@
 
 Rows (milliseconds: minimum and median of ``--repeat`` warm runs):
 
-- ``single_3s_stim``: ``simulate(Scenario(drive="stimulation"))``, the 3 s scenario with 1 s of 20 Hz
+- ``single_3s_stim``: ``simulate(Scenario(motor_units=1, drive="stimulation"))``, the 3 s scenario with 1 s of 20 Hz
   nerve stimulation, one unit: the baseline of every ratio;
 - ``pool_<N>_supramaximal``: the same scenario with ``motor_units=N`` (N = 120, 200);
 - ``pool_120_block_0.78``: with ``receptor_block=0.78`` (partial curare: units fail stochastically, so
@@ -69,7 +69,7 @@ def row(name: str, times: Sequence[float], baseline: float, extra: dict[str, Any
 
 def run(repeat: int) -> list[dict[str, Any]]:
     """Measure every row (after one warm-up call of each, so numba and the caches are warm)."""
-    stim = simlib.Scenario(drive="stimulation")
+    stim = simlib.Scenario(motor_units=1, drive="stimulation")  # the single unit every ratio is to
     simlib.simulate(stim)
     single = time_calls(lambda: simlib.simulate(stim), 3 * repeat)
     base = float(np.median(single))
@@ -102,8 +102,8 @@ def run(repeat: int) -> list[dict[str, Any]]:
 def voluntary_rows(repeat: int, base: float) -> list[dict[str, Any]]:
     """Voluntary drive: the default scenario and the exercise-cramp preset, one unit against 120."""
     rows = []
-    for label, sc in (("3s_voluntary", simlib.Scenario(drive="voluntary")),
-                      ("exercise_cramp", simlib.presets.PRESETS["exercise_cramp"])):
+    for label, sc in (("3s_voluntary", simlib.Scenario(motor_units=1, drive="voluntary")),
+                      ("exercise_cramp", simlib.presets.PRESETS["exercise_cramp"].replace(motor_units=1))):
         simlib.simulate(sc)
         single = time_calls(lambda sc=sc: simlib.simulate(sc), 3 * repeat)
         rows.append(row(f"single_{label}", single, base))
