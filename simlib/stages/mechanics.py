@@ -207,7 +207,7 @@ def hill_force(velocity: float, vmax: float, a_rel: float, ecc_ratio: float, ecc
 
 @jit
 def eccentric_force(speed, ecc_ratio, ecc_c):
-    """Force of a muscle lengthening at ``speed`` (same unit as ``ecc_c``), in multiples of its isometric force.
+    r"""Force of a muscle lengthening at ``speed`` (same unit as ``ecc_c``), in multiples of its isometric force.
 
     Katz's eccentric branch: :math:`1 + (f_{ecc} - 1)\,u/(u + c)`, 1 at rest, towards ``ecc_ratio`` when fast.
     """
