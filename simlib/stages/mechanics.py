@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "eccentric_force", "hill_force", "hill_velocity",
+__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "eccentric_force", "held_rates", "hill_force", "hill_velocity",
            "isotonic_rates", "muscle_rates", "overlap", "overlap_breakpoints", "passive_force", "passive_force_trace",
            "stretch_strain_per_deg"]
 
