@@ -262,7 +262,9 @@ def rates(t, y, kp, inputs, a, b):
     a[TROP], b[TROP] = troponin_rates(y[CATOT], y[TROP], kp.trop_total_uM, kp.fast_buffer_ratio, kp.trop_kon, koff)
     a[XB], b[XB] = crossbridge_rates(y[TROP], kp.xb_attach, kp.xb_detach * atp / (kp.xb_katp_mM + atp), kp.xb_coop)
     force_generating = y[XB] * pi_factor(y[PI], kp.pi_rest_mM, kp.pi_k_force_mM)
-    a[FORCE], b[FORCE], a[LENGTH], b[LENGTH] = muscle_rates(y[LENGTH], y[FORCE], force_generating, kp)
+    angle, velocity = protocol_stretch(t, inputs)  # the imposed stretch lengthens the muscle
+    a[FORCE], b[FORCE], a[LENGTH], b[LENGTH] = muscle_rates(y[LENGTH], y[FORCE], force_generating, angle,
+                                                            velocity, kp)
     na_current = kp.g_na * y[NA_M] * y[NA_M] * y[NA_M] * y[NA_H] * max(kp.e_na - v, 0.0)
     use = atp_use_per_atp(atp, kp.xb_detach, kp.xb_katp_mM, y[XB], kp.myosin_heads_mM * kp.xb_atp_per_detachment,
                           serca_flux(ca_i, kp.serca_vmax, kp.serca_k_uM), kp.serca_katp_mM, na_current,

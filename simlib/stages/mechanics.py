@@ -40,7 +40,16 @@ and when the capacity falls below the load (relaxation) the load stretches it ba
 stop on the eccentric branch (Katz 1939): :math:`P/P_0 = 1 + (f_{ecc} - 1)\,u/(u + c)` for a
 lengthening speed :math:`u`, whose slope at :math:`u = 0` is :math:`r_K` times that of the
 shortening branch; beyond :math:`f_{ecc} P_0` the muscle yields (speed capped). Isometric runs
-(``load_rel`` None) keep :math:`L` constant.
+(``load_rel`` None) keep :math:`L` constant, except under an imposed stretch.
+
+**Imposed stretch** (``stretch_at_s``): the joint rotation :math:`\theta(t)` of the reflex stage
+(:func:`simlib.stages.reflex.stretch_angle`) lengthens the fascicles by :math:`s_\theta\,\theta`
+(:math:`s_\theta` optimal lengths per degree: moment arm × fascicle share of the muscle-tendon
+stretch / fascicle length), so :math:`dL/dt = s_\theta\,\dot\theta` over the ramp and :math:`L`
+stays at :math:`L_{start} + s_\theta\,\theta_{max}` while the stretch is held. Passive force and
+overlap follow the new length; while the muscle lengthens at :math:`u = s_\theta\,\dot\theta`
+the series element follows the eccentric force :math:`\omega(L)\,X\,(1 + (f_{ecc} - 1)\,u/(u + c))`
+(Katz 1939). In isotonic runs the stretch moves the stop.
 """
 
 from __future__ import annotations
@@ -60,8 +69,9 @@ if TYPE_CHECKING:
     from simlib.model.shared import Environment
     from simlib.scenario import Scenario
 
-__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "hill_force", "hill_velocity", "isotonic_rates",
-           "muscle_rates", "overlap", "overlap_breakpoints", "passive_force", "passive_force_trace"]
+__all__ = ["CONSTANTS", "STAGE", "STATES", "derive", "eccentric_force", "held_rates", "hill_force", "hill_velocity",
+           "isotonic_rates", "muscle_rates", "overlap", "overlap_breakpoints", "passive_force", "passive_force_trace",
+           "stretch_strain_per_deg"]
 
 #: a contractile element this close to its stop (optimal lengths) counts as resting on it
 _ON_STOP = 1e-6
@@ -112,6 +122,18 @@ CONSTANTS: tuple[Param, ...] = (
     Param("load_hold_per_ms", 1.0, "1/ms", "rate at which the series element settles on the load while the "
           "contractile element moves", "numerical choice (fast against the 1-100 ms of the contraction: "
           "force stays at the load)", 0.1, 10.0),
+    Param("ankle_moment_arm_cm", 4.5, "cm", "moment arm of the calf muscles (Achilles tendon) about the ankle: "
+          "muscle-tendon length change per radian of an imposed ankle rotation",
+          "tendon-excursion method, Spoor, van Leeuwen, Meskers, Titulaer & Huson 1990, J Biomech 23:1247; "
+          "4.3-5.6 cm at rest, Maganaris, Baltzopoulos & Sargeant 2000, Eur J Appl Physiol 83:363", 3.5, 6.0),
+    Param("fascicle_length_cm", 5.0, "cm", "length of the calf muscle fascicles at the optimal length",
+          "medial gastrocnemius fascicles ≈ 3.5-6 cm over the ankle's range (Kawakami, Ichinose & Fukunaga 1998, "
+          "J Appl Physiol 85:398); slack length 3.3 cm (Hoang et al. 2007)", 3.0, 7.0),
+    Param("fascicle_stretch_share", 0.48, "", "share of a passive muscle-tendon stretch taken up by the "
+          "fascicles (the rest stretches the tendon and aponeuroses)",
+          "relaxed human gastrocnemius: tendon 52.4 ± 11.7 % of the lengthening (Hoang, Herbert, Todd, Gorman & "
+          "Gandevia 2007, J Exp Biol 210:4159); fascicles take up only part of it (Herbert, Moseley, Butler & "
+          "Gandevia 2002, J Physiol 539:637: 55 ± 13 % in tibialis anterior)", 0.25, 0.7),
 )
 
 
@@ -180,23 +202,44 @@ def hill_force(velocity: float, vmax: float, a_rel: float, ecc_ratio: float, ecc
     """
     if velocity >= 0.0:
         return max((1.0 - velocity / vmax) / (1.0 + velocity / (a_rel * vmax)), 0.0)
-    speed = -velocity
+    return eccentric_force(-velocity, ecc_ratio, ecc_c)
+
+
+@jit
+def eccentric_force(speed, ecc_ratio, ecc_c):
+    r"""Force of a muscle lengthening at ``speed`` (same unit as ``ecc_c``), in multiples of its isometric force.
+
+    Katz's eccentric branch: :math:`1 + (f_{ecc} - 1)\,u/(u + c)`, 1 at rest, towards ``ecc_ratio`` when fast.
+    """
     return 1.0 + (ecc_ratio - 1.0) * speed / (speed + ecc_c)
 
 
 @jit
-def isotonic_rates(length, force, active_target, kp):
+def held_rates(active_target, stretch_speed, kp):
+    """Rates ``(a_F, b_F, a_L, b_L)`` of a muscle held at a set length that an imposed stretch may lengthen.
+
+    ``stretch_speed`` (optimal lengths per ms, 0 without a stretch) is the lengthening speed: the length
+    follows it, and the series element follows the eccentric force of the capacity ``active_target``.
+    """
+    if stretch_speed > 0.0:
+        active_target = active_target * eccentric_force(stretch_speed, kp.ecc_ratio, kp.ecc_c)
+    a_f, b_f = series_rates(active_target, kp.series_rate)
+    return a_f, b_f, stretch_speed, 0.0
+
+
+@jit
+def isotonic_rates(length, force, active_target, stretch_strain, stretch_speed, kp):
     """Production-loss rates ``(a_F, b_F, a_L, b_L)`` of force and length in an afterloaded isotonic run.
 
     ``active_target`` is the isometric capacity ``overlap * attached``; force and load are in
-    attached-fraction units (the load is ``load_rel`` times the force unit).
+    attached-fraction units (the load is ``load_rel`` times the force unit). An imposed stretch moves
+    the stop by ``stretch_strain`` (optimal lengths) at ``stretch_speed`` (per ms).
     """
     load = kp.mech_load * kp.force_unit
-    stop = kp.mech_stop
+    stop = kp.mech_stop + stretch_strain
     moving = length < stop - _ON_STOP or (force >= load and active_target > load)
-    if not moving:  # on the stop: isometric
-        a_f, b_f = series_rates(active_target, kp.series_rate)
-        return a_f, b_f, 0.0, 0.0
+    if not moving:  # on the stop: isometric (stretched with it)
+        return held_rates(active_target, stretch_speed, kp)
     v = hill_velocity(load, active_target, kp.mech_vmax, kp.hill_a, kp.ecc_ratio, kp.ecc_c, kp.yield_speed)
     if v >= 0.0:  # shortening, as a loss rate v / L (production-loss form; the length stays positive)
         return kp.load_hold * load, kp.load_hold, 0.0, v / max(length, _MIN_GAP)
@@ -205,18 +248,32 @@ def isotonic_rates(length, force, active_target, kp):
 
 
 @jit
-def muscle_rates(length, force, attached, kp):
-    """Rates ``(a_F, b_F, a_L, b_L)`` of transmitted force and muscle length (isometric or isotonic)."""
+def muscle_rates(length, force, attached, angle_deg, velocity_deg_ms, kp):
+    """Rates ``(a_F, b_F, a_L, b_L)`` of transmitted force and muscle length (isometric or isotonic).
+
+    ``angle_deg`` and ``velocity_deg_ms`` are the imposed joint rotation and its speed
+    (:func:`simlib.stages.reflex.stretch_angle`; 0 and 0 without a stretch), which lengthen the fascicles
+    by ``stretch_strain_per_deg`` optimal lengths per degree.
+    """
     target = overlap(length, kp.ov_zero, kp.ov_break, kp.ov_break_force, kp.ov_plateau, kp.ov_end,
                      kp.ov_none) * attached
+    speed = kp.stretch_strain_per_deg * velocity_deg_ms
     if kp.mech_load < 0.0:
-        a_f, b_f = series_rates(target, kp.series_rate)
-        return a_f, b_f, 0.0, 0.0
-    return isotonic_rates(length, force, target, kp)
+        return held_rates(target, speed, kp)
+    return isotonic_rates(length, force, target, kp.stretch_strain_per_deg * angle_deg, speed, kp)
+
+
+def stretch_strain_per_deg(c: ConstantValues) -> float:
+    """Fascicle lengthening (optimal lengths) per degree of imposed ankle rotation.
+
+    Moment arm × (π/180) is the muscle-tendon lengthening per degree; the fascicles take up their share
+    of it (the tendon the rest), relative to their optimal length: 0.0075 at the defaults (30° → 0.23 L0).
+    """
+    return c.ankle_moment_arm_cm * math.pi / 180.0 * c.fascicle_stretch_share / c.fascicle_length_cm
 
 
 def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float]:
-    """Kernel parameters of the mechanics: overlap break points, passive shape, Hill and Katz constants.
+    """Kernel parameters of the mechanics: overlap break points, passive shape, Hill and Katz constants, stretch strain.
 
     Shortening velocity scales with its Q10 (``env.phi.shortening``); ``mech_load`` is -1 for an
     isometric run.
@@ -237,6 +294,7 @@ def derive(sc: Scenario, c: ConstantValues, env: Environment) -> dict[str, float
         "ov_end": end, "ov_none": none,
         "pe_shape": c.passive_shape,
         "pe_strain": c.passive_strain_at_p0,
+        "stretch_strain_per_deg": stretch_strain_per_deg(c),
     }
 
 

@@ -4,7 +4,9 @@ Notes
 -----
 The muscle is isometric except for a passive stretch imposed by the learner (``stretch_at_s``)
 that rotates the joint by :math:`\theta_{max}` at angular velocity :math:`\omega`
-(``stretch_velocity_deg_s``) and then holds. Afferent drives onto the motoneuron (mV of
+(``stretch_velocity_deg_s``) and then holds; the same rotation lengthens the muscle
+(:mod:`simlib.stages.mechanics`: overlap, passive and eccentric force at the new length, which reach
+the afferents through :math:`F`). Afferent drives onto the motoneuron (mV of
 equivalent depolarisation) relax to their targets with time constants that stand for the
 conduction and synaptic delay of the short-latency reflex (≈ 30 ms loop, Hoffmann reflex of
 the calf; Pierrot-Deseilligny & Burke 2012):
@@ -22,8 +24,12 @@ group III/IV afferents (below), :math:`c` the fraction of force from cycling cro
 :math:`\rho` = ``reflex_gain``
 (descending control of the stretch reflex; raised when it is lost, as in spasticity; it scales the
 stretch-evoked terms only),
-:math:`T_p(\theta) = k_p\,\theta/\theta_{max}` the passive tension of the stretched
-muscle-tendon unit (force units). Spindles fire during isometric contractions through
+:math:`T_p(\theta) = k_p\,\theta/\theta_{max}` the tendon-organ load of the stretched
+muscle-tendon unit (force units). :math:`F` is the force the series element transmits: while an active
+muscle is stretched it includes Katz's eccentric force, which loads the tendon organs (they respond to active
+force: Houk & Henneman 1967); :math:`T_p` stays as the stretch's own, fatigue-proof Ib load (the relief of a
+cramp by stretch is tendon-organ mediated: Khan & Burne 2007), and the parallel element's passive force
+(``Result.passive_force``) is not added to it a second time. Spindles fire during isometric contractions through
 α–γ co-activation (Vallbo 1970), more so in fatigued muscle (Nelson & Hutton 1985), while
 tendon organs signal tension and are less effective in fatigued, shortened muscle
 (Hutton & Nelson 1986; Khan & Burne 2007). A stretch excites spindles in proportion to its
@@ -122,9 +128,11 @@ CONSTANTS: tuple[Param, ...] = (
           "Vukcevic & Anastasijevic 1995, Brain Res 691:99); " + _CHOSEN + "alone it stays below the ≈13 mV "
           "recruitment command of a rested motoneuron (no firing after exercise in rested muscle; human spindle "
           "support even falls in sustained contractions, Macefield et al. 1991, J Physiol 440:497)", 0.0, 12.0),
-    Param("passive_tension", 2.0, "force units", "passive tension of the muscle-tendon unit at the end of the "
-          "stretch", _CHOSEN + "a firm stretch loads Golgi tendon organs about as much as a strong contraction "
-          "(Khan & Burne 2007: tendon afferents stop a cramp)", 0.0, 3.0),
+    Param("passive_tension", 2.0, "force units", "tendon-organ load of the muscle-tendon unit at the end of the "
+          "stretch (Ib input in force-unit equivalents, on top of the transmitted force)",
+          _CHOSEN + "a firm stretch loads Golgi tendon organs about as much as a strong contraction "
+          "(Khan & Burne 2007: tendon afferents stop a cramp); more than the fascicles' own passive force at "
+          "the stretched length (0.07, simlib.stages.mechanics), which leaves a fatigued cramp going", 0.0, 3.0),
 )
 
 
@@ -192,8 +200,9 @@ def group34_target(pi_mM, pi_rest_mM, k_pi_mM):
 def tendon_organ_target(force, passive_tension, k_ib, fatigue_loss):
     """Target Ib drive (mV): active tension (less effective in a fatigued, shortened muscle) plus passive tension.
 
-    Lengthening the muscle restores tendon-organ effectiveness (Khan & Burne 2007), so the passive
-    stretch tension is not weakened by fatigue.
+    ``force`` is the transmitted force (with the eccentric force of a stretched active muscle). Lengthening
+    the muscle restores tendon-organ effectiveness (Khan & Burne 2007), so the passive stretch tension is not
+    weakened by fatigue.
     """
     return k_ib * (fatigue_loss * max(force, 0.0) + passive_tension)
 

@@ -56,10 +56,11 @@ ADDED_BY_ISSUE_18 = {"ryr_activation", "ryr_inactivation", "ryr_recovery", "ryr_
                      "release_max_fraction", "ach_escape", "ach_outside_clear"}
 STATES_ADDED_BY_ISSUE_18 = {"ryr_open", "ryr_inactivated", "ryr_slow_inactivated", "dap_axon",
                             "facil_fast", "facil_slow", "augmentation", "desensitised", "ach_perijunctional"}
-#: the mechanics stage of issue 20 (simlib.stages.mechanics): muscle length, overlap, passive force, Hill/Katz
+#: the mechanics stage of issue 20 (simlib.stages.mechanics): muscle length, overlap, passive force, Hill/Katz,
+#: and the fascicle strain per degree of an imposed stretch (issue 20 item 4: the stretch lengthens the muscle)
 MECHANICS_ADDED_BY_ISSUE_20 = {"mech_stop", "mech_load", "mech_vmax", "hill_a", "ecc_ratio", "ecc_c", "yield_speed",
                      "load_hold", "ov_zero", "ov_break", "ov_break_force", "ov_plateau", "ov_end", "ov_none",
-                     "pe_shape", "pe_strain"}
+                     "pe_shape", "pe_strain", "stretch_strain_per_deg"}
 MECHANICS_STATES_ADDED_BY_ISSUE_20 = {"length_rel"}
 #: fields whose values issue 18 changed on purpose: the release flux (recalibrated to the new release
 #: channels), the Q10s of troponin, attachment, detachment and the series element (one per process), and the
@@ -275,8 +276,9 @@ def test_the_registry_is_read_only_and_complete():
     # 97 before issue 18, which added release-channel constants, Q10s (one per process), junction dynamics,
     # the axon's afterpotential, the impulse jitters, the slow RyR inactivation and the perijunctional ACh;
     # issue 20's mechanics stage added 14 (filament lengths, overlap, passive force, Hill and Katz) and its
-    # metabolism stage 19; item 4's group III/IV afferents 4 (reflex stage); issue 19 the MEPP frequency
-    assert owners == set(declared) and len(declared) == 164
+    # metabolism stage 19; item 4's group III/IV afferents 4 (reflex stage) and the stretch's fascicle strain 3
+    # (moment arm, fascicle length and share; mechanics stage); issue 19 the MEPP frequency
+    assert owners == set(declared) and len(declared) == 167
 
 
 # ------------------------------------------------------------------------------------------ (d) overrides reach the run

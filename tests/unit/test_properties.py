@@ -17,6 +17,7 @@ from simlib.metrics import CLASSIFICATIONS
 from simlib.parameters import SCENARIO_PARAMS
 
 MAX_DURATION_S = 3.0
+ECCENTRIC_FORCE_RATIO = simlib.constants()["eccentric_force_ratio"].default
 PROPERTY_SETTINGS = settings(
     max_examples=40,
     deadline=None,
@@ -75,7 +76,8 @@ def test_every_scenario_runs_finite_and_bounded(sc):
     for name in ("force", "v_muscle", "ca_i", "epp", "states", "quanta", "nerve_spikes", "muscle_spikes"):
         assert np.isfinite(getattr(res, name)).all(), name
     assert res.force.min() >= 0.0
-    assert res.force.max() <= 1.2
+    # rigor reaches ≈1.11; a stretch of an active muscle adds Katz's eccentric force (up to 1.8 times that)
+    assert res.force.max() <= (1.2 if sc.stretch_at_s is None else 1.2 * ECCENTRIC_FORCE_RATIO)
     assert res.ca_i.min() >= 0.0
     assert res.state("ca_sr").min() >= 0.0
     assert np.isin(res.ectopic_spikes, res.nerve_spikes).all()
