@@ -14,7 +14,8 @@ __all__ = ["explore", "spasm_explorer", "spasm_fields"]
 # Fields the Spasm explorer leaves to the presets: the timing of the run (long runs are slow to redraw).
 _TIMING_FIELDS = ("drive_start_s", "drive_s", "duration_s")
 #: the motor-unit pool's fields: the pool has its own explorer (lesson 15, :func:`simlib.widgets.pool_explorer`);
-#: here a cramp preset on a 120-unit pool costs about 17 single-unit runs (over 1 s a move), too slow for a slider
+#: the Spasm explorer follows one unit's chain, and a cramp preset on a 120-unit pool costs about 7 single-unit
+#: runs (about 0.5 s a move), too slow for a slider
 _POOL_FIELDS = ("motor_units", "stimulus_v")
 
 
@@ -29,7 +30,8 @@ def explore(
     fields : str or sequence of str
         Scenario fields that get a control, e.g. ``["rate_hz", "ca_mM"]``.
     scenario : Scenario, optional
-        Starting scenario (healthy default when None).
+        Starting scenario (when None, one motor unit of the healthy default:
+        :data:`simlib.widgets.state.EXPLORER_MOTOR_UNITS`).
     panels : sequence of str, optional
         Panels from :data:`PANELS`; all five when None.
     **options
@@ -58,7 +60,7 @@ def spasm_explorer(scenario: Scenario | None = None, **options: Any) -> Explorer
     Parameters
     ----------
     scenario : Scenario, optional
-        Starting scenario (healthy default when None).
+        Starting scenario (one motor unit of the healthy default when None; a preset keeps the unit count).
     **options
         Further keyword arguments of :class:`Explorer` (``panels``, ``output_dt_s``, ``figsize``,
         ``canvas``).
