@@ -30,6 +30,7 @@ The shift is the reusable part: :func:`stagger` (per-unit lags of a band's spike
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,7 +44,7 @@ from simlib.protocol import Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
-__all__ = ["BAND_EDGES_SD", "BandRun", "Spontaneous", "band_of", "band_runs", "discharge", "shifted",
+__all__ = ["BAND_EDGES_SD", "BandRun", "Spontaneous", "band_of", "band_runs", "discharge", "first_band_jobs", "shifted",
            "shifted_times", "stagger"]
 
 #: edges of the excitability bands in SDs of the rheobase offset (ascending: band 0 is the most excitable)
@@ -89,7 +90,8 @@ def _band_constants(constants: Mapping[str, float] | None, offset_mV: float) -> 
 
 def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Protocol | None, ref: Result,
               excited: np.ndarray, constants: Mapping[str, float] | None, memo: dict[Any, Result],
-              simulate: Callable[..., Result], options: Any, run_options: Mapping[str, Any]) -> list[BandRun]:
+              simulate: Callable[..., Result], options: Any, run_options: Mapping[str, Any],
+              premade: Mapping[Any, Result] | None = None) -> list[BandRun]:
     """Chain runs of the bands whose axons fire by themselves, most excitable first (memoised).
 
     Parameters
@@ -112,34 +114,66 @@ def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Pro
         Chain runs to reuse and add to.
     simulate : callable
         :func:`simlib.simulate`.
+    premade : mapping, optional
+        Band runs already made (by :func:`first_band_jobs`), by memo key: entered in ``memo`` in turn.
     """
     band = band_of(pop, spread_mV)
     out: list[BandRun] = []
-    quiet = Protocol.pulses(())
     for b in np.unique(band):
         units = np.flatnonzero(band == b)
         offset = float(pop.rheobase_offset_mV[units].mean())
         if offset >= 0.0 and ref.ectopic_spikes.size == 0:
             break
-        variants = [(reached, run_protocol, bool((excited[units] == reached).any()))
-                    for reached, run_protocol in ((True, protocol), (False, quiet))]
-        if all(_known_silent(memo, single, run_protocol, options, offset) for _, run_protocol, used in variants
+        variants = _variants(units, excited, protocol)
+        if all(_known_silent(memo, single, run_protocol, options, offset) for run_protocol, used in variants
                if used):
             break  # a more excitable band's axon was silent under each protocol this band needs: so is this one's
         values = _band_constants(constants, offset)
         runs: list[Result | None] = []
-        for _, run_protocol, used in variants:
+        for run_protocol, used in variants:
             if not used:
                 runs.append(None)
                 continue
             key = ("band", single, run_protocol, options, offset)
             if key not in memo:
-                memo[key] = simulate(single, protocol=run_protocol, constants=values, **run_options)
+                memo[key] = (premade[key] if premade is not None and key in premade
+                             else simulate(single, protocol=run_protocol, constants=values, **run_options))
             runs.append(memo[key])
         if not any(r is not None and r.ectopic_spikes.size for r in runs):
             break
         out.append(BandRun(units=units, offset_mV=offset, stimulated=runs[0], unstimulated=runs[1]))
     return out
+
+
+def first_band_jobs(single: Scenario, pop: Population, spread_mV: float, protocol: Protocol | None,
+                    excited: np.ndarray, constants: Mapping[str, float] | None, memo: Mapping[Any, Result],
+                    simulate: Callable[..., Result], options: Any,
+                    run_options: Mapping[str, Any]) -> dict[Any, Callable[[], Result]]:
+    """Return the runs :func:`band_runs` makes first, by memo key, to make beside the release run (none made here).
+
+    Those of the most excitable band, which needs no release run to be judged (its offset is negative),
+    when it is not known to be silent and not in ``memo``; the parameters are those of :func:`band_runs`.
+    """
+    band = band_of(pop, spread_mV)
+    units = np.flatnonzero(band == band.min())
+    offset = float(pop.rheobase_offset_mV[units].mean())
+    variants = _variants(units, excited, protocol)
+    if offset >= 0.0 or all(_known_silent(memo, single, run_protocol, options, offset)
+                            for run_protocol, used in variants if used):
+        return {}
+    values = _band_constants(constants, offset)
+    jobs = {("band", single, run_protocol, options, offset): run_protocol for run_protocol, used in variants if used}
+    return {key: functools.partial(simulate, single, protocol=run_protocol, constants=values, **run_options)
+            for key, run_protocol in jobs.items() if key not in memo}
+
+
+def _variants(units: np.ndarray, excited: np.ndarray, protocol: Protocol | None) -> list[tuple[Protocol | None, bool]]:
+    """Return the protocols a band's axon run is needed under (stimulated, then quiet), each with whether it is used.
+
+    The stimulated run if some of ``units`` are excited by the stimulus, the quiet one (no impulses) if some are not.
+    """
+    return [(run_protocol, bool((excited[units] == reached).any()))
+            for reached, run_protocol in ((True, protocol), (False, Protocol.pulses(())))]
 
 
 def _known_silent(memo: Mapping[Any, Result], single: Scenario, protocol: Protocol | None, options: Any,

@@ -29,11 +29,9 @@ under its class constants, within :data:`MAX_PATTERNS` in total (:func:`class_bu
 class is the representative unit, so a healthy supramaximal pool is the release run (its fast units)
 plus one slow-class run.
 
-**Threads.** With a spare core (not in a sweep's worker processes) and runs of at most
-:data:`THREADED_MAX_S`, the chain runs that do not depend on each other are made side by side: the
-safety factor's bisection beside the release and band runs, and the muscle-side runs on :data:`THREADS`
-threads (the compiled integrator releases the GIL). Every run, and the memo, is what making them one at
-a time gives.
+**Threads** (:mod:`simlib.pool.threads`). With a spare core the chain runs that do not depend on each
+other are made side by side: the safety factor's bisection beside the release and band runs, and the
+muscle-side runs on two threads. Every run, and the memo, is what making them one at a time gives.
 
 **Spontaneous discharges.** In a hyperexcitable state (low Ca²⁺ or Mg²⁺) the units of each excitability
 band whose axon fires by itself take their impulses from that band's axon run (its ectopic discharges,
@@ -45,29 +43,27 @@ generator silenced, so a discharge is counted once, in its unit.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
-import multiprocessing
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-from simlib._system import usable_cores
 from simlib.pool.fibre_types import class_constants
 from simlib.pool.patterns import share_patterns
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.pool.population import CONSTANTS as _POPULATION_CONSTANTS
-from simlib.pool.spontaneous import Spontaneous, band_runs, discharge
+from simlib.pool.spontaneous import Spontaneous, band_runs, discharge, first_band_jobs
+from simlib.pool.threads import beside, made_on_threads, threads_free
 from simlib.protocol import DRIVE_FIELDS, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
 
-__all__ = ["MAX_PATTERNS", "THREADED_MAX_S", "THREADS", "PoolRun", "RunMemo", "class_budgets", "endplate_charge",
+__all__ = ["MAX_PATTERNS", "PoolRun", "RunMemo", "class_budgets", "endplate_charge",
            "representative_safety_factor", "run_stimulated"]
 
 _PROBE_AT_S = 0.01
@@ -77,12 +73,7 @@ _SUPRAMAXIMAL_V = 10.0
 #: muscle-side chain runs per pool run at most: a pool run then costs at most about this many + 1 single runs
 #: (measured in benchmarks/pool_speed.py; ``docs/performance.md``, "Motor-unit pool")
 MAX_PATTERNS = 8
-_T = TypeVar("_T")
 _RHEOBASE_SPREAD = next(p.default for p in _POPULATION_CONSTANTS if p.name == "rheobase_spread_mV")
-#: threads that make a pool run's muscle-side chain runs (when :func:`_threads_free`; results are the same)
-THREADS = 2
-#: longest run (s) whose muscle-side runs share threads: Ctrl-C waits for the runs already started
-THREADED_MAX_S = 5.0
 #: Scenario fields the safety-factor probe does not read, left at their defaults in its cache key: the drive
 #: fields (the probe has its own protocol), the run's length, the junction's gain (the margin's own factors)
 #: and the pool's (its size, the stimulus intensity)
@@ -270,14 +261,24 @@ def run_stimulated(sc: Scenario, protocol: Protocol | None = None, *, simulate: 
     release = _single(sc)
     ref_key = ("release", release, protocol, options)
     excited = pop.axon_threshold_v <= sc.stimulus_v
-    # the safety factor's bisection (probes of its own) runs beside the release and band runs, when they are new
-    with _beside(lambda: representative_safety_factor(sc, simulate, constants),
-                 ref_key not in memo and _threads_free(sc.duration_s)) as safety_factor:
+    threaded = ref_key not in memo and threads_free(sc.duration_s)
+    # new runs that do not depend on each other are made side by side: the safety factor's bisection (probes
+    # of its own) beside the release run and the most excitable band's axon runs, those two on two threads
+    with beside(lambda: representative_safety_factor(sc, simulate, constants), threaded) as safety_factor:
+        premade: dict[Any, Result] = {}
+        if threaded:
+            jobs = {ref_key: functools.partial(simulate, release, protocol=protocol, constants=constants,
+                                               **run_options),
+                    **first_band_jobs(release, pop, _RHEOBASE_SPREAD, protocol, excited, constants, memo, simulate,
+                                      options, run_options)}
+            if len(jobs) > 1:
+                premade = dict(zip(jobs, made_on_threads(lambda make: make(), list(jobs.values())), strict=True))
         if ref_key not in memo:
-            memo[ref_key] = simulate(release, protocol=protocol, constants=constants, **run_options)
+            memo[ref_key] = (premade.pop(ref_key) if ref_key in premade
+                             else simulate(release, protocol=protocol, constants=constants, **run_options))
         ref = memo[ref_key]
         bands = band_runs(release, pop, _RHEOBASE_SPREAD, protocol, ref, excited, constants, memo, simulate, options,
-                          run_options)
+                          run_options, premade)
         s0 = safety_factor()
     stim = ref.nerve_spike_origins == "stimulator"
     times, mean_q = ref.nerve_spikes[stim], ref.quanta[stim]
@@ -376,7 +377,7 @@ def _muscle_runs(muscle: Scenario, jobs: Sequence[tuple[tuple[float, ...], Mappi
                  run_options: Mapping[str, Any]) -> list[Result]:
     """Return the muscle-side chain runs of ``jobs`` (impulse pattern, class constants), memoised.
 
-    The runs not in ``memo`` are made first, on :data:`THREADS` threads when :func:`_threads_free`
+    The runs not in ``memo`` are made first, on two threads when :func:`simlib.pool.threads.threads_free`
     allows (the compiled integrator releases the GIL, so two cores make them in about half the time),
     then entered in ``memo`` in the jobs' order: the runs and the memo are those of making them one at a time.
     """
@@ -387,8 +388,8 @@ def _muscle_runs(muscle: Scenario, jobs: Sequence[tuple[tuple[float, ...], Mappi
 
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in memo}
     made: dict[Any, Result] = {}
-    if len(missing) > 1 and _threads_free(muscle.duration_s):
-        made = dict(zip(missing, _made_on_threads(make, list(missing.values())), strict=True))
+    if len(missing) > 1 and threads_free(muscle.duration_s):
+        made = dict(zip(missing, made_on_threads(make, list(missing.values())), strict=True))
     out = []
     for key, job in zip(keys, jobs, strict=True):
         if key in made:
@@ -397,46 +398,6 @@ def _muscle_runs(muscle: Scenario, jobs: Sequence[tuple[tuple[float, ...], Mappi
             memo[key] = make(job)
         out.append(memo[key])
     return out
-
-
-@contextmanager
-def _beside(make: Callable[[], _T], threaded: bool) -> Iterator[Callable[[], _T]]:
-    """Run ``make()`` on a thread beside the block (when ``threaded``); the block calls what it is given for the result.
-
-    Without ``threaded`` the result is made when asked for. The thread has ended when the block does.
-    """
-    if not threaded:
-        yield make
-        return
-    with ThreadPoolExecutor(1, thread_name_prefix="simlib-pool") as pool:
-        future = pool.submit(make)
-        try:
-            yield future.result
-        finally:
-            future.cancel()  # the block failed before asking: do not start it
-
-
-def _threads_free(duration_s: float) -> bool:
-    """Whether a pool run's muscle-side runs may share :data:`THREADS` threads.
-
-    Only with a spare core, outside a sweep's worker processes (every core already busy) and for runs
-    of at most :data:`THREADED_MAX_S`: Ctrl-C stops the waiting thread at once, but a run already on a
-    thread finishes first.
-    """
-    return (duration_s <= THREADED_MAX_S and usable_cores() >= THREADS
-            and not multiprocessing.current_process().daemon)
-
-
-def _made_on_threads(make: Callable[[Any], Result], jobs: list[Any]) -> list[Result]:
-    """Return ``[make(job) for job in jobs]``, made on :data:`THREADS` threads (none left running after)."""
-    with ThreadPoolExecutor(THREADS, thread_name_prefix="simlib-pool") as pool:
-        futures = [pool.submit(make, job) for job in jobs]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:  # Ctrl-C or an error: start no further run
-            for future in futures:
-                future.cancel()
-            raise
 
 
 def class_budgets(pop: Population, max_patterns: int) -> dict[bool, int]:

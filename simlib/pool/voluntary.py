@@ -58,6 +58,7 @@ from simlib.pool.fibre_types import class_constants
 from simlib.pool.population import Population, _rng, population
 from simlib.pool.spontaneous import shifted, shifted_times
 from simlib.pool.stimulation import MAX_PATTERNS, PoolRun, _options_key, _single, class_budgets
+from simlib.pool.threads import made_on_threads, threads_free
 from simlib.protocol import MAX_COMMAND_SEGMENTS, CommandSegment, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -281,30 +282,50 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
     band_theta = [float(weight[g] @ theta[g] / weight[g].sum()) for g in groups]
     start = (run_protocol.drive_window_s() or (0.0, 0.0))[0]
 
-    def band_run(b: int, correction: tuple[tuple[float, float, float], ...]) -> Result | BandTrace:
-        band_c = class_constants(constants, bool(pop.slow[groups[b][0]]))
-        key = ("band", sc, run_protocol, band_theta[b], b, correction, _options_key(band_c, run_options))
-        if key not in memo:
-            single = _single(sc, seed=(sc.seed + 1009 * (b + 1)) % 10_000)
-            res = simulate(single, protocol=_bias(run_protocol, band_theta[b], sc.duration_s, correction),
-                           constants=band_c, **run_options)
-            memo[key] = BandTrace(res.t, res.force, res.muscle_spikes) if slim and b > 0 else res
-        return memo[key]
+    Correction = tuple[tuple[float, float, float], ...]
 
-    corrections: list[tuple[tuple[float, float, float], ...]] = [()] * len(groups)
-    runs = [band_run(b, ()) for b in range(len(groups))]
+    def band_key(b: int, correction: Correction) -> tuple[Any, ...]:
+        band_c = class_constants(constants, bool(pop.slow[groups[b][0]]))
+        return ("band", sc, run_protocol, band_theta[b], b, correction, _options_key(band_c, run_options))
+
+    def make_band(job: tuple[int, Correction]) -> Result | BandTrace:
+        b, correction = job
+        single = _single(sc, seed=(sc.seed + 1009 * (b + 1)) % 10_000)
+        res = simulate(single, protocol=_bias(run_protocol, band_theta[b], sc.duration_s, correction),
+                       constants=class_constants(constants, bool(pop.slow[groups[b][0]])), **run_options)
+        return BandTrace(res.t, res.force, res.muscle_spikes) if slim and b > 0 else res
+
+    def band_runs(jobs: list[tuple[int, Correction]]) -> list[Result | BandTrace]:
+        """Return the band runs of ``jobs`` (band, correction), memoised; new ones side by side if a core is spare."""
+        keys = [band_key(b, correction) for b, correction in jobs]
+        missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in memo}
+        made_now = (dict(zip(missing, made_on_threads(make_band, list(missing.values())), strict=True))
+                    if len(missing) > 1 and threads_free(sc.duration_s) else {})
+        out = []
+        for key, job in zip(keys, jobs, strict=True):  # entered in the order of making them one at a time
+            if key not in memo:
+                memo[key] = made_now.pop(key) if key in made_now else make_band(job)
+            out.append(memo[key])
+        return out
+
+    corrections: list[Correction] = [()] * len(groups)
+    runs = band_runs([(b, ()) for b in range(len(groups))])
     made = len(runs)
     pieces = MAX_COMMAND_SEGMENTS - 1 - len(run_protocol.command)
     for _ in range(FEEDBACK_PASSES if runs and pieces > 0 else 0):
         forces = [_band_force(r, g, sc.seed) for r, g in zip(runs, groups, strict=True)]
         pool_force = np.sum([weight[g].sum() * f for g, f in zip(groups, forces, strict=True)], axis=0)
-        changed = False
+        # Jacobi: every band's correction is read off this pass's pool force, so the reruns are independent
+        rerun = []
         for b, own in enumerate(forces):
             new = _correction(runs[b].t, gain * (pool_force - own), start, sc.duration_s, pieces)
             if _largest_change_mV(new, corrections[b]) > FEEDBACK_TOLERANCE_MV:
-                corrections[b], changed, made = new, True, made + 1
-                runs[b] = band_run(b, new)
-        if not changed:
+                corrections[b] = new
+                rerun.append(b)
+        made += len(rerun)
+        for b, res in zip(rerun, band_runs([(b, corrections[b]) for b in rerun]), strict=True):
+            runs[b] = res
+        if not rerun:
             break
     return _assemble(sc, run_protocol, pop, groups, runs, made, simulate, constants, memo, run_options)
 

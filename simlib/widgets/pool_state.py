@@ -35,8 +35,8 @@ from simlib.scenario import Scenario
 from simlib.widgets.bench_state import POOL_MEMO_BYTES
 from simlib.widgets.state import ExplorerState
 
-__all__ = ["EMG_RATE_HZ", "POOL_DRIVES", "POOL_FIELDS", "POOL_OUTPUT_DT_S", "POOL_SCENARIO", "STIMULATOR_FIELDS",
-           "PoolFrame", "PoolState", "pool_alt_text", "pool_frame", "pool_summary"]
+__all__ = ["EMG_RATE_HZ", "POOL_DRIVES", "POOL_FIELDS", "POOL_MAX_RATE_HZ", "POOL_OUTPUT_DT_S", "POOL_SCENARIO",
+           "STIMULATOR_FIELDS", "PoolFrame", "PoolState", "pool_alt_text", "pool_frame", "pool_summary"]
 
 #: The drives the pool explorer offers, in the order of its drive control: ONE place to add one
 #: (each must be a value of ``Scenario.drive`` that :func:`simlib.simulate` runs for a pool).
@@ -46,10 +46,15 @@ POOL_FIELDS = ("drive", "stimulus_v", "rate_hz", "motor_units", "receptor_block"
 #: Fields that only the electrical stimulator reads (their control is disabled under another drive).
 STIMULATOR_FIELDS = ("stimulus_v",)
 #: The explorer's default: a pool of 120 units (first dorsal interosseous, Feinstein et al. 1955) whose
-#: nerve is stimulated at 20 Hz for 0.6 s at a supramaximal intensity; its y ranges are the figure's. The run
-#: is 1 s long: a move that needs new chain runs (rate, Mg²⁺, block) costs in proportion to it.
-POOL_SCENARIO = Scenario(motor_units=120, drive="stimulation", rate_hz=20.0, drive_start_s=0.1, drive_s=0.6,
-                         duration_s=1.0)
+#: nerve is stimulated at 20 Hz for 0.5 s at a supramaximal intensity; its y ranges are the figure's. The run
+#: is 0.9 s long (a fused 20 Hz contraction by 0.3 s, relaxed by 0.3 s after the train): a move that needs new
+#: chain runs (rate, Mg²⁺, block) costs in proportion to its impulses.
+POOL_SCENARIO = Scenario(motor_units=120, drive="stimulation", rate_hz=20.0, drive_start_s=0.1, drive_s=0.5,
+                         duration_s=0.9)
+#: Highest signal rate of the pool explorer's slider (Hz): stimulated human muscle is fully fused by 50-100 Hz
+#: (Edwards, Young, Hosking & Jones 1977, Clin Sci Mol Med 52:283) and motor units fire at most about 50 Hz
+#: voluntarily; faster trains cost the most chain-run time per move and show nothing new.
+POOL_MAX_RATE_HZ = 100.0
 #: Output interval of the explorer's runs (s): resolves a twitch and keeps a move fast.
 POOL_OUTPUT_DT_S = 0.0005
 #: Sample rate of the EMG the figure shows (Hz): resolves the 2-3 ms motor-unit potentials.
@@ -207,6 +212,16 @@ class PoolState(ExplorerState):
         pool_run = run_pool(scenario, memo=self.memo, output_dt_s=self.output_dt_s)
         self._pool_runs[scenario] = pool_run
         return pool_run.result
+
+    def control_range(self, field: str) -> dict[str, float]:
+        """Return the slider limits of ``field``: as an explorer's, the rate up to :data:`POOL_MAX_RATE_HZ`.
+
+        A starting Scenario with a faster rate keeps its rate on the slider.
+        """
+        limits = super().control_range(field)
+        if field == "rate_hz":
+            limits["high"] = max(POOL_MAX_RATE_HZ, self.scenario.rate_hz)
+        return limits
 
     def frame(self, result: Result | None = None) -> PoolFrame:
         """Return the :class:`PoolFrame` of ``result`` (the current run when None), measured once per run."""

@@ -113,16 +113,18 @@ def test_the_safety_factor_probe_reads_no_drive_field():
     assert representative_safety_factor(sc.replace(mg_mM=1.4), counting) != s0  # a junction condition is read
 
 
-def test_muscle_side_runs_on_two_threads_are_those_made_one_at_a_time(monkeypatch):
+@pytest.mark.parametrize("changes", [{"receptor_block": 0.76}, {"ca_mM": 0.85, "stimulus_v": 3.0}],
+                         ids=["partial-block", "hyperexcitable"])
+def test_muscle_side_runs_on_two_threads_are_those_made_one_at_a_time(monkeypatch, changes):
+    """Release, first band and muscle-side runs made side by side are the runs made one at a time, same memo order."""
     from simlib.pool import stimulation
     from simlib.pool.stimulation import RunMemo
 
-    sc = simlib.Scenario(motor_units=120, drive="stimulation", rate_hz=40.0, drive_s=0.4, duration_s=0.6,
-                         receptor_block=0.76)
-    free = stimulation._threads_free
+    sc = simlib.Scenario(motor_units=120, drive="stimulation", rate_hz=40.0, drive_s=0.4, duration_s=0.6, **changes)
+    free = stimulation.threads_free
     runs = {}
     for threaded in (False, True):
-        monkeypatch.setattr(stimulation, "_threads_free", free if threaded else (lambda duration_s: False))
+        monkeypatch.setattr(stimulation, "threads_free", free if threaded else (lambda duration_s: False))
         memo = RunMemo(10**9)
         runs[threaded] = (run_pool(sc, memo=memo), list(memo))
     (serial, serial_keys), (threaded, threaded_keys) = runs[False], runs[True]
@@ -135,25 +137,25 @@ def test_muscle_side_runs_on_two_threads_are_those_made_one_at_a_time(monkeypatc
 def test_threads_only_with_a_spare_core_outside_sweep_workers_and_for_short_runs(monkeypatch):
     import multiprocessing
 
-    from simlib.pool import stimulation
+    from simlib.pool import threads
 
-    monkeypatch.setattr(stimulation, "usable_cores", lambda: 2)
-    assert stimulation._threads_free(1.0)
-    assert not stimulation._threads_free(stimulation.THREADED_MAX_S + 1.0)
-    monkeypatch.setattr(stimulation, "usable_cores", lambda: 1)
-    assert not stimulation._threads_free(1.0)
-    monkeypatch.setattr(stimulation, "usable_cores", lambda: 2)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 2)
+    assert threads.threads_free(1.0)
+    assert not threads.threads_free(threads.THREADED_MAX_S + 1.0)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 1)
+    assert not threads.threads_free(1.0)
+    monkeypatch.setattr(threads, "usable_cores", lambda: 2)
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
-    assert not stimulation._threads_free(1.0)
+    assert not threads.threads_free(1.0)
 
 
 def test_runs_made_on_threads_keep_their_order_and_leave_no_thread():
     import threading
 
-    from simlib.pool.stimulation import _made_on_threads
+    from simlib.pool.threads import made_on_threads
 
     before = threading.active_count()
-    assert _made_on_threads(lambda x: x * x, [3, 1, 2]) == [9, 1, 4]
+    assert made_on_threads(lambda x: x * x, [3, 1, 2]) == [9, 1, 4]
     made = []
 
     def fails_on_two(x):
@@ -163,7 +165,7 @@ def test_runs_made_on_threads_keep_their_order_and_leave_no_thread():
         return x
 
     with pytest.raises(ValueError, match="no"):
-        _made_on_threads(fails_on_two, [1, 2, 3, 4, 5, 6])
+        made_on_threads(fails_on_two, [1, 2, 3, 4, 5, 6])
     assert threading.active_count() == before
 
 
@@ -171,16 +173,16 @@ def test_runs_made_on_threads_keep_their_order_and_leave_no_thread():
 def test_a_job_beside_the_block_gives_its_result_and_leaves_no_thread(threaded):
     import threading
 
-    from simlib.pool.stimulation import _beside
+    from simlib.pool.threads import beside
 
     before, made = threading.active_count(), []
-    with _beside(lambda: made.append(1) or 42, threaded) as result:
+    with beside(lambda: made.append(1) or 42, threaded) as result:
         assert result() == 42
     assert made == [1] and threading.active_count() == before
 
     def fails():
         raise ValueError("probe failed")
 
-    with pytest.raises(ValueError, match="probe failed"), _beside(fails, threaded) as result:
+    with pytest.raises(ValueError, match="probe failed"), beside(fails, threaded) as result:
         result()
     assert threading.active_count() == before
