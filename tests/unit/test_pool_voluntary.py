@@ -105,23 +105,3 @@ def test_a_positive_force_feedback_gets_fewer_bands_and_one_corrective_pass():
     assert run_pool(VOL).patterns <= MAX_PATTERNS + 2  # one run per band (and per class out of reach), no rerun
     fatigued = run_pool(VOL.replace(fatigue=1.0, pic_gain=1.5, rate_hz=30.0))  # the cramp presets' motoneuron
     assert FEEDBACK_BANDS < fatigued.patterns <= FEEDBACK_BANDS * (1 + FEEDBACK_PASSES)
-
-
-def test_band_runs_on_two_threads_are_those_made_one_at_a_time(monkeypatch):
-    """The bands of a voluntary pool (and their feedback reruns) made side by side are the same runs, same memo."""
-    from simlib.pool import voluntary
-    from simlib.pool.stimulation import RunMemo
-
-    sc = simlib.PRESETS["exercise_cramp"].replace(duration_s=2.0)  # positive force feedback: bands are rerun
-    free = voluntary.threads_free
-    runs = {}
-    for threaded in (False, True):
-        monkeypatch.setattr(voluntary, "threads_free", free if threaded else (lambda duration_s: False))
-        memo = RunMemo(10**9)
-        runs[threaded] = (run_pool(sc, memo=memo), list(memo))
-    (serial, serial_keys), (threaded, threaded_keys) = runs[False], runs[True]
-    assert serial.patterns > len({key[4] for key in serial_keys if key[0] == "band"})  # some bands were rerun
-    assert threaded_keys == serial_keys
-    np.testing.assert_array_equal(threaded.result.force, serial.result.force)
-    assert all(np.array_equal(a, b) for a, b in zip(threaded.result.unit_spikes, serial.result.unit_spikes,
-                                                    strict=True))
