@@ -212,6 +212,26 @@ def slider_readout(page, field: str) -> str:
     return page.locator(f".msl-control-{field} .widget-readout").first.inner_text().strip()
 
 
+def press_slider_to(page, field: str, target: float, timeout_s: float = 30.0) -> None:
+    """Move the slider of ``field`` to ``target`` with the arrow keys, one press at a time, as a learner does.
+
+    Each press is checked on the readout before the next: after a run the kernel may redraw the controls, so
+    a press can land on a handle that is gone (the slider then did not move) and is made again, on the new one.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    readout = f".msl-control-{field} .widget-readout"
+    deadline = time.monotonic() + timeout_s
+    while (shown := slider_readout(page, field)) and float(shown) != target:
+        assert time.monotonic() < deadline, f"the {field} slider stayed at {shown}, not {target:g}"
+        press_on_slider(page, field, "ArrowLeft" if float(shown) > target else "ArrowRight")
+        try:
+            page.wait_for_function("([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
+                                   arg=[readout, shown], timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # the press did not reach the slider: press again
+
+
 # Each slider handle of the explorer: [visible label, aria-label, aria-valuetext] (names set by simlib.a11y).
 SLIDER_NAMES = """() => [...document.querySelectorAll('.msl-explorer .noUi-handle')].map(handle => [
   handle.closest('.widget-slider').querySelector(':scope > .widget-label').textContent.trim(),

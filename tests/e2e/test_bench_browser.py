@@ -10,7 +10,7 @@ import csv
 import json
 
 import pytest
-from _e2e import axe_violations, describe_violations, require_browser, shot
+from _e2e import axe_violations, describe_violations, press_slider_to, require_browser, shot
 from test_lab import open_and_run_all
 
 require_browser()
@@ -30,13 +30,9 @@ def _stimulate_and_wait(page, words: str) -> None:
                            "?.includes(w)", arg=words, timeout=30_000)
 
 
-def _record_at_interval(page, interval, *, presses: int, interval_ms: int, rows: int) -> None:
+def _record_at_interval(page, *, interval_ms: int, rows: int) -> None:
     """Lower the pulse interval with the arrow key, stimulate, and record the run as row number ``rows``."""
-    interval.focus()
-    for _ in range(presses):
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_function("ms => document.querySelector('.msl-control-interval_ms .widget-readout')"
-                           ".textContent.trim() === String(ms)", arg=interval_ms, timeout=15_000)
+    press_slider_to(page, "interval_ms", interval_ms)  # a step of 1 ms per press
     _stimulate_and_wait(page, f"paired pulses, {interval_ms} ms apart")
     page.locator(".msl-bench-record-data").click()
     page.wait_for_function("n => document.querySelector('.msl-bench-table caption').textContent"
@@ -56,8 +52,8 @@ def test_bench_paired_pulses_record_two_rows_and_export_csv(page, jupyter_lab):
     interval = page.locator(".msl-control-interval_ms .noUi-handle")
     interval.wait_for(state="visible", timeout=15_000)
     assert interval.get_attribute("aria-label") == "Pulse interval (ms)"
-    _record_at_interval(page, interval, presses=10, interval_ms=40, rows=1)  # 50 -> 40 ms, a step per press
-    _record_at_interval(page, interval, presses=20, interval_ms=20, rows=2)  # 40 -> 20 ms
+    _record_at_interval(page, interval_ms=40, rows=1)  # 50 -> 40 ms
+    _record_at_interval(page, interval_ms=20, rows=2)  # 40 -> 20 ms
     page.wait_for_function("() => (document.querySelector('.msl-bench-plot').getAttribute('alt') || '')"
                            ".includes('2 recorded points')", timeout=15_000)  # the labeller names the image
     assert "Pulse interval" in page.locator(".msl-bench-plot").get_attribute("alt")
@@ -90,11 +86,7 @@ def test_bench_fatigue_mode_records_recovery_by_keyboard(page, jupyter_lab):
     rest = page.locator(".msl-control-rest_s .noUi-handle")
     rest.wait_for(state="visible", timeout=15_000)
     assert rest.get_attribute("aria-label") == "Rest (s)"
-    rest.focus()
-    for _ in range(5):  # 10 -> 5 s, a second per press
-        page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('.msl-control-rest_s .widget-readout')"
-                           ".textContent.trim() === '5'", timeout=15_000)
+    press_slider_to(page, "rest_s", 5)  # 10 -> 5 s, a second per press
     _stimulate_and_wait(page, "rest 5 s")
     page.locator(".msl-bench-record-data").focus()
     page.keyboard.press("Enter")
