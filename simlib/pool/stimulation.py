@@ -58,7 +58,7 @@ from simlib.pool.patterns import share_patterns
 from simlib.pool.population import CHANNEL_QUANTA, Population, _rng, population
 from simlib.pool.population import CONSTANTS as _POPULATION_CONSTANTS
 from simlib.pool.spontaneous import Spontaneous, band_runs, discharge, first_band_jobs
-from simlib.pool.threads import beside, made_on_threads, threads_free
+from simlib.pool.threads import beside, made_on_threads, memoised_runs, threads_free
 from simlib.protocol import DRIVE_FIELDS, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -386,18 +386,7 @@ def _muscle_runs(muscle: Scenario, jobs: Sequence[tuple[tuple[float, ...], Mappi
     def make(job: tuple[tuple[float, ...], Mapping[str, float] | None]) -> Result:
         return simulate(muscle, protocol=Protocol.pulses(job[0]), constants=job[1], **run_options)
 
-    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in memo}
-    made: dict[Any, Result] = {}
-    if len(missing) > 1 and threads_free(muscle.duration_s):
-        made = dict(zip(missing, made_on_threads(make, list(missing.values())), strict=True))
-    out = []
-    for key, job in zip(keys, jobs, strict=True):
-        if key in made:
-            memo[key] = made.pop(key)
-        elif key not in memo:  # not made ahead, or dropped from a small memo meanwhile: as one at a time
-            memo[key] = make(job)
-        out.append(memo[key])
-    return out
+    return memoised_runs(keys, jobs, memo, make, threads_free(muscle.duration_s))
 
 
 def class_budgets(pop: Population, max_patterns: int) -> dict[bool, int]:

@@ -10,14 +10,14 @@ The callers enter the results in their memo in the order of making them one at a
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from simlib._system import usable_cores
 
-__all__ = ["THREADED_MAX_S", "THREADS", "beside", "made_on_threads", "threads_free"]
+__all__ = ["THREADED_MAX_S", "THREADS", "beside", "made_on_threads", "memoised_runs", "threads_free"]
 
 #: threads that make a pool run's independent chain runs (when :func:`threads_free`; results are the same)
 THREADS = 2
@@ -65,3 +65,23 @@ def made_on_threads(make: Callable[[Any], _T], jobs: list[Any]) -> list[_T]:
             for future in futures:
                 future.cancel()
             raise
+
+
+def memoised_runs(keys: Sequence[Hashable], jobs: Sequence[Any], memo: MutableMapping[Any, _T],
+                  make: Callable[[Any], _T], threaded: bool) -> list[_T]:
+    """Return ``make(job)`` for every job, from ``memo`` under its key or made and entered there.
+
+    The jobs not in ``memo`` are made first, on :data:`THREADS` threads when ``threaded`` (usually
+    :func:`threads_free`) and more than one is missing, then entered in ``memo`` in the jobs' order:
+    the runs and the memo are those of making them one at a time (a job dropped from a small memo
+    meanwhile is made again, as one at a time would).
+    """
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in memo}
+    made = (dict(zip(missing, made_on_threads(make, list(missing.values())), strict=True))
+            if threaded and len(missing) > 1 else {})
+    out = []
+    for key, job in zip(keys, jobs, strict=True):
+        if key not in memo:
+            memo[key] = made.pop(key) if key in made else make(job)
+        out.append(memo[key])
+    return out

@@ -58,7 +58,7 @@ from simlib.pool.fibre_types import class_constants
 from simlib.pool.population import Population, _rng, population
 from simlib.pool.spontaneous import shifted, shifted_times
 from simlib.pool.stimulation import MAX_PATTERNS, PoolRun, _options_key, _single, class_budgets
-from simlib.pool.threads import made_on_threads, threads_free
+from simlib.pool.threads import memoised_runs, threads_free
 from simlib.protocol import MAX_COMMAND_SEGMENTS, CommandSegment, Protocol
 from simlib.result import Result
 from simlib.scenario import Scenario
@@ -297,16 +297,8 @@ def run_voluntary(sc: Scenario, protocol: Protocol | None = None, *, simulate: C
 
     def band_runs(jobs: list[tuple[int, Correction]]) -> list[Result | BandTrace]:
         """Return the band runs of ``jobs`` (band, correction), memoised; new ones side by side if a core is spare."""
-        keys = [band_key(b, correction) for b, correction in jobs]
-        missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in memo}
-        made_now = (dict(zip(missing, made_on_threads(make_band, list(missing.values())), strict=True))
-                    if len(missing) > 1 and threads_free(sc.duration_s) else {})
-        out = []
-        for key, job in zip(keys, jobs, strict=True):  # entered in the order of making them one at a time
-            if key not in memo:
-                memo[key] = made_now.pop(key) if key in made_now else make_band(job)
-            out.append(memo[key])
-        return out
+        return memoised_runs([band_key(b, correction) for b, correction in jobs], jobs, memo, make_band,
+                             threads_free(sc.duration_s))
 
     corrections: list[Correction] = [()] * len(groups)
     runs = band_runs([(b, ()) for b in range(len(groups))])

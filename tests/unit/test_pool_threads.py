@@ -12,7 +12,7 @@ import pytest
 import simlib
 from simlib.pool import run_pool, stimulation, threads, voluntary
 from simlib.pool.stimulation import RunMemo
-from simlib.pool.threads import beside, made_on_threads
+from simlib.pool.threads import beside, made_on_threads, memoised_runs
 
 
 def _serial_and_threaded(monkeypatch: pytest.MonkeyPatch, module: ModuleType, sc: simlib.Scenario):
@@ -87,3 +87,16 @@ def test_a_job_beside_the_block_gives_its_result_and_leaves_no_thread(threaded):
     with pytest.raises(ValueError, match="probe failed"), beside(fails, threaded) as result:
         result()
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_memoised_runs_make_only_what_is_missing_and_enter_it_in_order(threaded):
+    memo = {"b": "B"}
+    made = []
+
+    def make(job):
+        made.append(job)
+        return job.upper()
+
+    assert memoised_runs(["a", "b", "c", "a"], ["a", "b", "c", "a"], memo, make, threaded) == ["A", "B", "C", "A"]
+    assert sorted(made) == ["a", "c"] and list(memo) == ["b", "a", "c"]
