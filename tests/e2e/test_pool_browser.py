@@ -7,7 +7,7 @@ on with the keyboard (a player appears that does not play by itself) and checks 
 from __future__ import annotations
 
 import pytest
-from _e2e import axe_violations, describe_violations, require_browser, shot, write_code_notebook
+from _e2e import axe_violations, describe_violations, press_slider_to, require_browser, shot, write_code_notebook
 from test_lab import open_and_run_all
 
 require_browser()
@@ -27,9 +27,7 @@ def test_pool_explorer_by_keyboard_intensity_and_sound(page, jupyter_lab):
 
     handle = page.locator(".msl-control-stimulus_v .noUi-handle")
     assert handle.get_attribute("aria-label") == "Stimulus intensity (V)"
-    handle.focus()
-    for _ in range(50):  # 3.0 -> 8.0 V, 0.1 V a press
-        page.keyboard.press("ArrowRight")
+    press_slider_to(page, "stimulus_v", 8.0, timeout_s=90.0)  # 3.0 -> 8.0 V, 0.1 V a press, each acknowledged
     page.wait_for_function("() => (document.querySelector('.msl-explorer .msl-figure').getAttribute('alt') || '')"
                            ".includes('100% of the 120 motor units')", timeout=30_000)
 
