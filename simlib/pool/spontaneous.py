@@ -120,13 +120,10 @@ def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Pro
     band = band_of(pop, spread_mV)
     out: list[BandRun] = []
     for b in np.unique(band):
-        units = np.flatnonzero(band == b)
-        offset = float(pop.rheobase_offset_mV[units].mean())
+        units, offset, variants = _band(pop, band, b, excited, protocol)
         if offset >= 0.0 and ref.ectopic_spikes.size == 0:
             break
-        variants = _variants(units, excited, protocol)
-        if all(_known_silent(memo, single, run_protocol, options, offset) for run_protocol, used in variants
-               if used):
+        if _vouched_silent(memo, single, variants, options, offset):
             break  # a more excitable band's axon was silent under each protocol this band needs: so is this one's
         values = _band_constants(constants, offset)
         runs: list[Result | None] = []
@@ -134,7 +131,7 @@ def band_runs(single: Scenario, pop: Population, spread_mV: float, protocol: Pro
             if not used:
                 runs.append(None)
                 continue
-            key = ("band", single, run_protocol, options, offset)
+            key = _band_key(single, run_protocol, options, offset)
             if key not in memo:
                 memo[key] = (premade[key] if premade is not None and key in premade
                              else simulate(single, protocol=run_protocol, constants=values, **run_options))
@@ -155,16 +152,32 @@ def first_band_jobs(single: Scenario, pop: Population, spread_mV: float, protoco
     when it is not known to be silent and not in ``memo``; the parameters are those of :func:`band_runs`.
     """
     band = band_of(pop, spread_mV)
-    units = np.flatnonzero(band == band.min())
-    offset = float(pop.rheobase_offset_mV[units].mean())
-    variants = _variants(units, excited, protocol)
-    if offset >= 0.0 or all(_known_silent(memo, single, run_protocol, options, offset)
-                            for run_protocol, used in variants if used):
+    _, offset, variants = _band(pop, band, band.min(), excited, protocol)
+    if offset >= 0.0 or _vouched_silent(memo, single, variants, options, offset):
         return {}
     values = _band_constants(constants, offset)
-    jobs = {("band", single, run_protocol, options, offset): run_protocol for run_protocol, used in variants if used}
+    jobs = {_band_key(single, run_protocol, options, offset): run_protocol for run_protocol, used in variants if used}
     return {key: functools.partial(simulate, single, protocol=run_protocol, constants=values, **run_options)
             for key, run_protocol in jobs.items() if key not in memo}
+
+
+def _band(pop: Population, band: np.ndarray, b: int, excited: np.ndarray,
+          protocol: Protocol | None) -> tuple[np.ndarray, float, list[tuple[Protocol | None, bool]]]:
+    """Return band ``b``'s units, their mean rheobase offset (mV) and the protocols its axon run is needed under."""
+    units = np.flatnonzero(band == b)
+    return units, float(pop.rheobase_offset_mV[units].mean()), _variants(units, excited, protocol)
+
+
+def _band_key(single: Scenario, protocol: Protocol | None, options: Any, offset_mV: float) -> tuple[Any, ...]:
+    """Memo key of a band's axon run: the single-unit chain, protocol, run options and rheobase offset (mV)."""
+    return ("band", single, protocol, options, offset_mV)
+
+
+def _vouched_silent(memo: Mapping[Any, Result], single: Scenario, variants: list[tuple[Protocol | None, bool]],
+                    options: Any, offset_mV: float) -> bool:
+    """Whether a more excitable band's run in ``memo`` was silent under every protocol this band needs."""
+    return all(_known_silent(memo, single, run_protocol, options, offset_mV) for run_protocol, used in variants
+               if used)
 
 
 def _variants(units: np.ndarray, excited: np.ndarray, protocol: Protocol | None) -> list[tuple[Protocol | None, bool]]:
