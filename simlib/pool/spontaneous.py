@@ -198,8 +198,9 @@ def _known_silent(memo: Mapping[Any, Result], single: Scenario, protocol: Protoc
     silent too (the monotony :func:`band_runs` relies on to end its search). A pool of another size,
     whose bands' mean offsets differ, then needs no new band run to learn that its bands are silent.
     """
-    return any(len(key) == 5 and key[0] == "band" and key[1] == single and key[2] == protocol and key[3] == options
-               and key[4] <= offset_mV and memo[key].ectopic_spikes.size == 0 for key in list(memo))
+    prefix = _band_key(single, protocol, options, offset_mV)[:-1]
+    return any(len(key) == len(prefix) + 1 and key[:-1] == prefix and key[-1] <= offset_mV
+               and memo[key].ectopic_spikes.size == 0 for key in list(memo))
 
 
 def free_running_lags(train_s: np.ndarray, n: int, seed: int, band: int, end_s: float) -> np.ndarray:

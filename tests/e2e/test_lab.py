@@ -43,11 +43,10 @@ def open_and_run_all(page, server, notebook: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     # Under load, JupyterLab's first kernel start for a notebook sometimes fails and it then asks
-    # which kernel to use ("Select Kernel", the notebook's own preselected), which blocked every
-    # click; answer as a learner would, whenever it shows up.
-    # Dialogs can stack (one per failed start) and one was seen to stay open after its "Select" was
-    # clicked (CI, stop 28), so the handler answers every one it sees and does not wait for them to
-    # close: if one is still open at the next action, the handler runs again.
+    # which kernel to use ("Select Kernel", the notebook's own preselected), which blocks every
+    # click; answer as a learner would, whenever it shows up. Such dialogs can stack, and one stayed
+    # open after its "Select" was clicked (a clean-clone CI), so the handler does not wait for them to
+    # close: one still open at the next action is answered again.
     page.add_locator_handler(page.locator(".jp-Dialog", has_text="Select Kernel"),
                              _choose_the_preselected_kernel, no_wait_after=True)
     page.goto(server.url.format(path=notebook), timeout=90_000)
